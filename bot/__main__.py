@@ -1,0 +1,99 @@
+"""Entry point: ``python -m bot [run|migrate|curator add|sandbox]``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import zoneinfo
+
+from pydantic import ValidationError
+
+from bot.settings import Settings
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for err in exc.errors():
+            name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+            print(f"Invalid setting {name}: {err['msg']}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bot", description="Наставник: a mentoring bot")
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (the default; with no BOT_TOKEN, the local sandbox)")
+    sub.add_parser("migrate", help="apply database migrations and exit")
+    cur = sub.add_parser("curator", help="manage curators")
+    cur_sub = cur.add_subparsers(dest="action", required=True)
+    add = cur_sub.add_parser("add", help="make a Telegram user a curator of an organisation")
+    add.add_argument("telegram_id", type=int)
+    add.add_argument("--org", required=True, help='organisation name, e.g. "Школа №10"')
+    add.add_argument("--tz", default="Europe/Moscow", help="organisation timezone (IANA name)")
+    add.add_argument("--name", default="", help="the curator's name until they write to the bot")
+    sb = sub.add_parser("sandbox", help="run the bot against the local Telegram emulator")
+    sb.add_argument("--demo", action="store_true", help="fill in a demo school")
+    sb.add_argument("--port", type=int, default=None, help="web chat port (default SANDBOX_PORT)")
+    return p
+
+
+async def curator_add(settings: Settings, args: argparse.Namespace) -> str:
+    from bot.clock import SystemClock
+    from bot.services.people import bootstrap_curator
+    from storage.db import Database
+
+    try:
+        zoneinfo.ZoneInfo(args.tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise SystemExit(f"Unknown timezone: {args.tz}") from None
+    db = Database(settings.database_url)
+    try:
+        await db.migrate()
+        async with db.unit() as repo:
+            org, added = await bootstrap_curator(
+                repo, args.telegram_id, args.org.strip(), args.tz, SystemClock().now(), args.name
+            )
+        state = "added" if added else "already a curator"
+        return f"{args.telegram_id} {state} of «{org.name}» (organisation {org.id}, {org.timezone})"
+    finally:
+        await db.close()
+
+
+async def migrate_only(settings: Settings) -> None:
+    from storage.db import Database
+
+    db = Database(settings.database_url)
+    try:
+        await db.migrate()
+    finally:
+        await db.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    settings = load_settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    command = args.command or "run"
+    if command == "migrate":
+        asyncio.run(migrate_only(settings))
+        print("database is up to date")
+    elif command == "curator":
+        print(asyncio.run(curator_add(settings, args)))
+    elif command == "sandbox" or (command == "run" and settings.bot_token is None):
+        from sandbox.run import run_sandbox
+
+        demo = getattr(args, "demo", False)
+        port = getattr(args, "port", None)
+        asyncio.run(run_sandbox(settings, demo=demo, port=port))
+    else:
+        from bot.app import run
+
+        asyncio.run(run(settings))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""The composition root: the only place that builds the bot, the dispatcher, the
+database and the web server, and closes them all."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from contextlib import suppress
+from dataclasses import dataclass, field
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+from bot.clock import Clock, SystemClock
+from bot.i18n import Translator
+from bot.middlewares import Person, UnitOfWork
+from bot.retry import RetryMiddleware
+from bot.settings import Settings
+from handlers import get_routers
+from handlers.common import set_default_commands
+from storage.db import Database
+from storage.fsm import SqlStorage
+
+log = logging.getLogger(__name__)
+
+
+def build_bot(settings: Settings) -> Bot:
+    if settings.bot_token is None:
+        raise ValueError("BOT_TOKEN is not set")
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session.middleware(RetryMiddleware())
+    return Bot(
+        settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def build_dispatcher(
+    settings: Settings, db: Database, clock: Clock, i18n: Translator, bot_username: str
+) -> Dispatcher:
+    dp = Dispatcher(
+        storage=SqlStorage(db.sessions),
+        events_isolation=SimpleEventIsolation(),
+        settings=settings,
+        clock=clock,
+        i18n=i18n,
+        bot_username=bot_username,
+    )
+    dp.update.outer_middleware(UnitOfWork(db))
+    dp.update.outer_middleware(Person(i18n, clock))
+    dp.include_routers(*get_routers())
+    return dp
+
+
+@dataclass
+class App:
+    """A running bot: built by ``start``, served by ``serve``, closed by ``stop``."""
+
+    settings: Settings
+    clock: Clock = field(default_factory=SystemClock)
+    db: Database | None = None
+    bot: Bot | None = None
+    dp: Dispatcher | None = None
+    _stopped: asyncio.Event = field(default_factory=asyncio.Event)
+    _runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        self.db = Database(self.settings.database_url)
+        await self.db.migrate()
+        self.bot = build_bot(self.settings)
+        me = await self.bot.get_me()
+        i18n = Translator(self.settings.default_locale)
+        self.dp = build_dispatcher(self.settings, self.db, self.clock, i18n, me.username or "bot")
+        await set_default_commands(self.bot, i18n)
+        log.info("bot @%s ready", me.username)
+
+    async def serve(self, handle_signals: bool = True) -> None:
+        assert self.bot is not None and self.dp is not None
+        if self.settings.webhook_mode:
+            await self._serve_webhook(handle_signals)
+        else:
+            await self.bot.delete_webhook()
+            await self.dp.start_polling(
+                self.bot,
+                handle_signals=handle_signals,
+                close_bot_session=False,
+                allowed_updates=self.dp.resolve_used_update_types(),
+            )
+
+    async def _serve_webhook(self, handle_signals: bool) -> None:
+        assert self.bot is not None and self.dp is not None
+        s = self.settings
+        secret = s.webhook_secret.get_secret_value() if s.webhook_secret else None
+        app = web.Application()
+        SimpleRequestHandler(self.dp, self.bot, secret_token=secret).register(app, path=s.webhook_path)
+        setup_application(app, self.dp, bot=self.bot)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, s.webhook_host, s.webhook_port).start()
+        assert s.webhook_url is not None
+        await self.bot.set_webhook(
+            s.webhook_url + s.webhook_path,
+            secret_token=secret,
+            allowed_updates=self.dp.resolve_used_update_types(),
+        )
+        if handle_signals:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, self._stopped.set)
+        await self._stopped.wait()
+        await self._runner.cleanup()
+        self._runner = None
+
+    async def stop(self) -> None:
+        """Ask ``serve`` to return (from a test or a signal)."""
+        self._stopped.set()
+        if self.dp is not None and not self.settings.webhook_mode:
+            with suppress(RuntimeError):
+                await self.dp.stop_polling()
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self.dp is not None:
+            await self.dp.storage.close()
+            await self.dp.fsm.events_isolation.close()
+        if self.bot is not None:
+            await self.bot.session.close()
+        if self.db is not None:
+            await self.db.close()
+
+
+async def run(settings: Settings, clock: Clock | None = None) -> None:
+    app = App(settings, clock or SystemClock())
+    try:
+        await app.start()
+        await app.serve()
+    finally:
+        await app.close()

@@ -1,0 +1,55 @@
+"""Outer middlewares: one unit of work per update, then who the person is and their language."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, Update
+from aiogram.types import User as TgUser
+
+from bot.clock import Clock
+from bot.i18n import Translator
+from storage.db import Database
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class UnitOfWork(BaseMiddleware):
+    """Opens one DB session for the update; commits when the handler returns, rolls back
+    when it raises (so a refused action changes nothing)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self.db.unit() as repo:
+            data["repo"] = repo
+            return await handler(event, data)
+
+
+class Person(BaseMiddleware):
+    """Puts ``user`` (the domain user, created on first contact) and ``t`` (their strings)."""
+
+    def __init__(self, i18n: Translator, clock: Clock) -> None:
+        self.i18n = i18n
+        self.clock = clock
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        tg: TgUser | None = data.get("event_from_user")
+        if tg is None or tg.is_bot:
+            data["t"] = self.i18n.get(None)
+            return await handler(event, data)
+        repo = data["repo"]
+        user = await repo.get_user(tg.id)
+        name = tg.full_name[:128] or str(tg.id)
+        if user is None or (not user.forgotten and (user.name, user.username) != (name, tg.username)):
+            user = await repo.touch_user(tg.id, name, tg.username, self.clock.now())
+        data["user"] = user
+        data["t"] = self.i18n.get(self.i18n.pick(user.locale, tg.language_code))
+        return await handler(event, data)
+
+
+def is_update(event: TelegramObject) -> bool:
+    return isinstance(event, Update)

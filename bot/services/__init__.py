@@ -1,0 +1,1 @@
+"""Use cases: check the rules, call storage, return plain data. No aiogram here."""

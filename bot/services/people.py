@@ -1,0 +1,94 @@
+"""Registration of participants and curators, profiles, and the right to be forgotten."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from bot.domain import questionnaire as q
+from bot.domain.catalog import CONSENT_VERSION, Role, Status
+from bot.domain.errors import AlreadyDecided, NotAllowed, NotFound
+from bot.domain.models import Invite, Organisation, Participant, Programme, User
+from storage.repo import Repo
+
+
+def new_token() -> str:
+    """A deep-link payload: URL-safe, 16 characters (Telegram allows 64 of [A-Za-z0-9_-])."""
+    return secrets.token_urlsafe(12)
+
+
+async def open_invite(repo: Repo, token: str) -> tuple[Invite, Programme | None]:
+    invite = await repo.get_invite(token)
+    if invite is None:
+        raise NotFound()
+    programme = None
+    if invite.programme_id is not None:
+        programme = await repo.get_programme(invite.programme_id)
+        if programme is None or programme.archived:
+            raise NotFound()
+    return invite, programme
+
+
+async def bootstrap_curator(
+    repo: Repo, user_id: int, org_name: str, timezone: str, now: datetime, name: str = ""
+) -> tuple[Organisation, bool]:
+    """The CLI's `curator add`: the organisation is found by name or created."""
+    org = await repo.find_organisation(org_name) or await repo.create_organisation(org_name, timezone, now)
+    if await repo.get_user(user_id) is None:
+        await repo.touch_user(user_id, name or f"id{user_id}", None, now)
+    added = await repo.add_curator(org.id, user_id, None, now)
+    await repo.audit(org.id, None, "curator.bootstrap", now, target=str(user_id))
+    return org, added
+
+
+async def join_as_curator(repo: Repo, invite: Invite, user: User, now: datetime) -> bool:
+    if invite.role is not Role.CURATOR:
+        raise NotAllowed()
+    added = await repo.add_curator(invite.organisation_id, user.id, None, now)
+    if added:
+        await repo.audit(invite.organisation_id, user.id, "curator.joined", now, target=str(user.id))
+    return added
+
+
+async def submit_application(
+    repo: Repo,
+    invite: Invite,
+    user: User,
+    draft: q.Draft,
+    age: int | None,
+    now: datetime,
+) -> tuple[Participant, Programme]:
+    """The questionnaire is sent: a pending participant with a profile and a consent record."""
+    _, programme = await open_invite(repo, invite.token)
+    if programme is None or invite.role not in (Role.MENTOR, Role.MENTEE):
+        raise NotFound()
+    if await repo.find_participant(programme.id, user.id) is not None:
+        raise AlreadyDecided()
+    profile = q.to_profile(invite.role, draft)
+    participant = await repo.create_participant(programme.id, user.id, draft[q.Step.NAME], age, profile, now)
+    await repo.add_consent(user.id, participant.id, CONSENT_VERSION, "self", now)
+    await repo.audit(
+        programme.organisation_id, user.id, "participant.applied", now, target=str(participant.id)
+    )
+    return participant, programme
+
+
+async def save_profile(
+    repo: Repo, user_id: int, participant_id: int, draft: q.Draft, now: datetime
+) -> Participant:
+    participant = await repo.get_participant(participant_id)
+    if participant is None or participant.user_id != user_id or participant.status is Status.LEFT:
+        raise NotFound()
+    profile = q.to_profile(participant.role, draft)
+    await repo.save_profile(participant.id, profile)
+    await repo.rename_participant(participant.id, draft[q.Step.NAME])
+    updated = await repo.get_participant(participant.id)
+    assert updated is not None
+    return updated
+
+
+async def forget(repo: Repo, user_id: int, placeholder: str, now: datetime) -> list[int]:
+    orgs = await repo.forget_user(user_id, placeholder, now)
+    for org in orgs:
+        await repo.audit(org, user_id, "participant.forgotten", now)
+    return orgs

@@ -1,0 +1,188 @@
+"""Commands for everyone: /start, /help, /language, /cancel, /profile, /forget_me,
+and the answers of last resort (free text, a stale button)."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandStart, ExceptionTypeFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, ErrorEvent, Message
+
+from bot.clock import Clock
+from bot.domain import questionnaire as q
+from bot.domain.errors import DomainError
+from bot.domain.models import User
+from bot.i18n import Html, L10n, Translator
+from bot.services import people
+from handlers import keyboards as kb
+from handlers import questionnaire, render
+from handlers.callbacks import ForgetCb, LangCb, ProfileCb
+from handlers.common import error_text, notify, refuse, send_long, set_user_commands
+from handlers.states import Questionnaire
+from storage.repo import Repo
+
+PRIVATE = F.chat.type == "private"
+
+
+async def on_start(message: Message, state: FSMContext, repo: Repo, user: User, t: L10n) -> None:
+    await state.clear()
+    if await repo.is_curator(user.id):
+        await message.answer(t("start.curator", name=user.name))
+        return
+    parts = await repo.participations(user.id)
+    if not parts:
+        await message.answer(t("start.stranger"))
+        return
+    lines = []
+    for p in parts:
+        programme = await repo.get_programme(p.programme_id)
+        title = programme.title if programme else "—"
+        lines.append(
+            t(
+                "start.member_line",
+                programme=title,
+                role=Html(t(f"role.{p.role.value}")),
+                status=Html(t(f"status.{p.status.value}")),
+            )
+        )
+    await message.answer(t("start.member", name=user.name, body=Html("\n".join(lines))))
+
+
+async def on_help(message: Message, repo: Repo, user: User, t: L10n) -> None:
+    key = "help.curator" if await repo.is_curator(user.id) else "help.member"
+    await message.answer(t(key))
+
+
+async def on_cancel(message: Message, state: FSMContext, t: L10n) -> None:
+    had = await state.get_state() is not None
+    await state.clear()
+    await message.answer(t("cancel.done" if had else "cancel.nothing"))
+
+
+async def on_language_cmd(message: Message, t: L10n) -> None:
+    await message.answer(t("join.language"), reply_markup=kb.languages(t))
+
+
+async def on_language(
+    cb: CallbackQuery, callback_data: LangCb, repo: Repo, user: User, i18n: Translator, bot: Bot
+) -> None:
+    t = i18n.get(callback_data.code)
+    await repo.set_locale(user.id, t.locale)
+    await cb.answer()
+    await bot.send_message(user.id, t("lang.changed"))
+    member = bool(await repo.participations(user.id))
+    await set_user_commands(bot, t, user.id, curator=await repo.is_curator(user.id), member=member)
+
+
+async def on_profile(message: Message, repo: Repo, user: User, t: L10n, bot: Bot) -> None:
+    parts = [p for p in await repo.participations(user.id) if p.profile is not None]
+    if not parts:
+        await message.answer(t("profile.none"))
+        return
+    for p in parts:
+        programme = await repo.get_programme(p.programme_id)
+        if programme is None:
+            continue
+        card = render.participant_card(t, p, programme)
+        await send_long(bot, user.id, [card], kb.single(t("btn.edit"), ProfileCb(part=p.id).pack()))
+
+
+async def on_profile_edit(
+    cb: CallbackQuery,
+    callback_data: ProfileCb,
+    state: FSMContext,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    bot: Bot,
+) -> None:
+    p = await repo.get_participant(callback_data.part)
+    if p is None or p.user_id != user.id or p.profile is None:
+        return await refuse(cb, t, "error.stale")
+    await cb.answer()
+    data = {
+        "flow": "edit",
+        "participant": p.id,
+        "role": p.role.value,
+        "draft": q.from_profile(p.name, p.profile),
+    }
+    await state.set_state(Questionnaire.summary)
+    await state.set_data(data)
+    await questionnaire.show_summary(bot, user.id, t, data)
+
+
+async def on_forget(message: Message, t: L10n) -> None:
+    markup = kb.choices_row(
+        [
+            (t("forget.yes"), ForgetCb(answer="yes").pack()),
+            (t("forget.no"), ForgetCb(answer="no").pack()),
+        ]
+    )
+    await message.answer(t("forget.confirm"), reply_markup=markup)
+
+
+async def on_forget_answer(
+    cb: CallbackQuery,
+    callback_data: ForgetCb,
+    state: FSMContext,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    await cb.answer()
+    if cb.message is not None:
+        await bot.edit_message_reply_markup(chat_id=user.id, message_id=cb.message.message_id)
+    if callback_data.answer != "yes":
+        await bot.send_message(user.id, t("forget.kept"))
+        return
+    await state.clear()
+    orgs = await people.forget(repo, user.id, t("forget.placeholder"), clock.now())
+    for org in orgs:
+        for curator in await repo.curators_of(org):
+            if curator.id != user.id:
+                await notify(bot, curator.id, i18n.get(curator.locale)("curator.forgotten", id=user.id))
+    await bot.send_message(user.id, t("forget.done"))
+
+
+async def on_free_text(message: Message, t: L10n) -> None:
+    await message.answer(t("hint.free_text"))
+
+
+async def on_stale_button(cb: CallbackQuery, t: L10n) -> None:
+    await refuse(cb, t, "error.stale")
+
+
+async def on_domain_error(event: ErrorEvent, t: L10n) -> bool:
+    """A rule said no inside a handler: its transaction is rolled back, the person is told."""
+    assert isinstance(event.exception, DomainError)
+    if event.update.callback_query is not None:
+        await refuse(event.update.callback_query, t, event.exception)
+    elif event.update.message is not None:
+        await event.update.message.answer(error_text(t, event.exception))
+    return True
+
+
+def router() -> Router:
+    r = Router(name="basics")
+    r.message.register(on_start, CommandStart(deep_link=False), PRIVATE)
+    r.message.register(on_help, Command("help"), PRIVATE)
+    r.message.register(on_cancel, Command("cancel"), PRIVATE)
+    r.message.register(on_language_cmd, Command("language"), PRIVATE)
+    r.message.register(on_profile, Command("profile"), PRIVATE)
+    r.message.register(on_forget, Command("forget_me"), PRIVATE)
+    r.callback_query.register(on_language, LangCb.filter())
+    r.callback_query.register(on_profile_edit, ProfileCb.filter())
+    r.callback_query.register(on_forget_answer, ForgetCb.filter())
+    return r
+
+
+def fallback_router() -> Router:
+    """Registered last: whatever nothing else took gets a helpful answer, never silence."""
+    r = Router(name="fallback")
+    r.message.register(on_free_text, PRIVATE)
+    r.callback_query.register(on_stale_button)
+    r.errors.register(on_domain_error, ExceptionTypeFilter(DomainError))
+    return r

@@ -1,0 +1,74 @@
+"""Typed callback data. aiogram checks the 64-byte limit when packing; every value
+here is a short code or an integer id, so the longest packs to about 25 bytes."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class LangCb(CallbackData, prefix="lang"):
+    code: str
+
+
+class ConsentCb(CallbackData, prefix="cons"):
+    answer: str  # adult | minor | no
+
+
+class AgeCb(CallbackData, prefix="age"):
+    age: int
+
+
+class ChoiceCb(CallbackData, prefix="qc"):
+    """A single choice in the questionnaire (kind, grade, experience, capacity, format)."""
+
+    step: str
+    value: str
+
+
+class ToggleCb(CallbackData, prefix="qt"):
+    """Multi-select: toggle one code; ``code`` "!" means "done"."""
+
+    step: str
+    code: str
+
+
+class SummaryCb(CallbackData, prefix="qs"):
+    action: str  # send | edit | back
+
+
+class EditCb(CallbackData, prefix="qe"):
+    step: str
+
+
+class ProgCb(CallbackData, prefix="pg"):
+    action: str  # card | invites | queue | list | stage | newcur
+    pid: int
+
+
+class DecideCb(CallbackData, prefix="dc"):
+    action: str  # ok | okt | no | pc (parental consent) | tr (trained)
+    part: int
+
+
+class ListCb(CallbackData, prefix="ls"):
+    pid: int
+    role: str  # "" | mentor | mentee
+    status: str  # "" | pending | approved | rejected
+    page: int
+
+
+class NewProgCb(CallbackData, prefix="np"):
+    field: str  # form | forms_done | group | tz | cadence
+    value: str
+
+
+class BindCb(CallbackData, prefix="bd"):
+    pid: int
+
+
+class ForgetCb(CallbackData, prefix="fg"):
+    answer: str  # yes | no
+
+
+class ProfileCb(CallbackData, prefix="pf"):
+    part: int

@@ -1,0 +1,245 @@
+"""Curator's work in a private chat: programmes, invite links, the queue, the base."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, Filter
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.clock import Clock
+from bot.domain.catalog import Role, Status
+from bot.domain.models import Participant, Programme, User
+from bot.i18n import Html, L10n, Translator
+from bot.services import curation, people
+from handlers import render
+from handlers.callbacks import DecideCb, ListCb, ProgCb
+from handlers.common import notify, send_long
+from storage.repo import Repo
+
+PAGE = 50
+QUEUE_BATCH = 10
+CURATOR_ONLY = ("programmes", "new_programme", "add_curator")
+
+
+class IsCurator(Filter):
+    async def __call__(self, event: TelegramObject, repo: Repo, user: User) -> bool:
+        return await repo.is_curator(user.id)
+
+
+def deep_link(bot_username: str, token: str) -> str:
+    return f"https://t.me/{bot_username}?start={token}"
+
+
+def programme_keyboard(t: L10n, p: Programme) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for action in ("invites", "queue", "list", "stage"):
+        kb.button(text=t(f"prog.btn.{action}"), callback_data=ProgCb(action=action, pid=p.id))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def decision_keyboard(t: L10n, p: Participant) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    if p.status is Status.PENDING:
+        kb.button(text=t("dec.ok"), callback_data=DecideCb(action="ok", part=p.id))
+        if p.role is Role.MENTOR:
+            kb.button(text=t("dec.okt"), callback_data=DecideCb(action="okt", part=p.id))
+        kb.button(text=t("dec.no"), callback_data=DecideCb(action="no", part=p.id))
+    elif p.role is Role.MENTOR and p.status is Status.APPROVED and not p.trained:
+        kb.button(text=t("dec.tr"), callback_data=DecideCb(action="tr", part=p.id))
+    if p.awaits_parental_consent:
+        kb.button(text=t("dec.pc"), callback_data=DecideCb(action="pc", part=p.id))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+async def on_programmes(message: Message, repo: Repo, user: User, t: L10n, bot: Bot) -> None:
+    programmes = await repo.curator_programmes(user.id)
+    if not programmes:
+        await message.answer(t("prog.none"))
+        return
+    for p in programmes:
+        card = render.programme_card(t, p, await repo.counts(p.id))
+        await bot.send_message(user.id, card, reply_markup=programme_keyboard(t, p))
+
+
+async def on_add_curator(
+    message: Message, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock, bot_username: str
+) -> None:
+    invite = await curation.invite_for(repo, user.id, None, Role.CURATOR, clock.now(), people.new_token)
+    await message.answer(t("curator.invite", link=deep_link(bot_username, invite.token)))
+
+
+async def on_programme(
+    cb: CallbackQuery,
+    callback_data: ProgCb,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    bot: Bot,
+    clock: Clock,
+    bot_username: str,
+) -> None:
+    programme = await curation.require_programme(repo, user.id, callback_data.pid)
+    action = callback_data.action
+    if action == "invites":
+        links = {}
+        for role in (Role.MENTOR, Role.MENTEE):
+            invite = await curation.invite_for(
+                repo, user.id, programme.id, role, clock.now(), people.new_token
+            )
+            links[role.value] = deep_link(bot_username, invite.token)
+        await cb.answer()
+        await bot.send_message(user.id, t("prog.invites", title=programme.title, **links))
+    elif action == "queue":
+        await cb.answer()
+        await _send_queue(bot, repo, t, user.id, programme)
+    elif action == "list":
+        await cb.answer()
+        await _send_list(bot, repo, t, user.id, ListCb(pid=programme.id, role="", status="", page=0))
+    elif action == "stage":
+        updated = await curation.advance_stage(repo, user.id, programme.id, clock.now())
+        await cb.answer(
+            t("prog.stage_now", stage=updated.stage, name=Html(t(f"stage.{updated.stage}")))[:200]
+        )
+        await bot.send_message(
+            user.id,
+            render.programme_card(t, updated, await repo.counts(updated.id)),
+            reply_markup=programme_keyboard(t, updated),
+        )
+    else:
+        await cb.answer()
+        await bot.send_message(
+            user.id,
+            render.programme_card(t, programme, await repo.counts(programme.id)),
+            reply_markup=programme_keyboard(t, programme),
+        )
+
+
+async def _send_queue(bot: Bot, repo: Repo, t: L10n, chat_id: int, programme: Programme) -> None:
+    page = await repo.list_participants(programme.id, status=Status.PENDING, limit=QUEUE_BATCH)
+    if not page.items:
+        await bot.send_message(chat_id, t("queue.empty", title=programme.title))
+        return
+    await bot.send_message(chat_id, t("queue.head", title=programme.title, count=page.total))
+    for item in page.items:
+        p = await repo.get_participant(item.id)
+        if p is not None:
+            await send_long(bot, chat_id, [render.participant_card(t, p, programme)], decision_keyboard(t, p))
+
+
+async def _send_list(bot: Bot, repo: Repo, t: L10n, chat_id: int, f: ListCb) -> None:
+    role = Role(f.role) if f.role else None
+    status = Status(f.status) if f.status else None
+    page = await repo.list_participants(f.pid, role=role, status=status, offset=f.page * PAGE, limit=PAGE)
+    head = t("list.head", count=page.total, shown=len(page.items))
+    lines = [render.participant_line(t, f.page * PAGE + i + 1, p) for i, p in enumerate(page.items)]
+    await send_long(
+        bot,
+        chat_id,
+        [head, *lines] if lines else [head, t("list.empty")],
+        _filters(t, f, page.total),
+    )
+
+
+def _filters(t: L10n, f: ListCb, total: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for role in ("", "mentor", "mentee"):
+        mark = "• " if role == f.role else ""
+        kb.button(
+            text=mark + t(f"filter.role.{role or 'all'}"),
+            callback_data=ListCb(pid=f.pid, role=role, status=f.status, page=0),
+        )
+    for status in ("", "pending", "approved", "rejected"):
+        mark = "• " if status == f.status else ""
+        kb.button(
+            text=mark + t(f"filter.status.{status or 'all'}"),
+            callback_data=ListCb(pid=f.pid, role=f.role, status=status, page=0),
+        )
+    sizes = [3, 4]
+    if f.page > 0:
+        kb.button(text="◀️", callback_data=ListCb(pid=f.pid, role=f.role, status=f.status, page=f.page - 1))
+    if (f.page + 1) * PAGE < total:
+        kb.button(text="▶️", callback_data=ListCb(pid=f.pid, role=f.role, status=f.status, page=f.page + 1))
+    kb.adjust(*sizes, 2)
+    return kb.as_markup()
+
+
+async def on_list(
+    cb: CallbackQuery, callback_data: ListCb, repo: Repo, user: User, t: L10n, bot: Bot
+) -> None:
+    await curation.require_programme(repo, user.id, callback_data.pid)
+    await cb.answer()
+    await _send_list(bot, repo, t, user.id, callback_data)
+
+
+async def on_decide(
+    cb: CallbackQuery,
+    callback_data: DecideCb,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    action, now = callback_data.action, clock.now()
+    if action in ("ok", "okt", "no"):
+        p, programme = await curation.decide(
+            repo, user.id, callback_data.part, action != "no", action == "okt", now
+        )
+        owner = await repo.get_user(p.user_id)
+        pt = i18n.get(owner.locale if owner else None)
+        await notify(
+            bot,
+            p.user_id,
+            pt(
+                "decision.approved" if action != "no" else "decision.rejected",
+                programme=programme.title,
+            ),
+        )
+    elif action == "pc":
+        p = await curation.confirm_parental_consent(repo, user.id, callback_data.part, now)
+    else:
+        p = await curation.mark_trained(repo, user.id, callback_data.part, now)
+    full = await repo.get_participant(p.id)
+    where = await repo.get_programme(p.programme_id)
+    await cb.answer(t(f"dec.done.{action}"))
+    if cb.message is not None and full is not None and where is not None:
+        await bot.edit_message_text(
+            render.participant_card(t, full, where),
+            chat_id=user.id,
+            message_id=cb.message.message_id,
+            reply_markup=decision_keyboard(t, full),
+        )
+
+
+async def on_not_curator(message: Message, t: L10n) -> None:
+    await message.answer(t("error.not_curator"))
+
+
+def router() -> Router:
+    r = Router(name="curator")
+    r.message.filter(IsCurator(), F.chat.type == "private")
+    r.callback_query.filter(IsCurator())
+    r.message.register(on_programmes, Command("programmes"))
+    r.message.register(on_add_curator, Command("add_curator"))
+    r.callback_query.register(on_programme, ProgCb.filter())
+    r.callback_query.register(on_list, ListCb.filter())
+    r.callback_query.register(on_decide, DecideCb.filter())
+    return r
+
+
+def refusals_router() -> Router:
+    """Curator commands and buttons from anyone else: a polite no."""
+    r = Router(name="curator-refusals")
+    r.message.register(on_not_curator, Command(*CURATOR_ONLY), F.chat.type == "private")
+    r.callback_query.register(_refuse_button, ProgCb.filter())
+    r.callback_query.register(_refuse_button, ListCb.filter())
+    r.callback_query.register(_refuse_button, DecideCb.filter())
+    return r
+
+
+async def _refuse_button(cb: CallbackQuery, t: L10n) -> None:
+    await cb.answer(t("error.not_curator"), show_alert=True)

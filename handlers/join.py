@@ -1,0 +1,202 @@
+"""Joining by an invite link: language → personal-data consent (age for minors) →
+questionnaire → summary → sent to the curators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.filters import CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot.clock import Clock
+from bot.domain import questionnaire as q
+from bot.domain.catalog import CONSENT_VERSION, Role
+from bot.domain.errors import DomainError
+from bot.domain.models import User
+from bot.i18n import Html, L10n, Translator
+from bot.services import people
+from handlers import keyboards as kb
+from handlers import questionnaire
+from handlers.callbacks import AgeCb, ConsentCb, LangCb, ProgCb, SummaryCb
+from handlers.common import error_text, notify, refuse, set_user_commands
+from handlers.states import Join, Questionnaire
+from storage.repo import Repo
+
+
+async def on_invite(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    try:
+        invite, programme = await people.open_invite(repo, command.args or "")
+    except DomainError:
+        await message.answer(t("join.bad_link"))
+        return
+    await state.clear()
+    if invite.role is Role.CURATOR:
+        added = await people.join_as_curator(repo, invite, user, clock.now())
+        org = await repo.get_organisation(invite.organisation_id)
+        await message.answer(t("curator.joined" if added else "curator.already", org=org.name if org else ""))
+        await set_user_commands(bot, t, user.id, curator=True, member=True)
+        return
+    assert programme is not None
+    existing = await repo.find_participant(programme.id, user.id)
+    if existing is not None:
+        await message.answer(
+            t(
+                "join.already",
+                programme=programme.title,
+                status=Html(t(f"status.{existing.status.value}")),
+            )
+        )
+        return
+    await state.set_state(Join.language)
+    await state.set_data({"flow": "join", "invite": invite.token, "role": invite.role.value})
+    await message.answer(
+        t("join.welcome", programme=programme.title, role=Html(t(f"role.{invite.role.value}")))
+    )
+    await message.answer(t("join.language"), reply_markup=kb.languages(t))
+
+
+async def on_language(
+    cb: CallbackQuery,
+    callback_data: LangCb,
+    state: FSMContext,
+    repo: Repo,
+    i18n: Translator,
+    bot: Bot,
+) -> None:
+    t = i18n.get(callback_data.code)
+    await repo.set_locale(cb.from_user.id, t.locale)
+    await cb.answer()
+    if cb.message is not None:
+        await bot.edit_message_reply_markup(chat_id=cb.from_user.id, message_id=cb.message.message_id)
+    await state.set_state(Join.consent)
+    await bot.send_message(
+        cb.from_user.id, t("consent.text", version=CONSENT_VERSION), reply_markup=kb.consent(t)
+    )
+
+
+async def on_consent(
+    cb: CallbackQuery, callback_data: ConsentCb, state: FSMContext, t: L10n, bot: Bot
+) -> None:
+    await cb.answer()
+    if cb.message is not None:
+        await bot.edit_message_reply_markup(chat_id=cb.from_user.id, message_id=cb.message.message_id)
+    if callback_data.answer == "no":
+        await state.clear()
+        await bot.send_message(cb.from_user.id, t("consent.declined"))
+    elif callback_data.answer == "minor":
+        await state.set_state(Join.age)
+        await bot.send_message(cb.from_user.id, t("consent.age"), reply_markup=kb.ages())
+    else:
+        await questionnaire.start(bot, cb.from_user.id, t, state, {**await state.get_data(), "age": None})
+
+
+async def on_age(cb: CallbackQuery, callback_data: AgeCb, state: FSMContext, t: L10n, bot: Bot) -> None:
+    try:
+        age = q.check_minor_age(callback_data.age)
+    except DomainError as err:
+        return await refuse(cb, t, err)
+    await cb.answer()
+    if cb.message is not None:
+        await bot.edit_message_reply_markup(chat_id=cb.from_user.id, message_id=cb.message.message_id)
+    await bot.send_message(cb.from_user.id, t("consent.minor_note"))
+    await questionnaire.start(bot, cb.from_user.id, t, state, {**await state.get_data(), "age": age})
+
+
+async def on_buttons_expected(message: Message, state: FSMContext, t: L10n) -> None:
+    current = await state.get_state()
+    if current == Join.language.state:
+        await message.answer(t("join.language"), reply_markup=kb.languages(t))
+    elif current == Join.consent.state:
+        await message.answer(t("hint.use_buttons"), reply_markup=kb.consent(t))
+    else:
+        await message.answer(t("consent.age"), reply_markup=kb.ages())
+
+
+async def on_send(
+    cb: CallbackQuery,
+    state: FSMContext,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    data: dict[str, Any] = await state.get_data()
+    try:
+        if data.get("flow") == "edit":
+            await people.save_profile(repo, user.id, int(data["participant"]), data["draft"], clock.now())
+            text = t("profile.saved")
+        else:
+            invite, _ = await people.open_invite(repo, str(data.get("invite")))
+            participant, programme = await people.submit_application(
+                repo, invite, user, data["draft"], data.get("age"), clock.now()
+            )
+            text = t("join.sent_minor" if participant.is_minor else "join.sent")
+            await _tell_curators(
+                bot,
+                repo,
+                i18n,
+                programme.organisation_id,
+                programme.id,
+                participant.name,
+                participant.role,
+                programme.title,
+            )
+            await set_user_commands(bot, t, user.id, curator=await repo.is_curator(user.id), member=True)
+    except DomainError as err:
+        await state.clear()
+        await cb.answer()
+        await bot.send_message(cb.from_user.id, error_text(t, err))
+        return
+    await state.clear()
+    await cb.answer()
+    if cb.message is not None:
+        await bot.edit_message_reply_markup(chat_id=cb.from_user.id, message_id=cb.message.message_id)
+    await bot.send_message(cb.from_user.id, text)
+
+
+async def _tell_curators(
+    bot: Bot,
+    repo: Repo,
+    i18n: Translator,
+    org_id: int,
+    programme_id: int,
+    name: str,
+    role: Role,
+    title: str,
+) -> None:
+    for curator in await repo.curators_of(org_id):
+        ct = i18n.get(curator.locale)
+        text = ct(
+            "curator.new_application",
+            name=name,
+            role=Html(ct(f"role.{role.value}")),
+            programme=title,
+        )
+        button = kb.single(ct("btn.queue"), ProgCb(action="queue", pid=programme_id).pack())
+        await notify(bot, curator.id, text, button)
+
+
+def router() -> Router:
+    r = Router(name="join")
+    r.message.register(on_invite, CommandStart(deep_link=True), F.chat.type == "private")
+    r.callback_query.register(on_language, Join.language, LangCb.filter())
+    r.callback_query.register(on_consent, Join.consent, ConsentCb.filter())
+    r.callback_query.register(on_age, Join.age, AgeCb.filter())
+    r.message.register(on_buttons_expected, Join.language, F.chat.type == "private")
+    r.message.register(on_buttons_expected, Join.consent, F.chat.type == "private")
+    r.message.register(on_buttons_expected, Join.age, F.chat.type == "private")
+    r.callback_query.register(on_send, Questionnaire.summary, SummaryCb.filter(F.action == "send"))
+    return r

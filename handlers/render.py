@@ -1,0 +1,116 @@
+"""Text for people: profiles, programmes and participants rendered from locale strings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.domain import catalog as c
+from bot.domain import questionnaire as q
+from bot.domain.catalog import Role
+from bot.domain.models import Participant, Programme, ProgrammeCounts
+from bot.i18n import Html, L10n, escape
+
+
+def labels(t: L10n, group: str, codes: Iterable[str]) -> str:
+    return ", ".join(t(f"{group}.{code}") for code in codes) or "—"
+
+
+def tag_group(role: Role) -> str:
+    return "comp" if role is Role.MENTOR else "req"
+
+
+def kind_group(role: Role) -> str:
+    return "mkind" if role is Role.MENTOR else "ekind"
+
+
+def field_label(t: L10n, role: Role, step: q.Step) -> str:
+    specific = f"field.{step.value}_{role.value}"
+    return t(specific) if t.has(specific) else t(f"field.{step.value}")
+
+
+def slots_text(t: L10n, slots: Iterable[str]) -> str:
+    by_day: dict[str, list[str]] = {}
+    for slot in slots:
+        day, part = slot.split("_")
+        by_day.setdefault(day, []).append(t(f"part.{part}"))
+    return "; ".join(f"{t(f'day.{d}')} {', '.join(parts)}" for d, parts in by_day.items()) or "—"
+
+
+def draft_lines(t: L10n, role: Role, draft: q.Draft) -> list[str]:
+    """One line per answered question, in the questionnaire's order."""
+    lines = []
+    for step in q.steps_for(role, draft.get(q.Step.KIND)):
+        value = draft.get(step)
+        if value is None:
+            continue
+        if step is q.Step.NAME:
+            shown: str = escape(value)
+        elif step is q.Step.KIND:
+            shown = t(f"{kind_group(role)}.{value}")
+        elif step is q.Step.TAGS:
+            shown = labels(t, tag_group(role), value)
+        elif step is q.Step.INTERESTS:
+            shown = labels(t, "int", value)
+        elif step is q.Step.SLOTS:
+            shown = slots_text(t, value)
+        elif step is q.Step.FORMAT:
+            shown = t(f"format.{value}")
+        elif step is q.Step.EXPERIENCE:
+            shown = t("years", count=value)
+        else:
+            shown = str(value)
+        lines.append(t("summary.line", field=Html(field_label(t, role, step)), value=Html(shown)))
+    return lines
+
+
+def participant_card(t: L10n, p: Participant, programme: Programme) -> str:
+    lines = [
+        t(
+            "card.head",
+            name=p.name,
+            role=Html(t(f"role.{p.role.value}")),
+            status=Html(t(f"status.{p.status.value}")),
+            programme=programme.title,
+        )
+    ]
+    if p.profile is not None:
+        lines += draft_lines(t, p.role, q.from_profile(p.name, p.profile))[1:]
+    if p.age is not None:
+        lines.append(t("card.age", age=p.age))
+    if p.awaits_parental_consent:
+        lines.append(t("card.awaits_consent"))
+    if p.role is Role.MENTOR and p.status is c.Status.APPROVED:
+        lines.append(t("card.trained" if p.trained else "card.not_trained"))
+    return "\n".join(lines)
+
+
+def participant_line(t: L10n, n: int, p: Participant) -> str:
+    flags = " 🧒" if p.awaits_parental_consent else ""
+    return t(
+        "list.line",
+        n=n,
+        name=p.name,
+        role=Html(t(f"role.{p.role.value}")),
+        status=Html(t(f"status.{p.status.value}")),
+        flags=Html(flags),
+    )
+
+
+def programme_card(t: L10n, p: Programme, counts: ProgrammeCounts) -> str:
+    return t(
+        "prog.card",
+        title=p.title,
+        stage=p.stage,
+        stage_name=Html(t(f"stage.{p.stage}")),
+        forms=Html(labels(t, "form", (f.value for f in p.forms))),
+        fmt=Html(t("prog.group" if p.group_format else "prog.one_to_one")),
+        start=p.start.strftime("%d.%m.%Y"),
+        end=p.end.strftime("%d.%m.%Y"),
+        tz=p.timezone,
+        cadence=Html(t(f"cadence.{p.cadence.value}")),
+        mentors=Html(t("n.mentors", count=counts.mentors)),
+        mentees=Html(t("n.mentees", count=counts.mentees)),
+        pending=counts.pending,
+        waiting=counts.awaiting_consent,
+        chat=Html(t("prog.chat_bound" if p.curator_chat_id else "prog.chat_unbound")),
+    )

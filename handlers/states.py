@@ -1,0 +1,30 @@
+"""All dialogue states in one place."""
+
+from __future__ import annotations
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class Join(StatesGroup):
+    language = State()
+    consent = State()
+    age = State()
+
+
+class Questionnaire(StatesGroup):
+    step = State()  # data["step"] names the question being asked
+    summary = State()
+
+
+class NewProgramme(StatesGroup):
+    title = State()
+    forms = State()
+    group = State()
+    start = State()
+    end = State()
+    timezone = State()
+    cadence = State()
+
+
+class Forget(StatesGroup):
+    confirm = State()

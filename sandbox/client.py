@@ -1,0 +1,146 @@
+"""An async client of the emulator's control API, for tests and benchmarks: it acts
+as people (send, press, open a link) and reads what the bot answered."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import ClientSession
+
+
+class SandboxError(AssertionError):
+    pass
+
+
+@dataclass
+class Person:
+    id: int
+    name: str
+    client: SandboxClient
+    seen: int = 0  # the last message id read in the private chat
+
+    async def send(self, text: str, chat_id: int | None = None) -> None:
+        await self.client.post("/control/send", user_id=self.id, text=text, chat_id=chat_id or self.id)
+
+    async def sticker(self) -> None:
+        await self.client.post("/control/send", user_id=self.id, sticker=True)
+
+    async def start(self, payload: str = "") -> None:
+        await self.client.post("/control/start", user_id=self.id, payload=payload)
+
+    async def reply(self, timeout: float = 10.0, chat_id: int | None = None) -> dict[str, Any]:
+        """The next message the bot sends to this person (in order)."""
+        chat = chat_id or self.id
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            wait = min(5.0, max(0.1, deadline - time.monotonic()))
+            found = await self.client.get("/control/messages", chat_id=chat, after=self.seen, wait=wait)
+            for m in found:
+                self.seen = max(self.seen, m["message_id"])
+                if m["from_bot"]:
+                    return dict(m)
+        raise SandboxError(f"{self.name}: no answer from the bot within {timeout}s")
+
+    async def expect(
+        self, *fragments: str, timeout: float = 10.0, chat_id: int | None = None
+    ) -> dict[str, Any]:
+        """Read bot messages until one contains every fragment; fail on timeout."""
+        deadline = time.monotonic() + timeout
+        seen_texts: list[str] = []
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise SandboxError(f"{self.name}: expected {fragments!r}, got {seen_texts!r}")
+            try:
+                m = await self.reply(left, chat_id)
+            except SandboxError:
+                raise SandboxError(f"{self.name}: expected {fragments!r}, got {seen_texts!r}") from None
+            text = m.get("text") or m.get("caption") or ""
+            seen_texts.append(text[:300])
+            if all(f in text for f in fragments):
+                return m
+
+    async def press(
+        self, message: dict[str, Any], label: str, timeout: float = 10.0
+    ) -> dict[str, Any] | None:
+        """Press the button whose text contains ``label``; returns the callback answer."""
+        current = await self.client.message(message["chat_id"], message["message_id"])
+        data = button_data(current, label)
+        return await self.press_data(current, data, timeout)
+
+    async def press_data(
+        self, message: dict[str, Any], data: str, timeout: float = 10.0
+    ) -> dict[str, Any] | None:
+        res = await self.client.post(
+            "/control/press",
+            user_id=self.id,
+            chat_id=message["chat_id"],
+            message_id=message["message_id"],
+            data=data,
+        )
+        answer: dict[str, Any] | None = await self.client.get(
+            f"/control/callback/{res['callback_query_id']}", wait=timeout
+        )
+        if answer is None:
+            raise SandboxError(f"{self.name}: the bot did not answer the button {data!r}")
+        return answer
+
+
+def button_data(message: dict[str, Any], label: str) -> str:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    labels = []
+    for row in rows:
+        for button in row:
+            labels.append(button["text"])
+            if label in button["text"]:
+                return str(button["callback_data"])
+    raise SandboxError(f"no button {label!r} among {labels!r} in {message.get('text', '')[:200]!r}")
+
+
+class SandboxClient:
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http: ClientSession | None = None
+
+    async def __aenter__(self) -> SandboxClient:
+        self._http = ClientSession()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._http is not None:
+            await self._http.close()
+
+    async def _call(self, method: str, path: str, **kw: Any) -> Any:
+        assert self._http is not None
+        async with self._http.request(method, self.base_url + path, **kw) as resp:
+            if resp.status != 200:
+                raise SandboxError(f"{method} {path}: HTTP {resp.status} {await resp.text()}")
+            body = await resp.json()
+            return body["result"]
+
+    async def get(self, path: str, **query: Any) -> Any:
+        return await self._call("GET", path, params={k: str(v) for k, v in query.items()})
+
+    async def post(self, path: str, **data: Any) -> Any:
+        return await self._call("POST", path, json=data)
+
+    async def person(self, name: str, language_code: str = "ru", **extra: Any) -> Person:
+        user = await self.post("/control/users", first_name=name, language_code=language_code, **extra)
+        return Person(int(user["id"]), name, self)
+
+    async def message(self, chat_id: int, message_id: int) -> dict[str, Any]:
+        for m in await self.get("/control/messages", chat_id=chat_id, after=message_id - 1):
+            if m["message_id"] == message_id:
+                return dict(m)
+        raise SandboxError(f"message {message_id} not found in chat {chat_id}")
+
+    async def wait_for(self, predicate: Any, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if await predicate():
+                return
+            await asyncio.sleep(0.05)
+        raise SandboxError("condition not met in time")

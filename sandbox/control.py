@@ -1,0 +1,212 @@
+"""The emulator's control API: tests and the web chat act as people through it."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from sandbox.telegram_rules import BadRequest
+
+if TYPE_CHECKING:
+    from sandbox.emulator import Emulator
+
+STATIC = Path(__file__).parent / "static"
+
+
+def add_control_routes(app: web.Application, emu: Emulator) -> None:
+    async def body(request: web.Request) -> dict[str, Any]:
+        if request.can_read_body:
+            data = await request.json()
+            if not isinstance(data, dict):
+                raise web.HTTPBadRequest(text="a JSON object is expected")
+            return data
+        return {}
+
+    def ok(result: Any) -> web.Response:
+        return web.json_response({"ok": True, "result": result})
+
+    async def create_user(request: web.Request) -> web.Response:
+        data = await body(request)
+        user = emu.add_user(
+            str(data.get("first_name") or "Гость")[:64],
+            str(data.get("language_code") or "ru"),
+            data.get("id"),
+            data.get("username"),
+            data.get("last_name"),
+        )
+        await emu.notify()
+        return ok(user)
+
+    async def create_group(request: web.Request) -> web.Response:
+        data = await body(request)
+        chat = emu.add_group(str(data.get("title") or "Кураторы"), [int(m) for m in data.get("members", [])])
+        await emu.notify()
+        return ok({"id": chat.id, "title": chat.title, "members": sorted(chat.members)})
+
+    async def send(request: web.Request) -> web.Response:
+        data = await body(request)
+        uid = int(data["user_id"])
+        if uid not in emu.users:
+            raise web.HTTPNotFound(text="no such user")
+        chat_id = int(data.get("chat_id") or uid)
+        if chat_id not in emu.chats:
+            raise web.HTTPNotFound(text="no such chat")
+        record = await emu.user_sends(uid, data.get("text"), chat_id, sticker=bool(data.get("sticker")))
+        return ok({"message_id": record["message_id"]})
+
+    async def start(request: web.Request) -> web.Response:
+        data = await body(request)
+        payload = str(data.get("payload") or "")
+        if "start=" in payload:  # a whole t.me link was pasted
+            payload = payload.split("start=", 1)[1].split("&", 1)[0]
+        text = f"/start {payload}".strip()
+        record = await emu.user_sends(int(data["user_id"]), text)
+        return ok({"message_id": record["message_id"]})
+
+    async def press(request: web.Request) -> web.Response:
+        data = await body(request)
+        try:
+            cb_id = await emu.user_presses(
+                int(data["user_id"]),
+                int(data.get("chat_id") or data["user_id"]),
+                int(data["message_id"]),
+                str(data["data"]),
+            )
+        except BadRequest as exc:
+            raise web.HTTPNotFound(text=exc.description) from None
+        return ok({"callback_query_id": cb_id})
+
+    async def callback_answer(request: web.Request) -> web.Response:
+        cb_id = request.match_info["id"]
+        deadline = time.monotonic() + float(request.query.get("wait", "0"))
+        while cb_id not in emu.callback_answers and time.monotonic() < deadline:
+            await emu.wait_change(deadline - time.monotonic())
+        return ok(emu.callback_answers.get(cb_id))
+
+    async def messages(request: web.Request) -> web.Response:
+        chat_id = int(request.query["chat_id"])
+        after = int(request.query.get("after", "0"))
+        since = float(request.query.get("changed_since", "0"))
+        deadline = time.monotonic() + float(request.query.get("wait", "0"))
+
+        def pick() -> list[dict[str, Any]]:
+            return [
+                _public(m)
+                for m in emu.messages.get(chat_id, [])
+                if m["message_id"] > after or (since and m.get("edit_date", 0) >= since)
+            ]
+
+        found = pick()
+        while not found and time.monotonic() < deadline:
+            await emu.wait_change(deadline - time.monotonic())
+            found = pick()
+        return ok(found)
+
+    async def block(request: web.Request) -> web.Response:
+        data = await body(request)
+        uid = int(data["user_id"])
+        if data.get("blocked", True):
+            emu.blocked.add(uid)
+        else:
+            emu.blocked.discard(uid)
+        return ok(sorted(emu.blocked))
+
+    async def limits(request: web.Request) -> web.Response:
+        data = await body(request)
+        for key in (
+            "enabled",
+            "global_rate",
+            "global_burst",
+            "chat_rate",
+            "chat_burst",
+            "group_per_minute",
+        ):
+            if key in data:
+                setattr(emu.limits, key, type(getattr(emu.limits, key))(data[key]))
+        emu.limits.buckets.clear()
+        return ok(
+            {
+                k: getattr(emu.limits, k)
+                for k in ("enabled", "global_rate", "chat_rate", "chat_burst", "group_per_minute")
+            }
+        )
+
+    async def faults(request: web.Request) -> web.Response:
+        data = await body(request)
+        for key in ("error_rate", "timeout_rate", "timeout_seconds"):
+            if key in data:
+                setattr(emu.faults, key, float(data[key]))
+        return ok({"error_rate": emu.faults.error_rate, "timeout_rate": emu.faults.timeout_rate})
+
+    async def commands(request: web.Request) -> web.Response:
+        return ok(emu.commands_for(int(request.query["user_id"])))
+
+    async def state(request: web.Request) -> web.Response:
+        return ok(
+            {
+                "bot": emu.bot_user,
+                "users": list(emu.users.values()),
+                "groups": [
+                    {"id": c.id, "title": c.title, "members": sorted(c.members)}
+                    for c in emu.chats.values()
+                    if c.type != "private"
+                ],
+                "blocked": sorted(emu.blocked),
+                "webhook": emu.webhook["url"] if emu.webhook else None,
+            }
+        )
+
+    async def stats(request: web.Request) -> web.Response:
+        return ok({**emu.stats, "errors": emu.errors[-20:]})
+
+    async def file(request: web.Request) -> web.Response:
+        entry = emu.files.get(request.match_info["file_id"])
+        if entry is None:
+            raise web.HTTPNotFound()
+        data, name, mime = entry
+        disposition = "inline" if mime.startswith("image/") else f'attachment; filename="{name}"'
+        return web.Response(body=data, content_type=mime, headers={"Content-Disposition": disposition})
+
+    async def index(request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(STATIC / "index.html")
+
+    app.router.add_post("/control/users", create_user)
+    app.router.add_post("/control/groups", create_group)
+    app.router.add_post("/control/send", send)
+    app.router.add_post("/control/start", start)
+    app.router.add_post("/control/press", press)
+    app.router.add_get("/control/callback/{id}", callback_answer)
+    app.router.add_get("/control/messages", messages)
+    app.router.add_post("/control/block", block)
+    app.router.add_post("/control/limits", limits)
+    app.router.add_post("/control/faults", faults)
+    app.router.add_get("/control/commands", commands)
+    app.router.add_get("/control/state", state)
+    app.router.add_get("/control/stats", stats)
+    app.router.add_get("/control/files/{file_id}", file)
+    app.router.add_get("/", index)
+    if STATIC.exists():
+        app.router.add_static("/static/", STATIC)
+
+
+def _public(record: dict[str, Any]) -> dict[str, Any]:
+    keys = (
+        "message_id",
+        "chat_id",
+        "from_bot",
+        "user_id",
+        "text",
+        "caption",
+        "html",
+        "reply_markup",
+        "photo",
+        "document",
+        "date",
+        "edit_date",
+        "deleted",
+        "sticker",
+    )
+    return {k: record[k] for k in keys if record.get(k) is not None}

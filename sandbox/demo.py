@@ -1,0 +1,122 @@
+"""A demo school for `make demo`: a curator, 8 mentors and 20 mentees of different
+forms with realistic names and profiles, and an active programme. People are created
+in the emulator (so they appear in the web chat) and in the bot's database."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from bot.app import App
+from bot.domain import catalog as c
+from bot.domain.catalog import Cadence, Form, MeetFormat, Role, Status
+from bot.domain.models import OrganisationId, Profile, Programme, ProgrammeId
+from sandbox.emulator import Emulator
+
+MENTORS = [
+    ("Анна", "Соколова", c.MentorKind.TEACHER),
+    ("Игорь", "Петров", c.MentorKind.TEACHER),
+    ("Мария", "Кузнецова", c.MentorKind.STUDENT),
+    ("Дмитрий", "Волков", c.MentorKind.EMPLOYER),
+    ("Елена", "Морозова", c.MentorKind.PARENT),
+    ("Артём", "Лебедев", c.MentorKind.PUPIL),
+    ("Софья", "Новикова", c.MentorKind.PUPIL),
+    ("Павел", "Фёдоров", c.MentorKind.ALUMNUS),
+]
+MENTEES = [
+    "Алиса Смирнова",
+    "Максим Попов",
+    "Ева Васильева",
+    "Иван Зайцев",
+    "Полина Павлова",
+    "Кирилл Семёнов",
+    "Варвара Голубева",
+    "Егор Виноградов",
+    "Дарья Богданова",
+    "Тимофей Воробьёв",
+    "Ксения Фролова",
+    "Матвей Алексеев",
+    "Вероника Яковлева",
+    "Лев Степанов",
+    "Милана Николаева",
+    "Глеб Орлов",
+    "Ольга Андреева (мол. педагог)",
+    "Сергей Макаров (мол. педагог)",
+    "Арина Никитина",
+    "Роман Захаров",
+]
+
+
+async def fill_demo(app: App, emulator: Emulator) -> None:
+    assert app.db is not None and app.clock is not None
+    rng = random.Random(7)
+    now = app.clock.now()
+    curator = emulator.add_user("Татьяна", "ru", username="curator_tatiana", last_name="Ивановна")
+    emulator.started.add(curator["id"])
+    async with app.db.unit() as repo:
+        org = await repo.create_organisation("Школа №10 (демо)", "Europe/Moscow", now)
+        await repo.touch_user(curator["id"], "Татьяна Ивановна", "curator_tatiana", now)
+        await repo.add_curator(org.id, curator["id"], None, now)
+        programme = await repo.create_programme(
+            Programme(
+                ProgrammeId(0),
+                OrganisationId(org.id),
+                "Наставничество 2026/27",
+                tuple(Form),
+                False,
+                date(2026, 9, 1),
+                date(2027, 5, 31),
+                "Europe/Moscow",
+                Cadence.WEEKLY,
+                30,
+                stage=4,
+            ),
+            now,
+        )
+        for first, last, kind in MENTORS:
+            person = emulator.add_user(first, "ru", last_name=last)
+            emulator.started.add(person["id"])
+            await repo.touch_user(person["id"], f"{first} {last}", None, now)
+            grade = 11 if kind is c.MentorKind.PUPIL else None
+            profile = Profile(
+                Role.MENTOR,
+                kind.value,
+                grade=grade,
+                experience=None if grade else rng.choice([2, 5, 10, 20]),
+                tags=tuple(rng.sample(c.COMPETENCIES, 4)),
+                interests=tuple(rng.sample(c.INTERESTS, 3)),
+                capacity=rng.randint(1, 4),
+                slots=tuple(rng.sample(c.SLOTS, 6)),
+                format=rng.choice(list(MeetFormat)),
+            )
+            p = await repo.create_participant(
+                programme.id, person["id"], f"{first} {last}", None, profile, now
+            )
+            await repo.add_consent(person["id"], p.id, c.CONSENT_VERSION, "self", now)
+            await repo.decide(p.id, Status.APPROVED, True, curator["id"], now)
+        for i, name in enumerate(MENTEES):
+            first, last = name.split(" ", 1)
+            person = emulator.add_user(first, "ru", last_name=last)
+            emulator.started.add(person["id"])
+            await repo.touch_user(person["id"], name, None, now)
+            teacher = "педагог" in name
+            ekind = c.MenteeKind.YOUNG_TEACHER if teacher else c.MenteeKind.PUPIL
+            requests = c.REQUESTS[10:] if teacher else c.REQUESTS[:10]
+            profile = Profile(
+                Role.MENTEE,
+                ekind.value,
+                grade=None if teacher else rng.randint(5, 10),
+                experience=rng.choice([0, 1, 2, 3]) if teacher else None,
+                tags=tuple(rng.sample(requests, 2)),
+                interests=tuple(rng.sample(c.INTERESTS, 3)),
+                slots=tuple(rng.sample(c.SLOTS, 6)),
+                format=rng.choice(list(MeetFormat)),
+            )
+            age = None if teacher else 11 + (i % 6)
+            p = await repo.create_participant(programme.id, person["id"], name, age, profile, now)
+            await repo.add_consent(person["id"], p.id, c.CONSENT_VERSION, "self", now)
+            if i < 16:
+                await repo.decide(p.id, Status.APPROVED, False, curator["id"], now)
+                if age is not None and i % 4:
+                    await repo.confirm_parental_consent(p.id, curator["id"], now)
+    await emulator.notify()

@@ -1,0 +1,566 @@
+"""A local Telegram Bot API server for one bot, with simulated people and groups.
+
+The bot talks to ``/bot<token>/<method>`` exactly as to api.telegram.org; tests and the
+web chat drive the people through ``/control/...`` (see sandbox/README.md)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import logging
+import random
+import time
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import ClientSession, ClientTimeout, web
+
+from sandbox.telegram_rules import CAPTION_LIMIT, BadRequest, Limits, check_markup, check_text
+
+log = logging.getLogger(__name__)
+
+SEND_METHODS = {"sendMessage", "sendPhoto", "sendDocument"}
+JSON_FIELDS = {
+    "reply_markup",
+    "commands",
+    "scope",
+    "allowed_updates",
+    "entities",
+    "link_preview_options",
+    "menu_button",
+    "reply_parameters",
+}
+
+
+@dataclass
+class Faults:
+    error_rate: float = 0.0  # share of bot requests answered with 500
+    timeout_rate: float = 0.0  # share that hang for ``timeout_seconds`` first
+    timeout_seconds: float = 2.0
+    rng: random.Random = field(default_factory=lambda: random.Random(1))
+
+
+@dataclass
+class Chat:
+    id: int
+    type: str  # private | group
+    title: str | None = None
+    members: set[int] = field(default_factory=set)
+
+    def as_api(self, users: dict[int, dict[str, Any]]) -> dict[str, Any]:
+        if self.type == "private":
+            u = users[self.id]
+            return {
+                "id": self.id,
+                "type": "private",
+                "first_name": u["first_name"],
+                **({"username": u["username"]} if u.get("username") else {}),
+            }
+        return {"id": self.id, "type": self.type, "title": self.title}
+
+
+class Emulator:
+    def __init__(self, token: str, bot_username: str = "nastavnik_sandbox_bot") -> None:
+        self.token = token
+        self.bot_id = int(token.split(":", 1)[0])
+        self.bot_user = {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": "Наставник",
+            "username": bot_username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+        self.users: dict[int, dict[str, Any]] = {}
+        self.chats: dict[int, Chat] = {}
+        self.blocked: set[int] = set()
+        self.started: set[int] = set()  # users who opened the bot (a bot can't write first)
+        self.messages: dict[int, list[dict[str, Any]]] = {}
+        self._msg_ids: dict[int, itertools.count[int]] = {}
+        self.updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._user_ids = itertools.count(100001)
+        self._group_ids = itertools.count(1)
+        self._cb_ids = itertools.count(1)
+        self._file_ids = itertools.count(1)
+        self.files: dict[str, tuple[bytes, str, str]] = {}
+        self.callback_answers: dict[str, dict[str, Any]] = {}
+        self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self.webhook: dict[str, Any] | None = None
+        self.limits = Limits()
+        self.faults = Faults()
+        self.stats: dict[str, int] = {
+            "requests": 0,
+            "sent": 0,
+            "http_429": 0,
+            "http_403": 0,
+            "http_400": 0,
+            "http_5xx": 0,
+        }
+        self.errors: list[str] = []
+        self._changed = asyncio.Condition()
+        self._webhook_task: asyncio.Task[None] | None = None
+
+    # --- the web application -----------------------------------------------------------
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=60 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self.handle_api)
+        app.router.add_get("/file/bot{token}/{path:.+}", self.handle_file)
+        from sandbox.control import add_control_routes
+
+        add_control_routes(app, self)
+        app.on_cleanup.append(self._cleanup)
+        return app
+
+    async def _cleanup(self, _app: web.Application) -> None:
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+
+    async def notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_change(self, timeout: float) -> None:
+        async with self._changed:
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), timeout)
+
+    # --- people ------------------------------------------------------------------------------
+    def add_user(
+        self,
+        first_name: str,
+        language_code: str = "ru",
+        user_id: int | None = None,
+        username: str | None = None,
+        last_name: str | None = None,
+    ) -> dict[str, Any]:
+        uid = user_id or next(self._user_ids)
+        user = {
+            "id": uid,
+            "is_bot": False,
+            "first_name": first_name,
+            "language_code": language_code,
+        }
+        if username:
+            user["username"] = username
+        if last_name:
+            user["last_name"] = last_name
+        self.users[uid] = user
+        self.chats.setdefault(uid, Chat(uid, "private"))
+        return user
+
+    def add_group(self, title: str, members: list[int]) -> Chat:
+        gid = -1000000000000 - next(self._group_ids)
+        chat = Chat(gid, "group", title, set(members))
+        self.chats[gid] = chat
+        return chat
+
+    def _next_message_id(self, chat_id: int) -> int:
+        return next(self._msg_ids.setdefault(chat_id, itertools.count(1)))
+
+    def _record(self, chat_id: int, record: dict[str, Any]) -> dict[str, Any]:
+        record.setdefault("message_id", self._next_message_id(chat_id))
+        record.setdefault("date", int(time.time()))
+        record["chat_id"] = chat_id
+        self.messages.setdefault(chat_id, []).append(record)
+        return record
+
+    def message_api(self, record: dict[str, Any]) -> dict[str, Any]:
+        chat = self.chats[record["chat_id"]]
+        msg: dict[str, Any] = {
+            "message_id": record["message_id"],
+            "date": record["date"],
+            "chat": chat.as_api(self.users),
+            "from": self.bot_user if record["from_bot"] else self.users[record["user_id"]],
+        }
+        for key in ("text", "caption", "reply_markup", "entities", "photo", "document", "sticker"):
+            if record.get(key) is not None:
+                msg[key] = record[key]
+        if record.get("edit_date"):
+            msg["edit_date"] = record["edit_date"]
+        return msg
+
+    async def user_sends(
+        self,
+        user_id: int,
+        text: str | None = None,
+        chat_id: int | None = None,
+        sticker: bool = False,
+    ) -> dict[str, Any]:
+        chat_id = chat_id or user_id
+        record: dict[str, Any] = {"from_bot": False, "user_id": user_id}
+        if sticker:
+            record["sticker"] = {
+                "file_id": "sticker1",
+                "file_unique_id": "s1",
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "emoji": "👍",
+            }
+        else:
+            record["text"] = text or ""
+            if record["text"].startswith("/"):
+                command = record["text"].split()[0]
+                record["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        if chat_id == user_id:
+            self.started.add(user_id)
+        self._record(chat_id, record)
+        await self.push_update({"message": self.message_api(record)})
+        return record
+
+    async def user_presses(self, user_id: int, chat_id: int, message_id: int, data: str) -> str:
+        record = self.find_message(chat_id, message_id)
+        if record is None:
+            raise BadRequest("Bad Request: message not found")
+        cb_id = str(next(self._cb_ids))
+        await self.push_update(
+            {
+                "callback_query": {
+                    "id": cb_id,
+                    "from": self.users[user_id],
+                    "message": self.message_api(record),
+                    "chat_instance": str(chat_id),
+                    "data": data,
+                }
+            }
+        )
+        return cb_id
+
+    def find_message(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
+        for record in self.messages.get(chat_id, []):
+            if record["message_id"] == message_id and not record.get("deleted"):
+                return record
+        return None
+
+    async def push_update(self, body: dict[str, Any]) -> None:
+        self.updates.append({"update_id": next(self._update_ids), **body})
+        await self.notify()
+
+    # --- the Bot API -------------------------------------------------------------------------
+    async def handle_api(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return self._error(401, "Unauthorized")
+        method = request.match_info["method"]
+        params = await self._params(request)
+        self.stats["requests"] += 1
+        if method not in ("getUpdates", "getMe") and self.faults.rng.random() < self.faults.timeout_rate:
+            await asyncio.sleep(self.faults.timeout_seconds)
+        if method not in ("getUpdates", "getMe") and self.faults.rng.random() < self.faults.error_rate:
+            self.stats["http_5xx"] += 1
+            return self._error(500, "Internal Server Error")
+        handler = getattr(self, f"api_{method}", None)
+        if handler is None:
+            return self._error(404, "Not Found")
+        try:
+            result = await handler(params)
+        except BadRequest as exc:
+            key = f"http_{exc.code}" if exc.code in (400, 403) else "http_400"
+            self.stats[key] = self.stats.get(key, 0) + 1
+            self.errors.append(f"{method}: {exc.description}")
+            return self._error(exc.code, exc.description)
+        except RetryAfter as exc:
+            self.stats["http_429"] += 1
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {exc.seconds}",
+                    "parameters": {"retry_after": exc.seconds},
+                },
+                status=429,
+            )
+        return web.json_response({"ok": True, "result": result})
+
+    @staticmethod
+    def _error(code: int, description: str) -> web.Response:
+        return web.json_response({"ok": False, "error_code": code, "description": description}, status=code)
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            params.update(await request.json())
+        elif request.method == "POST" and request.can_read_body:
+            form = await request.post()
+            for key, value in form.items():
+                if isinstance(value, web.FileField):
+                    params[key] = (value.file.read(), value.filename, value.content_type)
+                else:
+                    params[key] = value
+        for key in JSON_FIELDS & params.keys():
+            if isinstance(params[key], str):
+                try:
+                    params[key] = json.loads(params[key])
+                except ValueError:
+                    raise BadRequest(f"Bad Request: can't parse {key} JSON object") from None
+        return params
+
+    def _chat(self, params: dict[str, Any]) -> Chat:
+        try:
+            chat_id = int(params.get("chat_id", ""))
+        except ValueError:
+            raise BadRequest("Bad Request: chat not found") from None
+        chat = self.chats.get(chat_id)
+        if chat is None:
+            raise BadRequest("Bad Request: chat not found")
+        return chat
+
+    def _check_can_send(self, chat: Chat) -> None:
+        if chat.type == "private":
+            if chat.id in self.blocked:
+                raise BadRequest("Forbidden: bot was blocked by the user", 403)
+            if chat.id not in self.started:
+                raise BadRequest("Forbidden: bot can't initiate conversation with a user", 403)
+        wait = self.limits.check(chat.id, chat.type != "private")
+        if wait:
+            raise RetryAfter(wait)
+
+    async def api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.bot_user
+
+    async def api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.webhook is not None:
+            raise BadRequest(
+                "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook "
+                "to delete the webhook first",
+                409,
+            )
+        offset = int(params.get("offset") or 0)
+        limit = min(int(params.get("limit") or 100), 100)
+        timeout = min(float(params.get("timeout") or 0), 50)
+        if offset:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        deadline = time.monotonic() + timeout
+        while not self.updates and time.monotonic() < deadline:
+            await self.wait_change(deadline - time.monotonic())
+        return self.updates[:limit]
+
+    async def api_setWebhook(self, params: dict[str, Any]) -> bool:
+        url = str(params.get("url") or "")
+        if not url:
+            return await self.api_deleteWebhook(params)
+        self.webhook = {"url": url, "secret_token": params.get("secret_token")}
+        if self._webhook_task is None or self._webhook_task.done():
+            self._webhook_task = asyncio.create_task(self._deliver_webhook())
+        await self.notify()
+        return True
+
+    async def api_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = None
+        if str(params.get("drop_pending_updates", "")).lower() == "true":
+            self.updates.clear()
+        await self.notify()
+        return True
+
+    async def api_getWebhookInfo(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "url": self.webhook["url"] if self.webhook else "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.updates),
+        }
+
+    async def _deliver_webhook(self) -> None:
+        async with ClientSession(timeout=ClientTimeout(total=30)) as http:
+            while self.webhook is not None:
+                if not self.updates:
+                    await self.wait_change(1.0)
+                    continue
+                update = self.updates[0]
+                headers = {}
+                if self.webhook.get("secret_token"):
+                    headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook["secret_token"]
+                try:
+                    async with http.post(self.webhook["url"], json=update, headers=headers) as resp:
+                        ok = resp.status == 200
+                except Exception:
+                    ok = False
+                if ok:
+                    self.updates.pop(0)
+                else:
+                    await asyncio.sleep(0.5)
+
+    async def api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        plain, safe = check_text(params.get("text"), params.get("parse_mode"))
+        markup = check_markup(params.get("reply_markup"))
+        self._check_can_send(chat)
+        record = self._record(
+            chat.id, {"from_bot": True, "text": plain, "html": safe, "reply_markup": markup}
+        )
+        return await self._sent(record)
+
+    async def _sent(self, record: dict[str, Any]) -> dict[str, Any]:
+        self.stats["sent"] += 1
+        await self.notify()
+        return self.message_api(record)
+
+    async def _send_file(self, params: dict[str, Any], kind: str) -> dict[str, Any]:
+        chat = self._chat(params)
+        plain, safe = check_text(params.get("caption"), params.get("parse_mode"), CAPTION_LIMIT, caption=True)
+        markup = check_markup(params.get("reply_markup"))
+        payload = params.get(kind)
+        if isinstance(payload, tuple):
+            data, filename, mime = payload
+        elif isinstance(payload, str) and payload in self.files:
+            data, filename, mime = self.files[payload]
+        else:
+            raise BadRequest("Bad Request: wrong file identifier/HTTP URL specified")
+        if not data:
+            raise BadRequest("Bad Request: file must be non-empty")
+        self._check_can_send(chat)
+        file_id = f"file{next(self._file_ids)}"
+        self.files[file_id] = (data, filename or kind, mime or "application/octet-stream")
+        meta = {"file_id": file_id, "file_unique_id": file_id, "file_size": len(data)}
+        record: dict[str, Any] = {
+            "from_bot": True,
+            "caption": plain or None,
+            "html": safe,
+            "reply_markup": markup,
+        }
+        if kind == "photo":
+            record["photo"] = [{**meta, "width": 800, "height": 600}]
+        else:
+            record["document"] = {**meta, "file_name": filename or "file", "mime_type": mime}
+        return await self._sent(self._record(chat.id, record))
+
+    async def api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._send_file(params, "photo")
+
+    async def api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._send_file(params, "document")
+
+    def _own_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        record = self.find_message(chat.id, int(params.get("message_id") or 0))
+        if record is None:
+            raise BadRequest("Bad Request: message to edit not found")
+        if not record["from_bot"]:
+            raise BadRequest("Bad Request: message can't be edited")
+        return record
+
+    async def api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        record = self._own_message(params)
+        plain, safe = check_text(params.get("text"), params.get("parse_mode"))
+        markup = check_markup(params.get("reply_markup"))
+        if record.get("html") == safe and record.get("reply_markup") == markup:
+            raise BadRequest(
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message"
+            )
+        record.update(text=plain, html=safe, reply_markup=markup, edit_date=int(time.time()))
+        await self.notify()
+        return self.message_api(record)
+
+    async def api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        record = self._own_message(params)
+        markup = check_markup(params.get("reply_markup"))
+        if record.get("reply_markup") == markup:
+            raise BadRequest(
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message"
+            )
+        record.update(reply_markup=markup, edit_date=int(time.time()))
+        await self.notify()
+        return self.message_api(record)
+
+    async def api_deleteMessage(self, params: dict[str, Any]) -> bool:
+        chat = self._chat(params)
+        record = self.find_message(chat.id, int(params.get("message_id") or 0))
+        if record is None:
+            raise BadRequest("Bad Request: message to delete not found")
+        record["deleted"] = True
+        await self.notify()
+        return True
+
+    async def api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        cb_id = str(params.get("callback_query_id"))
+        if cb_id in self.callback_answers:
+            raise BadRequest(
+                "Bad Request: query is too old and response timeout expired or query ID is invalid"
+            )
+        text = params.get("text")
+        if text is not None and len(str(text)) > 200:
+            raise BadRequest("Bad Request: MESSAGE_TOO_LONG")
+        self.callback_answers[cb_id] = {
+            "text": text,
+            "show_alert": str(params.get("show_alert")).lower() == "true",
+        }
+        await self.notify()
+        return True
+
+    async def api_sendChatAction(self, params: dict[str, Any]) -> bool:
+        self._chat(params)
+        return True
+
+    @staticmethod
+    def _scope_key(scope: Any) -> str:
+        if not scope:
+            return "default"
+        if scope.get("type") == "chat":
+            return f"chat:{scope.get('chat_id')}"
+        return str(scope.get("type"))
+
+    async def api_setMyCommands(self, params: dict[str, Any]) -> bool:
+        commands = params.get("commands") or []
+        for c in commands:
+            name = str(c.get("command", ""))
+            if not (1 <= len(name) <= 32 and name.replace("_", "").isalnum() and name.islower()):
+                raise BadRequest("Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(str(c.get("description", ""))) <= 256:
+                raise BadRequest("Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        self.commands[(self._scope_key(params.get("scope")), str(params.get("language_code") or ""))] = (
+            commands
+        )
+        await self.notify()
+        return True
+
+    async def api_getMyCommands(self, params: dict[str, Any]) -> list[dict[str, str]]:
+        return self.commands.get(
+            (self._scope_key(params.get("scope")), str(params.get("language_code") or "")), []
+        )
+
+    async def api_deleteMyCommands(self, params: dict[str, Any]) -> bool:
+        self.commands.pop(
+            (self._scope_key(params.get("scope")), str(params.get("language_code") or "")), None
+        )
+        return True
+
+    async def api_setChatMenuButton(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def api_close(self, params: dict[str, Any]) -> bool:
+        return True
+
+    def commands_for(self, user_id: int) -> list[dict[str, str]]:
+        """What the "/" menu shows this person, by Telegram's scope order."""
+        lang = self.users.get(user_id, {}).get("language_code", "")
+        for scope in (f"chat:{user_id}", "all_private_chats", "default"):
+            for language in (lang, ""):
+                found = self.commands.get((scope, language))
+                if found:
+                    return found
+        return []
+
+    async def handle_file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return self._error(401, "Unauthorized")
+        entry = self.files.get(request.match_info["path"])
+        if entry is None:
+            return self._error(404, "Not Found")
+        data, name, mime = entry
+        return web.Response(
+            body=data,
+            content_type=mime,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+
+class RetryAfter(Exception):
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds

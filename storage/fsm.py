@@ -1,0 +1,67 @@
+"""aiogram FSM storage in the bot's own database: a restart in the middle of a
+dialogue resumes where the person was."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.db import current_session
+from storage.tables import FsmRow
+
+
+class SqlStorage(BaseStorage):
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._keys = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
+
+    async def _row(self, session: AsyncSession, key: StorageKey) -> FsmRow:
+        k = self._keys.build(key)
+        row = await session.get(FsmRow, k)
+        if row is None:
+            row = FsmRow(key=k, state=None, data={})
+            session.add(row)
+        return row
+
+    async def _write(self, key: StorageKey, **values: Any) -> None:
+        values["updated_at"] = datetime.now(UTC).replace(tzinfo=None)
+        session = current_session()
+        if session is not None:
+            row = await self._row(session, key)
+            for name, value in values.items():
+                setattr(row, name, value)
+            await session.flush()
+            return
+        async with self._sessions.begin() as own:
+            row = await self._row(own, key)
+            for name, value in values.items():
+                setattr(row, name, value)
+
+    async def _read(self, key: StorageKey) -> FsmRow | None:
+        session = current_session()
+        if session is not None:
+            return await session.get(FsmRow, self._keys.build(key))
+        async with self._sessions() as own:
+            return await own.get(FsmRow, self._keys.build(key))
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        await self._write(key, state=state.state if isinstance(state, State) else state)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        row = await self._read(key)
+        return row.state if row else None
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        await self._write(key, data=dict(data))
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        row = await self._read(key)
+        return dict(row.data or {}) if row else {}
+
+    async def close(self) -> None:
+        return None

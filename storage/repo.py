@@ -1,0 +1,515 @@
+"""Repository: every query of the bot. Returns domain objects; never commits
+(the per-update middleware owns the transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.catalog import Cadence, Form, MeetFormat, Role, Status
+from bot.domain.models import (
+    Invite,
+    Organisation,
+    OrganisationId,
+    Page,
+    Participant,
+    ParticipantId,
+    Profile,
+    Programme,
+    ProgrammeCounts,
+    ProgrammeId,
+    User,
+    UserId,
+)
+from storage.tables import (
+    AuditRow,
+    ConsentRow,
+    CuratorRow,
+    InviteRow,
+    KvRow,
+    MenteeProfileRow,
+    MentorProfileRow,
+    OrganisationRow,
+    ParticipantRow,
+    ProgrammeRow,
+    UserRow,
+)
+
+
+def _org(row: OrganisationRow) -> Organisation:
+    return Organisation(OrganisationId(row.id), row.name, row.timezone, row.pupils_total)
+
+
+def _user(row: UserRow) -> User:
+    return User(UserId(row.id), row.name, row.username, row.locale, row.forgotten)
+
+
+def _programme(row: ProgrammeRow) -> Programme:
+    return Programme(
+        id=ProgrammeId(row.id),
+        organisation_id=OrganisationId(row.organisation_id),
+        title=row.title,
+        forms=tuple(Form(f) for f in row.forms),
+        group_format=row.group_format,
+        start=row.start_date,
+        end=row.end_date,
+        timezone=row.timezone,
+        cadence=Cadence(row.cadence),
+        min_meetings=row.min_meetings,
+        stage=row.stage,
+        curator_chat_id=row.curator_chat_id,
+        archived=row.archived,
+    )
+
+
+def _participant(
+    row: ParticipantRow, profile: Profile | None = None, username: str | None = None
+) -> Participant:
+    return Participant(
+        id=ParticipantId(row.id),
+        programme_id=ProgrammeId(row.programme_id),
+        user_id=UserId(row.user_id),
+        role=Role(row.role),
+        status=Status(row.status),
+        name=row.name,
+        age=row.age,
+        parental_consent=row.parental_consent,
+        trained=row.trained,
+        joined_at=row.joined_at,
+        profile=profile,
+        username=username,
+    )
+
+
+def _mentor_profile(row: MentorProfileRow) -> Profile:
+    return Profile(
+        role=Role.MENTOR,
+        kind=row.kind,
+        grade=row.grade,
+        experience=row.experience,
+        tags=tuple(row.competencies),
+        interests=tuple(row.interests),
+        capacity=row.capacity,
+        slots=tuple(row.slots),
+        format=MeetFormat(row.format),
+    )
+
+
+def _mentee_profile(row: MenteeProfileRow) -> Profile:
+    return Profile(
+        role=Role.MENTEE,
+        kind=row.kind,
+        grade=row.grade,
+        experience=row.experience,
+        tags=tuple(row.requests),
+        interests=tuple(row.interests),
+        slots=tuple(row.slots),
+        format=MeetFormat(row.format),
+    )
+
+
+class Repo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # --- users -----------------------------------------------------------------------------
+    async def get_user(self, user_id: int) -> User | None:
+        row = await self.session.get(UserRow, user_id)
+        return _user(row) if row else None
+
+    async def touch_user(self, user_id: int, name: str, username: str | None, now: datetime) -> User:
+        """Create the user on first contact; keep Telegram's name and username fresh."""
+        row = await self.session.get(UserRow, user_id)
+        if row is None:
+            row = UserRow(id=user_id, name=name, username=username, created_at=now)
+            self.session.add(row)
+        elif not row.forgotten:
+            row.name, row.username = name, username
+        row.unreachable = False
+        await self.session.flush()
+        return _user(row)
+
+    async def set_locale(self, user_id: int, locale: str) -> None:
+        await self.session.execute(update(UserRow).where(UserRow.id == user_id).values(locale=locale))
+
+    async def forget_user(self, user_id: int, placeholder: str, now: datetime) -> list[int]:
+        """Erase personal data, keep anonymous aggregates. Returns the organisations told."""
+        await self.session.execute(
+            update(UserRow)
+            .where(UserRow.id == user_id)
+            .values(name=placeholder, username=None, forgotten=True)
+        )
+        parts = (
+            await self.session.scalars(select(ParticipantRow).where(ParticipantRow.user_id == user_id))
+        ).all()
+        orgs: set[int] = set()
+        for p in parts:
+            p.name, p.age, p.status = placeholder, None, Status.LEFT.value
+            for table in (MentorProfileRow, MenteeProfileRow):
+                prof = await self.session.get(table, p.id)
+                if prof is not None:
+                    await self.session.delete(prof)
+            prog = await self.session.get(ProgrammeRow, p.programme_id)
+            if prog is not None:
+                orgs.add(prog.organisation_id)
+        await self.session.execute(
+            update(ConsentRow)
+            .where(ConsentRow.user_id == user_id, ConsentRow.withdrawn_at.is_(None))
+            .values(withdrawn_at=now)
+        )
+        await self.session.flush()
+        return sorted(orgs)
+
+    # --- organisations and curators ------------------------------------------------------------
+    async def create_organisation(self, name: str, timezone: str, now: datetime) -> Organisation:
+        row = OrganisationRow(name=name, timezone=timezone, created_at=now)
+        self.session.add(row)
+        await self.session.flush()
+        return _org(row)
+
+    async def find_organisation(self, name: str) -> Organisation | None:
+        row = await self.session.scalar(select(OrganisationRow).where(OrganisationRow.name == name))
+        return _org(row) if row else None
+
+    async def get_organisation(self, org_id: int) -> Organisation | None:
+        row = await self.session.get(OrganisationRow, org_id)
+        return _org(row) if row else None
+
+    async def add_curator(self, org_id: int, user_id: int, added_by: int | None, now: datetime) -> bool:
+        exists = await self.session.scalar(
+            select(CuratorRow.id).where(CuratorRow.organisation_id == org_id, CuratorRow.user_id == user_id)
+        )
+        if exists:
+            return False
+        self.session.add(
+            CuratorRow(organisation_id=org_id, user_id=user_id, added_by=added_by, created_at=now)
+        )
+        await self.session.flush()
+        return True
+
+    async def curator_organisations(self, user_id: int) -> list[Organisation]:
+        rows = await self.session.scalars(
+            select(OrganisationRow)
+            .join(CuratorRow, CuratorRow.organisation_id == OrganisationRow.id)
+            .where(CuratorRow.user_id == user_id)
+            .order_by(OrganisationRow.id)
+        )
+        return [_org(r) for r in rows]
+
+    async def is_curator(self, user_id: int, org_id: int | None = None) -> bool:
+        query = select(CuratorRow.id).where(CuratorRow.user_id == user_id)
+        if org_id is not None:
+            query = query.where(CuratorRow.organisation_id == org_id)
+        return (await self.session.scalar(query.limit(1))) is not None
+
+    async def curators_of(self, org_id: int) -> list[User]:
+        rows = await self.session.scalars(
+            select(UserRow)
+            .join(CuratorRow, CuratorRow.user_id == UserRow.id)
+            .where(CuratorRow.organisation_id == org_id)
+            .order_by(CuratorRow.id)
+        )
+        return [_user(r) for r in rows]
+
+    async def has_curators(self) -> bool:
+        return (await self.session.scalar(select(CuratorRow.id).limit(1))) is not None
+
+    # --- programmes ------------------------------------------------------------------------------
+    async def create_programme(self, programme: Programme, now: datetime) -> Programme:
+        row = ProgrammeRow(
+            organisation_id=programme.organisation_id,
+            title=programme.title,
+            forms=[f.value for f in programme.forms],
+            group_format=programme.group_format,
+            start_date=programme.start,
+            end_date=programme.end,
+            timezone=programme.timezone,
+            cadence=programme.cadence.value,
+            min_meetings=programme.min_meetings,
+            stage=programme.stage,
+            created_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return _programme(row)
+
+    async def get_programme(self, programme_id: int) -> Programme | None:
+        row = await self.session.get(ProgrammeRow, programme_id)
+        return _programme(row) if row else None
+
+    async def curator_programmes(self, user_id: int) -> list[Programme]:
+        rows = await self.session.scalars(
+            select(ProgrammeRow)
+            .join(CuratorRow, CuratorRow.organisation_id == ProgrammeRow.organisation_id)
+            .where(CuratorRow.user_id == user_id, ProgrammeRow.archived.is_(False))
+            .order_by(ProgrammeRow.id)
+        )
+        return [_programme(r) for r in rows]
+
+    async def update_programme(self, programme_id: int, **values: Any) -> None:
+        await self.session.execute(
+            update(ProgrammeRow).where(ProgrammeRow.id == programme_id).values(**values)
+        )
+
+    # --- invites ---------------------------------------------------------------------------------
+    async def find_invite(self, org_id: int, programme_id: int | None, role: Role) -> Invite | None:
+        row = await self.session.scalar(
+            select(InviteRow).where(
+                InviteRow.organisation_id == org_id,
+                InviteRow.programme_id.is_(None)
+                if programme_id is None
+                else InviteRow.programme_id == programme_id,
+                InviteRow.role == role.value,
+                InviteRow.revoked.is_(False),
+            )
+        )
+        return self._invite(row) if row else None
+
+    async def create_invite(self, invite: Invite, created_by: int, now: datetime) -> Invite:
+        self.session.add(
+            InviteRow(
+                token=invite.token,
+                organisation_id=invite.organisation_id,
+                programme_id=invite.programme_id,
+                role=invite.role.value,
+                created_by=created_by,
+                created_at=now,
+            )
+        )
+        await self.session.flush()
+        return invite
+
+    async def get_invite(self, token: str) -> Invite | None:
+        row = await self.session.get(InviteRow, token)
+        return self._invite(row) if row and not row.revoked else None
+
+    @staticmethod
+    def _invite(row: InviteRow) -> Invite:
+        return Invite(
+            row.token,
+            OrganisationId(row.organisation_id),
+            ProgrammeId(row.programme_id) if row.programme_id is not None else None,
+            Role(row.role),
+        )
+
+    # --- participants ------------------------------------------------------------------------
+    async def get_participant(self, participant_id: int) -> Participant | None:
+        row = await self.session.get(ParticipantRow, participant_id)
+        if row is None:
+            return None
+        user = await self.session.get(UserRow, row.user_id)
+        return _participant(row, await self._profile(row), user.username if user else None)
+
+    async def find_participant(self, programme_id: int, user_id: int) -> Participant | None:
+        row = await self.session.scalar(
+            select(ParticipantRow).where(
+                ParticipantRow.programme_id == programme_id, ParticipantRow.user_id == user_id
+            )
+        )
+        return _participant(row, await self._profile(row)) if row else None
+
+    async def participations(self, user_id: int) -> list[Participant]:
+        rows = (
+            await self.session.scalars(
+                select(ParticipantRow)
+                .where(ParticipantRow.user_id == user_id, ParticipantRow.status != Status.LEFT.value)
+                .order_by(ParticipantRow.id)
+            )
+        ).all()
+        return [_participant(r, await self._profile(r)) for r in rows]
+
+    async def _profile(self, row: ParticipantRow) -> Profile | None:
+        if row.role == Role.MENTOR.value:
+            mentor = await self.session.get(MentorProfileRow, row.id)
+            return _mentor_profile(mentor) if mentor else None
+        if row.role == Role.MENTEE.value:
+            mentee = await self.session.get(MenteeProfileRow, row.id)
+            return _mentee_profile(mentee) if mentee else None
+        return None
+
+    async def create_participant(
+        self,
+        programme_id: int,
+        user_id: int,
+        name: str,
+        age: int | None,
+        profile: Profile,
+        now: datetime,
+    ) -> Participant:
+        row = ParticipantRow(
+            programme_id=programme_id,
+            user_id=user_id,
+            role=profile.role.value,
+            status=Status.PENDING.value,
+            name=name,
+            age=age,
+            joined_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        await self.save_profile(ParticipantId(row.id), profile)
+        return _participant(row, profile)
+
+    async def save_profile(self, participant_id: ParticipantId, profile: Profile) -> None:
+        if profile.role is Role.MENTOR:
+            await self.session.merge(
+                MentorProfileRow(
+                    participant_id=participant_id,
+                    kind=profile.kind,
+                    grade=profile.grade,
+                    experience=profile.experience,
+                    competencies=list(profile.tags),
+                    interests=list(profile.interests),
+                    capacity=profile.capacity,
+                    slots=list(profile.slots),
+                    format=profile.format.value,
+                )
+            )
+        else:
+            await self.session.merge(
+                MenteeProfileRow(
+                    participant_id=participant_id,
+                    kind=profile.kind,
+                    grade=profile.grade,
+                    experience=profile.experience,
+                    requests=list(profile.tags),
+                    interests=list(profile.interests),
+                    slots=list(profile.slots),
+                    format=profile.format.value,
+                )
+            )
+        await self.session.flush()
+
+    async def rename_participant(self, participant_id: int, name: str) -> None:
+        await self.session.execute(
+            update(ParticipantRow).where(ParticipantRow.id == participant_id).values(name=name)
+        )
+
+    async def decide(
+        self, participant_id: int, status: Status, trained: bool, by: int, now: datetime
+    ) -> None:
+        await self.session.execute(
+            update(ParticipantRow)
+            .where(ParticipantRow.id == participant_id)
+            .values(status=status.value, trained=trained, decided_by=by, decided_at=now)
+        )
+
+    async def confirm_parental_consent(self, participant_id: int, by: int, now: datetime) -> None:
+        row = await self.session.get(ParticipantRow, participant_id)
+        if row is None:
+            return
+        row.parental_consent = True
+        self.session.add(
+            ConsentRow(
+                user_id=row.user_id,
+                participant_id=row.id,
+                text_version="parental-paper",
+                on_behalf="parent",
+                given_at=now,
+                confirmed_by=by,
+            )
+        )
+        await self.session.flush()
+
+    async def list_participants(
+        self,
+        programme_id: int,
+        role: Role | None = None,
+        status: Status | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page:
+        where = [ParticipantRow.programme_id == programme_id]
+        if role is not None:
+            where.append(ParticipantRow.role == role.value)
+        if status is not None:
+            where.append(ParticipantRow.status == status.value)
+        total = await self.session.scalar(select(func.count()).where(*where)) or 0
+        rows = await self.session.scalars(
+            select(ParticipantRow).where(*where).order_by(ParticipantRow.id).offset(offset).limit(limit)
+        )
+        return Page([_participant(r) for r in rows], total)
+
+    async def counts(self, programme_id: int) -> ProgrammeCounts:
+        rows: Sequence[Any] = (
+            await self.session.execute(
+                select(
+                    ParticipantRow.role,
+                    ParticipantRow.status,
+                    ParticipantRow.age,
+                    ParticipantRow.parental_consent,
+                ).where(ParticipantRow.programme_id == programme_id)
+            )
+        ).all()
+        mentors = sum(1 for r in rows if r[0] == "mentor" and r[1] == "approved")
+        mentees = sum(1 for r in rows if r[0] == "mentee" and r[1] == "approved")
+        pending = sum(1 for r in rows if r[1] == "pending")
+        waiting = sum(1 for r in rows if r[1] != "left" and r[2] is not None and r[2] < 18 and not r[3])
+        return ProgrammeCounts(mentors, mentees, pending, waiting)
+
+    # --- consents and audit -----------------------------------------------------------------
+    async def add_consent(
+        self, user_id: int, participant_id: int | None, version: str, on_behalf: str, now: datetime
+    ) -> None:
+        self.session.add(
+            ConsentRow(
+                user_id=user_id,
+                participant_id=participant_id,
+                text_version=version,
+                on_behalf=on_behalf,
+                given_at=now,
+            )
+        )
+        await self.session.flush()
+
+    async def consents(self, user_id: int) -> list[tuple[str, str, datetime | None]]:
+        rows = await self.session.scalars(
+            select(ConsentRow).where(ConsentRow.user_id == user_id).order_by(ConsentRow.id)
+        )
+        return [(r.text_version, r.on_behalf, r.withdrawn_at) for r in rows]
+
+    async def audit(
+        self,
+        org_id: int | None,
+        actor: int | None,
+        action: str,
+        now: datetime,
+        target: str | None = None,
+        **details: Any,
+    ) -> None:
+        self.session.add(
+            AuditRow(
+                organisation_id=org_id,
+                actor_id=actor,
+                action=action,
+                target=target,
+                details=details or None,
+                at=now,
+            )
+        )
+
+    async def audit_actions(self, org_id: int) -> list[str]:
+        rows = await self.session.scalars(
+            select(AuditRow.action).where(AuditRow.organisation_id == org_id).order_by(AuditRow.id)
+        )
+        return list(rows)
+
+    # --- key/value ----------------------------------------------------------------------------
+    async def get_kv(self, key: str) -> str | None:
+        row = await self.session.get(KvRow, key)
+        return row.value if row else None
+
+    async def set_kv(self, key: str, value: str | None) -> None:
+        row = await self.session.get(KvRow, key)
+        if value is None:
+            if row is not None:
+                await self.session.delete(row)
+        elif row is None:
+            self.session.add(KvRow(key=key, value=value))
+        else:
+            row.value = value
+        await self.session.flush()
