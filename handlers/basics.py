@@ -24,12 +24,15 @@ from storage.repo import Repo
 PRIVATE = F.chat.type == "private"
 
 
-async def on_start(message: Message, state: FSMContext, repo: Repo, user: User, t: L10n) -> None:
+async def on_start(message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, bot: Bot) -> None:
     await state.clear()
-    if await repo.is_curator(user.id):
+    curator = await repo.is_curator(user.id)
+    parts = await repo.participations(user.id)
+    if curator or parts:
+        await set_user_commands(bot, t, user.id, curator=curator, member=bool(parts))
+    if curator:
         await message.answer(t("start.curator", name=user.name))
         return
-    parts = await repo.participations(user.id)
     if not parts:
         await message.answer(t("start.stranger"))
         return
@@ -69,9 +72,9 @@ async def on_language(
     t = i18n.get(callback_data.code)
     await repo.set_locale(user.id, t.locale)
     await cb.answer()
-    await bot.send_message(user.id, t("lang.changed"))
     member = bool(await repo.participations(user.id))
     await set_user_commands(bot, t, user.id, curator=await repo.is_curator(user.id), member=member)
+    await bot.send_message(user.id, t("lang.changed"))
 
 
 async def on_profile(message: Message, repo: Repo, user: User, t: L10n, bot: Bot) -> None:

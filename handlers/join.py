@@ -44,8 +44,8 @@ async def on_invite(
     if invite.role is Role.CURATOR:
         added = await people.join_as_curator(repo, invite, user, clock.now())
         org = await repo.get_organisation(invite.organisation_id)
-        await message.answer(t("curator.joined" if added else "curator.already", org=org.name if org else ""))
         await set_user_commands(bot, t, user.id, curator=True, member=True)
+        await message.answer(t("curator.joined" if added else "curator.already", org=org.name if org else ""))
         return
     assert programme is not None
     existing = await repo.find_participant(programme.id, user.id)

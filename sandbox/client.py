@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import ClientSession
@@ -20,7 +20,7 @@ class Person:
     id: int
     name: str
     client: SandboxClient
-    seen: int = 0  # the last message id read in the private chat
+    seen: dict[int, int] = field(default_factory=dict)  # chat id -> the last message id read
 
     async def send(self, text: str, chat_id: int | None = None) -> None:
         await self.client.post("/control/send", user_id=self.id, text=text, chat_id=chat_id or self.id)
@@ -37,9 +37,11 @@ class Person:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             wait = min(5.0, max(0.1, deadline - time.monotonic()))
-            found = await self.client.get("/control/messages", chat_id=chat, after=self.seen, wait=wait)
+            found = await self.client.get(
+                "/control/messages", chat_id=chat, after=self.seen.get(chat, 0), wait=wait
+            )
             for m in found:
-                self.seen = max(self.seen, m["message_id"])
+                self.seen[chat] = max(self.seen.get(chat, 0), m["message_id"])
                 if m["from_bot"]:
                     return dict(m)
         raise SandboxError(f"{self.name}: no answer from the bot within {timeout}s")

@@ -82,7 +82,7 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
     async def callback_answer(request: web.Request) -> web.Response:
         cb_id = request.match_info["id"]
         deadline = time.monotonic() + float(request.query.get("wait", "0"))
-        while cb_id not in emu.callback_answers and time.monotonic() < deadline:
+        while cb_id not in emu.callback_answers and not emu.closing and time.monotonic() < deadline:
             await emu.wait_change(deadline - time.monotonic())
         return ok(emu.callback_answers.get(cb_id))
 
@@ -100,7 +100,7 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
             ]
 
         found = pick()
-        while not found and time.monotonic() < deadline:
+        while not found and not emu.closing and time.monotonic() < deadline:
             await emu.wait_change(deadline - time.monotonic())
             found = pick()
         return ok(found)

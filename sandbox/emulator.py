@@ -103,6 +103,7 @@ class Emulator:
         self.errors: list[str] = []
         self._changed = asyncio.Condition()
         self._webhook_task: asyncio.Task[None] | None = None
+        self.closing = False
 
     # --- the web application -----------------------------------------------------------
     def app(self) -> web.Application:
@@ -112,8 +113,14 @@ class Emulator:
         from sandbox.control import add_control_routes
 
         add_control_routes(app, self)
+        app.on_shutdown.append(self._shutdown)
         app.on_cleanup.append(self._cleanup)
         return app
+
+    async def _shutdown(self, _app: web.Application) -> None:
+        """Wake every long poll so the server stops at once."""
+        self.closing = True
+        await self.notify()
 
     async def _cleanup(self, _app: web.Application) -> None:
         if self._webhook_task is not None:
@@ -336,7 +343,7 @@ class Emulator:
         if offset:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
         deadline = time.monotonic() + timeout
-        while not self.updates and time.monotonic() < deadline:
+        while not self.updates and not self.closing and time.monotonic() < deadline:
             await self.wait_change(deadline - time.monotonic())
         return self.updates[:limit]
 

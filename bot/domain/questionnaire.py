@@ -77,9 +77,9 @@ def next_step(role: Role, draft: Draft) -> Step | None:
 def clean_name(text: str | None) -> str:
     """A person's name as typed: trimmed, one space between words, letters required."""
     if not text:
-        raise InvalidInput("ask.name.invalid")
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
-    text = re.sub(r"\s+", " ", text).strip()
+        raise InvalidInput("ask.name.invalid", min=NAME_MIN, max=NAME_MAX)
+    text = re.sub(r"\s+", " ", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip()
     if not NAME_MIN <= len(text) <= NAME_MAX or not any(ch.isalpha() for ch in text):
         raise InvalidInput("ask.name.invalid", min=NAME_MIN, max=NAME_MAX)
     return text

@@ -1,0 +1,112 @@
+"""Shared fixtures: a Bot API emulator on 127.0.0.1, the real bot talking to it over
+HTTP, and a real SQLite file per test."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import suppress
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from pydantic import SecretStr
+
+from bot.__main__ import curator_add
+from bot.app import App
+from bot.settings import Settings
+from sandbox.client import Person, SandboxClient
+from sandbox.emulator import Emulator
+from sandbox.run import SANDBOX_TOKEN, start_emulator
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[tuple[Emulator, str]]:
+    emu, runner, url = await start_emulator("127.0.0.1", 0)
+    emu.limits.enabled = False  # flow tests switch limits on where they test them
+    try:
+        yield emu, url
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+def settings(emulator: tuple[Emulator, str], tmp_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token=SecretStr(SANDBOX_TOKEN),
+        telegram_api_url=emulator[1],
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+    )
+
+
+class Running:
+    """The bot as a process would run it; ``restart`` stops and starts it on the same DB."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.app: App | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> App:
+        self.app = App(self.settings)
+        await self.app.start()
+        self.task = asyncio.create_task(self.app.serve(handle_signals=False))
+        await asyncio.sleep(0.05)
+        return self.app
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            await self.app.stop()
+            if self.task is not None:
+                with suppress(asyncio.CancelledError):
+                    await asyncio.wait_for(self.task, 10)
+            await self.app.close()
+        self.app, self.task = None, None
+
+    async def restart(self) -> App:
+        await self.stop()
+        return await self.start()
+
+
+@pytest.fixture
+async def bot(settings: Settings) -> AsyncIterator[Running]:
+    running = Running(settings)
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+@pytest.fixture
+async def client(emulator: tuple[Emulator, str]) -> AsyncIterator[SandboxClient]:
+    async with SandboxClient(emulator[1]) as c:
+        yield c
+
+
+MakeCurator = Callable[..., Awaitable[Person]]
+
+
+@pytest.fixture
+def make_curator(client: SandboxClient, settings: Settings) -> MakeCurator:
+    """A curator made the way a school's IT person does it: the CLI's `curator add`."""
+
+    async def make(name: str = "Татьяна", org: str = "Школа №10", language_code: str = "ru") -> Person:
+        person = await client.person(name, language_code)
+        args = argparse.Namespace(telegram_id=person.id, org=org, tz="Europe/Moscow", name=name)
+        await curator_add(settings, args)
+        await person.send("/start")
+        await person.expect("Вы куратор" if language_code == "ru" else "You are a curator")
+        return person
+
+    return make
+
+
+async def serve_app(app: web.Application) -> tuple[web.AppRunner, int]:
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    return runner, runner.addresses[0][1]

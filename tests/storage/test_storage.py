@@ -1,0 +1,109 @@
+"""Storage on a real SQLite file: migrations up, down, up; the repository; the FSM storage."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from aiogram.fsm.storage.base import StorageKey
+from sqlalchemy import inspect, text
+
+from bot.domain.catalog import MeetFormat, Role, Status
+from bot.domain.models import Profile
+from storage.db import Database
+from storage.fsm import SqlStorage
+
+NOW = datetime(2026, 9, 1, 9, 0)
+TABLES = {"organisations", "users", "curators", "programmes", "invites", "participants", "mentor_profiles",
+          "mentee_profiles", "consents", "audit_log", "fsm_states", "kv"}
+
+
+async def tables(db: Database) -> set[str]:
+    async with db.engine.connect() as conn:
+        return set(await conn.run_sync(lambda c: inspect(c).get_table_names())) - {"alembic_version"}
+
+
+async def test_stairway_every_migration_up_down_up(tmp_path: Path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 's.db'}")
+    try:
+        await db.migrate()
+        assert await tables(db) == TABLES
+        await db.migrate("base", down=True)
+        assert await tables(db) == set()
+        await db.migrate()
+        assert await tables(db) == TABLES
+        async with db.engine.connect() as conn:
+            assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+            assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+    finally:
+        await db.close()
+
+
+async def test_repository_round_trip_and_forgetting(tmp_path: Path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'r.db'}")
+    await db.migrate()
+    try:
+        profile = Profile(Role.MENTOR, "teacher", experience=10, tags=("math",), interests=("chess",),
+                          capacity=3, slots=("mon_am",), format=MeetFormat.ONLINE)
+        async with db.unit() as repo:
+            org = await repo.create_organisation("Школа", "Europe/Moscow", NOW)
+            await repo.touch_user(1, "Анна", "anna", NOW)
+            await repo.add_curator(org.id, 1, None, NOW)
+            from bot.domain.catalog import Cadence, Form
+            from bot.domain.models import OrganisationId, Programme, ProgrammeId
+            prog = await repo.create_programme(
+                Programme(ProgrammeId(0), OrganisationId(org.id), "П", (Form.TEACHER_TEACHER,), False,
+                          NOW.date(), NOW.date().replace(year=2027), "Europe/Moscow", Cadence.WEEKLY, 20), NOW)
+            await repo.touch_user(2, "Игорь", "igor", NOW)
+            p = await repo.create_participant(prog.id, 2, "Игорь Петров", None, profile, NOW)
+            await repo.add_consent(2, p.id, "v1", "self", NOW)
+        async with db.unit() as repo:
+            got = await repo.get_participant(p.id)
+            assert got is not None and got.profile == profile and got.username == "igor"
+            assert (await repo.counts(prog.id)).pending == 1
+            assert await repo.is_curator(1, org.id) and not await repo.is_curator(2)
+            await repo.decide(p.id, Status.APPROVED, True, 1, NOW)
+            assert await repo.forget_user(2, "Удалённый", NOW) == [org.id]
+        async with db.unit() as repo:
+            gone = await repo.get_participant(p.id)
+            assert gone is not None and gone.name == "Удалённый" and gone.profile is None
+            assert gone.status is Status.LEFT
+            assert [(v, w is not None) for v, _, w in await repo.consents(2)] == [("v1", True)]
+            assert (await repo.counts(prog.id)).mentors == 0
+    finally:
+        await db.close()
+
+
+async def test_a_failed_unit_of_work_changes_nothing(tmp_path: Path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'u.db'}")
+    await db.migrate()
+    try:
+        try:
+            async with db.unit() as repo:
+                await repo.touch_user(7, "x", None, NOW)
+                raise RuntimeError("refused")
+        except RuntimeError:
+            pass
+        async with db.unit() as repo:
+            assert await repo.get_user(7) is None
+    finally:
+        await db.close()
+
+
+async def test_fsm_state_survives_a_new_storage_instance(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'f.db'}"
+    key = StorageKey(bot_id=1, chat_id=5, user_id=5)
+    db = Database(url)
+    await db.migrate()
+    storage = SqlStorage(db.sessions)
+    await storage.set_state(key, "Questionnaire:step")
+    await storage.set_data(key, {"draft": {"name": "Ева"}, "sel": ["chess"]})
+    await db.close()
+    db2 = Database(url)
+    try:
+        again = SqlStorage(db2.sessions)
+        assert await again.get_state(key) == "Questionnaire:step"
+        assert await again.get_data(key) == {"draft": {"name": "Ева"}, "sel": ["chess"]}
+        assert await again.get_state(StorageKey(bot_id=1, chat_id=6, user_id=6)) is None
+    finally:
+        await db2.close()
