@@ -6,7 +6,6 @@ import asyncio
 import logging
 import signal
 from contextlib import suppress
-from pathlib import Path
 
 from aiohttp import web
 from pydantic import SecretStr

@@ -24,7 +24,7 @@ async def test_name_step_survives_bad_answers(
     kid = await client.person("Ева")
     await kid.start(links["mentee"])
     await kid.expect("Тебя пригласили")
-    lang = await kid.expect("Выбери язык")
+    await kid.expect("Выбери язык")
     await kid.send("привет")  # text where a button is expected
     again = await kid.expect("Выбери язык")
     await kid.press(again, "Русский")
@@ -114,7 +114,9 @@ async def test_stale_and_forged_buttons_change_nothing(
     note = await curator.expect("Новая заявка")
 
     # an old questionnaire button after the form was sent
-    old = await kid.press_data(note | {"chat_id": kid.id, "message_id": 5}, ChoiceCb(step="grade", value="9").pack())
+    old = await kid.press_data(
+        note | {"chat_id": kid.id, "message_id": 5}, ChoiceCb(step="grade", value="9").pack()
+    )
     assert old is not None and "устарела" in old["text"]
 
     # the mentee forges the curator's "approve" for their own application
@@ -130,7 +132,9 @@ async def test_stale_and_forged_buttons_change_nothing(
 
     # another school's curator presses a button of this programme
     stranger = await make_curator("Пётр", org="Гимназия №2")
-    other = await stranger.press_data({"chat_id": stranger.id, "message_id": 1}, DecideCb(action="ok", part=pid).pack())
+    other = await stranger.press_data(
+        {"chat_id": stranger.id, "message_id": 1}, DecideCb(action="ok", part=pid).pack()
+    )
     assert other is not None and "недоступно" in other["text"]
 
     # a participant id that does not exist

@@ -11,7 +11,9 @@ from sandbox.emulator import Emulator
 from sandbox.run import SANDBOX_TOKEN
 
 
-async def call(url: str, method: str, token: str = SANDBOX_TOKEN, **params: Any) -> tuple[int, dict[str, Any]]:
+async def call(
+    url: str, method: str, token: str = SANDBOX_TOKEN, **params: Any
+) -> tuple[int, dict[str, Any]]:
     async with ClientSession() as http, http.post(f"{url}/bot{token}/{method}", json=params) as resp:
         return resp.status, await resp.json()
 
@@ -21,8 +23,9 @@ async def test_html_and_sizes_are_checked_like_telegram(emulator: tuple[Emulator
     user = emu.add_user("Аня")
     emu.started.add(user["id"])
     uid = user["id"]
-    status, body = await call(url, "sendMessage", chat_id=uid, text="<b>жирный</b> &amp; <i>курсив</i>",
-                              parse_mode="HTML")
+    status, body = await call(
+        url, "sendMessage", chat_id=uid, text="<b>жирный</b> &amp; <i>курсив</i>", parse_mode="HTML"
+    )
     assert status == 200 and body["result"]["text"] == "жирный & курсив"
     status, body = await call(url, "sendMessage", chat_id=uid, text="<script>x</script>", parse_mode="HTML")
     assert status == 400 and 'Unsupported start tag "script"' in body["description"]
@@ -46,8 +49,14 @@ async def test_html_and_sizes_are_checked_like_telegram(emulator: tuple[Emulator
     status, body = await call(url, "getMe", token="1:wrong")
     assert status == 401
     sent = emu.messages[uid][0]
-    status, body = await call(url, "editMessageText", chat_id=uid, message_id=sent["message_id"],
-                              text="<b>жирный</b> &amp; <i>курсив</i>", parse_mode="HTML")
+    status, body = await call(
+        url,
+        "editMessageText",
+        chat_id=uid,
+        message_id=sent["message_id"],
+        text="<b>жирный</b> &amp; <i>курсив</i>",
+        parse_mode="HTML",
+    )
     assert status == 400 and "message is not modified" in body["description"]
 
 

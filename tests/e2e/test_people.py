@@ -130,13 +130,21 @@ async def test_long_participant_lists_are_split_below_4096(
     from bot.domain.catalog import MeetFormat, Role
     from bot.domain.models import Profile
 
-    profile = Profile(Role.MENTEE, "pupil", grade=7, tags=("olympiad",), interests=("chess",),
-                      slots=("mon_am",), format=MeetFormat.ANY)
+    profile = Profile(
+        Role.MENTEE,
+        "pupil",
+        grade=7,
+        tags=("olympiad",),
+        interests=("chess",),
+        slots=("mon_am",),
+        format=MeetFormat.ANY,
+    )
     async with bot.app.db.unit() as repo:
         for i in range(50):
             await repo.touch_user(900000 + i, "x", None, datetime(2026, 9, 1))
-            await repo.create_participant(1, 900000 + i, "Очень-длинное-имя-" * 5 + str(i), None, profile,
-                                          datetime(2026, 9, 1))
+            await repo.create_participant(
+                1, 900000 + i, "Очень-длинное-имя-" * 5 + str(i), None, profile, datetime(2026, 9, 1)
+            )
     await curator.press(card, "Участники")
     first = await curator.expect("Участников найдено: 50")
     second = await curator.reply()

@@ -20,12 +20,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def test_webhook_mode_serves_updates_and_checks_the_secret(settings: Settings, client: SandboxClient) -> None:
+async def test_webhook_mode_serves_updates_and_checks_the_secret(
+    settings: Settings, client: SandboxClient
+) -> None:
     port = free_port()
-    hook = settings.model_copy(update={
-        "webhook_url": f"http://127.0.0.1:{port}", "webhook_secret": SecretStr("s3cret-Token_1"),
-        "webhook_port": port,
-    })
+    hook = settings.model_copy(
+        update={
+            "webhook_url": f"http://127.0.0.1:{port}",
+            "webhook_secret": SecretStr("s3cret-Token_1"),
+            "webhook_port": port,
+        }
+    )
     app = App(hook)
     await app.start()
     task = asyncio.create_task(app.serve(handle_signals=False))
@@ -41,8 +46,15 @@ async def test_webhook_mode_serves_updates_and_checks_the_secret(settings: Setti
         await person.send("/start")
         await person.expect("ссылку-приглашение")
         async with ClientSession() as http:
-            update = {"update_id": 999, "message": {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"},
-                                                    "text": "/start"}}
+            update = {
+                "update_id": 999,
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "chat": {"id": 1, "type": "private"},
+                    "text": "/start",
+                },
+            }
             async with http.post(f"http://127.0.0.1:{port}/webhook", json=update) as resp:
                 assert resp.status == 401
             headers = {"X-Telegram-Bot-Api-Secret-Token": "wrong"}

@@ -14,8 +14,20 @@ from storage.db import Database
 from storage.fsm import SqlStorage
 
 NOW = datetime(2026, 9, 1, 9, 0)
-TABLES = {"organisations", "users", "curators", "programmes", "invites", "participants", "mentor_profiles",
-          "mentee_profiles", "consents", "audit_log", "fsm_states", "kv"}
+TABLES = {
+    "organisations",
+    "users",
+    "curators",
+    "programmes",
+    "invites",
+    "participants",
+    "mentor_profiles",
+    "mentee_profiles",
+    "consents",
+    "audit_log",
+    "fsm_states",
+    "kv",
+}
 
 
 async def tables(db: Database) -> set[str]:
@@ -43,17 +55,38 @@ async def test_repository_round_trip_and_forgetting(tmp_path: Path) -> None:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'r.db'}")
     await db.migrate()
     try:
-        profile = Profile(Role.MENTOR, "teacher", experience=10, tags=("math",), interests=("chess",),
-                          capacity=3, slots=("mon_am",), format=MeetFormat.ONLINE)
+        profile = Profile(
+            Role.MENTOR,
+            "teacher",
+            experience=10,
+            tags=("math",),
+            interests=("chess",),
+            capacity=3,
+            slots=("mon_am",),
+            format=MeetFormat.ONLINE,
+        )
         async with db.unit() as repo:
             org = await repo.create_organisation("Школа", "Europe/Moscow", NOW)
             await repo.touch_user(1, "Анна", "anna", NOW)
             await repo.add_curator(org.id, 1, None, NOW)
             from bot.domain.catalog import Cadence, Form
             from bot.domain.models import OrganisationId, Programme, ProgrammeId
+
             prog = await repo.create_programme(
-                Programme(ProgrammeId(0), OrganisationId(org.id), "П", (Form.TEACHER_TEACHER,), False,
-                          NOW.date(), NOW.date().replace(year=2027), "Europe/Moscow", Cadence.WEEKLY, 20), NOW)
+                Programme(
+                    ProgrammeId(0),
+                    OrganisationId(org.id),
+                    "П",
+                    (Form.TEACHER_TEACHER,),
+                    False,
+                    NOW.date(),
+                    NOW.date().replace(year=2027),
+                    "Europe/Moscow",
+                    Cadence.WEEKLY,
+                    20,
+                ),
+                NOW,
+            )
             await repo.touch_user(2, "Игорь", "igor", NOW)
             p = await repo.create_participant(prog.id, 2, "Игорь Петров", None, profile, NOW)
             await repo.add_consent(2, p.id, "v1", "self", NOW)

@@ -12,8 +12,12 @@ from bot.domain.models import Participant, ParticipantId, ProgrammeId, UserId
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("01.09.2026", date(2026, 9, 1)), ("1.9.26", date(2026, 9, 1)), ("2026-09-01", date(2026, 9, 1)),
-     (" 31/05/2027 ", date(2027, 5, 31))],
+    [
+        ("01.09.2026", date(2026, 9, 1)),
+        ("1.9.26", date(2026, 9, 1)),
+        ("2026-09-01", date(2026, 9, 1)),
+        (" 31/05/2027 ", date(2027, 5, 31)),
+    ],
 )
 def test_dates_as_people_type_them(text: str, expected: date) -> None:
     assert rules.parse_date(text) == expected
@@ -41,8 +45,15 @@ def test_stages_go_forward_to_seven() -> None:
 
 def participant(**kw: object) -> Participant:
     base: dict[str, object] = dict(
-        id=ParticipantId(1), programme_id=ProgrammeId(1), user_id=UserId(1), role=Role.MENTEE,
-        status=Status.APPROVED, name="x", age=None, parental_consent=False, trained=False,
+        id=ParticipantId(1),
+        programme_id=ProgrammeId(1),
+        user_id=UserId(1),
+        role=Role.MENTEE,
+        status=Status.APPROVED,
+        name="x",
+        age=None,
+        parental_consent=False,
+        trained=False,
         joined_at=datetime(2026, 9, 1),
     )
     base.update(kw)

@@ -10,8 +10,12 @@ from bot.domain.errors import InvalidInput
 def complete_mentee() -> q.Draft:
     draft: q.Draft = {}
     for step, value in [
-        (q.Step.NAME, "  Алиса   Смирнова "), (q.Step.KIND, "pupil"), (q.Step.GRADE, "7"),
-        (q.Step.TAGS, ["olympiad"]), (q.Step.INTERESTS, ["chess"]), (q.Step.SLOTS, ["tue_pm"]),
+        (q.Step.NAME, "  Алиса   Смирнова "),
+        (q.Step.KIND, "pupil"),
+        (q.Step.GRADE, "7"),
+        (q.Step.TAGS, ["olympiad"]),
+        (q.Step.INTERESTS, ["chess"]),
+        (q.Step.SLOTS, ["tue_pm"]),
         (q.Step.FORMAT, "online"),
     ]:
         draft = q.answer(Role.MENTEE, draft, step, value)
@@ -20,7 +24,14 @@ def complete_mentee() -> q.Draft:
 
 def test_steps_depend_on_role_and_kind() -> None:
     assert q.steps_for(Role.MENTEE, "pupil") == [
-        q.Step.NAME, q.Step.KIND, q.Step.GRADE, q.Step.TAGS, q.Step.INTERESTS, q.Step.SLOTS, q.Step.FORMAT]
+        q.Step.NAME,
+        q.Step.KIND,
+        q.Step.GRADE,
+        q.Step.TAGS,
+        q.Step.INTERESTS,
+        q.Step.SLOTS,
+        q.Step.FORMAT,
+    ]
     assert q.Step.EXPERIENCE in q.steps_for(Role.MENTEE, "yteacher")
     assert q.Step.GRADE not in q.steps_for(Role.MENTEE, "yteacher")
     assert q.Step.CAPACITY in q.steps_for(Role.MENTOR, "teacher")
@@ -58,8 +69,13 @@ def test_names_keep_html_like_text_verbatim_for_escaping_later() -> None:
 
 @pytest.mark.parametrize(
     ("step", "value"),
-    [(q.Step.KIND, "astronaut"), (q.Step.GRADE, "12"), (q.Step.FORMAT, "teleport"),
-     (q.Step.TAGS, ["olympiad", "nonsense"]), (q.Step.SLOTS, ["xyz_am"])],
+    [
+        (q.Step.KIND, "astronaut"),
+        (q.Step.GRADE, "12"),
+        (q.Step.FORMAT, "teleport"),
+        (q.Step.TAGS, ["olympiad", "nonsense"]),
+        (q.Step.SLOTS, ["xyz_am"]),
+    ],
 )
 def test_forged_choices_are_refused(step: q.Step, value: object) -> None:
     with pytest.raises(InvalidInput):

@@ -46,8 +46,16 @@ def test_every_catalogue_code_has_a_label() -> None:
 
 @pytest.mark.parametrize(
     ("n", "text"),
-    [(1, "1 наставник"), (2, "2 наставника"), (5, "5 наставников"), (11, "11 наставников"),
-     (21, "21 наставник"), (22, "22 наставника"), (112, "112 наставников"), (0, "0 наставников")],
+    [
+        (1, "1 наставник"),
+        (2, "2 наставника"),
+        (5, "5 наставников"),
+        (11, "11 наставников"),
+        (21, "21 наставник"),
+        (22, "22 наставника"),
+        (112, "112 наставников"),
+        (0, "0 наставников"),
+    ],
 )
 def test_russian_plurals(n: int, text: str) -> None:
     assert Translator().get("ru")("n.mentors", count=n) == text
@@ -61,7 +69,10 @@ def test_plural_categories() -> None:
 
 def test_parameters_are_escaped_unless_marked_safe() -> None:
     t = Translator().get("ru")
-    assert t("curator.already", org="<b>Школа & Co</b>") == "Вы уже куратор организации «&lt;b&gt;Школа &amp; Co&lt;/b&gt;»."
+    assert (
+        t("curator.already", org="<b>Школа & Co</b>")
+        == "Вы уже куратор организации «&lt;b&gt;Школа &amp; Co&lt;/b&gt;»."
+    )
     assert "<b>x</b>" in t("summary.head", body=Html("<b>x</b>"))
 
 
