@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
@@ -86,6 +88,21 @@ async def start(bot: Bot, chat_id: int, t: L10n, state: FSMContext, data: dict[s
     await go_on(bot, chat_id, t, state, data)
 
 
+async def close_question(
+    bot: Bot, cb: CallbackQuery, t: L10n, role: Role, step: q.Step, value: object
+) -> None:
+    """Keep the answered question in the chat with its answer, without buttons."""
+    if not isinstance(cb.message, Message):
+        return
+    shown = render.value_text(t, role, step, value)
+    with suppress(TelegramBadRequest):  # the message may be too old to edit; the dialogue goes on
+        await bot.edit_message_text(
+            f"{cb.message.html_text}\n→ <b>{shown}</b>",
+            chat_id=cb.from_user.id,
+            message_id=cb.message.message_id,
+        )
+
+
 async def _current(cb: CallbackQuery, state: FSMContext, step: str) -> dict[str, Any] | None:
     data = await state.get_data()
     return data if data.get("step") == step and "role" in data else None
@@ -100,8 +117,8 @@ async def on_choice(cb: CallbackQuery, callback_data: ChoiceCb, state: FSMContex
     except (DomainError, ValueError):
         return await refuse(cb, t, "error.stale")
     await cb.answer()
-    if cb.message is not None:
-        await bot.edit_message_reply_markup(chat_id=cb.from_user.id, message_id=cb.message.message_id)
+    step = q.Step(data["step"])
+    await close_question(bot, cb, t, Role(data["role"]), step, data["draft"][step])
     await go_on(bot, cb.from_user.id, t, state, data)
 
 
@@ -122,8 +139,7 @@ async def on_toggle(cb: CallbackQuery, callback_data: ToggleCb, state: FSMContex
         return await refuse(cb, t, err)
     await cb.answer()
     if callback_data.code == "!":
-        if cb.message is not None:
-            await bot.edit_message_reply_markup(chat_id=cb.from_user.id, message_id=cb.message.message_id)
+        await close_question(bot, cb, t, role, step, data["draft"][step])
         return await go_on(bot, cb.from_user.id, t, state, data)
     await state.set_data(data)
     markup = (

@@ -36,30 +36,33 @@ def slots_text(t: L10n, slots: Iterable[str]) -> str:
     return "; ".join(f"{t(f'day.{d}')} {', '.join(parts)}" for d, parts in by_day.items()) or "—"
 
 
+def value_text(t: L10n, role: Role, step: q.Step, value: object) -> str:
+    """One answer as safe HTML."""
+    if step is q.Step.NAME:
+        return escape(value)
+    if step is q.Step.KIND:
+        return t(f"{kind_group(role)}.{value}")
+    if step is q.Step.TAGS:
+        return labels(t, tag_group(role), value)  # type: ignore[arg-type]
+    if step is q.Step.INTERESTS:
+        return labels(t, "int", value)  # type: ignore[arg-type]
+    if step is q.Step.SLOTS:
+        return slots_text(t, value)  # type: ignore[arg-type]
+    if step is q.Step.FORMAT:
+        return t(f"format.{value}")
+    if step is q.Step.EXPERIENCE:
+        return t("years", count=int(str(value)))
+    return escape(value)
+
+
 def draft_lines(t: L10n, role: Role, draft: q.Draft) -> list[str]:
     """One line per answered question, in the questionnaire's order."""
     lines = []
     for step in q.steps_for(role, draft.get(q.Step.KIND)):
         value = draft.get(step)
-        if value is None:
-            continue
-        if step is q.Step.NAME:
-            shown: str = escape(value)
-        elif step is q.Step.KIND:
-            shown = t(f"{kind_group(role)}.{value}")
-        elif step is q.Step.TAGS:
-            shown = labels(t, tag_group(role), value)
-        elif step is q.Step.INTERESTS:
-            shown = labels(t, "int", value)
-        elif step is q.Step.SLOTS:
-            shown = slots_text(t, value)
-        elif step is q.Step.FORMAT:
-            shown = t(f"format.{value}")
-        elif step is q.Step.EXPERIENCE:
-            shown = t("years", count=value)
-        else:
-            shown = str(value)
-        lines.append(t("summary.line", field=Html(field_label(t, role, step)), value=Html(shown)))
+        if value is not None:
+            shown = Html(value_text(t, role, step, value))
+            lines.append(t("summary.line", field=Html(field_label(t, role, step)), value=shown))
     return lines
 
 

@@ -105,6 +105,14 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
             found = pick()
         return ok(found)
 
+    async def poll(request: web.Request) -> web.Response:
+        """Long poll for the web chat: returns when anything changed after ``since``."""
+        since = int(request.query.get("since", "0"))
+        deadline = time.monotonic() + min(float(request.query.get("wait", "25")), 25)
+        while emu.version <= since and not emu.closing and time.monotonic() < deadline:
+            await emu.wait_change(deadline - time.monotonic())
+        return ok({"version": emu.version})
+
     async def block(request: web.Request) -> web.Response:
         data = await body(request)
         uid = int(data["user_id"])
@@ -180,6 +188,7 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
     app.router.add_post("/control/press", press)
     app.router.add_get("/control/callback/{id}", callback_answer)
     app.router.add_get("/control/messages", messages)
+    app.router.add_get("/control/poll", poll)
     app.router.add_post("/control/block", block)
     app.router.add_post("/control/limits", limits)
     app.router.add_post("/control/faults", faults)

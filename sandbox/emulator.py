@@ -104,6 +104,7 @@ class Emulator:
         self._changed = asyncio.Condition()
         self._webhook_task: asyncio.Task[None] | None = None
         self.closing = False
+        self.version = 0  # grows on every change; the web chat waits on it
 
     # --- the web application -----------------------------------------------------------
     def app(self) -> web.Application:
@@ -127,6 +128,7 @@ class Emulator:
             self._webhook_task.cancel()
 
     async def notify(self) -> None:
+        self.version += 1
         async with self._changed:
             self._changed.notify_all()
 
@@ -471,7 +473,7 @@ class Emulator:
                 "Bad Request: message is not modified: specified new message content and reply "
                 "markup are exactly the same as a current content and reply markup of the message"
             )
-        record.update(reply_markup=markup, edit_date=int(time.time()))
+        record.update(reply_markup=markup)  # Telegram marks only text edits as "edited"
         await self.notify()
         return self.message_api(record)
 
