@@ -38,6 +38,7 @@ test: lint browser
 
 bench: $(STAMP)
 	$(PY) bench/startup.py
+	$(PY) bench/matching.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

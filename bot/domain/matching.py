@@ -1,0 +1,456 @@
+"""Matching mentors and mentees: hard rules of the target model's forms, an explainable
+compatibility score, and the assignment that maximises the total score.
+
+Plain Python over dataclasses, with numpy for the score matrix and SciPy's sparse
+LAPJV solver (``min_weight_full_bipartite_matching``) for the optimum. A mentor with
+capacity k is k "slots"; each mentee also gets a private dummy column ("stays unmatched")
+worth almost nothing, so a full matching always exists and the optimum over it is the
+optimum over all matchings that keep the rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+from bot.domain import catalog as c
+from bot.domain.catalog import Form, MeetFormat, MenteeKind, MentorKind
+
+EPSILON = 1e-7  # the worth of "unmatched": below any real score's resolution
+
+TEACHER_MAX_YOUNG = 3  # a young teacher has 0–3 years
+TEACHER_GAP = 3  # "clearly more" experience: at least this many years more
+EMPLOYER_MIN_YEARS = 3
+
+
+@dataclass(frozen=True)
+class Person:
+    """What matching needs to know of a mentor or a mentee (ids are participant ids)."""
+
+    id: int
+    user_id: int
+    kind: str
+    grade: int | None = None
+    experience: int | None = None
+    tags: frozenset[str] = frozenset()  # mentor: competencies; mentee: key requests
+    interests: frozenset[str] = frozenset()
+    slots: frozenset[str] = frozenset()
+    format: MeetFormat = MeetFormat.ANY
+    capacity: int = 1  # mentors only
+    priority: bool = False  # mentees left unmatched last round go first
+
+
+@dataclass(frozen=True)
+class Weights:
+    request: float = 3.0  # per key request covered by a competency
+    interest: float = 1.0  # per shared interest
+    hour: float = 0.25  # per common free hour a week (capped)
+    max_hours: int = 12
+    same_format: float = 0.5  # both want the same explicit format
+    base: float = 1.0  # any allowed pair: matching someone beats no one
+    priority: float = 2.0  # bonus for a mentee left unmatched before
+
+
+@dataclass(frozen=True)
+class Reasons:
+    interests: tuple[str, ...]
+    requests: tuple[str, ...]  # the mentee's requests that the mentor covers (same tag)
+    hours: int
+    same_format: bool
+
+
+@dataclass(frozen=True)
+class Pair:
+    mentor: int
+    mentee: int
+    score: float
+    form: Form
+    reasons: Reasons
+
+
+@dataclass
+class Result:
+    pairs: list[Pair]
+    unmatched: dict[int, str]  # mentee id -> "no_compatible" | "no_capacity"
+    total: float = 0.0
+    edges: int = 0
+
+
+@dataclass(frozen=True)
+class Rules:
+    forms: frozenset[Form] = frozenset(Form)
+    excluded: frozenset[tuple[int, int]] = field(default_factory=frozenset)  # (mentor id, mentee id)
+
+
+# --- the rules of the forms -------------------------------------------------------------------
+PUPILS = {MenteeKind.PUPIL.value, MenteeKind.COLLEGE.value}
+
+
+def form_of(mentor: Person, mentee: Person, forms: Iterable[Form]) -> Form | None:
+    """The first enabled form under which this mentor may support this mentee, or None."""
+    for form in forms:
+        if _allowed_under(form, mentor, mentee):
+            return form
+    return None
+
+
+def _allowed_under(form: Form, m: Person, e: Person) -> bool:
+    if form is Form.PUPIL_PUPIL:
+        return (
+            m.kind == MentorKind.PUPIL
+            and e.kind == MenteeKind.PUPIL
+            and m.grade is not None
+            and e.grade is not None
+            and m.grade > e.grade
+        )
+    if form is Form.TEACHER_TEACHER:
+        return (
+            m.kind == MentorKind.TEACHER
+            and e.kind == MenteeKind.YOUNG_TEACHER
+            and (e.experience or 0) <= TEACHER_MAX_YOUNG
+            and (m.experience or 0) >= (e.experience or 0) + TEACHER_GAP
+        )
+    if form is Form.STUDENT_PUPIL:
+        return m.kind in (MentorKind.STUDENT, MentorKind.ALUMNUS) and e.kind in PUPILS
+    if form is Form.EMPLOYER_PUPIL:
+        return (
+            m.kind == MentorKind.EMPLOYER and (m.experience or 0) >= EMPLOYER_MIN_YEARS and e.kind in PUPILS
+        )
+    if form is Form.PARENT_PUPIL:
+        return m.kind == MentorKind.PARENT and e.kind == MenteeKind.PUPIL
+    if form is Form.TEACHER_PUPIL:
+        return m.kind == MentorKind.TEACHER and e.kind in PUPILS
+    if form is Form.REVERSE:  # the younger teaches the senior
+        return m.kind in (MentorKind.PUPIL, MentorKind.STUDENT) and e.kind == MenteeKind.YOUNG_TEACHER
+    return False
+
+
+def formats_fit(a: MeetFormat, b: MeetFormat) -> bool:
+    return MeetFormat.ANY in (a, b) or a == b
+
+
+def allowed(mentor: Person, mentee: Person, rules: Rules) -> Form | None:
+    if mentor.user_id == mentee.user_id or (mentor.id, mentee.id) in rules.excluded:
+        return None
+    if not formats_fit(mentor.format, mentee.format):
+        return None
+    return form_of(mentor, mentee, _ordered(rules.forms))
+
+
+def _ordered(forms: Iterable[Form]) -> list[Form]:
+    chosen = set(forms)
+    return [f for f in Form if f in chosen]
+
+
+def explain(mentor: Person, mentee: Person) -> Reasons:
+    """Why these two fit, in codes the locale turns into words."""
+    interests = tuple(x for x in c.INTERESTS if x in mentor.interests and x in mentee.interests)
+    requests = tuple(x for x in c.COMPETENCIES if x in mentee.tags and x in mentor.tags)
+    hours = len(mentor.slots & mentee.slots) * c.HOURS_PER_PART
+    same = mentor.format == mentee.format and mentor.format is not MeetFormat.ANY
+    return Reasons(interests, requests, hours, same)
+
+
+def score(mentor: Person, mentee: Person, rules: Rules, w: Weights = Weights()) -> float | None:
+    """The pair's compatibility, or None when a hard rule forbids it."""
+    if allowed(mentor, mentee, rules) is None:
+        return None
+    r = explain(mentor, mentee)
+    return (
+        w.base
+        + w.request * len(r.requests)
+        + w.interest * len(r.interests)
+        + w.hour * min(r.hours, w.max_hours)
+        + (w.same_format if r.same_format else 0.0)
+        + (w.priority if mentee.priority else 0.0)
+    )
+
+
+# --- vectorised scoring -----------------------------------------------------------------------
+def _bits(codes: Sequence[str]) -> dict[str, int]:
+    return {code: 1 << i for i, code in enumerate(codes)}
+
+
+_REQ_BITS = _bits(c.REQUESTS)
+_INT_BITS = _bits(c.INTERESTS)
+_SLOT_BITS = _bits(c.SLOTS)
+
+
+def _mask(values: Iterable[str], bits: dict[str, int]) -> int:
+    return sum(bits[v] for v in values if v in bits)
+
+
+class _Table:
+    """People as numpy columns, for scoring many pairs at once."""
+
+    def __init__(self, people: Sequence[Person]) -> None:
+        self.kind = np.array([p.kind for p in people], dtype=object)
+        self.grade = np.array([p.grade if p.grade is not None else -1 for p in people], dtype=np.int64)
+        self.exp = np.array([p.experience or 0 for p in people], dtype=np.int64)
+        self.req = np.array([_mask(p.tags, _REQ_BITS) for p in people], dtype=np.uint64)
+        self.interests = np.array([_mask(p.interests, _INT_BITS) for p in people], dtype=np.uint64)
+        self.slots = np.array([_mask(p.slots, _SLOT_BITS) for p in people], dtype=np.uint64)
+        fmt = {MeetFormat.OFFLINE: 1, MeetFormat.ONLINE: 2, MeetFormat.ANY: 0}
+        self.format = np.array([fmt[p.format] for p in people], dtype=np.int8)
+        self.user = np.array([p.user_id for p in people], dtype=np.int64)
+        self.priority = np.array([p.priority for p in people], dtype=bool)
+        self.kinds: dict[str, np.ndarray] = {}
+        for kind in set(self.kind.tolist()):
+            self.kinds[kind] = self.kind == kind
+
+    def of(self, kind: str) -> np.ndarray:
+        return self.kinds.get(kind, np.zeros(len(self.kind), dtype=bool))
+
+
+def _allowed_matrix(m: _Table, e: _Table, rows: slice, forms: frozenset[Form]) -> np.ndarray:
+    """Allowed[mentee row, mentor] for a block of mentees (rules of forms, format, self)."""
+
+    def col(x: np.ndarray) -> np.ndarray:
+        return x[rows][:, None]
+
+    def kind_m(kind: str) -> np.ndarray:
+        return m.of(kind)[None, :]
+
+    def kind_e(kind: str) -> np.ndarray:
+        return e.of(kind)[rows][:, None]
+
+    pupils = kind_e(MenteeKind.PUPIL) | kind_e(MenteeKind.COLLEGE)
+    ok = np.zeros((rows.stop - rows.start, len(m.kind)), dtype=bool)
+    if Form.PUPIL_PUPIL in forms:
+        ok |= (
+            kind_m(MentorKind.PUPIL)
+            & kind_e(MenteeKind.PUPIL)
+            & (m.grade[None, :] > col(e.grade))
+            & (col(e.grade) >= 0)
+        )
+    if Form.TEACHER_TEACHER in forms:
+        ok |= (
+            kind_m(MentorKind.TEACHER)
+            & kind_e(MenteeKind.YOUNG_TEACHER)
+            & (col(e.exp) <= TEACHER_MAX_YOUNG)
+            & (m.exp[None, :] >= col(e.exp) + TEACHER_GAP)
+        )
+    if Form.STUDENT_PUPIL in forms:
+        ok |= (kind_m(MentorKind.STUDENT) | kind_m(MentorKind.ALUMNUS)) & pupils
+    if Form.EMPLOYER_PUPIL in forms:
+        ok |= kind_m(MentorKind.EMPLOYER) & (m.exp[None, :] >= EMPLOYER_MIN_YEARS) & pupils
+    if Form.PARENT_PUPIL in forms:
+        ok |= kind_m(MentorKind.PARENT) & kind_e(MenteeKind.PUPIL)
+    if Form.TEACHER_PUPIL in forms:
+        ok |= kind_m(MentorKind.TEACHER) & pupils
+    if Form.REVERSE in forms:
+        ok |= (kind_m(MentorKind.PUPIL) | kind_m(MentorKind.STUDENT)) & kind_e(MenteeKind.YOUNG_TEACHER)
+    fm, fe = m.format[None, :], col(e.format)
+    ok &= (fm == 0) | (fe == 0) | (fm == fe)
+    ok &= m.user[None, :] != col(e.user)
+    return ok
+
+
+def _score_matrix(m: _Table, e: _Table, rows: slice, w: Weights) -> np.ndarray:
+    def col(x: np.ndarray) -> np.ndarray:
+        return x[rows][:, None]
+
+    req = np.bitwise_count(col(e.req) & m.req[None, :]).astype(np.float64)
+    shared = np.bitwise_count(col(e.interests) & m.interests[None, :]).astype(np.float64)
+    hours = np.minimum(np.bitwise_count(col(e.slots) & m.slots[None, :]) * c.HOURS_PER_PART, w.max_hours)
+    fm, fe = m.format[None, :], col(e.format)
+    same = ((fm == fe) & (fm != 0)).astype(np.float64)
+    prio = col(e.priority).astype(np.float64)
+    total: np.ndarray = (
+        w.base
+        + w.request * req
+        + w.interest * shared
+        + w.hour * hours
+        + w.same_format * same
+        + w.priority * prio
+    )
+    return total
+
+
+def candidate_edges(
+    mentors: Sequence[Person],
+    mentees: Sequence[Person],
+    rules: Rules,
+    w: Weights,
+    top_k: int | None,
+    block: int = 512,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(mentee index, mentor index, score) of allowed pairs; with ``top_k``, only each
+    mentee's best k mentors (a bound on memory for very large schools)."""
+    m, e = _Table(mentors), _Table(mentees)
+    mentor_index = {p.id: i for i, p in enumerate(mentors)}
+    mentee_index = {p.id: i for i, p in enumerate(mentees)}
+    excluded = [
+        (mentee_index[b], mentor_index[a])
+        for a, b in rules.excluded
+        if a in mentor_index and b in mentee_index
+    ]
+    out_r, out_c, out_s = [], [], []
+    for start in range(0, len(mentees), block):
+        rows = slice(start, min(start + block, len(mentees)))
+        ok = _allowed_matrix(m, e, rows, rules.forms)
+        for r, col in excluded:
+            if rows.start <= r < rows.stop:
+                ok[r - rows.start, col] = False
+        s = np.where(ok, _score_matrix(m, e, rows, w), 0.0)
+        if top_k is not None and top_k < s.shape[1]:
+            keep = np.argpartition(-s, top_k - 1, axis=1)[:, :top_k]
+            vals = np.take_along_axis(s, keep, axis=1)
+            rr = np.repeat(np.arange(rows.start, rows.stop), top_k)
+            cc, vv = keep.ravel(), vals.ravel()
+        else:
+            rr_local, cc = np.nonzero(s)
+            rr, vv = rr_local + rows.start, s[rr_local, cc]
+        nz = vv > 0
+        out_r.append(rr[nz])
+        out_c.append(cc[nz])
+        out_s.append(vv[nz])
+    if not out_r:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+    return np.concatenate(out_r), np.concatenate(out_c), np.concatenate(out_s)
+
+
+def match(
+    mentors: Sequence[Person],
+    mentees: Sequence[Person],
+    rules: Rules = Rules(),
+    w: Weights = Weights(),
+    top_k: int | None = None,
+) -> Result:
+    """The assignment with the greatest total score that keeps every rule and capacity.
+
+    Exact over all allowed pairs when ``top_k`` is None; with ``top_k`` it is exact over
+    each mentee's best k mentors."""
+    rows, cols, vals = candidate_edges(mentors, mentees, rules, w, top_k)
+    capacity = np.array([max(0, p.capacity) for p in mentors], dtype=np.int64)
+    slot_start = np.concatenate([[0], np.cumsum(capacity)])
+    n_slots = int(slot_start[-1])
+    n = len(mentees)
+    # expand every mentor edge to each of the mentor's slots
+    caps = capacity[cols]
+    er = np.repeat(rows, caps)
+    offsets = np.arange(int(caps.sum())) - np.repeat(np.cumsum(caps) - caps, caps)
+    ec = np.repeat(slot_start[cols], caps) + offsets
+    ev = np.repeat(vals, caps)
+    # one dummy column per mentee: "stays unmatched"
+    dr = np.arange(n)
+    graph = csr_array(
+        (
+            np.concatenate([ev, np.full(n, EPSILON)]),
+            (np.concatenate([er, dr]), np.concatenate([ec, n_slots + dr])),
+        ),
+        shape=(n, n_slots + n),
+    )
+    result = Result([], {}, 0.0, len(rows))
+    has_edge = np.zeros(n, dtype=bool)
+    has_edge[rows] = True
+    if n == 0:
+        return result
+    row_ind, col_ind = min_weight_full_bipartite_matching(graph, maximize=True)
+    slot_owner = np.repeat(np.arange(len(mentors)), capacity)
+    assigned: dict[int, int] = {}
+    for r, col in zip(row_ind.tolist(), col_ind.tolist(), strict=True):
+        if col < n_slots:
+            assigned[r] = int(slot_owner[col])
+    for i, mentee in enumerate(mentees):
+        if i in assigned:
+            mentor = mentors[assigned[i]]
+            form = allowed(mentor, mentee, rules)
+            value = score(mentor, mentee, rules, w)
+            assert form is not None and value is not None
+            result.pairs.append(Pair(mentor.id, mentee.id, value, form, explain(mentor, mentee)))
+            result.total += value
+        else:
+            result.unmatched[mentee.id] = "no_capacity" if has_edge[i] else "no_compatible"
+    return result
+
+
+def greedy(
+    mentors: Sequence[Person],
+    mentees: Sequence[Person],
+    rules: Rules = Rules(),
+    w: Weights = Weights(),
+    top_k: int | None = None,
+) -> Result:
+    """The baseline: take the best remaining pair while both sides are free."""
+    rows, cols, vals = candidate_edges(mentors, mentees, rules, w, top_k)
+    order = np.argsort(-vals, kind="stable")
+    left = [p.capacity for p in mentors]
+    taken: set[int] = set()
+    result = Result([], {}, 0.0, len(rows))
+    for k in order.tolist():
+        r, col = int(rows[k]), int(cols[k])
+        if r in taken or left[col] <= 0:
+            continue
+        taken.add(r)
+        left[col] -= 1
+        mentor, mentee = mentors[col], mentees[r]
+        form = allowed(mentor, mentee, rules)
+        assert form is not None
+        result.pairs.append(Pair(mentor.id, mentee.id, float(vals[k]), form, explain(mentor, mentee)))
+        result.total += float(vals[k])
+    has_edge = set(rows.tolist())
+    for i, mentee in enumerate(mentees):
+        if i not in taken:
+            result.unmatched[mentee.id] = "no_capacity" if i in has_edge else "no_compatible"
+    return result
+
+
+# --- «быстрые встречи»: stable matching from ranked preferences ------------------------------
+def stable_match(
+    mentee_prefs: dict[int, list[int]], mentor_prefs: dict[int, list[int]], capacity: dict[int, int]
+) -> dict[int, int]:
+    """Mentee-proposing deferred acceptance with mentor capacities (Gale–Shapley).
+
+    Each side ranks only candidates it saw (top 3–5); an unranked partner is unacceptable.
+    The result is stable: no mentor and mentee who both prefer each other over what they got.
+    Returns mentee -> mentor."""
+    rank = {m: {e: i for i, e in enumerate(prefs)} for m, prefs in mentor_prefs.items()}
+    next_choice = dict.fromkeys(mentee_prefs, 0)
+    held: dict[int, list[int]] = {m: [] for m in mentor_prefs}
+    free = [e for e in mentee_prefs if mentee_prefs[e]]
+    while free:
+        e = free.pop()
+        prefs = mentee_prefs[e]
+        while next_choice[e] < len(prefs):
+            m = prefs[next_choice[e]]
+            next_choice[e] += 1
+            if m not in rank or e not in rank[m] or capacity.get(m, 0) <= 0:
+                continue
+            held[m].append(e)
+            held[m].sort(key=lambda x: rank[m][x])
+            if len(held[m]) > capacity[m]:
+                rejected = held[m].pop()
+                if rejected != e:
+                    free.append(rejected)
+                    break
+                continue
+            break
+    return {e: m for m, es in held.items() for e in es}
+
+
+def blocking_pairs(
+    result: dict[int, int],
+    mentee_prefs: dict[int, list[int]],
+    mentor_prefs: dict[int, list[int]],
+    capacity: dict[int, int],
+) -> list[tuple[int, int]]:
+    """Pairs (mentee, mentor) that would both rather be together: empty when stable."""
+    held: dict[int, list[int]] = {m: [] for m in mentor_prefs}
+    for e, m in result.items():
+        held[m].append(e)
+    out = []
+    for e, prefs in mentee_prefs.items():
+        current = result.get(e)
+        better = prefs[: prefs.index(current)] if current in prefs else prefs
+        for m in better:
+            ranks = mentor_prefs.get(m, [])
+            if e not in ranks:
+                continue
+            if len(held[m]) < capacity.get(m, 0) or any(ranks.index(e) < ranks.index(x) for x in held[m]):
+                out.append((e, m))
+    return out
