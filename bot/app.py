@@ -17,11 +17,13 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock, SystemClock
 from bot.i18n import Translator
 from bot.middlewares import Person, UnitOfWork
 from bot.retry import RetryMiddleware
+from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from handlers import get_routers
 from handlers.common import set_default_commands
@@ -69,6 +71,8 @@ class App:
     db: Database | None = None
     bot: Bot | None = None
     dp: Dispatcher | None = None
+    i18n: Translator | None = None
+    scheduler: AsyncIOScheduler | None = None
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
 
@@ -77,9 +81,11 @@ class App:
         await self.db.migrate()
         self.bot = build_bot(self.settings)
         me = await self.bot.get_me()
-        i18n = Translator(self.settings.default_locale)
+        self.i18n = i18n = Translator(self.settings.default_locale)
         self.dp = build_dispatcher(self.settings, self.db, self.clock, i18n, me.username or "bot")
         await set_default_commands(self.bot, i18n)
+        self.scheduler = build_scheduler(self.db, self.bot, i18n, self.clock)
+        self.scheduler.start()
         log.info("bot @%s ready", me.username)
 
     async def serve(self, handle_signals: bool = True) -> None:
@@ -127,6 +133,8 @@ class App:
                 await self.dp.stop_polling()
 
     async def close(self) -> None:
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
         if self._runner is not None:
             await self._runner.cleanup()
         if self.dp is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import basics, curator, group, join, programmes, questionnaire
+from handlers import basics, curator, group, join, pairs, programmes, proposals, questionnaire
 
 
 def get_routers() -> list[Router]:
@@ -13,6 +13,8 @@ def get_routers() -> list[Router]:
         join.router(),
         basics.router(),
         curator.router(),
+        pairs.router(),
+        proposals.router(),
         programmes.router(),
         group.router(),
         curator.refusals_router(),

@@ -72,3 +72,40 @@ class ForgetCb(CallbackData, prefix="fg"):
 
 class ProfileCb(CallbackData, prefix="pf"):
     part: int
+
+
+class PairsCb(CallbackData, prefix="ps"):
+    """A programme's pairs: menu | run | draft | publish | active | mode."""
+
+    action: str
+    pid: int
+
+
+class PairCb(CallbackData, prefix="pr"):
+    action: str  # card | rm | swap | end | reassign
+    pair: int
+
+
+class PickCb(CallbackData, prefix="pk"):
+    """Pair this mentee with this mentor (``force`` confirms a broken rule)."""
+
+    mentee: int
+    mentor: int
+    force: int
+
+
+class MenteeCb(CallbackData, prefix="me"):
+    """Show mentor options for an unpaired mentee."""
+
+    mentee: int
+
+
+class ProposalCb(CallbackData, prefix="pp"):
+    pair: int
+    answer: str  # y | n | skip (the decline reason)
+
+
+class ChooseCb(CallbackData, prefix="ch"):
+    """Mentee-choice mode: ask this mentor."""
+
+    mentor: int

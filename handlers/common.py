@@ -80,3 +80,9 @@ async def set_user_commands(bot: Bot, t: L10n, user_id: int, curator: bool, memb
         await bot.set_my_commands(commands(t, names), scope=BotCommandScopeChat(chat_id=user_id))
     except TelegramAPIError as exc:
         log.warning("could not set commands for %s: %s", user_id, exc)
+
+
+async def tell_curators(bot: Bot, curators: Sequence[tuple[int, L10n]], key: str, **params: object) -> None:
+    """Each curator of the organisation, privately, in their own language."""
+    for chat_id, t in curators:
+        await notify(bot, chat_id, t(key, **params))

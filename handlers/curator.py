@@ -13,7 +13,7 @@ from bot.domain.models import Participant, Programme, User
 from bot.i18n import Html, L10n, Translator
 from bot.services import curation, people
 from handlers import render
-from handlers.callbacks import DecideCb, ListCb, ProgCb
+from handlers.callbacks import DecideCb, ListCb, MenteeCb, PairCb, PairsCb, PickCb, ProgCb
 from handlers.common import notify, send_long
 from storage.repo import Repo
 
@@ -33,7 +33,7 @@ def deep_link(bot_username: str, token: str) -> str:
 
 def programme_keyboard(t: L10n, p: Programme) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    for action in ("invites", "queue", "list", "stage"):
+    for action in ("invites", "queue", "list", "pairs", "stage"):
         kb.button(text=t(f"prog.btn.{action}"), callback_data=ProgCb(action=action, pid=p.id))
     kb.adjust(2)
     return kb.as_markup()
@@ -225,7 +225,7 @@ def router() -> Router:
     r.callback_query.filter(IsCurator())
     r.message.register(on_programmes, Command("programmes"))
     r.message.register(on_add_curator, Command("add_curator"))
-    r.callback_query.register(on_programme, ProgCb.filter())
+    r.callback_query.register(on_programme, ProgCb.filter(F.action != "pairs"))
     r.callback_query.register(on_list, ListCb.filter())
     r.callback_query.register(on_decide, DecideCb.filter())
     return r
@@ -238,6 +238,8 @@ def refusals_router() -> Router:
     r.callback_query.register(_refuse_button, ProgCb.filter())
     r.callback_query.register(_refuse_button, ListCb.filter())
     r.callback_query.register(_refuse_button, DecideCb.filter())
+    for cb in (PairsCb, PairCb, PickCb, MenteeCb):
+        r.callback_query.register(_refuse_button, cb.filter())
     return r
 
 

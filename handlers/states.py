@@ -28,3 +28,11 @@ class NewProgramme(StatesGroup):
 
 class Forget(StatesGroup):
     confirm = State()
+
+
+class DeclineReason(StatesGroup):
+    text = State()  # data["pair"]
+
+
+class EndReason(StatesGroup):
+    text = State()  # data["pair"], data["reassign"]

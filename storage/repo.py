@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.catalog import Cadence, Form, MeetFormat, Role, Status
+from bot.domain.matching import Reasons
 from bot.domain.models import (
     Invite,
     Organisation,
@@ -25,15 +26,18 @@ from bot.domain.models import (
     User,
     UserId,
 )
+from bot.domain.pairs import Pair, PairStatus
 from storage.tables import (
     AuditRow,
     ConsentRow,
     CuratorRow,
+    ExclusionRow,
     InviteRow,
     KvRow,
     MenteeProfileRow,
     MentorProfileRow,
     OrganisationRow,
+    PairRow,
     ParticipantRow,
     ProgrammeRow,
     UserRow,
@@ -63,6 +67,9 @@ def _programme(row: ProgrammeRow) -> Programme:
         stage=row.stage,
         curator_chat_id=row.curator_chat_id,
         archived=row.archived,
+        proposal_ttl_hours=row.proposal_ttl_hours,
+        mentee_choice=row.mentee_choice,
+        weights=dict(row.weights or {}),
     )
 
 
@@ -82,6 +89,7 @@ def _participant(
         joined_at=row.joined_at,
         profile=profile,
         username=username,
+        priority=row.priority,
     )
 
 
@@ -513,3 +521,207 @@ class Repo:
         else:
             row.value = value
         await self.session.flush()
+
+    # --- pairs -------------------------------------------------------------------------------
+    async def programme_members(
+        self, programme_id: int, status: Status = Status.APPROVED
+    ) -> list[Participant]:
+        """Participants with their profiles and usernames, in three queries."""
+        rows = list(
+            await self.session.scalars(
+                select(ParticipantRow)
+                .where(ParticipantRow.programme_id == programme_id, ParticipantRow.status == status.value)
+                .order_by(ParticipantRow.id)
+            )
+        )
+        ids = [r.id for r in rows]
+        mentors = {
+            r.participant_id: r
+            for r in await self.session.scalars(
+                select(MentorProfileRow).where(MentorProfileRow.participant_id.in_(ids))
+            )
+        }
+        mentees = {
+            r.participant_id: r
+            for r in await self.session.scalars(
+                select(MenteeProfileRow).where(MenteeProfileRow.participant_id.in_(ids))
+            )
+        }
+        names = dict(
+            (
+                await self.session.execute(
+                    select(UserRow.id, UserRow.username).where(UserRow.id.in_({r.user_id for r in rows}))
+                )
+            ).all()
+        )
+        out = []
+        for r in rows:
+            profile = (
+                _mentor_profile(mentors[r.id])
+                if r.id in mentors
+                else _mentee_profile(mentees[r.id])
+                if r.id in mentees
+                else None
+            )
+            out.append(_participant(r, profile, names.get(r.user_id)))
+        return out
+
+    async def create_pair(
+        self,
+        programme_id: int,
+        mentor_id: int,
+        mentee_id: int,
+        status: PairStatus,
+        score: float | None,
+        form: Form | None,
+        reasons: Reasons | None,
+        manual: bool,
+        now: datetime,
+    ) -> int:
+        row = PairRow(
+            programme_id=programme_id,
+            mentor_id=mentor_id,
+            mentee_id=mentee_id,
+            status=status.value,
+            score=score,
+            form=form.value if form else None,
+            reasons=_reasons_json(reasons),
+            manual=manual,
+            created_at=now,
+            reminded=False,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def update_pair(self, pair_id: int, **values: Any) -> None:
+        if "status" in values and isinstance(values["status"], PairStatus):
+            values["status"] = values["status"].value
+        await self.session.execute(update(PairRow).where(PairRow.id == pair_id).values(**values))
+
+    async def delete_pair(self, pair_id: int) -> None:
+        row = await self.session.get(PairRow, pair_id)
+        if row is not None:
+            await self.session.delete(row)
+            await self.session.flush()
+
+    async def delete_drafts(self, programme_id: int) -> None:
+        for row in await self.session.scalars(
+            select(PairRow).where(
+                PairRow.programme_id == programme_id, PairRow.status == PairStatus.DRAFT.value
+            )
+        ):
+            await self.session.delete(row)
+        await self.session.flush()
+
+    async def get_pair(self, pair_id: int) -> Pair | None:
+        row = await self.session.get(PairRow, pair_id)
+        if row is None:
+            return None
+        mentor = await self.get_participant(row.mentor_id)
+        mentee = await self.get_participant(row.mentee_id)
+        if mentor is None or mentee is None:
+            return None
+        return _pair(row, mentor, mentee)
+
+    async def pairs(self, programme_id: int, statuses: tuple[PairStatus, ...]) -> list[Pair]:
+        rows = list(
+            await self.session.scalars(
+                select(PairRow)
+                .where(PairRow.programme_id == programme_id, PairRow.status.in_([s.value for s in statuses]))
+                .order_by(PairRow.id)
+            )
+        )
+        people: dict[int, Participant] = {p.id: p for p in await self.programme_members(programme_id)}
+        out = []
+        for row in rows:
+            mentor = people.get(row.mentor_id) or await self.get_participant(row.mentor_id)
+            mentee = people.get(row.mentee_id) or await self.get_participant(row.mentee_id)
+            if mentor is not None and mentee is not None:
+                out.append(_pair(row, mentor, mentee))
+        return out
+
+    async def open_proposals(self) -> list[Pair]:
+        """Every proposal still waiting for an answer, across programmes (for the scheduler)."""
+        ids = list(
+            await self.session.scalars(
+                select(PairRow.id).where(PairRow.status == PairStatus.PROPOSED.value).order_by(PairRow.id)
+            )
+        )
+        out = []
+        for pid in ids:
+            pair = await self.get_pair(pid)
+            if pair is not None:
+                out.append(pair)
+        return out
+
+    async def exclusions(self, programme_id: int) -> set[tuple[int, int]]:
+        rows = await self.session.execute(
+            select(ExclusionRow.mentor_id, ExclusionRow.mentee_id).where(
+                ExclusionRow.programme_id == programme_id
+            )
+        )
+        return {(a, b) for a, b in rows.all()}
+
+    async def add_exclusion(
+        self, programme_id: int, mentor_id: int, mentee_id: int, reason: str, now: datetime
+    ) -> None:
+        exists = await self.session.scalar(
+            select(ExclusionRow.id).where(
+                ExclusionRow.mentor_id == mentor_id, ExclusionRow.mentee_id == mentee_id
+            )
+        )
+        if exists is None:
+            self.session.add(
+                ExclusionRow(
+                    programme_id=programme_id,
+                    mentor_id=mentor_id,
+                    mentee_id=mentee_id,
+                    reason=reason,
+                    created_at=now,
+                )
+            )
+            await self.session.flush()
+
+    async def set_priority(self, participant_ids: list[int], value: bool) -> None:
+        if participant_ids:
+            await self.session.execute(
+                update(ParticipantRow).where(ParticipantRow.id.in_(participant_ids)).values(priority=value)
+            )
+
+
+def _reasons_json(reasons: Reasons | None) -> dict[str, Any] | None:
+    if reasons is None:
+        return None
+    return {
+        "interests": list(reasons.interests),
+        "requests": list(reasons.requests),
+        "hours": reasons.hours,
+        "same_format": reasons.same_format,
+    }
+
+
+def _pair(row: PairRow, mentor: Participant, mentee: Participant) -> Pair:
+    r = row.reasons
+    reasons = (
+        Reasons(tuple(r["interests"]), tuple(r["requests"]), int(r["hours"]), bool(r["same_format"]))
+        if r
+        else None
+    )
+    return Pair(
+        id=row.id,
+        programme_id=row.programme_id,
+        mentor=mentor,
+        mentee=mentee,
+        status=PairStatus(row.status),
+        score=row.score,
+        form=Form(row.form) if row.form else None,
+        reasons=reasons,
+        manual=row.manual,
+        mentor_answer=row.mentor_answer,
+        mentee_answer=row.mentee_answer,
+        proposed_at=row.proposed_at,
+        expires_at=row.expires_at,
+        reminded=row.reminded,
+        decline_reason=row.decline_reason,
+    )

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -83,6 +84,9 @@ class ProgrammeRow(Base):
     curator_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    proposal_ttl_hours: Mapped[int] = mapped_column(Integer, default=72, server_default="72")
+    mentee_choice: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    weights: Mapped[dict[str, float] | None] = mapped_column(JSON)
 
 
 class InviteRow(Base):
@@ -115,6 +119,7 @@ class ParticipantRow(Base):
     joined_at: Mapped[datetime] = mapped_column(DateTime)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    priority: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class MentorProfileRow(Base):
@@ -169,6 +174,44 @@ class AuditRow(Base):
     target: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PairRow(Base):
+    """A proposed or working mentor–mentee pair (group format: several pairs, one mentor)."""
+
+    __tablename__ = "pairs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    form: Mapped[str | None] = mapped_column(String(8))
+    score: Mapped[float | None] = mapped_column(Float)
+    reasons: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    manual: Mapped[bool] = mapped_column(Boolean, default=False)
+    mentor_answer: Mapped[str | None] = mapped_column(String(16))
+    mentee_answer: Mapped[str | None] = mapped_column(String(16))
+    decline_reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    proposed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    reminded: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class ExclusionRow(Base):
+    """Two people the bot must not pair again: the curator said so, or it failed."""
+
+    __tablename__ = "exclusions"
+    __table_args__ = (UniqueConstraint("mentor_id", "mentee_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(16))  # curator | declined | expired | ended
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class FsmRow(Base):

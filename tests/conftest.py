@@ -7,6 +7,7 @@ import argparse
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import suppress
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from pydantic import SecretStr
 
 from bot.__main__ import curator_add
 from bot.app import App
+from bot.clock import FakeClock
 from bot.settings import Settings
 from sandbox.client import Person, SandboxClient
 from sandbox.emulator import Emulator
@@ -44,13 +46,14 @@ def settings(emulator: tuple[Emulator, str], tmp_path: Path) -> Settings:
 class Running:
     """The bot as a process would run it; ``restart`` stops and starts it on the same DB."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: FakeClock) -> None:
         self.settings = settings
+        self.clock = clock
         self.app: App | None = None
         self.task: asyncio.Task[None] | None = None
 
     async def start(self) -> App:
-        self.app = App(self.settings)
+        self.app = App(self.settings, self.clock)
         await self.app.start()
         self.task = asyncio.create_task(self.app.serve(handle_signals=False))
         await asyncio.sleep(0.05)
@@ -71,8 +74,13 @@ class Running:
 
 
 @pytest.fixture
-async def bot(settings: Settings) -> AsyncIterator[Running]:
-    running = Running(settings)
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 10, 1, 9, 0))
+
+
+@pytest.fixture
+async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[Running]:
+    running = Running(settings, clock)
     await running.start()
     try:
         yield running

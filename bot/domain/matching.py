@@ -11,7 +11,7 @@ optimum over all matchings that keep the rules.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.sparse import csr_array
@@ -49,10 +49,16 @@ class Weights:
     request: float = 3.0  # per key request covered by a competency
     interest: float = 1.0  # per shared interest
     hour: float = 0.25  # per common free hour a week (capped)
-    max_hours: int = 12
+    max_hours: float = 12.0
     same_format: float = 0.5  # both want the same explicit format
     base: float = 1.0  # any allowed pair: matching someone beats no one
     priority: float = 2.0  # bonus for a mentee left unmatched before
+
+    @classmethod
+    def from_settings(cls, values: dict[str, float]) -> Weights:
+        """A programme's own weights (unknown keys ignored, missing ones default)."""
+        known = {k: float(v) for k, v in values.items() if k in cls.__dataclass_fields__}
+        return replace(cls(), **known)
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,9 @@ class Programme:
     stage: int = 1
     curator_chat_id: int | None = None
     archived: bool = False
+    proposal_ttl_hours: int = 72
+    mentee_choice: bool = False
+    weights: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class Participant:
     joined_at: datetime
     profile: Profile | None = None
     username: str | None = None
+    priority: bool = False
 
     @property
     def is_minor(self) -> bool:

@@ -1,6 +1,19 @@
-"""Pairs: running the matching for a programme (more in the proposal flow)."""
+"""Pairs: run the matching into a draft the curator edits, publish proposals, take
+answers, expire, end. Returns plain data; the handlers and jobs tell people."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.domain import matching as mt
+from bot.domain import pairs as rules
+from bot.domain.catalog import Role
+from bot.domain.errors import AlreadyDecided, DomainError, NotAllowed, NotFound
+from bot.domain.models import Participant, Programme
+from bot.domain.pairs import OPEN, Outcome, Pair, PairStatus
+from bot.services.curation import require_programme
+from storage.repo import Repo
 
 EXACT_LIMIT = 2_000_000  # mentee × mentor pairs scored exactly; beyond, each mentee's best k
 
@@ -9,3 +22,353 @@ def top_k_for(n_mentors: int, n_mentees: int, k: int = 40) -> int | None:
     """None (exact over every allowed pair) for a school or a district; for a city,
     the optimum over each mentee's ``k`` best mentors, which bounds memory."""
     return None if n_mentors * n_mentees <= EXACT_LIMIT else k
+
+
+class NeedsConfirmation(DomainError):
+    """A hand-made pair breaks a hard rule; the curator must confirm it."""
+
+    key = "pairs.warn_rule"
+
+
+@dataclass
+class Pool:
+    """Who can still be paired in a programme, and the rules to pair them by."""
+
+    programme: Programme
+    mentors: list[Participant]
+    free_mentees: list[Participant]
+    load: dict[int, int]  # mentor id -> mentees in open pairs and drafts
+    rules: mt.Rules
+    weights: mt.Weights
+    drafts: list[Pair] = field(default_factory=list)
+
+    def free_capacity(self, mentor: Participant) -> int:
+        assert mentor.profile is not None
+        return max(0, mentor.profile.capacity - self.load.get(mentor.id, 0))
+
+    def person(self, p: Participant, capacity: int | None = None) -> mt.Person:
+        return rules.to_person(p, capacity, priority=p.priority)
+
+
+@dataclass
+class Draft:
+    programme: Programme
+    pairs: list[Pair]
+    unmatched: dict[int, str]  # mentee participant id -> reason
+    mentees: dict[int, Participant]
+
+
+async def pool(repo: Repo, programme: Programme, with_drafts: bool = True) -> Pool:
+    members = await repo.programme_members(programme.id)
+    statuses = (*OPEN, PairStatus.DRAFT) if with_drafts else OPEN
+    taken = await repo.pairs(programme.id, statuses)
+    busy = {p.mentee.id for p in taken}
+    load: dict[int, int] = {}
+    for p in taken:
+        load[p.mentor.id] = load.get(p.mentor.id, 0) + 1
+    weights = mt.Weights.from_settings(programme.weights)
+    return Pool(
+        programme=programme,
+        mentors=[m for m in members if m.role is Role.MENTOR and m.can_be_matched and m.profile],
+        free_mentees=[
+            e
+            for e in members
+            if e.role is Role.MENTEE and e.can_be_matched and e.profile and e.id not in busy
+        ],
+        load=load,
+        rules=mt.Rules(frozenset(programme.forms), frozenset(await repo.exclusions(programme.id))),
+        weights=weights,
+        drafts=[p for p in taken if p.status is PairStatus.DRAFT],
+    )
+
+
+async def run_matching(repo: Repo, curator_id: int, programme_id: int, now: datetime) -> Draft:
+    """A new draft: the optimal assignment of free mentees to mentors with room."""
+    programme = await require_programme(repo, curator_id, programme_id)
+    await repo.delete_drafts(programme.id)
+    p = await pool(repo, programme)
+    mentors = [p.person(m, p.free_capacity(m)) for m in p.mentors]
+    mentees = [p.person(e) for e in p.free_mentees]
+    result = mt.match(mentors, mentees, p.rules, p.weights, top_k_for(len(mentors), len(mentees)))
+    for pair in result.pairs:
+        await repo.create_pair(
+            programme.id,
+            pair.mentor,
+            pair.mentee,
+            PairStatus.DRAFT,
+            pair.score,
+            pair.form,
+            pair.reasons,
+            False,
+            now,
+        )
+    await repo.audit(
+        programme.organisation_id,
+        curator_id,
+        "pairs.matched",
+        now,
+        pairs=len(result.pairs),
+        unmatched=len(result.unmatched),
+    )
+    return await draft(repo, curator_id, programme.id)
+
+
+async def draft(repo: Repo, curator_id: int, programme_id: int) -> Draft:
+    programme = await require_programme(repo, curator_id, programme_id)
+    p = await pool(repo, programme)
+    in_draft = {d.mentee.id for d in p.drafts}
+    left = [e for e in p.free_mentees if e.id not in in_draft]
+    unmatched: dict[int, str] = {e.id: _why_unmatched(p, e) for e in left}
+    return Draft(programme, p.drafts, unmatched, {e.id: e for e in left})
+
+
+def _why_unmatched(p: Pool, mentee: Participant) -> str:
+    person = p.person(mentee)
+    compatible = [m for m in p.mentors if mt.allowed(p.person(m), person, p.rules) is not None]
+    return "no_capacity" if compatible else "no_compatible"
+
+
+@dataclass(frozen=True)
+class Option:
+    mentor: Participant
+    score: float | None  # None: a hard rule forbids this pair
+    free: int
+
+
+async def options_for(
+    repo: Repo, curator_id: int, mentee_id: int, limit: int = 6
+) -> tuple[Participant, list[Option]]:
+    """Mentors with room for this mentee: allowed ones by score first, then (marked) the rest."""
+    mentee = await repo.get_participant(mentee_id)
+    if mentee is None or mentee.role is not Role.MENTEE:
+        raise NotFound()
+    programme = await require_programme(repo, curator_id, mentee.programme_id)
+    p = await pool(repo, programme)
+    current = next((d for d in p.drafts if d.mentee.id == mentee.id), None)
+    person = p.person(mentee)
+    found = []
+    for m in p.mentors:
+        free = p.free_capacity(m) + (1 if current and current.mentor.id == m.id else 0)
+        if free <= 0 or (current and current.mentor.id == m.id):
+            continue
+        found.append(Option(m, mt.score(p.person(m), person, p.rules, p.weights), free))
+    found.sort(key=lambda o: (o.score is None, -(o.score or 0), o.mentor.id))
+    return mentee, found[:limit]
+
+
+async def pair_by_hand(
+    repo: Repo, curator_id: int, mentee_id: int, mentor_id: int, force: bool, now: datetime
+) -> Pair:
+    """Put (or replace) a draft pair for this mentee; a broken hard rule needs ``force``."""
+    mentee = await repo.get_participant(mentee_id)
+    mentor = await repo.get_participant(mentor_id)
+    if mentee is None or mentor is None or mentee.programme_id != mentor.programme_id:
+        raise NotFound()
+    if mentee.role is not Role.MENTEE or mentor.role is not Role.MENTOR:
+        raise NotAllowed()
+    programme = await require_programme(repo, curator_id, mentee.programme_id)
+    p = await pool(repo, programme)
+    if mentee.id not in {e.id for e in p.free_mentees} | {d.mentee.id for d in p.drafts}:
+        raise AlreadyDecided()  # already proposed or working: end or reassign it instead
+    if mentor.id not in {m.id for m in p.mentors}:
+        raise NotAllowed()
+    current = next((d for d in p.drafts if d.mentee.id == mentee.id), None)
+    own = 1 if current and current.mentor.id == mentor.id else 0
+    if p.free_capacity(mentor) + own <= 0:
+        raise NeedsConfirmation() if force is False else NotAllowed()
+    m_person, e_person = p.person(mentor), p.person(mentee)
+    form = mt.allowed(m_person, e_person, p.rules)
+    if form is None and not force:
+        raise NeedsConfirmation()
+    if current is not None:
+        await repo.delete_pair(current.id)
+    value = mt.score(m_person, e_person, p.rules, p.weights)
+    pair_id = await repo.create_pair(
+        programme.id,
+        mentor.id,
+        mentee.id,
+        PairStatus.DRAFT,
+        value,
+        form,
+        mt.explain(m_person, e_person),
+        True,
+        now,
+    )
+    await repo.audit(
+        programme.organisation_id, curator_id, "pairs.by_hand", now, target=str(pair_id), forced=form is None
+    )
+    pair = await repo.get_pair(pair_id)
+    assert pair is not None
+    return pair
+
+
+async def remove_draft(repo: Repo, curator_id: int, pair_id: int) -> Pair:
+    pair = await _curated_pair(repo, curator_id, pair_id)
+    if pair.status is not PairStatus.DRAFT:
+        raise AlreadyDecided()
+    await repo.delete_pair(pair.id)
+    return pair
+
+
+async def _curated_pair(repo: Repo, curator_id: int, pair_id: int) -> Pair:
+    pair = await repo.get_pair(pair_id)
+    if pair is None:
+        raise NotFound()
+    await require_programme(repo, curator_id, pair.programme_id)
+    return pair
+
+
+async def publish(repo: Repo, curator_id: int, programme_id: int, now: datetime) -> list[Pair]:
+    """Drafts become proposals with a deadline; whoever stayed unmatched goes first next round."""
+    d = await draft(repo, curator_id, programme_id)
+    if not d.pairs:
+        raise NotAllowed()
+    expires = rules.expiry(now, d.programme.proposal_ttl_hours)
+    for pair in d.pairs:
+        await repo.update_pair(pair.id, status=PairStatus.PROPOSED, proposed_at=now, expires_at=expires)
+    await repo.set_priority([p.mentee.id for p in d.pairs], False)
+    await repo.set_priority(list(d.unmatched), True)
+    await repo.audit(d.programme.organisation_id, curator_id, "pairs.published", now, pairs=len(d.pairs))
+    return [p for p in [await repo.get_pair(x.id) for x in d.pairs] if p is not None]
+
+
+@dataclass(frozen=True)
+class Answer:
+    pair: Pair
+    side: Role
+    outcome: Outcome
+
+
+async def respond(repo: Repo, user_id: int, pair_id: int, accept: bool, now: datetime) -> Answer:
+    pair = await repo.get_pair(pair_id)
+    if pair is None:
+        raise NotFound()
+    side, outcome = rules.respond(pair, user_id, accept)
+    field_name = "mentor_answer" if side is Role.MENTOR else "mentee_answer"
+    values: dict[str, object] = {field_name: rules.ACCEPT if accept else rules.DECLINE}
+    if outcome is Outcome.ACTIVE:
+        values.update(status=PairStatus.ACTIVE, started_at=now)
+    elif outcome is Outcome.DECLINED:
+        values.update(status=PairStatus.DECLINED, ended_at=now)
+        await _back_to_pool(repo, pair, "declined", now)
+    await repo.update_pair(pair.id, **values)
+    programme = await repo.get_programme(pair.programme_id)
+    if programme is not None:
+        await repo.audit(
+            programme.organisation_id, user_id, f"pair.{outcome.value}", now, target=str(pair.id)
+        )
+    updated = await repo.get_pair(pair.id)
+    assert updated is not None
+    return Answer(updated, side, outcome)
+
+
+async def _back_to_pool(repo: Repo, pair: Pair, reason: str, now: datetime) -> None:
+    """This pairing is never proposed again, and the mentee goes first next round."""
+    await repo.add_exclusion(pair.programme_id, pair.mentor.id, pair.mentee.id, reason, now)
+    await repo.set_priority([pair.mentee.id], True)
+
+
+async def decline_reason(repo: Repo, user_id: int, pair_id: int, text: str) -> Pair:
+    pair = await repo.get_pair(pair_id)
+    if pair is None or pair.side_of(user_id) is None or pair.status is not PairStatus.DECLINED:
+        raise NotFound()
+    await repo.update_pair(pair.id, decline_reason=text[:500])
+    return pair
+
+
+@dataclass
+class Due:
+    remind: list[Pair] = field(default_factory=list)
+    expired: list[Pair] = field(default_factory=list)
+
+
+async def proposals_due(repo: Repo, now: datetime) -> Due:
+    """Half-time reminders and expiries of every open proposal (an expired one counts as declined)."""
+    due = Due()
+    for pair in await repo.open_proposals():
+        if rules.expired(pair, now):
+            await repo.update_pair(pair.id, status=PairStatus.EXPIRED, ended_at=now)
+            await _back_to_pool(repo, pair, "expired", now)
+            due.expired.append(pair)
+        elif rules.reminder_due(pair, now):
+            await repo.update_pair(pair.id, reminded=True)
+            due.remind.append(pair)
+    return due
+
+
+async def end_pair(repo: Repo, curator_id: int, pair_id: int, reason: str, now: datetime) -> Pair:
+    pair = await _curated_pair(repo, curator_id, pair_id)
+    if pair.status not in OPEN:
+        raise AlreadyDecided()
+    await repo.update_pair(pair.id, status=PairStatus.ENDED, ended_at=now, end_reason=reason[:500])
+    await _back_to_pool(repo, pair, "ended", now)
+    programme = await repo.get_programme(pair.programme_id)
+    if programme is not None:
+        await repo.audit(programme.organisation_id, curator_id, "pair.ended", now, target=str(pair.id))
+    return pair
+
+
+async def active_pairs(repo: Repo, curator_id: int, programme_id: int) -> list[Pair]:
+    programme = await require_programme(repo, curator_id, programme_id)
+    return await repo.pairs(programme.id, OPEN)
+
+
+async def suggestions(repo: Repo, mentee: Participant, limit: int = 3) -> list[tuple[Participant, float]]:
+    """Mentee-choice mode: the mentee's best mentors with room, best first."""
+    programme = await repo.get_programme(mentee.programme_id)
+    if programme is None:
+        raise NotFound()
+    p = await pool(repo, programme)
+    if mentee.id not in {e.id for e in p.free_mentees}:
+        raise AlreadyDecided()
+    person = p.person(mentee)
+    scored = []
+    for m in p.mentors:
+        if p.free_capacity(m) > 0:
+            value = mt.score(p.person(m), person, p.rules, p.weights)
+            if value is not None:
+                scored.append((m, value))
+    scored.sort(key=lambda x: (-x[1], x[0].id))
+    return scored[:limit]
+
+
+async def ask_mentor(repo: Repo, user_id: int, mentor_id: int, now: datetime) -> Pair:
+    """Mentee-choice mode: the mentee asks one of the suggested mentors."""
+    mentor = await repo.get_participant(mentor_id)
+    if mentor is None:
+        raise NotFound()
+    mentee = await repo.find_participant(mentor.programme_id, user_id)
+    if mentee is None or mentee.role is not Role.MENTEE or not mentee.can_be_matched:
+        raise NotAllowed()
+    programme = await repo.get_programme(mentee.programme_id)
+    if programme is None or not programme.mentee_choice:
+        raise NotAllowed()
+    if mentor.id not in {m.id for m, _ in await suggestions(repo, mentee, limit=3)}:
+        raise NotFound()
+    p = await pool(repo, programme)
+    m_person, e_person = p.person(mentor), p.person(mentee)
+    pair_id = await repo.create_pair(
+        programme.id,
+        mentor.id,
+        mentee.id,
+        PairStatus.PROPOSED,
+        mt.score(m_person, e_person, p.rules, p.weights),
+        mt.allowed(m_person, e_person, p.rules),
+        mt.explain(m_person, e_person),
+        False,
+        now,
+    )
+    await repo.update_pair(
+        pair_id,
+        proposed_at=now,
+        expires_at=rules.expiry(now, programme.proposal_ttl_hours),
+        mentee_answer=rules.ACCEPT,
+    )
+    pair = await repo.get_pair(pair_id)
+    assert pair is not None
+    return pair
+
+
+async def free_mentees(repo: Repo, curator_id: int, programme_id: int) -> list[Participant]:
+    programme = await require_programme(repo, curator_id, programme_id)
+    return (await pool(repo, programme, with_drafts=True)).free_mentees

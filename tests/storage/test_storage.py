@@ -38,7 +38,12 @@ async def tables(db: Database) -> set[str]:
 async def test_stairway_every_migration_up_down_up(tmp_path: Path) -> None:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 's.db'}")
     try:
-        await db.migrate()
+        previous = "base"
+        for revision in REVISIONS:  # each step: up, down to where it was, up again
+            await db.migrate(revision)
+            await db.migrate(previous, down=True)
+            await db.migrate(revision)
+            previous = revision
         assert await tables(db) == TABLES
         await db.migrate("base", down=True)
         assert await tables(db) == set()

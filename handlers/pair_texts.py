@@ -1,0 +1,75 @@
+"""Rendering pairs: explanations in the reader's language, intros without contacts,
+contacts only once both accepted."""
+
+from __future__ import annotations
+
+from bot.domain.catalog import Role
+from bot.domain.matching import Reasons
+from bot.domain.models import Participant
+from bot.domain.pairs import Pair
+from bot.i18n import Html, L10n, escape
+from handlers import render
+
+
+def reasons_text(t: L10n, reasons: Reasons | None) -> str:
+    if reasons is None:
+        return t("reasons.none")
+    parts = []
+    if reasons.interests:
+        parts.append(t("reasons.interests", items=Html(render.labels(t, "int", reasons.interests))))
+    for code in reasons.requests:
+        parts.append(
+            t(
+                "reasons.request",
+                req=Html(t(f"req.{code}") if t.has(f"req.{code}") else t(f"comp.{code}")),
+                comp=Html(t(f"comp.{code}")),
+            )
+        )
+    if reasons.hours:
+        parts.append(t("reasons.hours", count=reasons.hours))
+    if reasons.same_format:
+        parts.append(t("reasons.format"))
+    return "; ".join(parts) if parts else t("reasons.none")
+
+
+def who(t: L10n, p: Participant) -> str:
+    """Name, role and class or experience — never a username or phone."""
+    details = [t(f"role.{p.role.value}")]
+    if p.profile is not None:
+        details.append(t(f"{render.kind_group(p.role)}.{p.profile.kind}"))
+        if p.profile.grade is not None:
+            details.append(t("who.grade", grade=p.profile.grade))
+        if p.profile.experience is not None:
+            details.append(t("who.experience", years=Html(t("years", count=p.profile.experience))))
+    return f"<b>{escape(p.name)}</b> — {', '.join(details)}"
+
+
+def pair_line(t: L10n, n: int, pair: Pair) -> str:
+    score = f"{pair.score:.1f}" if pair.score is not None else "⚠️"
+    status = Html(t(f"pair.status.{pair.status.value}"))
+    return t(
+        "pairs.line",
+        n=n,
+        mentee=pair.mentee.name,
+        mentor=pair.mentor.name,
+        score=score,
+        status=status,
+        why=Html(reasons_text(t, pair.reasons)),
+    )
+
+
+def intro(t: L10n, pair: Pair, side: Role) -> str:
+    other = pair.other(side)
+    tags = ""
+    if other.profile is not None:
+        group = render.tag_group(other.role)
+        tags = t(f"intro.tags_{other.role.value}", items=Html(render.labels(t, group, other.profile.tags)))
+    return t("intro.text", who=Html(who(t, other)), tags=Html(tags), why=Html(reasons_text(t, pair.reasons)))
+
+
+def contact(t: L10n, other: Participant) -> str:
+    if other.username:
+        link = f"@{escape(other.username)}"
+    else:
+        link = f'<a href="tg://user?id={other.user_id}">{escape(other.name)}</a>'
+    return t("pair.contact", who=Html(who(t, other)), link=Html(link))

@@ -1,0 +1,328 @@
+"""The curator's pairs: run the matching, edit the draft, publish, watch and end pairs."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.clock import Clock
+from bot.domain.models import Programme, User
+from bot.domain.pairs import Pair, PairStatus
+from bot.i18n import Html, L10n, Translator
+from bot.services import pairs as service
+from bot.services.curation import require_programme
+from handlers import pair_texts as texts
+from handlers.callbacks import ChooseCb, MenteeCb, PairCb, PairsCb, PickCb, ProgCb, ProposalCb
+from handlers.common import notify, send_long
+from handlers.curator import IsCurator
+from handlers.states import EndReason
+from storage.repo import Repo
+
+BUTTONS = 40  # pair buttons under a draft; Telegram allows 100 in one keyboard
+
+
+def menu_keyboard(t: L10n, p: Programme) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("pairs.btn.run"), callback_data=PairsCb(action="run", pid=p.id))
+    kb.button(text=t("pairs.btn.draft"), callback_data=PairsCb(action="draft", pid=p.id))
+    kb.button(text=t("pairs.btn.active"), callback_data=PairsCb(action="active", pid=p.id))
+    mode = "pairs.btn.mode_on" if p.mentee_choice else "pairs.btn.mode_off"
+    kb.button(text=t(mode), callback_data=PairsCb(action="mode", pid=p.id))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+async def on_menu(
+    cb: CallbackQuery, callback_data: ProgCb, repo: Repo, user: User, t: L10n, bot: Bot
+) -> None:
+    programme = await require_programme(repo, user.id, callback_data.pid)
+    d = await service.draft(repo, user.id, programme.id)
+    open_pairs = await service.active_pairs(repo, user.id, programme.id)
+    active = sum(1 for p in open_pairs if p.status is PairStatus.ACTIVE)
+    await cb.answer()
+    text = t(
+        "pairs.menu",
+        title=programme.title,
+        active=active,
+        waiting=len(open_pairs) - active,
+        drafts=len(d.pairs),
+        free=len(d.unmatched) + len(d.pairs),
+    )
+    await bot.send_message(user.id, text, reply_markup=menu_keyboard(t, programme))
+
+
+async def on_pairs(
+    cb: CallbackQuery,
+    callback_data: PairsCb,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    action, pid, now = callback_data.action, callback_data.pid, clock.now()
+    programme = await require_programme(repo, user.id, pid)
+    if action == "run" and programme.mentee_choice:
+        sent = await _offer_choices(bot, repo, i18n, user.id, programme)
+        await cb.answer()
+        await bot.send_message(user.id, t("pairs.choice_sent", count=sent))
+    elif action in ("run", "draft"):
+        d = await (
+            service.run_matching(repo, user.id, pid, now)
+            if action == "run"
+            else service.draft(repo, user.id, pid)
+        )
+        await cb.answer()
+        await show_draft(bot, t, user.id, d)
+    elif action == "publish":
+        published = await service.publish(repo, user.id, pid, now)
+        await cb.answer()
+        for pair in published:
+            await propose(bot, repo, i18n, pair)
+        await bot.send_message(
+            user.id, t("pairs.published", count=len(published), hours=programme.proposal_ttl_hours)
+        )
+    elif action == "active":
+        await cb.answer()
+        await _show_active(bot, t, user.id, await service.active_pairs(repo, user.id, pid))
+    elif action == "mode":
+        await repo.update_programme(pid, mentee_choice=not programme.mentee_choice)
+        await cb.answer(t("pairs.mode_now_on" if not programme.mentee_choice else "pairs.mode_now_off"))
+        updated = await require_programme(repo, user.id, pid)
+        if cb.message is not None:
+            await bot.edit_message_reply_markup(
+                chat_id=user.id, message_id=cb.message.message_id, reply_markup=menu_keyboard(t, updated)
+            )
+
+
+async def show_draft(bot: Bot, t: L10n, chat_id: int, d: service.Draft) -> None:
+    total = sum(p.score or 0 for p in d.pairs)
+    blocks = [t("pairs.draft_head", title=d.programme.title, count=len(d.pairs), total=f"{total:.1f}")]
+    blocks += [texts.pair_line(t, i + 1, p) for i, p in enumerate(d.pairs)]
+    if d.unmatched:
+        blocks.append(t("pairs.unmatched_head", count=len(d.unmatched)))
+        blocks += [
+            t("pairs.unmatched_line", name=d.mentees[m].name, why=Html(t(f"pairs.why.{why}")))
+            for m, why in d.unmatched.items()
+        ]
+    kb = InlineKeyboardBuilder()
+    for i, p in enumerate(d.pairs[:BUTTONS]):
+        kb.button(text=f"✏️ {i + 1}", callback_data=PairCb(action="card", pair=p.id))
+    for m in list(d.unmatched)[: max(0, BUTTONS - len(d.pairs))]:
+        kb.button(text=f"➕ {d.mentees[m].name[:20]}", callback_data=MenteeCb(mentee=m))
+    kb.adjust(5)
+    if d.pairs:
+        kb.row(
+            InlineKeyboardButton(
+                text=t("pairs.btn.publish"),
+                callback_data=PairsCb(action="publish", pid=d.programme.id).pack(),
+            )
+        )
+    kb.row(
+        InlineKeyboardButton(
+            text=t("pairs.btn.rerun"), callback_data=PairsCb(action="run", pid=d.programme.id).pack()
+        )
+    )
+    await send_long(bot, chat_id, blocks, kb.as_markup())
+
+
+async def _show_active(bot: Bot, t: L10n, chat_id: int, pairs: list[Pair]) -> None:
+    if not pairs:
+        await bot.send_message(chat_id, t("pairs.no_active"))
+        return
+    kb = InlineKeyboardBuilder()
+    for i, p in enumerate(pairs[:BUTTONS]):
+        kb.button(text=f"🔎 {i + 1}", callback_data=PairCb(action="card", pair=p.id))
+    kb.adjust(5)
+    await send_long(
+        bot,
+        chat_id,
+        [
+            t("pairs.active_head", count=len(pairs)),
+            *[texts.pair_line(t, i + 1, p) for i, p in enumerate(pairs)],
+        ],
+        kb.as_markup(),
+    )
+
+
+async def on_pair(
+    cb: CallbackQuery, callback_data: PairCb, state: FSMContext, repo: Repo, user: User, t: L10n, bot: Bot
+) -> None:
+    pair = await repo.get_pair(callback_data.pair)
+    if pair is None:
+        await cb.answer(t("error.stale"), show_alert=True)
+        return
+    await require_programme(repo, user.id, pair.programme_id)
+    await cb.answer()
+    if callback_data.action == "rm":
+        removed = await service.remove_draft(repo, user.id, pair.id)
+        await bot.send_message(
+            user.id,
+            t("pairs.removed", mentee=removed.mentee.name),
+            reply_markup=_draft_button(t, pair.programme_id),
+        )
+    elif callback_data.action == "swap":
+        await _show_options(bot, repo, t, user.id, pair.mentee.id)
+    elif callback_data.action in ("end", "reassign"):
+        await state.set_state(EndReason.text)
+        await state.set_data({"pair": pair.id, "reassign": callback_data.action == "reassign"})
+        await bot.send_message(
+            user.id, t("pairs.ask_end_reason", mentee=pair.mentee.name, mentor=pair.mentor.name)
+        )
+    else:
+        await bot.send_message(user.id, _pair_card(t, pair), reply_markup=_pair_keyboard(t, pair))
+
+
+def _pair_card(t: L10n, pair: Pair) -> str:
+    return t(
+        "pairs.card",
+        mentee=Html(texts.who(t, pair.mentee)),
+        mentor=Html(texts.who(t, pair.mentor)),
+        status=Html(t(f"pair.status.{pair.status.value}")),
+        why=Html(texts.reasons_text(t, pair.reasons)),
+        score=f"{pair.score:.1f}" if pair.score is not None else "⚠️",
+    )
+
+
+def _pair_keyboard(t: L10n, pair: Pair) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    if pair.status is PairStatus.DRAFT:
+        kb.button(text=t("pairs.btn.remove"), callback_data=PairCb(action="rm", pair=pair.id))
+        kb.button(text=t("pairs.btn.swap"), callback_data=PairCb(action="swap", pair=pair.id))
+    elif pair.status in (PairStatus.ACTIVE, PairStatus.PROPOSED):
+        kb.button(text=t("pairs.btn.reassign"), callback_data=PairCb(action="reassign", pair=pair.id))
+        kb.button(text=t("pairs.btn.end"), callback_data=PairCb(action="end", pair=pair.id))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def _draft_button(t: L10n, programme_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("pairs.btn.draft"), callback_data=PairsCb(action="draft", pid=programme_id).pack()
+                )
+            ]
+        ]
+    )
+
+
+async def _show_options(bot: Bot, repo: Repo, t: L10n, chat_id: int, mentee_id: int) -> None:
+    mentee, options = await service.options_for(repo, chat_id, mentee_id)
+    if not options:
+        await bot.send_message(chat_id, t("pairs.no_options", mentee=mentee.name))
+        return
+    kb = InlineKeyboardBuilder()
+    for o in options:
+        label = f"{o.mentor.name[:28]} · {o.score:.1f}" if o.score is not None else f"⚠️ {o.mentor.name[:28]}"
+        kb.button(text=label, callback_data=PickCb(mentee=mentee.id, mentor=o.mentor.id, force=0))
+    kb.adjust(1)
+    await bot.send_message(chat_id, t("pairs.options", mentee=mentee.name), reply_markup=kb.as_markup())
+
+
+async def on_mentee(
+    cb: CallbackQuery, callback_data: MenteeCb, repo: Repo, user: User, t: L10n, bot: Bot
+) -> None:
+    await _show_options(bot, repo, t, user.id, callback_data.mentee)
+    await cb.answer()
+
+
+async def on_pick(
+    cb: CallbackQuery, callback_data: PickCb, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock
+) -> None:
+    try:
+        pair = await service.pair_by_hand(
+            repo, user.id, callback_data.mentee, callback_data.mentor, bool(callback_data.force), clock.now()
+        )
+    except service.NeedsConfirmation:
+        await cb.answer()
+        kb = InlineKeyboardBuilder()
+        kb.button(
+            text=t("pairs.btn.force"),
+            callback_data=PickCb(mentee=callback_data.mentee, mentor=callback_data.mentor, force=1),
+        )
+        mentee = await repo.get_participant(callback_data.mentee)
+        if mentee is not None:
+            kb.button(
+                text=t("pairs.btn.draft"), callback_data=PairsCb(action="draft", pid=mentee.programme_id)
+            )
+        await bot.send_message(user.id, t("pairs.warn_rule"), reply_markup=kb.as_markup())
+        return
+    await cb.answer(t("pairs.picked"))
+    await bot.send_message(user.id, _pair_card(t, pair), reply_markup=_draft_button(t, pair.programme_id))
+
+
+async def on_end_reason(
+    message: Message,
+    state: FSMContext,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    if not message.text or not message.text.strip():
+        await message.answer(t("pairs.ask_end_reason_text"))
+        return
+    data = await state.get_data()
+    pair = await service.end_pair(repo, user.id, int(data["pair"]), message.text.strip(), clock.now())
+    await state.clear()
+    for side in (pair.mentor, pair.mentee):
+        owner = await repo.get_user(side.user_id)
+        st = i18n.get(owner.locale if owner else None)
+        await notify(bot, side.user_id, st("pair.ended_by_curator", other=pair.other(side.role).name))
+    await message.answer(t("pairs.ended"))
+    if data.get("reassign"):
+        await _show_options(bot, repo, t, user.id, pair.mentee.id)
+
+
+async def propose(bot: Bot, repo: Repo, i18n: Translator, pair: Pair) -> None:
+    """Both sides get an introduction with Accept / Decline; no contacts yet."""
+    for side in (pair.mentor, pair.mentee):
+        if pair.answer_of(side.role) is not None:
+            continue
+        owner = await repo.get_user(side.user_id)
+        st = i18n.get(owner.locale if owner else None)
+        kb = InlineKeyboardBuilder()
+        kb.button(text=st("btn.accept"), callback_data=ProposalCb(pair=pair.id, answer="y"))
+        kb.button(text=st("btn.decline"), callback_data=ProposalCb(pair=pair.id, answer="n"))
+        await notify(bot, side.user_id, texts.intro(st, pair, side.role), kb.as_markup())
+
+
+async def _offer_choices(
+    bot: Bot, repo: Repo, i18n: Translator, curator_id: int, programme: Programme
+) -> int:
+    sent = 0
+    for mentee in await service.free_mentees(repo, curator_id, programme.id):
+        options = await service.suggestions(repo, mentee)
+        if not options:
+            continue
+        owner = await repo.get_user(mentee.user_id)
+        st = i18n.get(owner.locale if owner else None)
+        blocks = [st("choice.head")]
+        kb = InlineKeyboardBuilder()
+        for i, (mentor, _) in enumerate(options):
+            blocks.append(f"{i + 1}. {texts.who(st, mentor)}")
+            kb.button(text=st("choice.ask", n=i + 1), callback_data=ChooseCb(mentor=mentor.id))
+        kb.adjust(len(options))
+        if await notify(bot, mentee.user_id, "\n\n".join(blocks), kb.as_markup()):
+            sent += 1
+    return sent
+
+
+def router() -> Router:
+    r = Router(name="pairs")
+    r.callback_query.filter(IsCurator())
+    r.message.filter(IsCurator(), F.chat.type == "private")
+    r.callback_query.register(on_menu, ProgCb.filter(F.action == "pairs"))
+    r.callback_query.register(on_pairs, PairsCb.filter())
+    r.callback_query.register(on_pair, PairCb.filter())
+    r.callback_query.register(on_mentee, MenteeCb.filter())
+    r.callback_query.register(on_pick, PickCb.filter())
+    r.message.register(on_end_reason, EndReason.text)
+    return r

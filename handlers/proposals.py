@@ -1,0 +1,138 @@
+"""A participant answers a proposed pair; in mentee-choice mode, asks a mentor."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.clock import Clock
+from bot.domain.catalog import Role
+from bot.domain.models import User
+from bot.domain.pairs import Outcome, Pair
+from bot.i18n import Html, L10n, Translator
+from bot.services import pairs as service
+from handlers import pair_texts as texts
+from handlers.callbacks import ChooseCb, ProposalCb
+from handlers.common import notify, tell_curators
+from handlers.pairs import propose
+from handlers.states import DeclineReason
+from storage.repo import Repo
+
+REASON_MAX = 500
+
+
+async def on_answer(
+    cb: CallbackQuery,
+    callback_data: ProposalCb,
+    state: FSMContext,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    if callback_data.answer == "skip":
+        await state.clear()
+        await cb.answer()
+        await bot.send_message(user.id, t("proposal.reason_skipped"))
+        return
+    answer = await service.respond(
+        repo, user.id, callback_data.pair, callback_data.answer == "y", clock.now()
+    )
+    await cb.answer()
+    if cb.message is not None:
+        choice = t("btn.accept" if callback_data.answer == "y" else "btn.decline")
+        await bot.edit_message_reply_markup(chat_id=user.id, message_id=cb.message.message_id)
+        await bot.send_message(user.id, t("proposal.you_chose", choice=choice))
+    pair = answer.pair
+    if answer.outcome is Outcome.ACTIVE:
+        for side in (Role.MENTOR, Role.MENTEE):
+            person = pair.mentor if side is Role.MENTOR else pair.mentee
+            st = await _t_of(repo, i18n, person.user_id)
+            await notify(bot, person.user_id, texts.contact(st, pair.other(side)))
+        await _curators(bot, repo, i18n, pair, "curator.pair_active")
+    elif answer.outcome is Outcome.WAITING:
+        await bot.send_message(user.id, t("proposal.waiting"))
+    else:
+        await state.set_state(DeclineReason.text)
+        await state.set_data({"pair": pair.id})
+        kb = InlineKeyboardBuilder()
+        kb.button(text=t("btn.skip"), callback_data=ProposalCb(pair=pair.id, answer="skip"))
+        await bot.send_message(user.id, t("proposal.ask_reason"), reply_markup=kb.as_markup())
+        other = pair.other(answer.side)
+        if pair.answer_of(other.role) is not None or answer.side is Role.MENTEE:
+            await notify(
+                bot, other.user_id, (await _t_of(repo, i18n, other.user_id))("proposal.other_declined")
+            )
+        await _curators(bot, repo, i18n, pair, "curator.pair_declined", who=answer.side)
+
+
+async def on_reason(
+    message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, i18n: Translator, bot: Bot
+) -> None:
+    text = (message.text or "").strip()
+    if not text:
+        await message.answer(t("proposal.reason_text_only"))
+        return
+    if len(text) > REASON_MAX:
+        await message.answer(t("proposal.reason_too_long", max=REASON_MAX))
+        return
+    data = await state.get_data()
+    pair = await service.decline_reason(repo, user.id, int(data["pair"]), text)
+    await state.clear()
+    await message.answer(t("proposal.reason_saved"))
+    await _curators(bot, repo, i18n, pair, "curator.decline_reason", reason=text)
+
+
+async def on_choose(
+    cb: CallbackQuery,
+    callback_data: ChooseCb,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    pair = await service.ask_mentor(repo, user.id, callback_data.mentor, clock.now())
+    await cb.answer()
+    if cb.message is not None:
+        await bot.edit_message_reply_markup(chat_id=user.id, message_id=cb.message.message_id)
+    await bot.send_message(user.id, t("choice.asked", mentor=pair.mentor.name))
+    await propose(bot, repo, i18n, pair)
+
+
+async def _t_of(repo: Repo, i18n: Translator, user_id: int) -> L10n:
+    owner = await repo.get_user(user_id)
+    return i18n.get(owner.locale if owner else None)
+
+
+async def _curators(bot: Bot, repo: Repo, i18n: Translator, pair: Pair, key: str, **extra: object) -> None:
+    programme = await repo.get_programme(pair.programme_id)
+    if programme is None:
+        return
+    curators = [(c.id, i18n.get(c.locale)) for c in await repo.curators_of(programme.organisation_id)]
+    params: dict[str, object] = {
+        "mentee": pair.mentee.name,
+        "mentor": pair.mentor.name,
+        "programme": programme.title,
+    }
+    for k, v in extra.items():
+        params[k] = v
+    if "who" in params:
+        role = params.pop("who")
+        for chat_id, ct in curators:
+            await notify(bot, chat_id, ct(key, who=Html(ct(f"role.{role}")), **params))
+        return
+    await tell_curators(bot, curators, key, **params)
+
+
+def router() -> Router:
+    r = Router(name="proposals")
+    r.callback_query.register(on_answer, ProposalCb.filter())
+    r.callback_query.register(on_choose, ChooseCb.filter())
+    r.message.register(on_reason, DeclineReason.text, F.chat.type == "private")
+    return r
