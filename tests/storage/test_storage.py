@@ -27,7 +27,10 @@ TABLES = {
     "audit_log",
     "fsm_states",
     "kv",
+    "pairs",
+    "exclusions",
 }
+REVISIONS = ["0001", "0002"]
 
 
 async def tables(db: Database) -> set[str]:
