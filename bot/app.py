@@ -22,6 +22,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.clock import Clock, SystemClock
 from bot.i18n import Translator
 from bot.middlewares import Person, UnitOfWork
+from bot.outbox import Sender
 from bot.retry import RetryMiddleware
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
@@ -73,6 +74,8 @@ class App:
     dp: Dispatcher | None = None
     i18n: Translator | None = None
     scheduler: AsyncIOScheduler | None = None
+    sender: Sender | None = None
+    _sender_task: asyncio.Task[None] | None = None
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
 
@@ -84,8 +87,10 @@ class App:
         self.i18n = i18n = Translator(self.settings.default_locale)
         self.dp = build_dispatcher(self.settings, self.db, self.clock, i18n, me.username or "bot")
         await set_default_commands(self.bot, i18n)
-        self.scheduler = build_scheduler(self.db, self.bot, i18n, self.clock)
+        self.scheduler = build_scheduler(self.db, i18n, self.clock)
         self.scheduler.start()
+        self.sender = Sender(self.db, self.bot, self.clock, i18n)
+        self._sender_task = asyncio.create_task(self.sender.run())
         log.info("bot @%s ready", me.username)
 
     async def serve(self, handle_signals: bool = True) -> None:
@@ -135,6 +140,10 @@ class App:
     async def close(self) -> None:
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        if self.sender is not None and self._sender_task is not None:
+            await self.sender.stop()
+            with suppress(asyncio.CancelledError):
+                await asyncio.wait_for(self._sender_task, 10)
         if self._runner is not None:
             await self._runner.cleanup()
         if self.dp is not None:

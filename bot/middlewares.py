@@ -44,7 +44,8 @@ class Person(BaseMiddleware):
         repo = data["repo"]
         user = await repo.get_user(tg.id)
         name = tg.full_name[:128] or str(tg.id)
-        if user is None or (not user.forgotten and (user.name, user.username) != (name, tg.username)):
+        changed = not user.forgotten and (user.name, user.username) != (name, tg.username) if user else True
+        if user is None or changed or user.unreachable:
             user = await repo.touch_user(tg.id, name, tg.username, self.clock.now())
         data["user"] = user
         data["t"] = self.i18n.get(self.i18n.pick(user.locale, tg.language_code))

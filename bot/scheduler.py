@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot import jobs
@@ -11,18 +10,19 @@ from bot.i18n import Translator
 from storage.db import Database
 
 
-def build_scheduler(
-    db: Database, bot: Bot, i18n: Translator, clock: Clock, every_s: int = 60
-) -> AsyncIOScheduler:
+def build_scheduler(db: Database, i18n: Translator, clock: Clock, every_s: int = 30) -> AsyncIOScheduler:
+    """Each tick decides from the database what is due, so nothing is lost to a restart
+    and the outbox's keys make every message happen once."""
     scheduler = AsyncIOScheduler(timezone="UTC")
-    scheduler.add_job(
-        jobs.proposals_tick,
-        "interval",
-        seconds=every_s,
-        args=[db, bot, i18n, clock],
-        id="proposals",
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=every_s,
-    )
+    for job in (jobs.proposals_tick, jobs.meetings_tick):
+        scheduler.add_job(
+            job,
+            "interval",
+            seconds=every_s,
+            args=[db, i18n, clock],
+            id=job.__name__,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=every_s,
+        )
     return scheduler

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import basics, curator, group, join, pairs, programmes, proposals, questionnaire
+from handlers import basics, curator, group, join, meetings, pairs, programmes, proposals, questionnaire
 
 
 def get_routers() -> list[Router]:
@@ -15,6 +15,7 @@ def get_routers() -> list[Router]:
         curator.router(),
         pairs.router(),
         proposals.router(),
+        meetings.router(),
         programmes.router(),
         group.router(),
         curator.refusals_router(),

@@ -146,7 +146,9 @@ async def on_forget_answer(
     for org in orgs:
         for curator in await repo.curators_of(org):
             if curator.id != user.id:
-                await notify(bot, curator.id, i18n.get(curator.locale)("curator.forgotten", id=user.id))
+                await notify(
+                    repo, clock.now(), curator.id, i18n.get(curator.locale)("curator.forgotten", id=user.id)
+                )
     await bot.send_message(user.id, t("forget.done"))
 
 

@@ -109,3 +109,35 @@ class ChooseCb(CallbackData, prefix="ch"):
     """Mentee-choice mode: ask this mentor."""
 
     mentor: int
+
+
+class MeetCb(CallbackData, prefix="mt"):
+    """new (pair) | ok | other | move | cancel | ics | weekly (meeting)."""
+
+    action: str
+    id: int
+
+
+class DayCb(CallbackData, prefix="dy"):
+    day: str  # YYYYMMDD, local
+
+
+class TimeCb(CallbackData, prefix="tm"):
+    hhmm: str
+
+
+class KindCb(CallbackData, prefix="kd"):
+    kind: str
+
+
+class FormatCb(CallbackData, prefix="fm"):
+    online: int
+
+
+class ReflectCb(CallbackData, prefix="rf"):
+    """One answer of a check-in: field h (happened), u (usefulness), s (second rating),
+    d / n (skip "what was done" / "what's next")."""
+
+    m: int
+    f: str
+    v: str

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
@@ -18,11 +20,12 @@ from aiogram.types import (
 from bot.domain.errors import DomainError, InvalidInput
 from bot.i18n import L10n, Translator
 from bot.textutil import split_blocks
+from storage.repo import Repo
 
 log = logging.getLogger(__name__)
 
 BASE_COMMANDS = ("start", "help", "language", "cancel")
-MEMBER_COMMANDS = (*BASE_COMMANDS, "profile", "forget_me")
+MEMBER_COMMANDS = (*BASE_COMMANDS, "profile", "meetings", "forget_me")
 CURATOR_COMMANDS = ("programmes", "new_programme", "add_curator", *MEMBER_COMMANDS)
 
 
@@ -47,17 +50,23 @@ async def send_long(
         await bot.send_message(chat_id, part, reply_markup=markup if i == len(parts) - 1 else None)
 
 
-async def notify(bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> bool:
-    """A message the bot starts itself; a person who blocked the bot does not stop the flow."""
-    try:
-        await bot.send_message(chat_id, text, reply_markup=markup)
-    except TelegramForbiddenError:
-        log.info("chat %s blocked the bot", chat_id)
-        return False
-    except TelegramAPIError as exc:
-        log.warning("could not notify %s: %s", chat_id, exc)
-        return False
-    return True
+async def notify(
+    repo: Repo,
+    now: datetime,
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    *,
+    key: str | None = None,
+    not_before: datetime | None = None,
+    expires_at: datetime | None = None,
+) -> bool:
+    """A message the bot starts itself goes through the outbox: recorded in this update's
+    transaction (so a refused action sends nothing), paced and retried by the sender."""
+    payload = markup.model_dump(mode="json", exclude_none=True) if markup is not None else None
+    return await repo.outbox.enqueue(
+        key or f"msg:{uuid.uuid4().hex}", chat_id, text, payload, now, not_before, expires_at
+    )
 
 
 def commands(t: L10n, names: Sequence[str]) -> list[BotCommand]:
@@ -82,7 +91,9 @@ async def set_user_commands(bot: Bot, t: L10n, user_id: int, curator: bool, memb
         log.warning("could not set commands for %s: %s", user_id, exc)
 
 
-async def tell_curators(bot: Bot, curators: Sequence[tuple[int, L10n]], key: str, **params: object) -> None:
+async def tell_curators(
+    repo: Repo, now: datetime, curators: Sequence[tuple[int, L10n]], key: str, **params: object
+) -> None:
     """Each curator of the organisation, privately, in their own language."""
     for chat_id, t in curators:
-        await notify(bot, chat_id, t(key, **params))
+        await notify(repo, now, chat_id, t(key, **params))

@@ -192,7 +192,8 @@ async def on_decide(
         owner = await repo.get_user(p.user_id)
         pt = i18n.get(owner.locale if owner else None)
         await notify(
-            bot,
+            repo,
+            now,
             p.user_id,
             pt(
                 "decision.approved" if action != "no" else "decision.rejected",

@@ -3,6 +3,7 @@ questionnaire → summary → sent to the curators."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -145,8 +146,8 @@ async def on_send(
             )
             text = t("join.sent_minor" if participant.is_minor else "join.sent")
             await _tell_curators(
-                bot,
                 repo,
+                clock.now(),
                 i18n,
                 programme.organisation_id,
                 programme.id,
@@ -168,8 +169,8 @@ async def on_send(
 
 
 async def _tell_curators(
-    bot: Bot,
     repo: Repo,
+    now: datetime,
     i18n: Translator,
     org_id: int,
     programme_id: int,
@@ -179,14 +180,9 @@ async def _tell_curators(
 ) -> None:
     for curator in await repo.curators_of(org_id):
         ct = i18n.get(curator.locale)
-        text = ct(
-            "curator.new_application",
-            name=name,
-            role=Html(ct(f"role.{role.value}")),
-            programme=title,
-        )
+        text = ct("curator.new_application", name=name, role=Html(ct(f"role.{role.value}")), programme=title)
         button = kb.single(ct("btn.queue"), ProgCb(action="queue", pid=programme_id).pack())
-        await notify(bot, curator.id, text, button)
+        await notify(repo, now, curator.id, text, button)
 
 
 def router() -> Router:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -66,7 +68,7 @@ async def on_pairs(
     action, pid, now = callback_data.action, callback_data.pid, clock.now()
     programme = await require_programme(repo, user.id, pid)
     if action == "run" and programme.mentee_choice:
-        sent = await _offer_choices(bot, repo, i18n, user.id, programme)
+        sent = await _offer_choices(repo, now, i18n, user.id, programme)
         await cb.answer()
         await bot.send_message(user.id, t("pairs.choice_sent", count=sent))
     elif action in ("run", "draft"):
@@ -81,7 +83,7 @@ async def on_pairs(
         published = await service.publish(repo, user.id, pid, now)
         await cb.answer()
         for pair in published:
-            await propose(bot, repo, i18n, pair)
+            await propose(repo, now, i18n, pair)
         await bot.send_message(
             user.id, t("pairs.published", count=len(published), hours=programme.proposal_ttl_hours)
         )
@@ -275,13 +277,15 @@ async def on_end_reason(
     for side in (pair.mentor, pair.mentee):
         owner = await repo.get_user(side.user_id)
         st = i18n.get(owner.locale if owner else None)
-        await notify(bot, side.user_id, st("pair.ended_by_curator", other=pair.other(side.role).name))
+        await notify(
+            repo, clock.now(), side.user_id, st("pair.ended_by_curator", other=pair.other(side.role).name)
+        )
     await message.answer(t("pairs.ended"))
     if data.get("reassign"):
         await _show_options(bot, repo, t, user.id, pair.mentee.id)
 
 
-async def propose(bot: Bot, repo: Repo, i18n: Translator, pair: Pair) -> None:
+async def propose(repo: Repo, now: datetime, i18n: Translator, pair: Pair) -> None:
     """Both sides get an introduction with Accept / Decline; no contacts yet."""
     for side in (pair.mentor, pair.mentee):
         if pair.answer_of(side.role) is not None:
@@ -291,11 +295,18 @@ async def propose(bot: Bot, repo: Repo, i18n: Translator, pair: Pair) -> None:
         kb = InlineKeyboardBuilder()
         kb.button(text=st("btn.accept"), callback_data=ProposalCb(pair=pair.id, answer="y"))
         kb.button(text=st("btn.decline"), callback_data=ProposalCb(pair=pair.id, answer="n"))
-        await notify(bot, side.user_id, texts.intro(st, pair, side.role), kb.as_markup())
+        await notify(
+            repo,
+            now,
+            side.user_id,
+            texts.intro(st, pair, side.role),
+            kb.as_markup(),
+            key=f"propose:{pair.id}:{side.id}",
+        )
 
 
 async def _offer_choices(
-    bot: Bot, repo: Repo, i18n: Translator, curator_id: int, programme: Programme
+    repo: Repo, now: datetime, i18n: Translator, curator_id: int, programme: Programme
 ) -> int:
     sent = 0
     for mentee in await service.free_mentees(repo, curator_id, programme.id):
@@ -310,7 +321,7 @@ async def _offer_choices(
             blocks.append(f"{i + 1}. {texts.who(st, mentor)}")
             kb.button(text=st("choice.ask", n=i + 1), callback_data=ChooseCb(mentor=mentor.id))
         kb.adjust(len(options))
-        if await notify(bot, mentee.user_id, "\n\n".join(blocks), kb.as_markup()):
+        if await notify(repo, now, mentee.user_id, "\n\n".join(blocks), kb.as_markup()):
             sent += 1
     return sent
 

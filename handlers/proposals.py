@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -39,6 +41,7 @@ async def on_answer(
         await cb.answer()
         await bot.send_message(user.id, t("proposal.reason_skipped"))
         return
+    now = clock.now()
     answer = await service.respond(
         repo, user.id, callback_data.pair, callback_data.answer == "y", clock.now()
     )
@@ -52,8 +55,14 @@ async def on_answer(
         for side in (Role.MENTOR, Role.MENTEE):
             person = pair.mentor if side is Role.MENTOR else pair.mentee
             st = await _t_of(repo, i18n, person.user_id)
-            await notify(bot, person.user_id, texts.contact(st, pair.other(side)))
-        await _curators(bot, repo, i18n, pair, "curator.pair_active")
+            await notify(
+                repo,
+                now,
+                person.user_id,
+                texts.contact(st, pair.other(side)),
+                key=f"contact:{pair.id}:{side.value}",
+            )
+        await _curators(repo, now, i18n, pair, "curator.pair_active")
     elif answer.outcome is Outcome.WAITING:
         await bot.send_message(user.id, t("proposal.waiting"))
     else:
@@ -65,13 +74,20 @@ async def on_answer(
         other = pair.other(answer.side)
         if pair.answer_of(other.role) is not None or answer.side is Role.MENTEE:
             await notify(
-                bot, other.user_id, (await _t_of(repo, i18n, other.user_id))("proposal.other_declined")
+                repo, now, other.user_id, (await _t_of(repo, i18n, other.user_id))("proposal.other_declined")
             )
-        await _curators(bot, repo, i18n, pair, "curator.pair_declined", who=answer.side)
+        await _curators(repo, now, i18n, pair, "curator.pair_declined", who=answer.side)
 
 
 async def on_reason(
-    message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, i18n: Translator, bot: Bot
+    message: Message,
+    clock: Clock,
+    state: FSMContext,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
 ) -> None:
     text = (message.text or "").strip()
     if not text:
@@ -82,9 +98,10 @@ async def on_reason(
         return
     data = await state.get_data()
     pair = await service.decline_reason(repo, user.id, int(data["pair"]), text)
+    now = clock.now()
     await state.clear()
     await message.answer(t("proposal.reason_saved"))
-    await _curators(bot, repo, i18n, pair, "curator.decline_reason", reason=text)
+    await _curators(repo, now, i18n, pair, "curator.decline_reason", reason=text)
 
 
 async def on_choose(
@@ -102,7 +119,7 @@ async def on_choose(
     if cb.message is not None:
         await bot.edit_message_reply_markup(chat_id=user.id, message_id=cb.message.message_id)
     await bot.send_message(user.id, t("choice.asked", mentor=pair.mentor.name))
-    await propose(bot, repo, i18n, pair)
+    await propose(repo, clock.now(), i18n, pair)
 
 
 async def _t_of(repo: Repo, i18n: Translator, user_id: int) -> L10n:
@@ -110,7 +127,9 @@ async def _t_of(repo: Repo, i18n: Translator, user_id: int) -> L10n:
     return i18n.get(owner.locale if owner else None)
 
 
-async def _curators(bot: Bot, repo: Repo, i18n: Translator, pair: Pair, key: str, **extra: object) -> None:
+async def _curators(
+    repo: Repo, now: datetime, i18n: Translator, pair: Pair, key: str, **extra: object
+) -> None:
     programme = await repo.get_programme(pair.programme_id)
     if programme is None:
         return
@@ -125,9 +144,9 @@ async def _curators(bot: Bot, repo: Repo, i18n: Translator, pair: Pair, key: str
     if "who" in params:
         role = params.pop("who")
         for chat_id, ct in curators:
-            await notify(bot, chat_id, ct(key, who=Html(ct(f"role.{role}")), **params))
+            await notify(repo, now, chat_id, ct(key, who=Html(ct(f"role.{role}")), **params))
         return
-    await tell_curators(bot, curators, key, **params)
+    await tell_curators(repo, now, curators, key, **params)
 
 
 def router() -> Router:

@@ -36,3 +36,16 @@ class DeclineReason(StatesGroup):
 
 class EndReason(StatesGroup):
     text = State()  # data["pair"], data["reassign"]
+
+
+class MeetingForm(StatesGroup):
+    day = State()
+    time = State()
+    kind = State()
+    format = State()
+    place = State()
+    reason = State()  # reschedule or cancel: data["action"], data["meeting"]
+
+
+class Reflect(StatesGroup):
+    text = State()  # data["meeting"], data["field"]

@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.catalog import Cadence, Form, MeetFormat, Role, Status
 from bot.domain.matching import Reasons
+from bot.domain.meetings import Kind, Meeting, MeetingStatus
 from bot.domain.models import (
     Invite,
     Organisation,
@@ -29,17 +30,21 @@ from bot.domain.models import (
 from bot.domain.pairs import Pair, PairStatus
 from storage.tables import (
     AuditRow,
+    BreakRow,
     ConsentRow,
     CuratorRow,
     ExclusionRow,
     InviteRow,
     KvRow,
+    MeetingRow,
     MenteeProfileRow,
     MentorProfileRow,
     OrganisationRow,
+    OutboxRow,
     PairRow,
     ParticipantRow,
     ProgrammeRow,
+    ReflectionRow,
     UserRow,
 )
 
@@ -49,7 +54,7 @@ def _org(row: OrganisationRow) -> Organisation:
 
 
 def _user(row: UserRow) -> User:
-    return User(UserId(row.id), row.name, row.username, row.locale, row.forgotten)
+    return User(UserId(row.id), row.name, row.username, row.locale, row.forgotten, row.unreachable)
 
 
 def _programme(row: ProgrammeRow) -> Programme:
@@ -123,6 +128,8 @@ def _mentee_profile(row: MenteeProfileRow) -> Profile:
 class Repo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.outbox = OutboxRepo(session)
+        self.meetings = MeetingsRepo(session)
 
     # --- users -----------------------------------------------------------------------------
     async def get_user(self, user_id: int) -> User | None:
@@ -137,7 +144,7 @@ class Repo:
             self.session.add(row)
         elif not row.forgotten:
             row.name, row.username = name, username
-        row.unreachable = False
+        row.unreachable, row.unreachable_told = False, False  # they talk to us again
         await self.session.flush()
         return _user(row)
 
@@ -171,6 +178,16 @@ class Repo:
         )
         await self.session.flush()
         return sorted(orgs)
+
+    async def user_organisations(self, user_id: int) -> list[int]:
+        """Organisations whose programmes this person takes part in."""
+        rows = await self.session.scalars(
+            select(ProgrammeRow.organisation_id)
+            .join(ParticipantRow, ParticipantRow.programme_id == ProgrammeRow.id)
+            .where(ParticipantRow.user_id == user_id)
+            .distinct()
+        )
+        return sorted(set(rows))
 
     # --- organisations and curators ------------------------------------------------------------
     async def create_organisation(self, name: str, timezone: str, now: datetime) -> Organisation:
@@ -725,3 +742,283 @@ def _pair(row: PairRow, mentor: Participant, mentee: Participant) -> Pair:
         reminded=row.reminded,
         decline_reason=row.decline_reason,
     )
+
+
+class OutboxItem(NamedTuple):
+    id: int
+    chat_id: int
+    user_id: int | None
+    text: str
+    markup: dict[str, Any] | None
+    attempts: int
+    expires_at: datetime | None
+
+
+class OutboxRepo:
+    """The durable queue of messages the bot starts itself."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def enqueue(
+        self,
+        key: str,
+        chat_id: int,
+        text: str,
+        markup: dict[str, Any] | None,
+        now: datetime,
+        not_before: datetime | None = None,
+        expires_at: datetime | None = None,
+    ) -> bool:
+        """Record a message once: the same key never makes a second message."""
+        exists = await self.session.scalar(select(OutboxRow.id).where(OutboxRow.dedupe_key == key))
+        if exists is not None:
+            return False
+        self.session.add(
+            OutboxRow(
+                dedupe_key=key,
+                chat_id=chat_id,
+                user_id=chat_id if chat_id > 0 else None,
+                text=text,
+                markup=markup,
+                status="pending",
+                not_before=not_before or now,
+                expires_at=expires_at,
+                attempts=0,
+                created_at=now,
+            )
+        )
+        await self.session.flush()
+        return True
+
+    async def due(self, now: datetime, limit: int) -> list[OutboxItem]:
+        rows = await self.session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.status == "pending", OutboxRow.not_before <= now)
+            .order_by(OutboxRow.not_before, OutboxRow.id)
+            .limit(limit)
+        )
+        return [
+            OutboxItem(r.id, r.chat_id, r.user_id, r.text, r.markup, r.attempts, r.expires_at) for r in rows
+        ]
+
+    async def mark(self, ids: list[int], **values: Any) -> None:
+        if ids:
+            await self.session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(**values))
+
+    async def reset_inflight(self) -> int:
+        """After a crash: what was being sent may or may not have gone; send it again."""
+        result = await self.session.execute(
+            update(OutboxRow).where(OutboxRow.status == "sending").values(status="pending")
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def drop_pending(self, key_prefix: str) -> None:
+        await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.status == "pending", OutboxRow.dedupe_key.startswith(key_prefix))
+            .values(status="dropped", error="superseded")
+        )
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self.session.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status))
+        return {status: int(n) for status, n in rows.all()}
+
+    async def mark_unreachable(self, user_id: int) -> bool:
+        """A person blocked the bot. True the first time, so curators are told once."""
+        row = await self.session.get(UserRow, user_id)
+        if row is None:
+            return False
+        first = not row.unreachable_told
+        row.unreachable, row.unreachable_told = True, True
+        await self.session.flush()
+        return first
+
+
+def _meeting(row: MeetingRow) -> Meeting:
+    return Meeting(
+        id=row.id,
+        pair_id=row.pair_id,
+        kind=Kind(row.kind),
+        starts_at=row.starts_at,
+        online=row.online,
+        place=row.place,
+        status=MeetingStatus(row.status),
+        proposed_by=row.proposed_by,
+        duration_min=row.duration_min,
+        disagreement=row.disagreement,
+    )
+
+
+class Reflection(NamedTuple):
+    id: int
+    meeting_id: int
+    participant_id: int
+    role: str
+    happened: str | None
+    usefulness: int | None
+    second: int | None
+    done_text: str | None
+    next_text: str | None
+    asked_at: datetime
+    answered_at: datetime | None
+    reminded: bool
+
+
+def _reflection(r: ReflectionRow) -> Reflection:
+    return Reflection(
+        r.id,
+        r.meeting_id,
+        r.participant_id,
+        r.role,
+        r.happened,
+        r.usefulness,
+        r.second,
+        r.done_text,
+        r.next_text,
+        r.asked_at,
+        r.answered_at,
+        r.reminded,
+    )
+
+
+class MeetingsRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def create(
+        self,
+        pair_id: int,
+        kind: Kind,
+        starts_at: datetime,
+        online: bool,
+        place: str | None,
+        status: MeetingStatus,
+        proposed_by: int,
+        now: datetime,
+    ) -> Meeting:
+        row = MeetingRow(
+            pair_id=pair_id,
+            kind=kind.value,
+            starts_at=starts_at,
+            online=online,
+            place=place,
+            status=status.value,
+            proposed_by=proposed_by,
+            created_at=now,
+            duration_min=60,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return _meeting(row)
+
+    async def get(self, meeting_id: int) -> Meeting | None:
+        row = await self.session.get(MeetingRow, meeting_id)
+        return _meeting(row) if row else None
+
+    async def update(self, meeting_id: int, **values: Any) -> None:
+        for key in ("status", "kind"):
+            if key in values and hasattr(values[key], "value"):
+                values[key] = values[key].value
+        await self.session.execute(update(MeetingRow).where(MeetingRow.id == meeting_id).values(**values))
+
+    async def of_pair(self, pair_id: int) -> list[Meeting]:
+        rows = await self.session.scalars(
+            select(MeetingRow).where(MeetingRow.pair_id == pair_id).order_by(MeetingRow.starts_at)
+        )
+        return [_meeting(r) for r in rows]
+
+    async def confirmed_between(self, start: datetime, end: datetime) -> list[Meeting]:
+        rows = await self.session.scalars(
+            select(MeetingRow)
+            .where(
+                MeetingRow.status == MeetingStatus.CONFIRMED.value,
+                MeetingRow.starts_at >= start,
+                MeetingRow.starts_at < end,
+            )
+            .order_by(MeetingRow.starts_at)
+        )
+        return [_meeting(r) for r in rows]
+
+    async def proposed_before(self, created_before: datetime) -> list[Meeting]:
+        rows = await self.session.scalars(
+            select(MeetingRow).where(
+                MeetingRow.status == MeetingStatus.PROPOSED.value, MeetingRow.created_at <= created_before
+            )
+        )
+        return [_meeting(r) for r in rows]
+
+    async def last_activity(self, pair_id: int) -> datetime | None:
+        """The latest confirmed meeting's start, past or future."""
+        return await self.session.scalar(
+            select(func.max(MeetingRow.starts_at)).where(
+                MeetingRow.pair_id == pair_id, MeetingRow.status == MeetingStatus.CONFIRMED.value
+            )
+        )
+
+    async def ask(self, meeting_id: int, participant_id: int, role: str, now: datetime) -> bool:
+        exists = await self.session.scalar(
+            select(ReflectionRow.id).where(
+                ReflectionRow.meeting_id == meeting_id, ReflectionRow.participant_id == participant_id
+            )
+        )
+        if exists is not None:
+            return False
+        self.session.add(
+            ReflectionRow(
+                meeting_id=meeting_id, participant_id=participant_id, role=role, asked_at=now, reminded=False
+            )
+        )
+        await self.session.flush()
+        return True
+
+    async def reflection(self, meeting_id: int, participant_id: int) -> Reflection | None:
+        row = await self.session.scalar(
+            select(ReflectionRow).where(
+                ReflectionRow.meeting_id == meeting_id, ReflectionRow.participant_id == participant_id
+            )
+        )
+        return _reflection(row) if row else None
+
+    async def reflections(self, meeting_id: int) -> list[Reflection]:
+        rows = await self.session.scalars(
+            select(ReflectionRow).where(ReflectionRow.meeting_id == meeting_id).order_by(ReflectionRow.id)
+        )
+        return [_reflection(r) for r in rows]
+
+    async def answer(self, reflection_id: int, **values: Any) -> None:
+        await self.session.execute(
+            update(ReflectionRow).where(ReflectionRow.id == reflection_id).values(**values)
+        )
+
+    async def unanswered(self, asked_before: datetime) -> list[Reflection]:
+        rows = await self.session.scalars(
+            select(ReflectionRow).where(
+                ReflectionRow.answered_at.is_(None),
+                ReflectionRow.reminded.is_(False),
+                ReflectionRow.asked_at <= asked_before,
+            )
+        )
+        return [_reflection(r) for r in rows]
+
+    async def add_break(self, programme_id: int, start: date, end: date) -> None:
+        self.session.add(BreakRow(programme_id=programme_id, start_date=start, end_date=end))
+        await self.session.flush()
+
+    async def breaks(self, programme_id: int) -> list[tuple[date, date]]:
+        rows = await self.session.execute(
+            select(BreakRow.start_date, BreakRow.end_date)
+            .where(BreakRow.programme_id == programme_id)
+            .order_by(BreakRow.start_date)
+        )
+        return [(a, b) for a, b in rows.all()]
+
+    async def active_pair_ids(self) -> list[int]:
+        return list(
+            await self.session.scalars(
+                select(PairRow.id).where(PairRow.status == PairStatus.ACTIVE.value).order_by(PairRow.id)
+            )
+        )
+
+    async def pair_started(self, pair_id: int) -> datetime | None:
+        return await self.session.scalar(select(PairRow.started_at).where(PairRow.id == pair_id))

@@ -51,6 +51,7 @@ class UserRow(Base):
     locale: Mapped[str | None] = mapped_column(String(8))
     forgotten: Mapped[bool] = mapped_column(Boolean, default=False)
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    unreachable_told: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
@@ -212,6 +213,71 @@ class ExclusionRow(Base):
     mentee_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(String(16))  # curator | declined | expired | ended
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MeetingRow(Base):
+    __tablename__ = "meetings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pair_id: Mapped[int] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # intro | trial | planning | regular | final
+    starts_at: Mapped[datetime] = mapped_column(DateTime, index=True)  # UTC
+    duration_min: Mapped[int] = mapped_column(Integer, default=60)
+    online: Mapped[bool] = mapped_column(Boolean, default=False)
+    place: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # proposed | confirmed | cancelled
+    proposed_by: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str | None] = mapped_column(String(300))
+    disagreement: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ReflectionRow(Base):
+    """One side's private check-in after a meeting; only curators read it."""
+
+    __tablename__ = "reflections"
+    __table_args__ = (UniqueConstraint("meeting_id", "participant_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    happened: Mapped[str | None] = mapped_column(String(8))  # yes | no | moved
+    usefulness: Mapped[int | None] = mapped_column(Integer)
+    second: Mapped[int | None] = mapped_column(Integer)  # mentor: engagement; mentee: comfort
+    done_text: Mapped[str | None] = mapped_column(String(500))
+    next_text: Mapped[str | None] = mapped_column(String(500))
+    asked_at: Mapped[datetime] = mapped_column(DateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reminded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class BreakRow(Base):
+    """Holidays and exam periods: no nudges then."""
+
+    __tablename__ = "programme_breaks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+
+
+class OutboxRow(Base):
+    """A message the bot starts itself: recorded before it is sent, marked after."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger)  # the person behind a private chat
+    text: Mapped[str] = mapped_column(Text)
+    markup: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(12), index=True)  # pending | sending | sent | failed | dropped
+    not_before: Mapped[datetime] = mapped_column(DateTime, index=True)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class FsmRow(Base):

@@ -118,3 +118,13 @@ async def serve_app(app: web.Application) -> tuple[web.AppRunner, int]:
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     return runner, runner.addresses[0][1]
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> None:
+    """The bot answers inside its handler and commits when the handler returns: a test that
+    reads the database after an answer waits for the commit."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("the database did not reach the expected state in time")
+        await asyncio.sleep(0.02)

@@ -31,6 +31,7 @@ class User:
     username: str | None
     locale: str | None
     forgotten: bool = False
+    unreachable: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class Programme:
     archived: bool = False
     proposal_ttl_hours: int = 72
     mentee_choice: bool = False
+    nudge_days: int = 14
+    reminder_hours: tuple[int, ...] = (24, 1)
     weights: dict[str, float] = field(default_factory=dict)
 
 

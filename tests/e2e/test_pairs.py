@@ -14,7 +14,7 @@ from bot.jobs import proposals_tick
 from handlers.callbacks import ProposalCb
 from sandbox.client import Person, SandboxClient
 from storage.tables import ExclusionRow, PairRow, ParticipantRow
-from tests.conftest import MakeCurator, Running
+from tests.conftest import MakeCurator, Running, eventually
 from tests.e2e import flows
 
 
@@ -140,8 +140,16 @@ async def test_matching_proposals_and_answers(
     warning = await curator.expect("нарушает правила")
     await curator.press(warning, "Да, поставить")
     await curator.expect("Ольга Тест", "вручную")
+
+    async def three_drafts() -> bool:
+        return [(r.status, r.manual) for r in await pair_rows(bot)] == [
+            ("draft", False),
+            ("draft", True),
+            ("draft", True),
+        ]
+
+    await eventually(three_drafts)
     rows = await pair_rows(bot)
-    assert [(r.status, r.manual) for r in rows] == [("draft", False), ("draft", True), ("draft", True)]
 
     await curator.press(menu, "Черновик")
     draft = await curator.expect("Черновик пар", "Ольга Тест ↔ Софья Тест — ⚠️")
@@ -188,17 +196,17 @@ async def test_matching_proposals_and_answers(
         and bot.app.i18n is not None
     )
     clock.advance(hours=30)
-    due = await proposals_tick(bot.app.db, bot.app.bot, bot.app.i18n, clock)
+    due = await proposals_tick(bot.app.db, bot.app.i18n, clock)
     assert not due.remind and not due.expired
     clock.advance(hours=7)
-    due = await proposals_tick(bot.app.db, bot.app.bot, bot.app.i18n, clock)
+    due = await proposals_tick(bot.app.db, bot.app.i18n, clock)
     assert len(due.remind) == 1
     await p["Максим"].expect("Напоминаю: предложение пары")
     await p["Артём"].expect("Напоминаю: предложение пары")
-    due = await proposals_tick(bot.app.db, bot.app.bot, bot.app.i18n, clock)
+    due = await proposals_tick(bot.app.db, bot.app.i18n, clock)
     assert not due.remind  # once only
     clock.advance(hours=36)
-    due = await proposals_tick(bot.app.db, bot.app.bot, bot.app.i18n, clock)
+    due = await proposals_tick(bot.app.db, bot.app.i18n, clock)
     assert len(due.expired) == 1
     await p["Максим"].expect("истекло без ответа")
     await curator.expect("Предложение истекло без ответа: Максим Тест и Артём Тест")

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from sandbox.client import SandboxClient
 from storage.tables import AuditRow, ConsentRow, MenteeProfileRow, ParticipantRow, ProgrammeRow, UserRow
-from tests.conftest import MakeCurator, Running
+from tests.conftest import MakeCurator, Running, eventually
 from tests.e2e import flows
 
 
@@ -40,10 +40,15 @@ async def test_profile_edit_language_and_menus(
     await kid.press(summary, "Сохранить")
     await kid.expect("Анкета сохранена")
     assert bot.app is not None and bot.app.db is not None
-    async with bot.app.db.sessions() as s:
-        pid = await s.scalar(select(ParticipantRow.id).where(ParticipantRow.user_id == kid.id))
-        profile = await s.get(MenteeProfileRow, pid)
-        assert profile is not None and profile.interests == ["music", "robotics"]
+    db = bot.app.db
+
+    async def saved() -> bool:
+        async with db.sessions() as s:
+            pid = await s.scalar(select(ParticipantRow.id).where(ParticipantRow.user_id == kid.id))
+            profile = await s.get(MenteeProfileRow, pid)
+            return profile is not None and profile.interests == ["music", "robotics"]
+
+    await eventually(saved)
 
     await kid.send("/language")
     choice = await kid.expect("Choose your language")
@@ -67,8 +72,13 @@ async def test_curators_chat_binding_and_new_curator(
     await curator.send("/bind", chat_id=group["id"])
     await curator.expect("чат кураторов программы «Наставничество 2026/27»", chat_id=group["id"])
     assert bot.app is not None and bot.app.db is not None
-    async with bot.app.db.sessions() as s:
-        assert await s.scalar(select(ProgrammeRow.curator_chat_id)) == group["id"]
+    db = bot.app.db
+
+    async def bound() -> bool:
+        async with db.sessions() as s:
+            return bool(await s.scalar(select(ProgrammeRow.curator_chat_id)) == group["id"])
+
+    await eventually(bound)
 
     await curator.send("/add_curator")
     token = flows.LINK.findall((await curator.expect("Ссылка для нового куратора"))["text"])[0]
@@ -98,7 +108,7 @@ async def test_forget_me_erases_personal_data_and_tells_the_curator(
     confirm = await kid.expect("Удалить твои данные")
     await kid.press(confirm, "Да, удалить")
     await kid.expect("твои данные удалены")
-    told = await curator.expect("попросил удалить свои данные")
+    told = await curator.expect("попросил удалить свои данные")  # sent after the commit (outbox)
     assert "Кирилл" not in told["text"]
     assert bot.app is not None and bot.app.db is not None
     async with bot.app.db.sessions() as s:

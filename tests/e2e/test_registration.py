@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from sandbox.client import SandboxClient
 from storage.tables import ConsentRow, MenteeProfileRow, MentorProfileRow, ParticipantRow
-from tests.conftest import MakeCurator, Running
+from tests.conftest import MakeCurator, Running, eventually
 from tests.e2e import flows
 
 
@@ -43,6 +43,15 @@ async def test_curator_registers_mentor_and_mentee_and_approves_them(
     await curator.press(mentee_card, "Согласие родителя получено")
 
     assert bot.app is not None and bot.app.db is not None
+    db = bot.app.db
+
+    async def consent_committed() -> bool:
+        async with db.sessions() as s:
+            return bool(
+                await s.scalar(select(ParticipantRow.parental_consent).where(ParticipantRow.age == 14))
+            )
+
+    await eventually(consent_committed)
     async with bot.app.db.sessions() as s:
         rows = {r.name: r for r in await s.scalars(select(ParticipantRow))}
         assert rows["Анна Соколова"].status == "approved" and rows["Анна Соколова"].trained

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from sandbox.client import SandboxClient
-from tests.conftest import MakeCurator, Running
+from storage.tables import UserRow
+from tests.conftest import MakeCurator, Running, eventually
 from tests.e2e import flows
 
 
@@ -31,5 +32,17 @@ async def test_a_curator_who_blocked_the_bot_does_not_break_registration(
     kid = await client.person("Ника")
     await flows.register_mentee(kid, links["mentee"], name="Ника Орлова", minor_age=None)
     await flows.send_summary(kid)
-    stats = await client.get("/control/stats")
-    assert stats["http_403"] >= 1
+
+    async def refused() -> bool:
+        return bool((await client.get("/control/stats"))["http_403"] >= 1)
+
+    await client.wait_for(refused)  # the curator's notice went through the outbox and hit the block
+    assert bot.app is not None and bot.app.db is not None
+    db = bot.app.db
+
+    async def marked() -> bool:
+        async with db.sessions() as s:
+            user = await s.get(UserRow, curator.id)
+            return user is not None and user.unreachable
+
+    await eventually(marked)

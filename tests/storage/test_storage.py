@@ -29,8 +29,12 @@ TABLES = {
     "kv",
     "pairs",
     "exclusions",
+    "meetings",
+    "reflections",
+    "programme_breaks",
+    "outbox",
 }
-REVISIONS = ["0001", "0002"]
+REVISIONS = ["0001", "0002", "0003"]
 
 
 async def tables(db: Database) -> set[str]:

@@ -1,0 +1,72 @@
+"""Telegram's flood limits as a pacer: when may the next message to a chat go out.
+
+Token buckets over an injected time (seconds, monotonic), so tests need no waiting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+GLOBAL_RATE = 28.0  # a little under Telegram's ≈30 messages a second
+CHAT_RATE = 1.0  # ≈1 a second into one private chat
+GROUP_PER_MINUTE = 19.0  # under 20 a minute into one group
+
+
+@dataclass
+class _Bucket:
+    rate: float
+    capacity: float
+    tokens: float
+    stamp: float
+
+    def wait(self, now: float) -> float:
+        tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+
+    def take(self, now: float) -> None:
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate) - 1
+        self.stamp = now
+
+
+@dataclass
+class Pacer:
+    global_rate: float = GLOBAL_RATE
+    chat_rate: float = CHAT_RATE
+    chat_burst: float = 1.0
+    group_per_minute: float = GROUP_PER_MINUTE
+    _global: _Bucket | None = None
+    _chats: dict[int, _Bucket] = field(default_factory=dict)
+
+    def wait(self, chat_id: int, now: float) -> float:
+        """Seconds until a message to ``chat_id`` may go (0: now)."""
+        return max(self._all(now).wait(now), self._chat(chat_id, now).wait(now))
+
+    def take(self, chat_id: int, now: float) -> None:
+        self._all(now).take(now)
+        self._chat(chat_id, now).take(now)
+
+    def forget_idle(self, now: float, idle: float = 120.0) -> None:
+        """Drop buckets of chats quiet for a while (they are full again anyway)."""
+        self._chats = {k: b for k, b in self._chats.items() if now - b.stamp < idle}
+
+    def _all(self, now: float) -> _Bucket:
+        if self._global is None:
+            self._global = _Bucket(self.global_rate, 1.0, 1.0, now)  # even spacing, no burst
+        return self._global
+
+    def _chat(self, chat_id: int, now: float) -> _Bucket:
+        bucket = self._chats.get(chat_id)
+        if bucket is None:
+            if chat_id < 0:  # groups and supergroups
+                rate, cap = self.group_per_minute / 60, 1.0
+            else:
+                rate, cap = self.chat_rate, self.chat_burst
+            bucket = self._chats[chat_id] = _Bucket(rate, cap, cap, now)
+        return bucket
+
+
+def backoff(attempt: int, base: float = 1.0, cap: float = 300.0) -> float:
+    """Seconds before retry number ``attempt`` (1, 2, ...) after a 5xx or a timeout."""
+    return float(min(cap, base * 2.0 ** (attempt - 1)))
+
+
+MAX_ATTEMPTS = 8  # then the message is given up and logged

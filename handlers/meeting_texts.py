@@ -1,0 +1,66 @@
+"""Rendering meetings and check-ins (local time of the programme)."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.domain import meetings as rules
+from bot.domain.catalog import DAYS, Role
+from bot.domain.meetings import Meeting
+from bot.i18n import Html, L10n
+from handlers.callbacks import MeetCb, ReflectCb
+
+
+def when(t: L10n, m: Meeting, tz: str) -> str:
+    local = rules.to_local(m.starts_at, tz)
+    day = t(f"day.{DAYS[local.weekday()]}")
+    return f"{day} {local:%d.%m %H:%M}"
+
+
+def line(t: L10n, m: Meeting, tz: str) -> str:
+    where = t("meet.online") if m.online else t("meet.offline")
+    place = f", {m.place}" if m.place else ""
+    return t(
+        "meet.line",
+        when=when(t, m, tz),
+        kind=Html(t(f"meet.kind.{m.kind.value}")),
+        status=Html(t(f"meet.status.{m.status.value}")),
+        where=where + place,
+    )
+
+
+def confirm_keyboard(t: L10n, meeting_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("meet.btn.ok"), callback_data=MeetCb(action="ok", id=meeting_id))
+    kb.button(text=t("meet.btn.other"), callback_data=MeetCb(action="other", id=meeting_id))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def happened_keyboard(t: L10n, meeting_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for value in ("yes", "no", "moved"):
+        kb.button(text=t(f"reflect.happened.{value}"), callback_data=ReflectCb(m=meeting_id, f="h", v=value))
+    kb.adjust(3)
+    return kb.as_markup()
+
+
+def scale_keyboard(meeting_id: int, field: str) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for n in range(1, 11):
+        kb.button(text=str(n), callback_data=ReflectCb(m=meeting_id, f=field, v=str(n)))
+    kb.adjust(5)
+    return kb.as_markup()
+
+
+def skip_keyboard(t: L10n, meeting_id: int, field: str) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("btn.skip"), callback_data=ReflectCb(m=meeting_id, f=field, v="-"))
+    return kb.as_markup()
+
+
+def question(t: L10n, name: str, role: Role) -> str:
+    if name == "second":
+        return t(f"reflect.ask.second_{role.value}")
+    return t(f"reflect.ask.{name}")

@@ -1,0 +1,533 @@
+"""Meetings of a pair: /meetings, propose (buttons or typed time), confirm or another
+time, reschedule, cancel, .ics, a weekly cadence; and the private check-in after a meeting."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.clock import Clock
+from bot.domain import meetings as rules
+from bot.domain.catalog import DAYS
+from bot.domain.errors import AlreadyDecided, DomainError
+from bot.domain.meetings import Kind, MeetingStatus
+from bot.domain.models import User
+from bot.i18n import Html, L10n, Translator
+from bot.services import meetings as service
+from handlers import meeting_texts as mt
+from handlers.callbacks import DayCb, FormatCb, KindCb, MeetCb, ReflectCb, TimeCb
+from handlers.common import error_text, notify, refuse, tell_curators
+from handlers.states import MeetingForm, Reflect
+from storage.repo import Repo
+
+PRIVATE = F.chat.type == "private"
+HOURS = range(8, 21)
+
+
+async def on_meetings(message: Message, repo: Repo, user: User, t: L10n, clock: Clock) -> None:
+    contexts = await service.my_pairs(repo, user.id)
+    if not contexts:
+        await message.answer(t("meet.no_pair"))
+        return
+    now = clock.now()
+    for ctx in contexts:
+        meetings = [
+            m for m in await repo.meetings.of_pair(ctx.pair.id) if m.status is not MeetingStatus.CANCELLED
+        ]
+        upcoming = [m for m in meetings if m.starts_at >= now]
+        past = [m for m in meetings if m.starts_at < now][-5:]
+        lines = [t("meet.head", other=ctx.other.name)]
+        lines += (
+            [t("meet.upcoming")] + [mt.line(t, m, ctx.programme.timezone) for m in upcoming]
+            if upcoming
+            else []
+        )
+        lines += [t("meet.past")] + [mt.line(t, m, ctx.programme.timezone) for m in past] if past else []
+        if not meetings:
+            lines.append(t("meet.none_yet"))
+        kb = InlineKeyboardBuilder()
+        for i, m in enumerate(upcoming[:8]):
+            kb.button(
+                text=f"{i + 1}. {mt.when(t, m, ctx.programme.timezone)}",
+                callback_data=MeetCb(action="card", id=m.id),
+            )
+        kb.button(text=t("meet.btn.new"), callback_data=MeetCb(action="new", id=ctx.pair.id))
+        kb.adjust(1)
+        await message.answer("\n".join(lines), reply_markup=kb.as_markup())
+
+
+def _card_keyboard(t: L10n, meeting_id: int, confirmed: bool) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("meet.btn.ics"), callback_data=MeetCb(action="ics", id=meeting_id))
+    kb.button(text=t("meet.btn.move"), callback_data=MeetCb(action="move", id=meeting_id))
+    kb.button(text=t("meet.btn.cancel"), callback_data=MeetCb(action="cancel", id=meeting_id))
+    if confirmed:
+        kb.button(text=t("meet.btn.weekly"), callback_data=MeetCb(action="weekly", id=meeting_id))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+async def on_meet(
+    cb: CallbackQuery,
+    callback_data: MeetCb,
+    state: FSMContext,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    action, now = callback_data.action, clock.now()
+    if action == "new":
+        ctx = await service.pair_context(repo, user.id, callback_data.id)
+        await cb.answer()
+        await _ask_day(
+            bot, t, state, user.id, {"mode": "new", "pair": ctx.pair.id}, ctx.programme.timezone, now
+        )
+        return
+    if action == "noplace":
+        await cb.answer()
+        await _finish_new(bot, state, repo, user, t, i18n, clock, None)
+        return
+    meeting, ctx = await service.meeting_context(repo, user.id, callback_data.id)
+    tz = ctx.programme.timezone
+    if action == "ok":
+        meeting, ctx = await service.confirm(repo, user.id, meeting.id)
+        await cb.answer()
+        if cb.message is not None:
+            await bot.edit_message_reply_markup(chat_id=user.id, message_id=cb.message.message_id)
+        await bot.send_message(user.id, t("meet.confirmed", when=mt.when(t, meeting, tz)))
+        ot = await _t(repo, i18n, ctx.other.user_id)
+        await notify(
+            repo,
+            now,
+            ctx.other.user_id,
+            ot("meet.confirmed_by", other=ctx.me.name, when=mt.when(ot, meeting, tz)),
+        )
+    elif action == "other":
+        if meeting.status is not MeetingStatus.PROPOSED or meeting.proposed_by == user.id:
+            raise AlreadyDecided()
+        await cb.answer()
+        await _ask_day(
+            bot, t, state, user.id, {"mode": "other", "pair": ctx.pair.id, "meeting": meeting.id}, tz, now
+        )
+    elif action in ("move", "cancel"):
+        await cb.answer()
+        if action == "move":
+            await _ask_day(
+                bot, t, state, user.id, {"mode": "move", "pair": ctx.pair.id, "meeting": meeting.id}, tz, now
+            )
+        else:
+            await state.set_state(MeetingForm.reason)
+            await state.set_data({"mode": "cancel", "meeting": meeting.id})
+            await bot.send_message(user.id, t("meet.ask_reason_cancel"))
+    elif action == "ics":
+        await cb.answer()
+        title = t("meet.ics_title", kind=Html(t(f"meet.kind.{meeting.kind.value}")), other=ctx.other.name)
+        data = rules.ics(meeting, title, t("meet.ics_description")).encode()
+        await bot.send_document(user.id, BufferedInputFile(data, filename=f"meeting-{meeting.id}.ics"))
+    elif action == "weekly":
+        created = await service.repeat_weekly(repo, user.id, meeting.id, now)
+        await cb.answer()
+        await bot.send_message(user.id, t("meet.weekly_done", count=len(created)))
+        ot = await _t(repo, i18n, ctx.other.user_id)
+        await notify(
+            repo,
+            now,
+            ctx.other.user_id,
+            ot("meet.weekly_by", other=ctx.me.name, when=mt.when(ot, meeting, tz)),
+        )
+    else:
+        await cb.answer()
+        confirmed = meeting.status is MeetingStatus.CONFIRMED
+        await bot.send_message(
+            user.id, mt.line(t, meeting, tz), reply_markup=_card_keyboard(t, meeting.id, confirmed)
+        )
+
+
+async def _ask_day(
+    bot: Bot, t: L10n, state: FSMContext, chat_id: int, data: dict[str, Any], tz: str, now: datetime
+) -> None:
+    today = rules.to_local(now, tz).date()
+    kb = InlineKeyboardBuilder()
+    for i in range(14):
+        day = today + timedelta(days=i)
+        kb.button(
+            text=f"{t(f'day.{DAYS[day.weekday()]}')} {day:%d.%m}", callback_data=DayCb(day=f"{day:%Y%m%d}")
+        )
+    kb.adjust(4)
+    await state.set_state(MeetingForm.day)
+    await state.set_data({**data, "tz": tz})
+    await bot.send_message(chat_id, t("meet.ask_day"), reply_markup=kb.as_markup())
+
+
+async def on_day(cb: CallbackQuery, callback_data: DayCb, state: FSMContext, t: L10n, bot: Bot) -> None:
+    try:
+        day = datetime.strptime(callback_data.day, "%Y%m%d").date()
+    except ValueError:
+        return await refuse(cb, t, "error.stale")
+    await state.update_data(day=day.isoformat())
+    await state.set_state(MeetingForm.time)
+    await cb.answer()
+    kb = InlineKeyboardBuilder()
+    for hour in HOURS:
+        kb.button(text=f"{hour:02d}:00", callback_data=TimeCb(hhmm=f"{hour:02d}00"))
+    kb.adjust(5)
+    await bot.send_message(
+        cb.from_user.id, t("meet.ask_time", day=f"{day:%d.%m}"), reply_markup=kb.as_markup()
+    )
+    return None
+
+
+async def on_day_text(
+    message: Message,
+    state: FSMContext,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    data = await state.get_data()
+    try:
+        when = rules.parse_when(message.text, rules.to_local(clock.now(), data["tz"]))
+    except DomainError as err:
+        await message.answer(error_text(t, err))
+        return
+    await _got_time(message.chat.id, when, state, repo, user, t, i18n, bot, clock)
+
+
+async def on_time(
+    cb: CallbackQuery,
+    callback_data: TimeCb,
+    state: FSMContext,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    data = await state.get_data()
+    try:
+        when = rules.parse_time(
+            f"{callback_data.hhmm[:2]}:{callback_data.hhmm[2:]}", datetime.fromisoformat(data["day"]).date()
+        )
+    except (DomainError, KeyError, ValueError):
+        return await refuse(cb, t, "error.stale")
+    await cb.answer()
+    await _got_time(user.id, when, state, repo, user, t, i18n, bot, clock)
+    return None
+
+
+async def on_time_text(
+    message: Message,
+    state: FSMContext,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    data = await state.get_data()
+    try:
+        when = rules.parse_time(message.text, datetime.fromisoformat(data["day"]).date())
+    except DomainError:
+        try:
+            when = rules.parse_when(message.text, rules.to_local(clock.now(), data["tz"]))
+        except DomainError as err:
+            await message.answer(error_text(t, err))
+            return
+    await _got_time(message.chat.id, when, state, repo, user, t, i18n, bot, clock)
+
+
+async def _got_time(
+    chat_id: int,
+    when: datetime,
+    state: FSMContext,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    data = await state.get_data()
+    try:
+        rules.check_when(when, rules.to_local(clock.now(), data["tz"]))
+    except DomainError as err:
+        await bot.send_message(chat_id, error_text(t, err))
+        return
+    await state.update_data(when=when.isoformat())
+    if data["mode"] == "move":
+        await state.set_state(MeetingForm.reason)
+        await bot.send_message(chat_id, t("meet.ask_reason_move"))
+        return
+    ctx = await service.pair_context(repo, user.id, int(data["pair"]))
+    suggested = await service.suggested_kind(repo, ctx, clock.now())
+    kb = InlineKeyboardBuilder()
+    for kind in Kind:
+        star = "⭐ " if kind is suggested else ""
+        kb.button(text=star + t(f"meet.kind.{kind.value}"), callback_data=KindCb(kind=kind.value))
+    kb.adjust(1)
+    await state.set_state(MeetingForm.kind)
+    await bot.send_message(
+        chat_id, t("meet.ask_kind", kind=Html(t(f"meet.kind.{suggested.value}"))), reply_markup=kb.as_markup()
+    )
+
+
+async def on_kind(cb: CallbackQuery, callback_data: KindCb, state: FSMContext, t: L10n, bot: Bot) -> None:
+    if callback_data.kind not in {k.value for k in Kind}:
+        return await refuse(cb, t, "error.stale")
+    await state.update_data(kind=callback_data.kind)
+    await state.set_state(MeetingForm.format)
+    await cb.answer()
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("meet.offline"), callback_data=FormatCb(online=0))
+    kb.button(text=t("meet.online"), callback_data=FormatCb(online=1))
+    await bot.send_message(cb.from_user.id, t("meet.ask_format"), reply_markup=kb.as_markup())
+    return None
+
+
+async def on_format(cb: CallbackQuery, callback_data: FormatCb, state: FSMContext, t: L10n, bot: Bot) -> None:
+    await state.update_data(online=bool(callback_data.online))
+    await state.set_state(MeetingForm.place)
+    await cb.answer()
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("btn.skip"), callback_data=MeetCb(action="noplace", id=0))
+    key = "meet.ask_link" if callback_data.online else "meet.ask_place"
+    await bot.send_message(cb.from_user.id, t(key), reply_markup=kb.as_markup())
+
+
+async def on_place(
+    message: Message,
+    state: FSMContext,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    try:
+        place = service.clean_text(message.text)
+    except DomainError as err:
+        await message.answer(error_text(t, err))
+        return
+    await _finish_new(bot, state, repo, user, t, i18n, clock, place)
+
+
+async def _finish_new(
+    bot: Bot,
+    state: FSMContext,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    clock: Clock,
+    place: str | None,
+) -> None:
+    data = await state.get_data()
+    if "kind" not in data:
+        await bot.send_message(user.id, t("error.stale"))
+        return
+    now = clock.now()
+    replaces = int(data["meeting"]) if data.get("mode") == "other" else None
+    meeting, ctx = await service.propose(
+        repo,
+        user.id,
+        int(data["pair"]),
+        datetime.fromisoformat(data["when"]),
+        Kind(data["kind"]),
+        bool(data.get("online")),
+        place,
+        now,
+        replaces,
+    )
+    await state.clear()
+    tz = ctx.programme.timezone
+    await bot.send_message(user.id, t("meet.sent", when=mt.when(t, meeting, tz), other=ctx.other.name))
+    ot = await _t(repo, i18n, ctx.other.user_id)
+    text = ot("meet.proposed_by", other=ctx.me.name, line=Html(mt.line(ot, meeting, tz)))
+    await notify(
+        repo, now, ctx.other.user_id, text, mt.confirm_keyboard(ot, meeting.id), key=f"meetprop:{meeting.id}"
+    )
+
+
+async def on_reason(
+    message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, i18n: Translator, clock: Clock
+) -> None:
+    data = await state.get_data()
+    now = clock.now()
+    try:
+        if data.get("mode") == "cancel":
+            meeting, ctx = await service.cancel(repo, user.id, int(data["meeting"]), message.text or "")
+            key, mine = "meet.cancelled_by", "meet.cancelled"
+        else:
+            meeting, ctx = await service.reschedule(
+                repo,
+                user.id,
+                int(data["meeting"]),
+                datetime.fromisoformat(data["when"]),
+                message.text or "",
+                now,
+            )
+            key, mine = "meet.moved_by", "meet.moved"
+    except DomainError as err:
+        if err.key.startswith("meet.text"):
+            await message.answer(error_text(t, err))
+            return
+        raise
+    await state.clear()
+    tz = ctx.programme.timezone
+    await message.answer(t(mine, when=mt.when(t, meeting, tz)))
+    ot = await _t(repo, i18n, ctx.other.user_id)
+    updated = await repo.meetings.get(meeting.id) or meeting
+    await notify(
+        repo,
+        now,
+        ctx.other.user_id,
+        ot(
+            key,
+            other=ctx.me.name,
+            when=mt.when(ot, updated, tz),
+            reason=" ".join((message.text or "").split()),
+        ),
+    )
+
+
+async def on_buttons_expected(message: Message, t: L10n) -> None:
+    await message.answer(t("hint.use_buttons"))
+
+
+# --- the check-in after a meeting ---------------------------------------------------------------
+FIELD = {"h": "happened", "u": "usefulness", "s": "second", "d": "done_text", "n": "next_text"}
+
+
+async def on_reflect(
+    cb: CallbackQuery,
+    callback_data: ReflectCb,
+    state: FSMContext,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    name = FIELD.get(callback_data.f)
+    if name is None:
+        return await refuse(cb, t, "error.stale")
+    value: str | int = callback_data.v
+    if name in ("usefulness", "second"):
+        value = int(callback_data.v) if callback_data.v.isdigit() else -1
+    elif name in ("done_text", "next_text"):
+        value = ""  # skipped
+    following, disagreement, ctx = await service.reflect(
+        repo, user.id, callback_data.m, name, value, clock.now()
+    )
+    await cb.answer()
+    if cb.message is not None:
+        await bot.edit_message_reply_markup(chat_id=user.id, message_id=cb.message.message_id)
+    await _next_reflection_step(
+        bot, state, repo, user, t, i18n, clock, callback_data.m, following, disagreement, ctx
+    )
+    return None
+
+
+async def on_reflect_text(
+    message: Message,
+    state: FSMContext,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    data = await state.get_data()
+    try:
+        following, disagreement, ctx = await service.reflect(
+            repo, user.id, int(data["meeting"]), data["field"], message.text or "", clock.now()
+        )
+    except DomainError as err:
+        if err.key.startswith("meet.text"):
+            await message.answer(error_text(t, err))
+            return
+        raise
+    await _next_reflection_step(
+        bot, state, repo, user, t, i18n, clock, int(data["meeting"]), following, disagreement, ctx
+    )
+
+
+async def _next_reflection_step(
+    bot: Bot,
+    state: FSMContext,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    clock: Clock,
+    meeting_id: int,
+    following: str | None,
+    disagreement: str | None,
+    ctx: service.PairContext,
+) -> None:
+    if following is None:
+        await state.clear()
+        await bot.send_message(user.id, t("reflect.thanks"))
+        if disagreement:
+            curators = [
+                (c.id, i18n.get(c.locale)) for c in await repo.curators_of(ctx.programme.organisation_id)
+            ]
+            await tell_curators(
+                repo,
+                clock.now(),
+                curators,
+                f"curator.disagreement_{disagreement}",
+                mentor=ctx.pair.mentor.name,
+                mentee=ctx.pair.mentee.name,
+            )
+        return
+    text = mt.question(t, following, ctx.side)
+    if following in ("usefulness", "second"):
+        await state.clear()
+        await bot.send_message(user.id, text, reply_markup=mt.scale_keyboard(meeting_id, following[0]))
+    else:
+        await state.set_state(Reflect.text)
+        await state.set_data({"meeting": meeting_id, "field": following})
+        field = "d" if following == "done_text" else "n"
+        await bot.send_message(user.id, text, reply_markup=mt.skip_keyboard(t, meeting_id, field))
+
+
+async def _t(repo: Repo, i18n: Translator, user_id: int) -> L10n:
+    owner = await repo.get_user(user_id)
+    return i18n.get(owner.locale if owner else None)
+
+
+def router() -> Router:
+    r = Router(name="meetings")
+    r.message.register(on_meetings, Command("meetings"), PRIVATE)
+    r.callback_query.register(on_meet, MeetCb.filter())
+    r.callback_query.register(on_day, MeetingForm.day, DayCb.filter())
+    r.message.register(on_day_text, MeetingForm.day, PRIVATE)
+    r.callback_query.register(on_time, MeetingForm.time, TimeCb.filter())
+    r.message.register(on_time_text, MeetingForm.time, PRIVATE)
+    r.callback_query.register(on_kind, MeetingForm.kind, KindCb.filter())
+    r.callback_query.register(on_format, MeetingForm.format, FormatCb.filter())
+    r.message.register(on_place, MeetingForm.place, PRIVATE)
+    r.message.register(on_reason, MeetingForm.reason, PRIVATE)
+    r.message.register(on_buttons_expected, MeetingForm.kind, PRIVATE)
+    r.message.register(on_buttons_expected, MeetingForm.format, PRIVATE)
+    r.callback_query.register(on_reflect, ReflectCb.filter())
+    r.message.register(on_reflect_text, Reflect.text, PRIVATE)
+    return r
