@@ -73,8 +73,13 @@ async def meetings_tick(db: Database, i18n: Translator, clock: Clock) -> dict[st
             programme = await repo.get_programme(pair.programme_id) if pair else None
             if pair is None or programme is None or pair.status is not PairStatus.ACTIVE:
                 continue
-            for offset in rules.reminders_due(m, now):
+            due = rules.reminders_due(m, now)
+            for offset in due:
                 hours = int(offset.total_seconds() // 3600)
+                # several due at once (after downtime or a late confirmation): only the nearest goes,
+                # saying the real time left; the others are recorded so they never go later
+                nearest = offset == min(due)
+                left = max(1, round((m.starts_at - now).total_seconds() / 3600))
                 for side in (pair.mentor, pair.mentee):
                     t = await _t(repo, i18n, side.user_id)
                     text = t(
@@ -82,15 +87,15 @@ async def meetings_tick(db: Database, i18n: Translator, clock: Clock) -> dict[st
                         when=mt.when(t, m, programme.timezone),
                         kind=Html(t(f"meet.kind.{m.kind.value}")),
                         other=pair.other(side.role).name,
-                        left=Html(t("meet.in_hours", count=hours)),
+                        left=Html(t("meet.in_hours", count=left)),
                     )
-                    if await notify(
-                        repo,
-                        now,
-                        side.user_id,
-                        text,
-                        key=f"meet:{m.id}:{m.starts_at:%Y%m%d%H%M}:{hours}h:{side.id}",
-                        expires_at=m.starts_at,
+                    key = f"meet:{m.id}:{m.starts_at:%Y%m%d%H%M}:{hours}h:{side.id}"
+                    status = "pending" if nearest else "dropped"
+                    if (
+                        await repo.outbox.enqueue(
+                            key, side.user_id, text, None, now, expires_at=m.starts_at, status=status
+                        )
+                        and nearest
                     ):
                         counts["reminders"] += 1
         for m in await repo.meetings.confirmed_between(

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, Filter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.domain.catalog import Role, Status
+from bot.domain.errors import InvalidInput
 from bot.domain.models import Participant, Programme, User
+from bot.domain.programmes import parse_period
 from bot.i18n import Html, L10n, Translator
 from bot.services import curation, people
 from handlers import render
 from handlers.callbacks import DecideCb, ListCb, MenteeCb, PairCb, PairsCb, PickCb, ProgCb
 from handlers.common import notify, send_long
+from handlers.states import BreakForm
 from storage.repo import Repo
 
 PAGE = 50
@@ -33,7 +37,7 @@ def deep_link(bot_username: str, token: str) -> str:
 
 def programme_keyboard(t: L10n, p: Programme) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    for action in ("invites", "queue", "list", "pairs", "stage"):
+    for action in ("invites", "queue", "list", "pairs", "breaks", "stage"):
         kb.button(text=t(f"prog.btn.{action}"), callback_data=ProgCb(action=action, pid=p.id))
     kb.adjust(2)
     return kb.as_markup()
@@ -74,6 +78,7 @@ async def on_add_curator(
 async def on_programme(
     cb: CallbackQuery,
     callback_data: ProgCb,
+    state: FSMContext,
     repo: Repo,
     user: User,
     t: L10n,
@@ -98,6 +103,13 @@ async def on_programme(
     elif action == "list":
         await cb.answer()
         await _send_list(bot, repo, t, user.id, ListCb(pid=programme.id, role="", status="", page=0))
+    elif action == "breaks":
+        await cb.answer()
+        await state.set_state(BreakForm.period)
+        await state.set_data({"pid": programme.id})
+        current = await repo.meetings.breaks(programme.id)
+        listed = "\n".join(f"• {a:%d.%m.%Y} — {b:%d.%m.%Y}" for a, b in current) or t("prog.break.none")
+        await bot.send_message(user.id, t("prog.break.ask", current=listed))
     elif action == "stage":
         updated = await curation.advance_stage(repo, user.id, programme.id, clock.now())
         await cb.answer(
@@ -216,6 +228,29 @@ async def on_decide(
         )
 
 
+async def on_break(
+    message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, clock: Clock
+) -> None:
+    try:
+        start, end = parse_period(message.text)
+    except InvalidInput as err:
+        await message.answer(t(err.key))
+        return
+    data = await state.get_data()
+    programme = await curation.require_programme(repo, user.id, int(data["pid"]))
+    await repo.meetings.add_break(programme.id, start, end)
+    await repo.audit(
+        programme.organisation_id,
+        user.id,
+        "programme.break",
+        clock.now(),
+        start=start.isoformat(),
+        end=end.isoformat(),
+    )
+    await state.clear()
+    await message.answer(t("prog.break.saved", start=f"{start:%d.%m.%Y}", end=f"{end:%d.%m.%Y}"))
+
+
 async def on_not_curator(message: Message, t: L10n) -> None:
     await message.answer(t("error.not_curator"))
 
@@ -229,6 +264,7 @@ def router() -> Router:
     r.callback_query.register(on_programme, ProgCb.filter(F.action != "pairs"))
     r.callback_query.register(on_list, ListCb.filter())
     r.callback_query.register(on_decide, DecideCb.filter())
+    r.message.register(on_break, BreakForm.period)
     return r
 
 

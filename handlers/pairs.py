@@ -15,6 +15,7 @@ from bot.domain.pairs import Pair, PairStatus
 from bot.i18n import Html, L10n, Translator
 from bot.services import pairs as service
 from bot.services.curation import require_programme
+from handlers import meeting_texts as mt
 from handlers import pair_texts as texts
 from handlers.callbacks import ChooseCb, MenteeCb, PairCb, PairsCb, PickCb, ProgCb, ProposalCb
 from handlers.common import notify, send_long
@@ -175,7 +176,8 @@ async def on_pair(
             user.id, t("pairs.ask_end_reason", mentee=pair.mentee.name, mentor=pair.mentor.name)
         )
     else:
-        await bot.send_message(user.id, _pair_card(t, pair), reply_markup=_pair_keyboard(t, pair))
+        details = await _meetings_for_curator(repo, t, pair)
+        await send_long(bot, user.id, [_pair_card(t, pair), *details], _pair_keyboard(t, pair))
 
 
 def _pair_card(t: L10n, pair: Pair) -> str:
@@ -187,6 +189,36 @@ def _pair_card(t: L10n, pair: Pair) -> str:
         why=Html(texts.reasons_text(t, pair.reasons)),
         score=f"{pair.score:.1f}" if pair.score is not None else "⚠️",
     )
+
+
+async def _meetings_for_curator(repo: Repo, t: L10n, pair: Pair) -> list[str]:
+    """Meetings with both sides' private check-ins: curators see them, the pair never does."""
+    programme = await repo.get_programme(pair.programme_id)
+    if programme is None:
+        return []
+    blocks = []
+    for m in (await repo.meetings.of_pair(pair.id))[-5:]:
+        lines = [mt.line(t, m, programme.timezone)]
+        for r in await repo.meetings.reflections(m.id):
+            who = pair.mentor.name if r.participant_id == pair.mentor.id else pair.mentee.name
+            if r.happened is None:
+                lines.append(t("pairs.refl_missing", who=who))
+                continue
+            lines.append(
+                t(
+                    "pairs.refl",
+                    who=who,
+                    happened=Html(t(f"reflect.happened.{r.happened}")),
+                    useful=r.usefulness if r.usefulness is not None else "—",
+                    second=r.second if r.second is not None else "—",
+                    done=r.done_text or "—",
+                    next=r.next_text or "—",
+                )
+            )
+        if m.disagreement:
+            lines.append(t(f"pairs.disagreement_{m.disagreement}"))
+        blocks.append("\n".join(lines))
+    return blocks
 
 
 def _pair_keyboard(t: L10n, pair: Pair) -> InlineKeyboardMarkup:

@@ -49,3 +49,7 @@ class MeetingForm(StatesGroup):
 
 class Reflect(StatesGroup):
     text = State()  # data["meeting"], data["field"]
+
+
+class BreakForm(StatesGroup):
+    period = State()  # data["pid"]

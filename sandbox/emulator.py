@@ -413,6 +413,8 @@ class Emulator:
         plain, safe = check_text(params.get("caption"), params.get("parse_mode"), CAPTION_LIMIT, caption=True)
         markup = check_markup(params.get("reply_markup"))
         payload = params.get(kind)
+        if isinstance(payload, str) and payload.startswith("attach://"):  # multipart upload by reference
+            payload = params.get(payload.removeprefix("attach://"))
         if isinstance(payload, tuple):
             data, filename, mime = payload
         elif isinstance(payload, str) and payload in self.files:

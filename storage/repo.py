@@ -769,8 +769,10 @@ class OutboxRepo:
         now: datetime,
         not_before: datetime | None = None,
         expires_at: datetime | None = None,
+        status: str = "pending",
     ) -> bool:
-        """Record a message once: the same key never makes a second message."""
+        """Record a message once: the same key never makes a second message. ``status``
+        "dropped" records a message that must never go (a superseded reminder)."""
         exists = await self.session.scalar(select(OutboxRow.id).where(OutboxRow.dedupe_key == key))
         if exists is not None:
             return False
@@ -781,7 +783,7 @@ class OutboxRepo:
                 user_id=chat_id if chat_id > 0 else None,
                 text=text,
                 markup=markup,
-                status="pending",
+                status=status,
                 not_before=not_before or now,
                 expires_at=expires_at,
                 attempts=0,

@@ -72,3 +72,17 @@ def next_stage(stage: int) -> int:
     if stage >= c.STAGES[-1]:
         raise NotAllowed()
     return stage + 1
+
+
+def parse_period(text: str | None) -> tuple[date, date]:
+    """A break as typed: "28.12.2026 - 10.01.2027" (a dash of any kind between two dates)."""
+    parts = re.split(r"\s*[-–—]\s*|\s+по\s+|\s+to\s+", (text or "").strip())
+    if len(parts) != 2:
+        raise InvalidInput("prog.break.invalid")
+    try:
+        start, end = parse_date(parts[0]), parse_date(parts[1])
+    except InvalidInput:
+        raise InvalidInput("prog.break.invalid") from None
+    if end < start or end - start > timedelta(days=120):
+        raise InvalidInput("prog.break.invalid")
+    return start, end
