@@ -39,6 +39,8 @@ test: lint browser
 bench: $(STAMP)
 	$(PY) bench/startup.py
 	$(PY) bench/matching.py
+	$(PY) bench/notify.py
+	$(PY) bench/crash.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 
 class Sender:
+    DEFAULT_CONCURRENCY = 8
+
     def __init__(
         self,
         db: Database,
@@ -36,7 +38,7 @@ class Sender:
         clock: Clock,
         i18n: Translator,
         pacer: Pacer | None = None,
-        concurrency: int = 8,
+        concurrency: int = DEFAULT_CONCURRENCY,
         idle_s: float = 0.1,
         batch: int = 200,
     ) -> None:

@@ -1,0 +1,71 @@
+"""Shared set-up for benchmarks: an emulator with people, and a database with active pairs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from bot.domain.catalog import Cadence, Form, MeetFormat, Role, Status
+from bot.domain.meetings import Kind, MeetingStatus
+from bot.domain.models import OrganisationId, Profile, Programme, ProgrammeId
+from bot.domain.pairs import PairStatus
+from sandbox.emulator import Emulator
+from storage.db import Database
+
+MENTOR = Profile(
+    Role.MENTOR,
+    "teacher",
+    experience=10,
+    tags=("math",),
+    interests=("chess",),
+    capacity=1,
+    slots=("tue_pm",),
+    format=MeetFormat.ANY,
+)
+MENTEE = Profile(
+    Role.MENTEE,
+    "pupil",
+    grade=7,
+    tags=("olympiad",),
+    interests=("chess",),
+    slots=("tue_pm",),
+    format=MeetFormat.ANY,
+)
+
+
+async def pairs_with_meetings(
+    db: Database, emu: Emulator, n_pairs: int, now: datetime, meeting_in: timedelta
+) -> None:
+    """``n_pairs`` active pairs, each with a confirmed meeting ``meeting_in`` from ``now``."""
+    async with db.unit() as repo:
+        org = await repo.create_organisation("Бенчмарк", "Europe/Moscow", now)
+        programme = await repo.create_programme(
+            Programme(
+                ProgrammeId(0),
+                OrganisationId(org.id),
+                "Бенчмарк",
+                (Form.TEACHER_PUPIL,),
+                False,
+                date(2026, 9, 1),
+                date(2027, 5, 31),
+                "Europe/Moscow",
+                Cadence.WEEKLY,
+                30,
+            ),
+            now,
+        )
+        for i in range(n_pairs):
+            ids = []
+            for role, profile in (("m", MENTOR), ("e", MENTEE)):
+                user = emu.add_user(f"{role}{i}")
+                emu.started.add(user["id"])
+                await repo.touch_user(user["id"], f"{role}{i}", None, now)
+                p = await repo.create_participant(programme.id, user["id"], f"{role}{i}", None, profile, now)
+                await repo.decide(p.id, Status.APPROVED, True, 0, now)
+                ids.append(p.id)
+            pair_id = await repo.create_pair(
+                programme.id, ids[0], ids[1], PairStatus.ACTIVE, 1.0, None, None, False, now
+            )
+            await repo.update_pair(pair_id, started_at=now)
+            await repo.meetings.create(
+                pair_id, Kind.INTRO, now + meeting_in, False, None, MeetingStatus.CONFIRMED, 0, now
+            )
