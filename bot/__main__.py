@@ -1,4 +1,4 @@
-"""Entry point: ``python -m bot [run|migrate|curator add|sandbox]``."""
+"""Entry point: ``python -m bot [run|migrate|curator add|export|sandbox]``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 import zoneinfo
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -35,6 +36,12 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--org", required=True, help='organisation name, e.g. "Школа №10"')
     add.add_argument("--tz", default="Europe/Moscow", help="organisation timezone (IANA name)")
     add.add_argument("--name", default="", help="the curator's name until they write to the bot")
+    ex = sub.add_parser("export", help="write a report (XLSX, or a ZIP of CSVs) for an organisation")
+    ex.add_argument("--org", type=int, default=None, help="organisation id (default: the only one)")
+    ex.add_argument("--programme", type=int, default=None, help="only this programme")
+    ex.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    ex.add_argument("--lang", default=None, help="column language (default DEFAULT_LOCALE)")
+    ex.add_argument("--out", required=True, help="file to write")
     sb = sub.add_parser("sandbox", help="run the bot against the local Telegram emulator")
     sb.add_argument("--demo", action="store_true", help="fill in a demo school")
     sb.add_argument("--port", type=int, default=None, help="web chat port (default SANDBOX_PORT)")
@@ -63,6 +70,38 @@ async def curator_add(settings: Settings, args: argparse.Namespace) -> str:
         await db.close()
 
 
+async def export(settings: Settings, args: argparse.Namespace) -> tuple[bytes, str]:
+    from bot.clock import SystemClock
+    from bot.i18n import Translator
+    from bot.services import reports
+    from storage.db import Database
+
+    db = Database(settings.database_url)
+    try:
+        await db.migrate()
+        t = Translator(settings.default_locale).get(args.lang or settings.default_locale)
+        async with db.unit() as repo:
+            org_id = args.org
+            if args.programme is not None:
+                programme = await repo.get_programme(args.programme)
+                if programme is None:
+                    raise SystemExit(f"No programme {args.programme}")
+                org_id = programme.organisation_id
+            if org_id is None:
+                ids = await repo.reports.organisation_ids()
+                if len(ids) != 1:
+                    raise SystemExit(f"Choose an organisation with --org (there are {len(ids)}: {ids[:20]})")
+                org_id = ids[0]
+            if await repo.get_organisation(org_id) is None:
+                raise SystemExit(f"No organisation {org_id}")
+            sheets = await reports.build(repo, t, org_id, SystemClock().now(), args.programme)
+        data = reports.to_csv_zip(t, sheets) if args.format == "csv" else reports.to_xlsx(t, sheets)
+        rows = sum(len(s.rows) for s in sheets)
+        return data, f"wrote {args.out}: {len(sheets)} sheets, {rows} rows, {len(data)} bytes"
+    finally:
+        await db.close()
+
+
 async def migrate_only(settings: Settings) -> None:
     from storage.db import Database
 
@@ -83,6 +122,10 @@ def main(argv: list[str] | None = None) -> None:
         print("database is up to date")
     elif command == "curator":
         print(asyncio.run(curator_add(settings, args)))
+    elif command == "export":
+        data, summary = asyncio.run(export(settings, args))
+        Path(args.out).write_bytes(data)
+        print(summary)
     elif command == "sandbox" or (command == "run" and settings.bot_token is None):
         from sandbox.run import run_sandbox
 

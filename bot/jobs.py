@@ -12,9 +12,11 @@ from bot.clock import Clock
 from bot.domain import meetings as rules
 from bot.domain.pairs import PairStatus
 from bot.i18n import Html, L10n, Translator
-from bot.services import pairs
+from bot.services import digest as digests
+from bot.services import pairs, surveys
+from handlers import digest as digest_views
 from handlers import meeting_texts as mt
-from handlers.callbacks import ProposalCb
+from handlers.callbacks import ProposalCb, SurveyCb
 from handlers.common import notify
 from storage.db import Database
 from storage.repo import Repo
@@ -198,3 +200,40 @@ async def _nudge(repo: Repo, i18n: Translator, pair_id: int, now: datetime) -> i
 async def _t(repo: Repo, i18n: Translator, user_id: int) -> L10n:
     owner = await repo.get_user(user_id)
     return i18n.get(owner.locale if owner else None)
+
+
+async def digest_tick(db: Database, i18n: Translator, clock: Clock) -> int:
+    """Each programme's weekly digest into its curators' group, once a week at the set
+    weekday and hour (the organisation's local time), in the installation's language."""
+    now = clock.now()
+    sent = 0
+    async with db.unit() as repo:
+        for programme, key in await digests.due(repo, now):
+            if programme.curator_chat_id is None:
+                continue
+            digest = await digests.build(repo, programme, now)
+            parts = await digest_views.full(i18n.get(i18n.default), digest)
+            await digest_views.enqueue(repo, now, programme.curator_chat_id, key, parts)
+            sent += 1
+    return sent
+
+
+async def surveys_tick(db: Database, i18n: Translator, clock: Clock) -> int:
+    """One reminder to whoever has not finished a questionnaire two days after it came."""
+    now = clock.now()
+    async with db.unit() as repo:
+        due = await surveys.to_remind(repo, now)
+        for asked in due:
+            owner = await repo.get_user(asked.user_id)
+            t = i18n.get(owner.locale if owner else None)
+            kb = InlineKeyboardBuilder()
+            kb.button(text=t("survey.btn.continue"), callback_data=SurveyCb(r=asked.response_id, i=0, v="go"))
+            await notify(
+                repo,
+                now,
+                asked.user_id,
+                t("survey.reminder", kind=Html(t(f"survey.kind.{asked.kind}"))),
+                kb.as_markup(),
+                key=f"surveyremind:{asked.response_id}",
+            )
+    return len(due)

@@ -17,7 +17,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
 from bot.clock import Clock
 from bot.domain.pacing import MAX_ATTEMPTS, Pacer, backoff
@@ -96,7 +96,15 @@ class Sender:
         try:
             markup = InlineKeyboardMarkup.model_validate(item.markup) if item.markup else None
             try:
-                sent = await self.bot.send_message(item.chat_id, item.text, reply_markup=markup)
+                if item.photo is not None:
+                    sent = await self.bot.send_photo(
+                        item.chat_id,
+                        BufferedInputFile(item.photo, "chart.png"),
+                        caption=item.text or None,
+                        reply_markup=markup,
+                    )
+                else:
+                    sent = await self.bot.send_message(item.chat_id, item.text, reply_markup=markup)
             except TelegramRetryAfter as exc:
                 await self._later(item, timedelta(seconds=exc.retry_after), "429")
             except TelegramForbiddenError as exc:

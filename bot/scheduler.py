@@ -14,7 +14,7 @@ def build_scheduler(db: Database, i18n: Translator, clock: Clock, every_s: int =
     """Each tick decides from the database what is due, so nothing is lost to a restart
     and the outbox's keys make every message happen once."""
     scheduler = AsyncIOScheduler(timezone="UTC")
-    for job in (jobs.proposals_tick, jobs.meetings_tick):
+    for job in (jobs.proposals_tick, jobs.meetings_tick, jobs.digest_tick, jobs.surveys_tick):
         scheduler.add_job(
             job,
             "interval",

@@ -5,7 +5,21 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import basics, curator, group, join, meetings, pairs, programmes, proposals, questionnaire
+from handlers import (
+    basics,
+    completion,
+    curator,
+    digest,
+    export,
+    group,
+    join,
+    meetings,
+    pairs,
+    programmes,
+    proposals,
+    questionnaire,
+    surveys,
+)
 
 
 def get_routers() -> list[Router]:
@@ -14,6 +28,11 @@ def get_routers() -> list[Router]:
         basics.router(),
         curator.router(),
         pairs.router(),
+        digest.router(),
+        surveys.router(),
+        surveys.curator_router(),
+        completion.router(),
+        export.router(),
         proposals.router(),
         meetings.router(),
         programmes.router(),

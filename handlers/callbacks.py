@@ -141,3 +141,56 @@ class ReflectCb(CallbackData, prefix="rf"):
     m: int
     f: str
     v: str
+
+
+class DigestCb(CallbackData, prefix="dg"):
+    """A digest line's action: n (nudge) | c (card) | r (reassign) | e (end)."""
+
+    a: str
+    pair: int
+
+
+class DigestSetCb(CallbackData, prefix="ds"):
+    """The weekly digest's moment: weekday 0–6 (Monday first) and hour, local time."""
+
+    pid: int
+    d: int
+    h: int
+
+
+class SurveyCb(CallbackData, prefix="sv"):
+    """One answer: response, item, value (1–10 | y | n | - skip | go start)."""
+
+    r: int
+    i: int
+    v: str
+
+
+class SurveyAdminCb(CallbackData, prefix="sa"):
+    """launch (k: entry|interim|final) | ask (choose kind) | results | items | add (k: role) |
+    kind (k: role:kind) for a new question."""
+
+    a: str
+    pid: int
+    k: str = ""
+
+
+class SurveyItemCb(CallbackData, prefix="si"):
+    item: int
+
+
+class CloseCb(CallbackData, prefix="cl"):
+    """Completion: ask | go (stage 7 starts) | archive."""
+
+    a: str
+    pid: int
+
+
+class OutcomeCb(CallbackData, prefix="oc"):
+    pair: int
+    o: str  # reached | partly | not
+
+
+class ExportCb(CallbackData, prefix="ex"):
+    pid: int
+    f: str  # xlsx | csv

@@ -26,7 +26,15 @@ log = logging.getLogger(__name__)
 
 BASE_COMMANDS = ("start", "help", "language", "cancel")
 MEMBER_COMMANDS = (*BASE_COMMANDS, "profile", "meetings", "forget_me")
-CURATOR_COMMANDS = ("programmes", "new_programme", "add_curator", *MEMBER_COMMANDS)
+CURATOR_COMMANDS = (
+    "programmes",
+    "new_programme",
+    "digest",
+    "export",
+    "pupils",
+    "add_curator",
+    *MEMBER_COMMANDS,
+)
 
 
 def error_text(t: L10n, error: DomainError) -> str:
@@ -60,12 +68,13 @@ async def notify(
     key: str | None = None,
     not_before: datetime | None = None,
     expires_at: datetime | None = None,
+    photo: bytes | None = None,
 ) -> bool:
     """A message the bot starts itself goes through the outbox: recorded in this update's
     transaction (so a refused action sends nothing), paced and retried by the sender."""
     payload = markup.model_dump(mode="json", exclude_none=True) if markup is not None else None
     return await repo.outbox.enqueue(
-        key or f"msg:{uuid.uuid4().hex}", chat_id, text, payload, now, not_before, expires_at
+        key or f"msg:{uuid.uuid4().hex}", chat_id, text, payload, now, not_before, expires_at, photo=photo
     )
 
 

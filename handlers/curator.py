@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, Filter
+from aiogram.filters import Command, CommandObject, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -16,14 +16,28 @@ from bot.domain.programmes import parse_period
 from bot.i18n import Html, L10n, Translator
 from bot.services import curation, people
 from handlers import render
-from handlers.callbacks import DecideCb, ListCb, MenteeCb, PairCb, PairsCb, PickCb, ProgCb
+from handlers.callbacks import (
+    CloseCb,
+    DecideCb,
+    DigestSetCb,
+    ExportCb,
+    ListCb,
+    MenteeCb,
+    OutcomeCb,
+    PairCb,
+    PairsCb,
+    PickCb,
+    ProgCb,
+    SurveyAdminCb,
+    SurveyItemCb,
+)
 from handlers.common import notify, send_long
 from handlers.states import BreakForm
 from storage.repo import Repo
 
 PAGE = 50
 QUEUE_BATCH = 10
-CURATOR_ONLY = ("programmes", "new_programme", "add_curator")
+CURATOR_ONLY = ("programmes", "new_programme", "add_curator", "export", "pupils")
 
 
 class IsCurator(Filter):
@@ -35,9 +49,25 @@ def deep_link(bot_username: str, token: str) -> str:
     return f"https://t.me/{bot_username}?start={token}"
 
 
+CARD_ACTIONS = frozenset({"card", "invites", "queue", "list", "breaks", "stage"})
+OPEN_BUTTONS = (
+    "invites",
+    "queue",
+    "list",
+    "pairs",
+    "breaks",
+    "stage",
+    "digest",
+    "surveys",
+    "export",
+    "close",
+)
+ARCHIVED_BUTTONS = ("list", "surveys", "export")  # a completed programme is read-only
+
+
 def programme_keyboard(t: L10n, p: Programme) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    for action in ("invites", "queue", "list", "pairs", "breaks", "stage"):
+    for action in ARCHIVED_BUTTONS if p.archived else OPEN_BUTTONS:
         kb.button(text=t(f"prog.btn.{action}"), callback_data=ProgCb(action=action, pid=p.id))
     kb.adjust(2)
     return kb.as_markup()
@@ -66,6 +96,19 @@ async def on_programmes(message: Message, repo: Repo, user: User, t: L10n, bot: 
     for p in programmes:
         card = render.programme_card(t, p, await repo.counts(p.id))
         await bot.send_message(user.id, card, reply_markup=programme_keyboard(t, p))
+
+
+async def on_pupils(
+    message: Message, command: CommandObject, repo: Repo, user: User, t: L10n, clock: Clock
+) -> None:
+    """/pupils 540: how many pupils the school has, for the coverage figure (target 70%)."""
+    org = await curation.require_organisation(repo, user.id)
+    raw = (command.args or "").strip().replace(" ", "")
+    if not raw.isdigit() or not 1 <= int(raw) <= curation.PUPILS_MAX:
+        await message.answer(t("pupils.ask", current=org.pupils_total or "—"))
+        return
+    org = await curation.set_pupils_total(repo, user.id, int(raw), clock.now())
+    await message.answer(t("pupils.saved", org=org.name, count=int(raw)))
 
 
 async def on_add_curator(
@@ -261,7 +304,8 @@ def router() -> Router:
     r.callback_query.filter(IsCurator())
     r.message.register(on_programmes, Command("programmes"))
     r.message.register(on_add_curator, Command("add_curator"))
-    r.callback_query.register(on_programme, ProgCb.filter(F.action != "pairs"))
+    r.message.register(on_pupils, Command("pupils"))
+    r.callback_query.register(on_programme, ProgCb.filter(F.action.in_(CARD_ACTIONS)))
     r.callback_query.register(on_list, ListCb.filter())
     r.callback_query.register(on_decide, DecideCb.filter())
     r.message.register(on_break, BreakForm.period)
@@ -275,7 +319,18 @@ def refusals_router() -> Router:
     r.callback_query.register(_refuse_button, ProgCb.filter())
     r.callback_query.register(_refuse_button, ListCb.filter())
     r.callback_query.register(_refuse_button, DecideCb.filter())
-    for cb in (PairsCb, PairCb, PickCb, MenteeCb):
+    for cb in (
+        PairsCb,
+        PairCb,
+        PickCb,
+        MenteeCb,
+        DigestSetCb,
+        SurveyAdminCb,
+        SurveyItemCb,
+        CloseCb,
+        OutcomeCb,
+        ExportCb,
+    ):
         r.callback_query.register(_refuse_button, cb.filter())
     return r
 

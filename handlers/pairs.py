@@ -168,16 +168,28 @@ async def on_pair(
             reply_markup=_draft_button(t, pair.programme_id),
         )
     elif callback_data.action == "swap":
-        await _show_options(bot, repo, t, user.id, pair.mentee.id)
+        await show_options(bot, repo, t, user.id, pair.mentee.id)
     elif callback_data.action in ("end", "reassign"):
-        await state.set_state(EndReason.text)
-        await state.set_data({"pair": pair.id, "reassign": callback_data.action == "reassign"})
-        await bot.send_message(
-            user.id, t("pairs.ask_end_reason", mentee=pair.mentee.name, mentor=pair.mentor.name)
-        )
+        await ask_end_reason(bot, state, t, user.id, pair, reassign=callback_data.action == "reassign")
     else:
-        details = await _meetings_for_curator(repo, t, pair)
-        await send_long(bot, user.id, [_pair_card(t, pair), *details], _pair_keyboard(t, pair))
+        await send_card(bot, repo, t, user.id, pair)
+
+
+async def ask_end_reason(
+    bot: Bot, state: FSMContext, t: L10n, chat_id: int, pair: Pair, *, reassign: bool
+) -> None:
+    """Ending (or reassigning) a pair asks the curator why; ``state`` is the private chat's."""
+    await state.set_state(EndReason.text)
+    await state.set_data({"pair": pair.id, "reassign": reassign})
+    await bot.send_message(
+        chat_id, t("pairs.ask_end_reason", mentee=pair.mentee.name, mentor=pair.mentor.name)
+    )
+
+
+async def send_card(bot: Bot, repo: Repo, t: L10n, chat_id: int, pair: Pair) -> None:
+    """The pair's card with its recent meetings and both sides' check-ins (curators only)."""
+    details = await _meetings_for_curator(repo, t, pair)
+    await send_long(bot, chat_id, [_pair_card(t, pair), *details], _pair_keyboard(t, pair))
 
 
 def _pair_card(t: L10n, pair: Pair) -> str:
@@ -245,7 +257,7 @@ def _draft_button(t: L10n, programme_id: int) -> InlineKeyboardMarkup:
     )
 
 
-async def _show_options(bot: Bot, repo: Repo, t: L10n, chat_id: int, mentee_id: int) -> None:
+async def show_options(bot: Bot, repo: Repo, t: L10n, chat_id: int, mentee_id: int) -> None:
     mentee, options = await service.options_for(repo, chat_id, mentee_id)
     if not options:
         await bot.send_message(chat_id, t("pairs.no_options", mentee=mentee.name))
@@ -261,7 +273,7 @@ async def _show_options(bot: Bot, repo: Repo, t: L10n, chat_id: int, mentee_id: 
 async def on_mentee(
     cb: CallbackQuery, callback_data: MenteeCb, repo: Repo, user: User, t: L10n, bot: Bot
 ) -> None:
-    await _show_options(bot, repo, t, user.id, callback_data.mentee)
+    await show_options(bot, repo, t, user.id, callback_data.mentee)
     await cb.answer()
 
 
@@ -314,7 +326,7 @@ async def on_end_reason(
         )
     await message.answer(t("pairs.ended"))
     if data.get("reassign"):
-        await _show_options(bot, repo, t, user.id, pair.mentee.id)
+        await show_options(bot, repo, t, user.id, pair.mentee.id)
 
 
 async def propose(repo: Repo, now: datetime, i18n: Translator, pair: Pair) -> None:

@@ -100,7 +100,8 @@ def participant_line(t: L10n, n: int, p: Participant) -> str:
 
 
 def programme_card(t: L10n, p: Programme, counts: ProgrammeCounts) -> str:
-    return t(
+    note = t("prog.archived_note") + "\n" if p.archived else ""
+    return note + t(
         "prog.card",
         title=p.title,
         stage=p.stage,

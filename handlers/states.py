@@ -53,3 +53,8 @@ class Reflect(StatesGroup):
 
 class BreakForm(StatesGroup):
     period = State()  # data["pid"]
+
+
+class SurveyForm(StatesGroup):
+    open = State()  # a typed answer: data["r"] (response), data["i"] (item)
+    new_item = State()  # the curator writes a question: data["pid"], data["role"], data["kind"]

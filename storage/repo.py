@@ -28,6 +28,8 @@ from bot.domain.models import (
     UserId,
 )
 from bot.domain.pairs import Pair, PairStatus
+from storage.reports import ReportsRepo
+from storage.surveys import SurveysRepo
 from storage.tables import (
     AuditRow,
     BreakRow,
@@ -75,6 +77,10 @@ def _programme(row: ProgrammeRow) -> Programme:
         proposal_ttl_hours=row.proposal_ttl_hours,
         mentee_choice=row.mentee_choice,
         weights=dict(row.weights or {}),
+        digest_weekday=row.digest_weekday,
+        digest_hour=row.digest_hour,
+        closing_at=row.closing_at,
+        archived_at=row.archived_at,
     )
 
 
@@ -130,6 +136,8 @@ class Repo:
         self.session = session
         self.outbox = OutboxRepo(session)
         self.meetings = MeetingsRepo(session)
+        self.reports = ReportsRepo(session)
+        self.surveys = SurveysRepo(session)
 
     # --- users -----------------------------------------------------------------------------
     async def get_user(self, user_id: int) -> User | None:
@@ -741,6 +749,9 @@ def _pair(row: PairRow, mentor: Participant, mentee: Participant) -> Pair:
         expires_at=row.expires_at,
         reminded=row.reminded,
         decline_reason=row.decline_reason,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        outcome=row.outcome,
     )
 
 
@@ -752,6 +763,7 @@ class OutboxItem(NamedTuple):
     markup: dict[str, Any] | None
     attempts: int
     expires_at: datetime | None
+    photo: bytes | None = None
 
 
 class OutboxRepo:
@@ -770,6 +782,7 @@ class OutboxRepo:
         not_before: datetime | None = None,
         expires_at: datetime | None = None,
         status: str = "pending",
+        photo: bytes | None = None,
     ) -> bool:
         """Record a message once: the same key never makes a second message. ``status``
         "dropped" records a message that must never go (a superseded reminder)."""
@@ -788,10 +801,14 @@ class OutboxRepo:
                 expires_at=expires_at,
                 attempts=0,
                 created_at=now,
+                photo=photo,
             )
         )
         await self.session.flush()
         return True
+
+    async def exists(self, key: str) -> bool:
+        return await self.session.scalar(select(OutboxRow.id).where(OutboxRow.dedupe_key == key)) is not None
 
     async def due(self, now: datetime, limit: int) -> list[OutboxItem]:
         rows = await self.session.scalars(
@@ -801,7 +818,8 @@ class OutboxRepo:
             .limit(limit)
         )
         return [
-            OutboxItem(r.id, r.chat_id, r.user_id, r.text, r.markup, r.attempts, r.expires_at) for r in rows
+            OutboxItem(r.id, r.chat_id, r.user_id, r.text, r.markup, r.attempts, r.expires_at, r.photo)
+            for r in rows
         ]
 
     async def mark(self, ids: list[int], **values: Any) -> None:

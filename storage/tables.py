@@ -14,6 +14,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -88,6 +89,10 @@ class ProgrammeRow(Base):
     proposal_ttl_hours: Mapped[int] = mapped_column(Integer, default=72, server_default="72")
     mentee_choice: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     weights: Mapped[dict[str, float] | None] = mapped_column(JSON)
+    digest_weekday: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 0 = Monday
+    digest_hour: Mapped[int] = mapped_column(Integer, default=9, server_default="9")
+    closing_at: Mapped[datetime | None] = mapped_column(DateTime)  # stage 7 began
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class InviteRow(Base):
@@ -200,6 +205,7 @@ class PairRow(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     end_reason: Mapped[str | None] = mapped_column(String(500))
+    outcome: Mapped[str | None] = mapped_column(String(16))  # reached | partly | not
 
 
 class ExclusionRow(Base):
@@ -278,6 +284,48 @@ class OutboxRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)  # a picture; ``text`` is its caption
+
+
+class SurveyItemRow(Base):
+    """One question of a programme's questionnaire (the curator may edit them)."""
+
+    __tablename__ = "survey_items"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # mentor | mentee
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(8))  # scale | yesno | open
+    code: Mapped[str | None] = mapped_column(String(32))  # the bank's item, None when the curator wrote it
+    text_ru: Mapped[str] = mapped_column(String(300))
+    text_en: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SurveyRow(Base):
+    __tablename__ = "surveys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # entry | interim | final
+    launched_by: Mapped[int] = mapped_column(BigInteger)
+    launched_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SurveyResponseRow(Base):
+    """One participant's answers to one survey; private to the curators."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (UniqueConstraint("survey_id", "participant_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    form: Mapped[str | None] = mapped_column(String(8))
+    items: Mapped[list[int]] = mapped_column(JSON)  # the questions, fixed at launch
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)  # item id -> int | str | None (skipped)
+    asked_at: Mapped[datetime] = mapped_column(DateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reminded: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class FsmRow(Base):

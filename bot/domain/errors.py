@@ -28,3 +28,9 @@ class InvalidInput(DomainError):
         super().__init__(key)
         self.key = key
         self.params = params
+
+
+class Archived(DomainError):
+    """The programme is completed and archived: it can be read, not changed."""
+
+    key = "error.archived"

@@ -54,6 +54,10 @@ class Programme:
     nudge_days: int = 14
     reminder_hours: tuple[int, ...] = (24, 1)
     weights: dict[str, float] = field(default_factory=dict)
+    digest_weekday: int = 0  # Monday
+    digest_hour: int = 9
+    closing_at: datetime | None = None  # stage 7 began
+    archived_at: datetime | None = None
 
 
 @dataclass(frozen=True)

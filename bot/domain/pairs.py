@@ -42,6 +42,9 @@ class Pair:
     expires_at: datetime | None = None
     reminded: bool = False
     decline_reason: str | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    outcome: str | None = None  # stage 7: reached | partly | not
 
     def side_of(self, user_id: int) -> Role | None:
         if self.mentor.user_id == user_id:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.domain import programmes as rules
 from bot.domain.catalog import CADENCE_DAYS, Cadence, Form, Role, Status
-from bot.domain.errors import AlreadyDecided, NotAllowed, NotFound
+from bot.domain.errors import AlreadyDecided, Archived, NotAllowed, NotFound
 from bot.domain.models import (
     Invite,
     Organisation,
@@ -20,12 +20,18 @@ from bot.domain.models import (
 from storage.repo import Repo
 
 
-async def require_programme(repo: Repo, curator_id: int, programme_id: int) -> Programme:
+async def require_programme(
+    repo: Repo, curator_id: int, programme_id: int, *, write: bool = False
+) -> Programme:
+    """The programme, if this person curates it. ``write``: a change, which an archived
+    (completed, read-only) programme refuses."""
     programme = await repo.get_programme(programme_id)
     if programme is None:
         raise NotFound()
     if not await repo.is_curator(curator_id, programme.organisation_id):
         raise NotAllowed()
+    if write and programme.archived:
+        raise Archived()
     return programme
 
 
@@ -35,7 +41,7 @@ async def require_participant(
     participant = await repo.get_participant(participant_id)
     if participant is None or participant.status is Status.LEFT:
         raise NotFound()
-    return participant, await require_programme(repo, curator_id, participant.programme_id)
+    return participant, await require_programme(repo, curator_id, participant.programme_id, write=True)
 
 
 async def require_organisation(repo: Repo, curator_id: int) -> Organisation:
@@ -82,7 +88,7 @@ async def invite_for(
     if programme_id is None:
         org_id = (await require_organisation(repo, curator_id)).id
     else:
-        org_id = (await require_programme(repo, curator_id, programme_id)).organisation_id
+        org_id = (await require_programme(repo, curator_id, programme_id, write=True)).organisation_id
     existing = await repo.find_invite(org_id, programme_id, role)
     if existing is not None:
         return existing
@@ -133,7 +139,7 @@ async def confirm_parental_consent(
 
 
 async def advance_stage(repo: Repo, curator_id: int, programme_id: int, now: datetime) -> Programme:
-    programme = await require_programme(repo, curator_id, programme_id)
+    programme = await require_programme(repo, curator_id, programme_id, write=True)
     stage = rules.next_stage(programme.stage)
     await repo.update_programme(programme.id, stage=stage)
     await repo.audit(programme.organisation_id, curator_id, "programme.stage", now, stage=stage)
@@ -141,7 +147,20 @@ async def advance_stage(repo: Repo, curator_id: int, programme_id: int, now: dat
 
 
 async def bind_chat(repo: Repo, curator_id: int, programme_id: int, chat_id: int, now: datetime) -> Programme:
-    programme = await require_programme(repo, curator_id, programme_id)
+    programme = await require_programme(repo, curator_id, programme_id, write=True)
     await repo.update_programme(programme.id, curator_chat_id=chat_id)
     await repo.audit(programme.organisation_id, curator_id, "programme.chat_bound", now, chat=chat_id)
     return replace(programme, curator_chat_id=chat_id)
+
+
+PUPILS_MAX = 100_000
+
+
+async def set_pupils_total(repo: Repo, curator_id: int, value: int, now: datetime) -> Organisation:
+    """How many pupils the school has: the base of the coverage figure (target 70%)."""
+    org = await require_organisation(repo, curator_id)
+    if not 1 <= value <= PUPILS_MAX:
+        raise NotAllowed()
+    await repo.reports.set_pupils_total(org.id, value)
+    await repo.audit(org.id, curator_id, "org.pupils_total", now, value=value)
+    return replace(org, pupils_total=value)

@@ -84,7 +84,7 @@ async def pool(repo: Repo, programme: Programme, with_drafts: bool = True) -> Po
 
 async def run_matching(repo: Repo, curator_id: int, programme_id: int, now: datetime) -> Draft:
     """A new draft: the optimal assignment of free mentees to mentors with room."""
-    programme = await require_programme(repo, curator_id, programme_id)
+    programme = await require_programme(repo, curator_id, programme_id, write=True)
     await repo.delete_drafts(programme.id)
     p = await pool(repo, programme)
     mentors = [p.person(m, p.free_capacity(m)) for m in p.mentors]
@@ -166,7 +166,7 @@ async def pair_by_hand(
         raise NotFound()
     if mentee.role is not Role.MENTEE or mentor.role is not Role.MENTOR:
         raise NotAllowed()
-    programme = await require_programme(repo, curator_id, mentee.programme_id)
+    programme = await require_programme(repo, curator_id, mentee.programme_id, write=True)
     p = await pool(repo, programme)
     if mentee.id not in {e.id for e in p.free_mentees} | {d.mentee.id for d in p.drafts}:
         raise AlreadyDecided()  # already proposed or working: end or reassign it instead
@@ -214,12 +214,13 @@ async def _curated_pair(repo: Repo, curator_id: int, pair_id: int) -> Pair:
     pair = await repo.get_pair(pair_id)
     if pair is None:
         raise NotFound()
-    await require_programme(repo, curator_id, pair.programme_id)
+    await require_programme(repo, curator_id, pair.programme_id, write=True)
     return pair
 
 
 async def publish(repo: Repo, curator_id: int, programme_id: int, now: datetime) -> list[Pair]:
     """Drafts become proposals with a deadline; whoever stayed unmatched goes first next round."""
+    await require_programme(repo, curator_id, programme_id, write=True)
     d = await draft(repo, curator_id, programme_id)
     if not d.pairs:
         raise NotAllowed()

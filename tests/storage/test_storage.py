@@ -15,6 +15,9 @@ from storage.fsm import SqlStorage
 
 NOW = datetime(2026, 9, 1, 9, 0)
 TABLES = {
+    "surveys",
+    "survey_items",
+    "survey_responses",
     "organisations",
     "users",
     "curators",
@@ -34,7 +37,7 @@ TABLES = {
     "programme_breaks",
     "outbox",
 }
-REVISIONS = ["0001", "0002", "0003"]
+REVISIONS = ["0001", "0002", "0003", "0004"]
 
 
 async def tables(db: Database) -> set[str]:

@@ -1,0 +1,88 @@
+"""The weekly digest of a programme: who needs a human, the week's figures against the
+week before, and the weekly series for the chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain import digest as rules
+from bot.domain.errors import NotFound
+from bot.domain.models import Programme
+from bot.services.curation import require_programme
+from storage.repo import Repo
+
+
+@dataclass
+class Digest:
+    programme: Programme
+    attention: list[rules.Attention]
+    this_week: rules.Figures
+    last_week: rules.Figures
+    weeks: list[rules.Week]
+    now: datetime
+
+
+async def build(repo: Repo, programme: Programme, now: datetime) -> Digest:
+    snap = await repo.reports.snapshot(programme.id)
+    if snap is None:
+        raise NotFound()
+    week_ago, two_weeks_ago = now - timedelta(days=7), now - timedelta(days=14)
+    return Digest(
+        programme=programme,
+        attention=rules.attention(snap, now),
+        this_week=rules.figures(snap, week_ago, now),
+        last_week=rules.figures(snap, two_weeks_ago, week_ago),
+        weeks=rules.weeks(snap, now),
+        now=now,
+    )
+
+
+async def for_curator(repo: Repo, curator_id: int, programme_id: int, now: datetime) -> Digest:
+    programme = await require_programme(repo, curator_id, programme_id)
+    return await build(repo, programme, now)
+
+
+async def programme_of_chat(repo: Repo, chat_id: int) -> Programme | None:
+    for pid, chat, *_ in await repo.reports.digest_programmes():
+        if chat == chat_id:
+            return await repo.get_programme(pid)
+    return None
+
+
+async def due(repo: Repo, now: datetime) -> list[tuple[Programme, str]]:
+    """Programmes whose weekly digest moment has come and has not been sent this week,
+    with the key that makes it go once."""
+    out: list[tuple[Programme, str]] = []
+    for pid, _, tz, weekday, hour in await repo.reports.digest_programmes():
+        local = now.replace(tzinfo=UTC).astimezone(ZoneInfo(tz))
+        if not rules.due(local, weekday, hour):
+            continue
+        key = f"digest:{pid}:{rules.week_key(local)}"
+        if await repo.outbox.exists(key + ":0"):
+            continue
+        programme = await repo.get_programme(pid)
+        if programme is not None:
+            out.append((programme, key))
+    return out
+
+
+async def set_schedule(
+    repo: Repo, curator_id: int, programme_id: int, weekday: int, hour: int, now: datetime
+) -> Programme:
+    programme = await require_programme(repo, curator_id, programme_id, write=True)
+    weekday, hour = max(0, min(6, weekday)), max(0, min(23, hour))
+    await repo.update_programme(programme.id, digest_weekday=weekday, digest_hour=hour)
+    await repo.audit(
+        programme.organisation_id,
+        curator_id,
+        "digest_schedule",
+        now,
+        f"programme:{programme.id}",
+        weekday=weekday,
+        hour=hour,
+    )
+    updated = await repo.get_programme(programme.id)
+    assert updated is not None
+    return updated

@@ -1,0 +1,322 @@
+"""Reports for the school: the bases of mentors and mentees (the model's fields), pairs,
+meetings, reflections per pair, survey results and KPIs, as XLSX or CSV. Columns in the
+reader's language (Russian by default)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from statistics import fmean
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.domain import surveys as survey_rules
+from bot.domain.digest import COVERAGE_TARGET
+from storage.repo import Repo
+from storage.reports import PairReportRow
+
+Text = Callable[..., str]  # an L10n: key, params -> text
+Cell = str | int | float | datetime | date | None
+
+
+@dataclass
+class Sheet:
+    key: str  # report.sheet.<key>
+    columns: list[str]  # report.col.<name>
+    rows: list[Sequence[Cell]] = field(default_factory=list)
+
+
+def _join(t: Text, prefix: str, codes: Iterable[str]) -> str:
+    return ", ".join(t(f"{prefix}.{c}") for c in codes)
+
+
+def _local(when: datetime | None, tz: str) -> datetime | None:
+    if when is None:
+        return None
+    return when.replace(tzinfo=UTC).astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+
+
+async def build(
+    repo: Repo, t: Text, org_id: int, now: datetime, programme_id: int | None = None
+) -> list[Sheet]:
+    """All sheets for an organisation (or one of its programmes)."""
+    org = await repo.get_organisation(org_id)
+    tz = org.timezone if org else "Europe/Moscow"
+    r = repo.reports
+    mentors = await r.base(org_id, programme_id, "mentor")
+    mentees = await r.base(org_id, programme_id, "mentee")
+    pairs = await r.pairs(org_id, programme_id)
+    mentees_of: dict[int, list[str]] = {}
+    mentor_of: dict[int, list[str]] = {}
+    pair_of_mentee: dict[int, PairReportRow] = {}
+    outcomes_of: dict[int, list[str]] = {}
+    form_of_mentor: dict[int, str] = {}
+    for p in pairs:
+        if p.form:
+            form_of_mentor.setdefault(p.mentor_id, p.form)
+        if p.status in ("active", "ended") and p.started_at is not None:
+            mentees_of.setdefault(p.mentor_id, []).append(p.mentee)
+            mentor_of.setdefault(p.mentee_id, []).append(p.mentor)
+            pair_of_mentee[p.mentee_id] = p
+            if p.outcome:
+                outcomes_of.setdefault(p.mentor_id, []).append(t(f"close.outcome.{p.outcome}"))
+
+    def status(code: str) -> str:
+        return t(f"status.{code}")
+
+    def contact(username: str | None) -> str:
+        return f"@{username}" if username else ""
+
+    base_mentors = Sheet(
+        "mentors",
+        ["name", "contact", "programme", "status", "source", "grade_or_exp", "competencies", "interests",
+         "form", "mentees", "capacity", "trained", "joined", "results"],
+    )  # fmt: skip
+    for m in mentors:
+        form = form_of_mentor.get(m.participant_id)
+        base_mentors.rows.append(
+            [
+                m.name,
+                contact(m.username),
+                m.programme,
+                status(m.status),
+                t(f"mkind.{m.kind}") if m.kind else "",
+                m.grade if m.grade is not None else m.experience,
+                _join(t, "comp", m.tags),
+                _join(t, "int", m.interests),
+                t(f"form.{form}") if form else "",
+                ", ".join(mentees_of.get(m.participant_id, [])),
+                m.capacity,
+                t("report.yes") if m.trained else t("report.no"),
+                _local(m.joined_at, tz),
+                ", ".join(outcomes_of.get(m.participant_id, [])),
+            ]
+        )
+    base_mentees = Sheet(
+        "mentees",
+        ["name", "contact", "programme", "status", "kind", "grade_or_exp", "age", "requests", "interests",
+         "joined", "form", "mentor", "end", "results", "parental_consent"],
+    )  # fmt: skip
+    for m in mentees:
+        mp = pair_of_mentee.get(m.participant_id)
+        minor = m.age is not None and m.age < 18
+        base_mentees.rows.append(
+            [
+                m.name,
+                contact(m.username),
+                m.programme,
+                status(m.status),
+                t(f"ekind.{m.kind}") if m.kind else "",
+                m.grade if m.grade is not None else m.experience,
+                m.age,
+                _join(t, "req", m.tags),
+                _join(t, "int", m.interests),
+                _local(m.joined_at, tz),
+                t(f"form.{mp.form}") if mp and mp.form else "",
+                ", ".join(mentor_of.get(m.participant_id, [])),
+                _local(mp.ended_at, tz) if mp else None,
+                t(f"close.outcome.{mp.outcome}") if mp and mp.outcome else "",
+                (t("report.yes") if m.parental_consent else t("report.no")) if minor else "",
+            ]
+        )
+    pair_sheet = Sheet(
+        "pairs",
+        ["pair", "programme", "mentor", "mentee", "form", "pair_status", "created", "started", "ended",
+         "outcome", "end_reason"],
+    )  # fmt: skip
+    for p in pairs:
+        pair_sheet.rows.append(
+            [
+                p.id,
+                p.programme,
+                p.mentor,
+                p.mentee,
+                t(f"form.{p.form}") if p.form else "",
+                t(f"pair.status.{p.status}"),
+                _local(p.created_at, tz),
+                _local(p.started_at, tz),
+                _local(p.ended_at, tz),
+                t(f"close.outcome.{p.outcome}") if p.outcome else "",
+                p.end_reason or "",
+            ]
+        )
+    held = planned = 0
+    meeting_sheet = Sheet(
+        "meetings", ["pair", "mentor", "mentee", "meeting_kind", "when", "meeting_status", "online"]
+    )
+    for mt in await r.meetings(org_id, programme_id):
+        if mt.status == "confirmed":
+            planned += 1
+            held += 1 if mt.starts_at <= now else 0
+        meeting_sheet.rows.append(
+            [
+                mt.pair_id,
+                mt.mentor,
+                mt.mentee,
+                t(f"meet.kind.{mt.kind}"),
+                _local(mt.starts_at, mt.timezone),
+                t(f"meet.status.{mt.status}"),
+                t("report.yes") if mt.online else t("report.no"),
+            ]
+        )
+    by_pair: dict[int, dict[str, Any]] = {}
+    for agg in await r.reflections(org_id, programme_id):
+        by_pair.setdefault(agg.pair_id, {})[agg.role] = agg
+    pair_names = {p.id: (p.mentor, p.mentee) for p in pairs}
+    refl_sheet = Sheet(
+        "reflections",
+        ["pair", "mentor", "mentee", "asked_mentor", "answered_mentor", "asked_mentee", "answered_mentee",
+         "usefulness_mentor", "usefulness_mentee", "engagement", "comfort", "last_answer"],
+    )  # fmt: skip
+    for pid, sides in sorted(by_pair.items()):
+        mentor_agg, mentee_agg = sides.get("mentor"), sides.get("mentee")
+        mentor_name, mentee_name = pair_names.get(pid, ("", ""))
+        last = max((a.last_answered for a in sides.values() if a.last_answered), default=None)
+        refl_sheet.rows.append(
+            [
+                pid,
+                mentor_name,
+                mentee_name,
+                mentor_agg.asked if mentor_agg else 0,
+                mentor_agg.answered if mentor_agg else 0,
+                mentee_agg.asked if mentee_agg else 0,
+                mentee_agg.answered if mentee_agg else 0,
+                _round(mentor_agg.usefulness_mean if mentor_agg else None),
+                _round(mentee_agg.usefulness_mean if mentee_agg else None),
+                _round(mentor_agg.second_mean if mentor_agg else None),
+                _round(mentee_agg.second_mean if mentee_agg else None),
+                _local(last, tz),
+            ]
+        )
+    survey_sheet = Sheet(
+        "surveys",
+        ["programme", "survey", "form", "role", "question", "answers", "mean", "yes_share", "open_answers"],
+    )
+    programme_ids = [programme_id] if programme_id is not None else await r.programme_ids(org_id)
+    for pid in programme_ids:
+        programme = await repo.get_programme(pid)
+        if programme is None:
+            continue
+        items = await repo.surveys.items(pid, getattr(t, "locale", None))
+        for survey in await repo.surveys.surveys(pid):
+            for g in survey_rules.results(items, await repo.surveys.responses(survey.id)):
+                for res in g.items:
+                    survey_sheet.rows.append(
+                        [
+                            programme.title,
+                            t(f"survey.kind.{survey.kind}"),
+                            t(f"form.{g.form}") if g.form != "-" else "",
+                            t(f"survey.role_{g.role}"),
+                            res.item.text,
+                            res.n,
+                            _round(res.mean),
+                            _round(res.yes / res.n)
+                            if res.item.kind is survey_rules.ItemKind.YESNO and res.n
+                            else None,
+                            " | ".join(res.texts) if res.texts else "",
+                        ]
+                    )
+    kpi = Sheet("kpi", ["indicator", "value"])
+    active = [p for p in pairs if p.status == "active"]
+    covered = await r.covered_pupils(org_id)
+    pupils_total = org.pupils_total if org else None
+    ratings = [
+        v
+        for sides in by_pair.values()
+        for a in sides.values()
+        for v in ([a.usefulness_mean] if a.usefulness_mean is not None else [])
+    ]
+    young = [m for m in mentees if m.kind == "yteacher"]
+    young_with_mentor = [m for m in young if m.participant_id in mentor_of]
+    kpi_rows: list[list[Cell]] = [
+        [t("report.kpi.mentors"), len([m for m in mentors if m.status == "approved"])],
+        [t("report.kpi.mentees"), len([m for m in mentees if m.status == "approved"])],
+        [t("report.kpi.pairs_active"), len(active)],
+        [t("report.kpi.pairs_total"), len([p for p in pairs if p.started_at is not None])],
+        [
+            t("report.kpi.coverage", target=f"{COVERAGE_TARGET:.0%}"),
+            _round(covered / pupils_total) if pupils_total else None,
+        ],
+        [t("report.kpi.covered"), covered],
+        [t("report.kpi.pupils_total"), pupils_total],
+        [t("report.kpi.young_teachers"), _round(len(young_with_mentor) / len(young)) if young else None],
+        [t("report.kpi.meetings_held"), held],
+        [t("report.kpi.meetings_planned"), planned],
+        [t("report.kpi.usefulness"), _round(fmean(ratings)) if ratings else None],
+        [
+            t("report.kpi.good_share"),
+            _round(sum(1 for v in ratings if v >= 7) / len(ratings)) if ratings else None,
+        ],
+    ]
+    forms = sorted(_count(p.form for p in pairs if p.started_at and p.form).items())
+    for i, (form, n) in enumerate(forms):
+        kpi_rows.insert(4 + i, [t("report.kpi.pairs_form", form=t(f"form.{form}")), n])
+    kpi.rows.extend(kpi_rows)
+    return [base_mentors, base_mentees, pair_sheet, meeting_sheet, refl_sheet, survey_sheet, kpi]
+
+
+def _count(values: Iterable[str | None]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for v in values:
+        if v:
+            out[v] = out.get(v, 0) + 1
+    return out
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def to_xlsx(t: Text, sheets: list[Sheet]) -> bytes:
+    """One workbook, a sheet per table; streamed (write-only) so big schools stay fast."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for sheet in sheets:
+        ws = wb.create_sheet(t(f"report.sheet.{sheet.key}")[:31])
+        header = []
+        for name in sheet.columns:
+            cell = WriteOnlyCell(ws, value=t(f"report.col.{name}"))
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        for row in sheet.rows:
+            ws.append([_safe(v) for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _safe(value: Cell) -> Cell:
+    """Text that a spreadsheet would run as a formula is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def to_csv_zip(t: Text, sheets: list[Sheet]) -> bytes:
+    """A ZIP of CSV files (UTF-8 with BOM, so Excel opens Cyrillic correctly)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for sheet in sheets:
+            buf = io.StringIO()
+            w = csv.writer(buf, delimiter=";")
+            w.writerow([t(f"report.col.{c}") for c in sheet.columns])
+            for row in sheet.rows:
+                w.writerow(
+                    [
+                        ""
+                        if v is None
+                        else _safe(v.strftime("%d.%m.%Y %H:%M") if isinstance(v, datetime) else v)
+                        for v in row
+                    ]
+                )
+            z.writestr(f"{sheet.key}.csv", "\ufeff" + buf.getvalue())
+    return out.getvalue()

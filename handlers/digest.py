@@ -1,0 +1,369 @@
+"""The weekly digest in the curators' group: pairs that need a human first, each with
+one-tap actions; then the week's figures against the last; then a chart."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import BaseStorage, StorageKey
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.charts import ChartLabels, weekly_chart
+from bot.clock import Clock
+from bot.domain import digest as rules
+from bot.domain.errors import NotAllowed
+from bot.domain.models import Programme, User
+from bot.i18n import Html, L10n, Translator
+from bot.services import digest as service
+from bot.services.curation import require_programme
+from bot.textutil import split_blocks
+from handlers import pairs as pair_views
+from handlers.callbacks import DigestCb, DigestSetCb, ProgCb
+from handlers.common import notify
+from storage.repo import Repo
+
+PER_MESSAGE = 10  # at-risk pairs (and their rows of buttons) in one message
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+HOURS = (7, 8, 9, 10, 12, 14, 16, 18)
+
+
+@dataclass(frozen=True)
+class Part:
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+    photo: bytes | None = None
+
+
+def _signed(value: float, digits: int = 0, unit: str = "") -> str:
+    if round(value, digits) == 0:
+        return f"±0{unit}"
+    sign = "+" if value > 0 else "−"
+    return f"{sign}{abs(value):.{digits}f}{unit}"
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def _pct_delta(now: float | None, before: float | None) -> str:
+    return "" if now is None or before is None else f" ({_signed((now - before) * 100, 0, ' п.п.')})"
+
+
+def _count_delta(now: int, before: int) -> str:
+    return f" ({_signed(now - before)})"
+
+
+def risk_text(t: L10n, a: rules.Attention) -> str:
+    parts = []
+    for risk in a.risks:
+        if risk is rules.Risk.NO_MEETING and a.days_silent is not None:
+            parts.append(t("digest.risk.no_meeting", days=Html(t("n.days", count=a.days_silent))))
+        else:
+            parts.append(t(f"digest.risk.{risk.value}"))
+    return "; ".join(parts)
+
+
+def _actions(t: L10n, a: rules.Attention, n: int) -> list[tuple[str, DigestCb]]:
+    pid = a.pair.id
+    out = []
+    if a.pair.status == "active":
+        out.append((t("digest.btn.nudge", n=n), DigestCb(a="n", pair=pid)))
+    out.append((t("digest.btn.card", n=n), DigestCb(a="c", pair=pid)))
+    out.append((t("digest.btn.reassign"), DigestCb(a="r", pair=pid)))
+    if a.pair.status in ("active", "proposed"):
+        out.append((t("digest.btn.end"), DigestCb(a="e", pair=pid)))
+    return out
+
+
+def figures_text(t: L10n, d: service.Digest) -> str:
+    f, b = d.this_week, d.last_week
+    forms = ", ".join(f"{t(f'form.{k}') if k != '-' else '—'}: {v}" for k, v in f.pairs_by_form.items())
+    lines = [
+        t("digest.fig.head"),
+        t(
+            "digest.fig.people",
+            mentors=f.mentors,
+            dm=Html(_count_delta(f.mentors, b.mentors)),
+            mentees=f.mentees,
+            de=Html(_count_delta(f.mentees, b.mentees)),
+        ),
+        t("digest.fig.pairs", pairs=f.active_pairs, d=Html(_count_delta(f.active_pairs, b.active_pairs)))
+        + (f" · {forms}" if forms else ""),
+        t(
+            "digest.fig.meetings",
+            held=f.held,
+            scheduled=f.scheduled,
+            expected=f.expected,
+            d=Html(_count_delta(f.held, b.held)),
+        ),
+        t(
+            "digest.fig.reflections",
+            mentors=Html(_pct(f.response_rate("mentor"))),
+            dm=Html(_pct_delta(f.response_rate("mentor"), b.response_rate("mentor"))),
+            mentees=Html(_pct(f.response_rate("mentee"))),
+            de=Html(_pct_delta(f.response_rate("mentee"), b.response_rate("mentee"))),
+        ),
+    ]
+    if f.usefulness_mean is not None:
+        delta = (
+            f" ({_signed(f.usefulness_mean - b.usefulness_mean, 1)})" if b.usefulness_mean is not None else ""
+        )
+        lines.append(
+            t(
+                "digest.fig.useful",
+                mean=f"{f.usefulness_mean:.1f}",
+                d=Html(delta),
+                good=Html(_pct(f.usefulness_good)),
+                count=f.ratings,
+            )
+        )
+    else:
+        lines.append(t("digest.fig.useful_none"))
+    if f.pupils_total:
+        lines.append(
+            t(
+                "digest.fig.coverage",
+                pct=Html(_pct(f.coverage)),
+                d=Html(_pct_delta(f.coverage, b.coverage)),
+                covered=f.covered,
+                total=f.pupils_total,
+                target=Html(_pct(rules.COVERAGE_TARGET)),
+                mark=Html("✅" if (f.coverage or 0) >= rules.COVERAGE_TARGET else "⏳"),
+            )
+        )
+    else:
+        lines.append(t("digest.fig.coverage_unknown"))
+    return "\n".join(lines)
+
+
+def render(t: L10n, d: service.Digest) -> list[Part]:
+    """The digest as messages, each under Telegram's limit, buttons with their lines."""
+    p = d.programme
+    week = max(1, (d.now.date() - p.start).days // 7 + 1)
+    head = t("digest.head", title=p.title, week=week, date=d.now.strftime("%d.%m.%Y"))
+    if d.this_week.quiet and not d.attention:
+        return [Part(head + "\n\n" + t("digest.quiet", stage=Html(t(f"stage.{p.stage}"))))]
+    parts: list[Part] = []
+    if not d.attention:
+        parts.append(Part(head + "\n\n" + t("digest.all_good")))
+    for start in range(0, len(d.attention), PER_MESSAGE):
+        chunk = d.attention[start : start + PER_MESSAGE]
+        lines = [head, "", t("digest.attention", count=len(d.attention))] if start == 0 else []
+        kb = InlineKeyboardBuilder()
+        widths = []
+        for i, a in enumerate(chunk, start=start + 1):
+            lines.append(
+                t("digest.item", n=i, mentor=a.mentor.name, mentee=a.mentee.name, why=Html(risk_text(t, a)))
+            )
+            actions = _actions(t, a, i)
+            for text, data in actions:
+                kb.button(text=text, callback_data=data)
+            widths.append(len(actions))
+        kb.adjust(*widths)
+        for n, text in enumerate(split_blocks(lines, sep="\n")):
+            parts.append(Part(text, kb.as_markup() if n == 0 else None))
+    parts.append(Part(figures_text(t, d)))
+    return parts
+
+
+async def chart(t: L10n, d: service.Digest) -> bytes | None:
+    if not d.weeks or not any(w.held for w in d.weeks):
+        return None
+    labels_ = ChartLabels(
+        title=t("digest.chart.title", title=d.programme.title),
+        meetings=t("digest.chart.meetings"),
+        usefulness=t("digest.chart.usefulness"),
+        week=t("digest.chart.week"),
+    )
+    weeks = [w.number for w in d.weeks]
+    return await asyncio.to_thread(
+        weekly_chart, weeks, [w.held for w in d.weeks], [w.usefulness for w in d.weeks], labels_
+    )
+
+
+async def full(t: L10n, d: service.Digest) -> list[Part]:
+    parts = render(t, d)
+    picture = await chart(t, d)
+    if picture is not None:
+        parts.append(Part(t("digest.chart.caption"), None, picture))
+    return parts
+
+
+async def send_now(bot: Bot, chat_id: int, parts: list[Part]) -> None:
+    for part in parts:
+        if part.photo is not None:
+            await bot.send_photo(
+                chat_id,
+                BufferedInputFile(part.photo, "digest.png"),
+                caption=part.text,
+                reply_markup=part.markup,
+            )
+        else:
+            await bot.send_message(chat_id, part.text, reply_markup=part.markup)
+
+
+async def enqueue(repo: Repo, now: datetime, chat_id: int, key: str, parts: list[Part]) -> None:
+    """Into the outbox, in order, under keys that make this week's digest go once."""
+    for i, part in enumerate(parts):
+        await notify(repo, now, chat_id, part.text, part.markup, key=f"{key}:{i}", photo=part.photo)
+
+
+def schedule_keyboard(t: L10n, p: Programme) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for i, day in enumerate(WEEKDAYS):
+        mark = "• " if i == p.digest_weekday else ""
+        kb.button(text=mark + t(f"day.{day}"), callback_data=DigestSetCb(pid=p.id, d=i, h=p.digest_hour))
+    for hour in HOURS:
+        mark = "• " if hour == p.digest_hour else ""
+        kb.button(
+            text=f"{mark}{hour:02d}:00", callback_data=DigestSetCb(pid=p.id, d=p.digest_weekday, h=hour)
+        )
+    kb.adjust(7, 4, 4)
+    return kb.as_markup()
+
+
+def schedule_text(t: L10n, p: Programme) -> str:
+    return t(
+        "digest.schedule",
+        day=Html(t(f"digest.weekday.{WEEKDAYS[p.digest_weekday]}")),
+        hour=f"{p.digest_hour:02d}:00",
+        tz=p.timezone,
+        chat=Html(t("digest.chat_bound" if p.curator_chat_id else "digest.chat_unbound")),
+    )
+
+
+# --- handlers ------------------------------------------------------------------------------
+
+
+async def on_digest_command(
+    message: Message, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock
+) -> None:
+    chat = message.chat
+    if chat.type in ("group", "supergroup"):
+        programme = await service.programme_of_chat(repo, chat.id)
+        if programme is None:
+            await message.answer(t("digest.group_unbound"))
+            return
+        if not await repo.is_curator(user.id, programme.organisation_id):
+            await message.answer(t("digest.only_curators"))
+            return
+        d = await service.build(repo, programme, clock.now())
+        await send_now(bot, chat.id, await full(t, d))
+        return
+    programmes = [p for p in await repo.curator_programmes(user.id) if not p.archived]
+    if not programmes:
+        await message.answer(t("error.not_curator") if not await repo.is_curator(user.id) else t("prog.none"))
+        return
+    if len(programmes) == 1:
+        await _private_digest(bot, repo, t, user, programmes[0].id, clock.now())
+        return
+    kb = InlineKeyboardBuilder()
+    for p in programmes:
+        kb.button(text=p.title[:60], callback_data=ProgCb(action="digest", pid=p.id))
+    kb.adjust(1)
+    await message.answer(t("digest.choose"), reply_markup=kb.as_markup())
+
+
+async def _private_digest(
+    bot: Bot, repo: Repo, t: L10n, user: User, programme_id: int, now: datetime
+) -> None:
+    d = await service.for_curator(repo, user.id, programme_id, now)
+    await send_now(bot, user.id, await full(t, d))
+    await bot.send_message(
+        user.id, schedule_text(t, d.programme), reply_markup=schedule_keyboard(t, d.programme)
+    )
+
+
+async def on_programme_digest(
+    cb: CallbackQuery, callback_data: ProgCb, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock
+) -> None:
+    await cb.answer()
+    await _private_digest(bot, repo, t, user, callback_data.pid, clock.now())
+
+
+async def on_schedule(
+    cb: CallbackQuery, callback_data: DigestSetCb, repo: Repo, user: User, t: L10n, clock: Clock
+) -> None:
+    p = await service.set_schedule(
+        repo, user.id, callback_data.pid, callback_data.d, callback_data.h, clock.now()
+    )
+    await cb.answer(t("digest.schedule_saved"))
+    if cb.message is not None and isinstance(cb.message, Message):
+        await cb.message.edit_text(schedule_text(t, p), reply_markup=schedule_keyboard(t, p))
+
+
+async def on_action(
+    cb: CallbackQuery,
+    callback_data: DigestCb,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    bot: Bot,
+    clock: Clock,
+    i18n: Translator,
+    fsm_storage: BaseStorage,
+) -> None:
+    """A button under a digest line. Only curators of the pair's programme may press it;
+    whatever it opens goes to the curator's private chat, never to the group."""
+    pair = await repo.get_pair(callback_data.pair)
+    if pair is None:
+        await cb.answer(t("error.stale"), show_alert=True)
+        return
+    try:
+        programme = await require_programme(repo, user.id, pair.programme_id)
+    except NotAllowed:
+        await cb.answer(t("digest.not_yours"), show_alert=True)
+        return
+    now = clock.now()
+    action = callback_data.a
+    if programme.archived:
+        await cb.answer(t("error.archived"), show_alert=True)
+        return
+    if action == "n":
+        if pair.status.value != "active":
+            await cb.answer(t("error.already_decided"), show_alert=True)
+            return
+        sent = False
+        for side in (pair.mentor, pair.mentee):
+            owner = await repo.get_user(side.user_id)
+            st = i18n.get(owner.locale if owner else None)
+            sent |= await notify(
+                repo,
+                now,
+                side.user_id,
+                st("digest.nudge_text", other=pair.other(side.role).name),
+                key=f"curnudge:{pair.id}:{side.id}:{now:%Y%m%d}",
+            )
+        await cb.answer(t("digest.nudged" if sent else "digest.nudged_today"), show_alert=not sent)
+        return
+    try:
+        if action == "c":
+            await pair_views.send_card(bot, repo, t, user.id, pair)
+        elif action == "r" and pair.status.value in ("declined", "expired"):
+            await pair_views.show_options(bot, repo, t, user.id, pair.mentee.id)
+        elif action in ("r", "e"):
+            private = FSMContext(fsm_storage, StorageKey(bot_id=bot.id, chat_id=user.id, user_id=user.id))
+            await pair_views.ask_end_reason(bot, private, t, user.id, pair, reassign=action == "r")
+        else:
+            await cb.answer(t("error.stale"), show_alert=True)
+            return
+    except TelegramForbiddenError:
+        await cb.answer(t("digest.open_private"), show_alert=True)
+        return
+    await cb.answer(t("digest.sent_private") if cb.message and cb.message.chat.id != user.id else None)
+
+
+def router() -> Router:
+    r = Router(name="digest")
+    r.message.register(on_digest_command, Command("digest"))
+    r.callback_query.register(on_programme_digest, ProgCb.filter(F.action == "digest"))
+    r.callback_query.register(on_schedule, DigestSetCb.filter())
+    r.callback_query.register(on_action, DigestCb.filter())
+    return r

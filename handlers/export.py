@@ -1,0 +1,72 @@
+"""Reports as files: /export (or the programme card's button) sends an XLSX or a ZIP of
+CSVs as a document to the curator's private chat."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.clock import Clock
+from bot.domain.models import User
+from bot.i18n import L10n
+from bot.services import reports
+from bot.services.curation import require_programme
+from handlers.callbacks import ExportCb, ProgCb
+from handlers.curator import IsCurator
+from storage.repo import Repo
+
+
+async def on_export_command(message: Message, repo: Repo, user: User, t: L10n) -> None:
+    programmes = await repo.curator_programmes(user.id)
+    if not programmes:
+        await message.answer(t("prog.none"))
+        return
+    kb = InlineKeyboardBuilder()
+    for p in programmes:
+        kb.button(text=p.title[:60], callback_data=ProgCb(action="export", pid=p.id))
+    kb.adjust(1)
+    await message.answer(t("export.choose"), reply_markup=kb.as_markup())
+
+
+async def on_programme_export(
+    cb: CallbackQuery, callback_data: ProgCb, repo: Repo, user: User, t: L10n
+) -> None:
+    programme = await require_programme(repo, user.id, callback_data.pid)
+    await cb.answer()
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("export.btn.xlsx"), callback_data=ExportCb(pid=programme.id, f="xlsx"))
+    kb.button(text=t("export.btn.csv"), callback_data=ExportCb(pid=programme.id, f="csv"))
+    if cb.message is not None:
+        await cb.message.answer(t("export.format", title=programme.title), reply_markup=kb.as_markup())
+
+
+async def on_export(
+    cb: CallbackQuery, callback_data: ExportCb, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock
+) -> None:
+    programme = await require_programme(repo, user.id, callback_data.pid)
+    await cb.answer(t("export.preparing"))
+    now = clock.now()
+    sheets = await reports.build(repo, t, programme.organisation_id, now, programme.id)
+    if callback_data.f == "csv":
+        data = await asyncio.to_thread(reports.to_csv_zip, t, sheets)
+        name = f"report-{programme.id}-{now:%Y%m%d}.zip"
+    else:
+        data = await asyncio.to_thread(reports.to_xlsx, t, sheets)
+        name = f"report-{programme.id}-{now:%Y%m%d}.xlsx"
+    await bot.send_document(
+        user.id, BufferedInputFile(data, name), caption=t("export.caption", title=programme.title)
+    )
+
+
+def router() -> Router:
+    r = Router(name="export")
+    r.message.filter(IsCurator(), F.chat.type == "private")
+    r.callback_query.filter(IsCurator())
+    r.message.register(on_export_command, Command("export"))
+    r.callback_query.register(on_programme_export, ProgCb.filter(F.action == "export"))
+    r.callback_query.register(on_export, ExportCb.filter())
+    return r

@@ -1,0 +1,368 @@
+"""Questionnaires: the curator's menu (launch, progress, results, questions) and the
+participant's answering, one question at a time, resumable after any restart."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import Bot, F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.clock import Clock
+from bot.domain import surveys as rules
+from bot.domain.errors import AlreadyDecided, DomainError, NotAllowed
+from bot.domain.models import User
+from bot.i18n import Html, L10n, Translator, escape
+from bot.services import surveys as service
+from handlers.callbacks import ProgCb, SurveyAdminCb, SurveyCb, SurveyItemCb
+from handlers.common import error_text, notify, send_long
+from handlers.states import SurveyForm
+from storage.repo import Repo
+
+PRIVATE = F.chat.type == "private"
+KINDS = tuple(k.value for k in rules.SurveyKind)
+
+
+def bank_texts(i18n: Translator) -> service.BankTexts:
+    def texts(code: str) -> dict[str, str]:
+        return {lang: i18n.get(lang)(f"survey.item.{code}") for lang in ("ru", "en")}
+
+    return texts
+
+
+# --- the participant -----------------------------------------------------------------------
+
+
+def question_view(t: L10n, q: service.Question) -> tuple[str, InlineKeyboardMarkup]:
+    kb = InlineKeyboardBuilder()
+    if q.item.kind is rules.ItemKind.SCALE:
+        for v in range(1, 11):
+            kb.button(text=str(v), callback_data=SurveyCb(r=q.response_id, i=q.item.id, v=str(v)))
+        kb.adjust(5, 5)
+    elif q.item.kind is rules.ItemKind.YESNO:
+        kb.button(text=t("survey.yes"), callback_data=SurveyCb(r=q.response_id, i=q.item.id, v="y"))
+        kb.button(text=t("survey.no"), callback_data=SurveyCb(r=q.response_id, i=q.item.id, v="n"))
+    else:
+        kb.button(text=t("survey.skip"), callback_data=SurveyCb(r=q.response_id, i=q.item.id, v="-"))
+    text = t(
+        "survey.question",
+        n=q.number,
+        total=q.total,
+        text=q.item.text,
+        hint=Html(t(f"survey.hint.{q.item.kind.value}")),
+    )
+    return text, kb.as_markup()
+
+
+async def _ask(bot: Bot, state: FSMContext, t: L10n, chat_id: int, q: service.Question | None) -> None:
+    if q is None:
+        await state.clear()
+        await bot.send_message(chat_id, t("survey.thanks"))
+        return
+    if q.item.kind is rules.ItemKind.OPEN:
+        await state.set_state(SurveyForm.open)
+        await state.set_data({"r": q.response_id, "i": q.item.id})
+    elif await state.get_state() == SurveyForm.open.state:
+        await state.clear()
+    text, markup = question_view(t, q)
+    await bot.send_message(chat_id, text, reply_markup=markup)
+
+
+async def on_answer(
+    cb: CallbackQuery,
+    callback_data: SurveyCb,
+    state: FSMContext,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    r, item = callback_data.r, callback_data.i
+    try:
+        if callback_data.v == "go":
+            q = await service.current(repo, user.id, r, user.locale)
+            if q is None:
+                await cb.answer(t("survey.already_done"), show_alert=True)
+                return
+        else:
+            q = await service.answer(
+                repo, user.id, r, item, callback_data.v, clock.now(), user.locale, skip=callback_data.v == "-"
+            )
+    except AlreadyDecided:
+        await cb.answer(t("survey.already_done"), show_alert=True)
+        return
+    except NotAllowed:  # an old question's button: show the current one again
+        await cb.answer(t("survey.old_button"))
+        await _ask(bot, state, t, user.id, await service.current(repo, user.id, r, user.locale))
+        return
+    await cb.answer()
+    if cb.message is not None and isinstance(cb.message, Message) and callback_data.v != "go":
+        await cb.message.edit_reply_markup(reply_markup=None)
+    await _ask(bot, state, t, user.id, q)
+
+
+async def on_open_text(
+    message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock
+) -> None:
+    data = await state.get_data()
+    if message.text is None:
+        await message.answer(t("survey.err_open_text"))
+        return
+    try:
+        q = await service.answer(
+            repo, user.id, int(data["r"]), int(data["i"]), message.text, clock.now(), user.locale
+        )
+    except (AlreadyDecided, NotAllowed):
+        await state.clear()
+        current = await service.current(repo, user.id, int(data["r"]), user.locale)
+        await _ask(bot, state, t, user.id, current)
+        return
+    except DomainError as exc:
+        await message.answer(error_text(t, exc))
+        return
+    await _ask(bot, state, t, user.id, q)
+
+
+# --- the curator ---------------------------------------------------------------------------
+
+
+async def _menu(bot: Bot, repo: Repo, t: L10n, user: User, pid: int) -> None:
+    progress = await service.progress(repo, user.id, pid)
+    programme = await repo.get_programme(pid)
+    assert programme is not None
+    lines = [t("survey.menu", title=programme.title)]
+    for p in progress:
+        lines.append(
+            t(
+                "survey.progress",
+                kind=Html(t(f"survey.kind.{p.survey.kind}")),
+                date=p.survey.launched_at.strftime("%d.%m.%Y"),
+                mentors=f"{p.done.get('mentor', 0)}/{p.asked.get('mentor', 0)}",
+                mentees=f"{p.done.get('mentee', 0)}/{p.asked.get('mentee', 0)}",
+            )
+        )
+    if not progress:
+        lines.append(t("survey.none_yet"))
+    launched = {p.survey.kind for p in progress}
+    kb = InlineKeyboardBuilder()
+    if not programme.archived:
+        for kind in KINDS:
+            if kind not in launched:
+                kb.button(
+                    text=t(f"survey.btn.launch_{kind}"),
+                    callback_data=SurveyAdminCb(a="launch", pid=pid, k=kind),
+                )
+    if progress:
+        kb.button(text=t("survey.btn.results"), callback_data=SurveyAdminCb(a="results", pid=pid))
+    kb.button(text=t("survey.btn.items"), callback_data=SurveyAdminCb(a="items", pid=pid))
+    kb.adjust(1)
+    await bot.send_message(user.id, "\n".join(lines), reply_markup=kb.as_markup())
+
+
+async def on_programme_surveys(
+    cb: CallbackQuery, callback_data: ProgCb, repo: Repo, user: User, t: L10n, bot: Bot
+) -> None:
+    await _menu(bot, repo, t, user, callback_data.pid)
+    await cb.answer()
+
+
+async def launch_and_invite(
+    repo: Repo, now: datetime, i18n: Translator, curator_id: int, pid: int, kind: str
+) -> service.Launched:
+    launched = await service.launch(repo, curator_id, pid, kind, now, bank_texts(i18n))
+    for person, response_id, count in launched.asked:
+        owner = await repo.get_user(person.user_id)
+        st = i18n.get(owner.locale if owner else None)
+        kb = InlineKeyboardBuilder()
+        kb.button(text=st("survey.btn.start"), callback_data=SurveyCb(r=response_id, i=0, v="go"))
+        await notify(
+            repo,
+            now,
+            person.user_id,
+            st("survey.invite", kind=Html(st(f"survey.kind.{kind}")), count=count),
+            kb.as_markup(),
+            key=f"survey:{launched.survey.id}:{person.id}",
+        )
+    return launched
+
+
+async def on_admin(
+    cb: CallbackQuery,
+    callback_data: SurveyAdminCb,
+    state: FSMContext,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    pid, action = callback_data.pid, callback_data.a
+    if action == "launch":
+        try:
+            launched = await launch_and_invite(repo, clock.now(), i18n, user.id, pid, callback_data.k)
+        except AlreadyDecided:
+            await cb.answer(t("survey.already_launched"), show_alert=True)
+            return
+        await cb.answer()
+        await bot.send_message(
+            user.id,
+            t(
+                "survey.launched",
+                kind=Html(t(f"survey.kind.{callback_data.k}")),
+                people=Html(t("n.people", count=len(launched.asked))),
+            ),
+        )
+    elif action == "results":
+        await cb.answer()
+        await send_long(bot, user.id, await results_blocks(repo, t, user, pid))
+    elif action == "items":
+        await cb.answer()
+        await _items(bot, repo, t, i18n, user, pid)
+    elif action == "add":
+        await cb.answer()
+        kb = InlineKeyboardBuilder()
+        for item_kind in rules.ItemKind:
+            kb.button(
+                text=t(f"survey.itemkind.{item_kind.value}"),
+                callback_data=SurveyAdminCb(a="kind", pid=pid, k=f"{callback_data.k}:{item_kind.value}"),
+            )
+        kb.adjust(1)
+        await bot.send_message(user.id, t("survey.add_kind"), reply_markup=kb.as_markup())
+    elif action == "kind":
+        role, _, new_kind = callback_data.k.partition(":")
+        await cb.answer()
+        await state.set_state(SurveyForm.new_item)
+        await state.set_data({"pid": pid, "role": role, "kind": new_kind})
+        await bot.send_message(user.id, t("survey.add_text"))
+    else:
+        await cb.answer(t("error.stale"), show_alert=True)
+
+
+async def _items(bot: Bot, repo: Repo, t: L10n, i18n: Translator, user: User, pid: int) -> None:
+    items = await service.items(repo, user.id, pid, bank_texts(i18n), user.locale)
+    for role in ("mentor", "mentee"):
+        mine = [i for i in items if i.role == role]
+        lines = [t(f"survey.items_{role}")]
+        kb = InlineKeyboardBuilder()
+        for n, item in enumerate(mine, start=1):
+            mark = "✅" if item.active else "⛔"
+            lines.append(f"{mark} {n}. {escape(item.text)}")
+            kb.button(text=f"{n} {mark}", callback_data=SurveyItemCb(item=item.id))
+        kb.adjust(6)
+        kb.row()
+        kb.button(text=t("survey.btn.add"), callback_data=SurveyAdminCb(a="add", pid=pid, k=role))
+        await send_long(bot, user.id, lines, kb.as_markup())
+    await bot.send_message(user.id, t("survey.items_hint"))
+
+
+async def on_toggle(
+    cb: CallbackQuery,
+    callback_data: SurveyItemCb,
+    repo: Repo,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+) -> None:
+    programme, item = await service.toggle_item(repo, user.id, callback_data.item)
+    await cb.answer(t("survey.item_off" if item.active else "survey.item_on"))
+    await _items(bot, repo, t, i18n, user, programme.id)
+
+
+async def on_new_item(
+    message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, i18n: Translator, bot: Bot
+) -> None:
+    data = await state.get_data()
+    try:
+        await service.add_item(
+            repo, user.id, int(data["pid"]), str(data["role"]), str(data["kind"]), message.text
+        )
+    except DomainError as exc:
+        await message.answer(error_text(t, exc))
+        return
+    await state.clear()
+    await message.answer(t("survey.item_added"))
+    await _items(bot, repo, t, i18n, user, int(data["pid"]))
+
+
+async def results_blocks(repo: Repo, t: L10n, user: User, pid: int) -> list[str]:
+    res = await service.results(repo, user.id, pid, None, user.locale)
+    if res is None:
+        return [t("survey.none_yet")]
+    blocks = [
+        t(
+            "survey.results_head",
+            kind=Html(t(f"survey.kind.{res.survey.kind}")),
+            title=res.programme.title,
+            date=res.survey.launched_at.strftime("%d.%m.%Y"),
+        )
+    ]
+    if not res.groups:
+        blocks.append(t("survey.no_answers"))
+    for g in res.groups:
+        form = t(f"form.{g.form}") if g.form != "-" else t("survey.no_form")
+        lines = [t("survey.group", form=form, role=Html(t(f"survey.role_{g.role}")), count=g.responses)]
+        for r in g.items:
+            if r.item.kind is rules.ItemKind.SCALE and r.mean is not None:
+                dist = " ".join(f"{v}:{c}" for v, c in r.distribution.items())
+                lines.append(t("survey.r_scale", text=r.item.text, mean=f"{r.mean:.1f}", n=r.n, dist=dist))
+            elif r.item.kind is rules.ItemKind.YESNO and r.n:
+                lines.append(
+                    t("survey.r_yesno", text=r.item.text, yes=r.yes, no=r.no, pct=f"{100 * r.yes / r.n:.0f}")
+                )
+            elif r.item.kind is rules.ItemKind.OPEN and r.texts:
+                lines.append(t("survey.r_open", text=r.item.text))
+                lines.extend(t("survey.r_quote", text=x) for x in r.texts)
+        blocks.append("\n".join(lines))
+    if res.changes:
+        lines = [t("survey.compare_head")]
+        for c in sorted(res.changes, key=lambda c: c.delta):
+            sign = "+" if c.delta > 0 else "−" if c.delta < 0 else "±"
+            lines.append(
+                t(
+                    "survey.compare",
+                    text=c.item.text,
+                    role=Html(t(f"survey.role_{c.role}")),
+                    entry=f"{c.entry:.1f}",
+                    final=f"{c.final:.1f}",
+                    delta=f"{sign}{abs(c.delta):.1f}",
+                )
+            )
+        blocks.append("\n".join(lines))
+    s = res.swot
+    strengths = "\n".join(t("survey.r_quote", text=f"{x} — {m:.1f}") for x, m in s.strengths) or t(
+        "survey.swot_none"
+    )
+    weaknesses = "\n".join(t("survey.r_quote", text=f"{x} — {m:.1f}") for x, m in s.weaknesses) or t(
+        "survey.swot_none"
+    )
+    wishes = "\n".join(t("survey.r_quote", text=x) for x in s.wishes)
+    blocks.append(
+        t("survey.swot", strengths=Html(strengths), weaknesses=Html(weaknesses))
+        + (("\n" + t("survey.swot_wishes", wishes=Html(wishes))) if wishes else "")
+    )
+    return blocks
+
+
+def router() -> Router:
+    r = Router(name="surveys")
+    r.callback_query.register(on_answer, SurveyCb.filter())
+    r.message.register(on_open_text, SurveyForm.open, PRIVATE)
+    return r
+
+
+def curator_router() -> Router:
+    from handlers.curator import IsCurator
+
+    r = Router(name="surveys-curator")
+    r.callback_query.filter(IsCurator())
+    r.message.filter(IsCurator(), PRIVATE)
+    r.callback_query.register(on_programme_surveys, ProgCb.filter(F.action == "surveys"))
+    r.callback_query.register(on_admin, SurveyAdminCb.filter())
+    r.callback_query.register(on_toggle, SurveyItemCb.filter())
+    r.message.register(on_new_item, SurveyForm.new_item)
+    return r
