@@ -89,7 +89,7 @@ def decision_keyboard(t: L10n, p: Participant) -> InlineKeyboardMarkup:
 
 
 async def on_programmes(message: Message, repo: Repo, user: User, t: L10n, bot: Bot) -> None:
-    programmes = await repo.curator_programmes(user.id)
+    programmes = await repo.curator_programmes(user.id, archived=True)
     if not programmes:
         await message.answer(t("prog.none"))
         return

@@ -131,7 +131,7 @@ def figures_text(t: L10n, d: service.Digest) -> str:
             t(
                 "digest.fig.coverage",
                 pct=Html(_pct(f.coverage)),
-                d=Html(_pct_delta(f.coverage, b.coverage)),
+                d=Html(""),  # coverage is read as of today, so a weekly change would mislead
                 covered=f.covered,
                 total=f.pupils_total,
                 target=Html(_pct(rules.COVERAGE_TARGET)),

@@ -21,7 +21,7 @@ from storage.repo import Repo
 
 
 async def on_export_command(message: Message, repo: Repo, user: User, t: L10n) -> None:
-    programmes = await repo.curator_programmes(user.id)
+    programmes = await repo.curator_programmes(user.id, archived=True)
     if not programmes:
         await message.answer(t("prog.none"))
         return

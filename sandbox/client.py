@@ -139,6 +139,14 @@ class SandboxClient:
                 return dict(m)
         raise SandboxError(f"message {message_id} not found in chat {chat_id}")
 
+    async def file(self, file_id: str) -> bytes:
+        """The bytes of a photo or document the bot sent."""
+        assert self._http is not None
+        async with self._http.get(f"{self.base_url}/control/files/{file_id}") as resp:
+            if resp.status != 200:
+                raise SandboxError(f"file {file_id}: HTTP {resp.status}")
+            return await resp.read()
+
     async def wait_for(self, predicate: Any, timeout: float = 10.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -274,13 +274,17 @@ class Repo:
         row = await self.session.get(ProgrammeRow, programme_id)
         return _programme(row) if row else None
 
-    async def curator_programmes(self, user_id: int) -> list[Programme]:
-        rows = await self.session.scalars(
+    async def curator_programmes(self, user_id: int, *, archived: bool = False) -> list[Programme]:
+        """The programmes this person curates; archived (completed) ones only when asked."""
+        query = (
             select(ProgrammeRow)
             .join(CuratorRow, CuratorRow.organisation_id == ProgrammeRow.organisation_id)
-            .where(CuratorRow.user_id == user_id, ProgrammeRow.archived.is_(False))
-            .order_by(ProgrammeRow.id)
+            .where(CuratorRow.user_id == user_id)
+            .order_by(ProgrammeRow.archived, ProgrammeRow.id)
         )
+        if not archived:
+            query = query.where(ProgrammeRow.archived.is_(False))
+        rows = await self.session.scalars(query)
         return [_programme(r) for r in rows]
 
     async def update_programme(self, programme_id: int, **values: Any) -> None:
