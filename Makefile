@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(PY) bench/matching.py
 	$(PY) bench/notify.py
 	$(PY) bench/crash.py
+	$(PY) bench/digest.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

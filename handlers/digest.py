@@ -12,7 +12,13 @@ from aiogram.exceptions import TelegramForbiddenError
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.charts import ChartLabels, weekly_chart
@@ -30,6 +36,7 @@ from handlers.common import notify
 from storage.repo import Repo
 
 PER_MESSAGE = 10  # at-risk pairs (and their rows of buttons) in one message
+LISTED = 30  # the most urgent listed with buttons; the rest are counted (a group takes 20 msg/min)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HOURS = (7, 8, 9, 10, 12, 14, 16, 18)
 
@@ -153,22 +160,27 @@ def render(t: L10n, d: service.Digest) -> list[Part]:
     parts: list[Part] = []
     if not d.attention:
         parts.append(Part(head + "\n\n" + t("digest.all_good")))
-    for start in range(0, len(d.attention), PER_MESSAGE):
-        chunk = d.attention[start : start + PER_MESSAGE]
+    listed = d.attention[:LISTED]
+    for start in range(0, len(listed), PER_MESSAGE):
+        chunk = listed[start : start + PER_MESSAGE]
         lines = [head, "", t("digest.attention", count=len(d.attention))] if start == 0 else []
-        kb = InlineKeyboardBuilder()
-        widths = []
+        # rows built directly: InlineKeyboardBuilder deep-copies itself on every button
+        rows: list[list[InlineKeyboardButton]] = []
         for i, a in enumerate(chunk, start=start + 1):
             lines.append(
                 t("digest.item", n=i, mentor=a.mentor.name, mentee=a.mentee.name, why=Html(risk_text(t, a)))
             )
-            actions = _actions(t, a, i)
-            for text, data in actions:
-                kb.button(text=text, callback_data=data)
-            widths.append(len(actions))
-        kb.adjust(*widths)
+            rows.append(
+                [
+                    InlineKeyboardButton(text=text, callback_data=data.pack())
+                    for text, data in _actions(t, a, i)
+                ]
+            )
+        markup = InlineKeyboardMarkup(inline_keyboard=rows)
+        if start + PER_MESSAGE >= len(listed) and len(d.attention) > len(listed):
+            lines.append(t("digest.more", count=len(d.attention) - len(listed)))
         for n, text in enumerate(split_blocks(lines, sep="\n")):
-            parts.append(Part(text, kb.as_markup() if n == 0 else None))
+            parts.append(Part(text, markup if n == 0 else None))
     parts.append(Part(figures_text(t, d)))
     return parts
 

@@ -103,3 +103,39 @@ def test_callback_data_stays_within_64_bytes_with_large_ids() -> None:
     for cb in samples:
         assert len(cb.pack().encode()) <= 64, cb
     assert all(re.fullmatch(r"[a-z_]+", code) for code in c.SLOTS + c.COMPETENCIES + c.INTERESTS)
+
+
+def test_a_long_digest_lists_the_most_urgent_with_buttons_and_counts_the_rest() -> None:
+    from datetime import date, datetime, timedelta
+
+    from bot.domain import digest as d
+    from bot.domain.catalog import Cadence, Form
+    from bot.domain.models import OrganisationId, Programme, ProgrammeId
+    from bot.services.digest import Digest
+    from handlers.digest import LISTED, render
+
+    now = datetime(2026, 10, 5, 6, 0)
+    start = datetime(2026, 9, 7)
+    snap = d.Snapshot(start=date(2026, 9, 1), cadence="weekly", pupils_total=500)
+    for i in range(45):
+        snap.people.append(
+            d.SnapPerson(1000 + i, "mentor", "<b>Наставник</b> " + "я" * 120, start, "teacher")
+        )
+        snap.people.append(d.SnapPerson(2000 + i, "mentee", f"Ученик {i} 🙂", start, "pupil"))
+        snap.pairs.append(d.SnapPair(i + 1, 1000 + i, 2000 + i, "active", "pp", start, start))
+    programme = Programme(
+        ProgrammeId(1), OrganisationId(1), "Программа", (Form.PUPIL_PUPIL,), False, date(2026, 9, 1),
+        date(2027, 5, 31), "Europe/Moscow", Cadence.WEEKLY, 8,
+    )  # fmt: skip
+    week = d.figures(snap, now - timedelta(days=7), now)
+    digest = Digest(programme, d.attention(snap, now), week, week, d.weeks(snap, now), now)
+    t = Translator().get("ru")
+    parts = render(t, digest)
+    listed = [p for p in parts if p.markup is not None]
+    assert sum(len(p.markup.inline_keyboard) for p in listed if p.markup) == LISTED
+    assert all(len(p.text) <= 4096 for p in parts)
+    buttons = [b for p in listed if p.markup for row in p.markup.inline_keyboard for b in row]
+    assert all(b.callback_data and len(b.callback_data.encode()) <= 64 for b in buttons)
+    assert "ещё 15 пар" in parts[-2].text
+    assert "&lt;b&gt;Наставник&lt;/b&gt;" in parts[0].text  # names escaped for HTML
+    assert "Охват учеников: 9%" in parts[-1].text  # 45 of 500
