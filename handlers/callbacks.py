@@ -194,3 +194,10 @@ class OutcomeCb(CallbackData, prefix="oc"):
 class ExportCb(CallbackData, prefix="ex"):
     pid: int
     f: str  # xlsx | csv
+
+
+class PlanCb(CallbackData, prefix="pl"):
+    """A pair's plan: v (view, pair) | g (goal, pair) | a (add an item, pair) | t (toggle, item)."""
+
+    a: str
+    id: int

@@ -30,6 +30,7 @@ from bot.i18n import Html, L10n, Translator
 from bot.services import digest as service
 from bot.services.curation import require_programme
 from bot.textutil import split_blocks
+from handlers import keyboards
 from handlers import pairs as pair_views
 from handlers.callbacks import DigestCb, DigestSetCb, ProgCb
 from handlers.common import notify
@@ -276,11 +277,7 @@ async def on_digest_command(
     if len(programmes) == 1:
         await _private_digest(bot, repo, t, user, programmes[0].id, clock.now())
         return
-    kb = InlineKeyboardBuilder()
-    for p in programmes:
-        kb.button(text=p.title[:60], callback_data=ProgCb(action="digest", pid=p.id))
-    kb.adjust(1)
-    await message.answer(t("digest.choose"), reply_markup=kb.as_markup())
+    await message.answer(t("digest.choose"), reply_markup=keyboards.programme_choice(programmes, "digest"))
 
 
 async def _private_digest(

@@ -15,6 +15,7 @@ from bot.domain.models import User
 from bot.i18n import L10n
 from bot.services import reports
 from bot.services.curation import require_programme
+from handlers import keyboards
 from handlers.callbacks import ExportCb, ProgCb
 from handlers.curator import IsCurator
 from storage.repo import Repo
@@ -25,11 +26,7 @@ async def on_export_command(message: Message, repo: Repo, user: User, t: L10n) -
     if not programmes:
         await message.answer(t("prog.none"))
         return
-    kb = InlineKeyboardBuilder()
-    for p in programmes:
-        kb.button(text=p.title[:60], callback_data=ProgCb(action="export", pid=p.id))
-    kb.adjust(1)
-    await message.answer(t("export.choose"), reply_markup=kb.as_markup())
+    await message.answer(t("export.choose"), reply_markup=keyboards.programme_choice(programmes, "export"))
 
 
 async def on_programme_export(

@@ -8,6 +8,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain import catalog as c
+from bot.domain.models import Programme
 from bot.i18n import L10n
 from handlers.callbacks import (
     AgeCb,
@@ -16,6 +17,7 @@ from handlers.callbacks import (
     EditCb,
     LangCb,
     NewProgCb,
+    ProgCb,
     SummaryCb,
     ToggleCb,
 )
@@ -119,3 +121,12 @@ def choices_row(buttons: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[[InlineKeyboardButton(text=label, callback_data=data) for label, data in buttons]]
     )
+
+
+def programme_choice(programmes: Iterable[Programme], action: str) -> InlineKeyboardMarkup:
+    """One button per programme, opening ``action`` of its card (digest, export, …)."""
+    kb = InlineKeyboardBuilder()
+    for p in programmes:
+        kb.button(text=p.title[:60], callback_data=ProgCb(action=action, pid=p.id))
+    kb.adjust(1)
+    return kb.as_markup()

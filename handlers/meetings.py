@@ -21,7 +21,7 @@ from bot.domain.models import User
 from bot.i18n import Html, L10n, Translator
 from bot.services import meetings as service
 from handlers import meeting_texts as mt
-from handlers.callbacks import DayCb, FormatCb, KindCb, MeetCb, ReflectCb, TimeCb
+from handlers.callbacks import DayCb, FormatCb, KindCb, MeetCb, PlanCb, ReflectCb, TimeCb
 from handlers.common import error_text, notify, refuse, tell_curators
 from handlers.states import MeetingForm, Reflect
 from storage.repo import Repo
@@ -58,6 +58,7 @@ async def on_meetings(message: Message, repo: Repo, user: User, t: L10n, clock: 
                 callback_data=MeetCb(action="card", id=m.id),
             )
         kb.button(text=t("meet.btn.new"), callback_data=MeetCb(action="new", id=ctx.pair.id))
+        kb.button(text=t("plan.btn.open"), callback_data=PlanCb(a="v", id=ctx.pair.id))
         kb.adjust(1)
         await message.answer("\n".join(lines), reply_markup=kb.as_markup())
 
@@ -485,6 +486,13 @@ async def _next_reflection_step(
     if following is None:
         await state.clear()
         await bot.send_message(user.id, t("reflect.thanks"))
+        meeting = await repo.meetings.get(meeting_id)
+        if meeting is not None and meeting.kind is Kind.PLANNING:
+            plan = await repo.plans.get(ctx.pair.id)
+            if plan.empty:  # the planning meeting is where the pair writes its plan down
+                kb = InlineKeyboardBuilder()
+                kb.button(text=t("plan.btn.open"), callback_data=PlanCb(a="v", id=ctx.pair.id))
+                await bot.send_message(user.id, t("plan.after_planning"), reply_markup=kb.as_markup())
         if disagreement:
             curators = [
                 (c.id, i18n.get(c.locale)) for c in await repo.curators_of(ctx.programme.organisation_id)

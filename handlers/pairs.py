@@ -20,6 +20,7 @@ from handlers import pair_texts as texts
 from handlers.callbacks import ChooseCb, MenteeCb, PairCb, PairsCb, PickCb, ProgCb, ProposalCb
 from handlers.common import notify, send_long
 from handlers.curator import IsCurator
+from handlers.plans import plan_lines
 from handlers.states import EndReason
 from storage.repo import Repo
 
@@ -187,9 +188,13 @@ async def ask_end_reason(
 
 
 async def send_card(bot: Bot, repo: Repo, t: L10n, chat_id: int, pair: Pair) -> None:
-    """The pair's card with its recent meetings and both sides' check-ins (curators only)."""
-    details = await _meetings_for_curator(repo, t, pair)
-    await send_long(bot, chat_id, [_pair_card(t, pair), *details], _pair_keyboard(t, pair))
+    """The pair's card with its plan, recent meetings and both sides' check-ins (curators only)."""
+    plan = await repo.plans.get(pair.id)
+    blocks = [_pair_card(t, pair)]
+    if not plan.empty:
+        blocks.append("\n".join([t("plan.head_curator"), *plan_lines(t, plan)]))
+    blocks += await _meetings_for_curator(repo, t, pair)
+    await send_long(bot, chat_id, blocks, _pair_keyboard(t, pair))
 
 
 def _pair_card(t: L10n, pair: Pair) -> str:

@@ -58,3 +58,8 @@ class BreakForm(StatesGroup):
 class SurveyForm(StatesGroup):
     open = State()  # a typed answer: data["r"] (response), data["i"] (item)
     new_item = State()  # the curator writes a question: data["pid"], data["role"], data["kind"]
+
+
+class PlanForm(StatesGroup):
+    goal = State()  # data["pair"]
+    item = State()  # data["pair"]

@@ -28,6 +28,7 @@ from bot.domain.models import (
     UserId,
 )
 from bot.domain.pairs import Pair, PairStatus
+from storage.plans import PlansRepo
 from storage.reports import ReportsRepo
 from storage.surveys import SurveysRepo
 from storage.tables import (
@@ -138,6 +139,7 @@ class Repo:
         self.meetings = MeetingsRepo(session)
         self.reports = ReportsRepo(session)
         self.surveys = SurveysRepo(session)
+        self.plans = PlansRepo(session)
 
     # --- users -----------------------------------------------------------------------------
     async def get_user(self, user_id: int) -> User | None:

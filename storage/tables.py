@@ -287,6 +287,28 @@ class OutboxRow(Base):
     photo: Mapped[bytes | None] = mapped_column(LargeBinary)  # a picture; ``text`` is its caption
 
 
+class PlanRow(Base):
+    """A pair's plan: its goal (the items are PlanItemRow)."""
+
+    __tablename__ = "plans"
+    pair_id: Mapped[int] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"), primary_key=True)
+    goal: Mapped[str | None] = mapped_column(String(300))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class PlanItemRow(Base):
+    __tablename__ = "plan_items"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pair_id: Mapped[int] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(200))
+    due: Mapped[date | None] = mapped_column(Date)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime)
+    done_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
 class SurveyItemRow(Base):
     """One question of a programme's questionnaire (the curator may edit them)."""
 

@@ -126,9 +126,11 @@ async def build(
     pair_sheet = Sheet(
         "pairs",
         ["pair", "programme", "mentor", "mentee", "form", "pair_status", "created", "started", "ended",
-         "outcome", "end_reason"],
+         "outcome", "end_reason", "goal", "plan"],
     )  # fmt: skip
+    plans = await repo.plans.summaries([p.id for p in pairs])
     for p in pairs:
+        goal, done, total = plans.get(p.id, (None, 0, 0))
         pair_sheet.rows.append(
             [
                 p.id,
@@ -142,6 +144,8 @@ async def build(
                 _local(p.ended_at, tz),
                 t(f"close.outcome.{p.outcome}") if p.outcome else "",
                 p.end_reason or "",
+                goal or "",
+                t("report.plan_done", done=done, total=total) if total else "",
             ]
         )
     held = planned = 0

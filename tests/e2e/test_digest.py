@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import io
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from openpyxl import load_workbook
@@ -116,8 +117,9 @@ async def drain(person: Person, chat_id: int | None = None) -> None:
         person.seen[chat] = max(person.seen.get(chat, 0), m["message_id"])
 
 
-async def answer_questionnaire(person: Person, scale: str) -> int:
-    """Answer every question: a score, yes, and typed or skipped open answers."""
+async def answer_questionnaire(person: Person, scale: str, restart: Callable[[], Awaitable[object]]) -> int:
+    """Answer every question: a score, yes, and typed or skipped open answers. The bot is
+    restarted once while it waits for a typed answer."""
     answered = 0
     while True:
         m = await person.expect("Вопрос", timeout=10)
@@ -135,6 +137,7 @@ async def answer_questionnaire(person: Person, scale: str) -> int:
         elif "изменили" in text:
             await person.press(m, "Пропустить")
         else:
+            await restart()  # waiting for a typed answer: the state is in the database
             await person.send("Разговоры о будущем")
         if "Вопрос 15 из 15" in text or "Вопрос 14 из 14" in text:
             await person.expect("Спасибо! Анкета заполнена")
@@ -254,7 +257,9 @@ async def test_weeks_of_a_programme_digest_survey_completion_and_report(
     answer = await alisa.press_data(first, _data(first, "3"))  # an old button: nothing changes
     assert answer is not None and "уже позади" in answer["text"]
     await alisa.expect("Вопрос 2 из 15")  # shown again, as the current one
-    rest = await answer_questionnaire(alisa, "8")
+    rest = await answer_questionnaire(alisa, "8", bot.restart)
+    assert bot.app is not None and bot.app.db is not None and bot.app.i18n is not None
+    db, i18n = bot.app.db, bot.app.i18n
     assert rest >= 14
 
     async def answered() -> bool:

@@ -14,6 +14,7 @@ from bot.domain.matching import Reasons
 from bot.domain.models import Profile
 from bot.domain.pairs import PairStatus
 from bot.jobs import meetings_tick
+from handlers.callbacks import PlanCb
 from sandbox.client import Person, SandboxClient
 from storage.tables import MeetingRow, ReflectionRow
 from tests.conftest import MakeCurator, Running, eventually
@@ -221,3 +222,52 @@ async def test_breaks_silence_nudges(
     assert (await meetings_tick(bot.app.db, bot.app.i18n, clock))["nudges"] == 0  # once per period
     await mentor.expect("не встречались уже 20 дн")
     await mentee.expect("не встречались уже 20 дн")
+
+
+async def test_the_pairs_plan_goal_items_ticks_seen_by_both_and_the_curator(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator, clock: FakeClock
+) -> None:
+    curator = await make_curator()
+    card = await flows.create_programme(curator)
+    mentor, mentee = await active_pair(bot, client)
+    await mentor.send("/meetings")
+    listing = await mentor.expect("Встречи с Алиса Тест")
+    await mentor.press(listing, "План пары")
+    plan = await mentor.expect("План пары", "Цель ещё не записана")
+    await mentor.press(plan, "Цель")
+    await mentor.expect("Напишите цель пары")
+    await mentor.send("   ")
+    await mentor.expect("Пусто")
+    await mentor.send("Олимпиада по <b>математике</b> 🏆")
+    await mentor.expect("Цель: Олимпиада по <b>математике</b> 🏆")  # shown as typed
+    await mentor.send("/meetings")
+    listing = await mentor.expect("Встречи с Алиса Тест")
+    await mentor.press(listing, "План пары")
+    plan = await mentor.expect("Цель: Олимпиада")
+    await mentor.press(plan, "Пункт")
+    await mentor.expect("Напишите пункт плана")
+    await mentor.send("Разобрать задачи 2023 года до 31.02")
+    await mentor.expect("Не получилось понять дату")
+    await mentor.send("Разобрать задачи 2023 года до 15.12")
+    await mentor.expect("1. ⬜ Разобрать задачи 2023 года — до 15.12.2026", "Выполнено: 0 из 1")
+    # the mentee sees the same plan and ticks the item; the mentor hears of it
+    await mentee.send("/meetings")
+    listing = await mentee.expect("Встречи с Анна Тест")
+    await mentee.press(listing, "План пары")
+    theirs = await mentee.expect("Цель: Олимпиада", "Разобрать задачи")
+    answer = await mentee.press(theirs, "1 ⬜")
+    assert answer is not None and "выполнено" in answer["text"]
+    await mentor.expect("Алиса Тест отметил(а) пункт плана выполненным", "Разобрать задачи")
+    # a stranger's forged tick changes nothing
+    stranger = await client.person("Чужой")
+    await stranger.send("/start")
+    await stranger.expect("/help")
+    forged = await stranger.press_data(theirs, PlanCb(a="t", id=1).pack())
+    assert forged is not None and "недоступно" in forged["text"]
+    # the curator sees the plan in the pair's card
+    await curator.press(card, "Пары")
+    menu = await curator.expect("Пары «Наставничество 2026/27»")
+    await curator.press(menu, "Пары в работе")
+    active = await curator.expect("Пары в работе и ждущие ответа: 1")
+    await curator.press(active, "🔎 1")
+    await curator.expect("План пары", "Цель: Олимпиада", "1. ✅ Разобрать задачи", "Выполнено: 1 из 1")

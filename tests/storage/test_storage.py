@@ -15,6 +15,8 @@ from storage.fsm import SqlStorage
 
 NOW = datetime(2026, 9, 1, 9, 0)
 TABLES = {
+    "plans",
+    "plan_items",
     "surveys",
     "survey_items",
     "survey_responses",
@@ -37,7 +39,7 @@ TABLES = {
     "programme_breaks",
     "outbox",
 }
-REVISIONS = ["0001", "0002", "0003", "0004"]
+REVISIONS = ["0001", "0002", "0003", "0004", "0005"]
 
 
 async def tables(db: Database) -> set[str]:

@@ -237,3 +237,23 @@ def test_entry_versus_final() -> None:
     final = s.results(items(), [response(2, "pp", {"1": 8, "4": 4})])
     changes = {c.item.id: c.delta for c in s.compare(entry, final)}
     assert changes == {1: 3.0, 4: -1.0}
+
+
+# --- the pair's plan -----------------------------------------------------------------------
+
+
+def test_plan_items_with_and_without_due_dates() -> None:
+    from bot.domain import plans as p
+
+    today = date(2026, 11, 22)
+    assert p.parse_item("Разобрать задачи до 15.12", today) == ("Разобрать задачи", date(2026, 12, 15))
+    assert p.parse_item("Прочитать главу 3 10.01", today) == ("Прочитать главу 3", date(2027, 1, 10))
+    assert p.parse_item("Доклад by 01.03.2027", today) == ("Доклад", date(2027, 3, 1))
+    assert p.parse_item("  Просто   шаг 🙂 ", today) == ("Просто шаг 🙂", None)
+    for bad in ("", "до 15.12", "Шаг до 31.02", "x" * 201):
+        with pytest.raises(InvalidInput):
+            p.parse_item(bad, today)
+    assert p.clean_goal(" Олимпиада <b>по</b> математике ") == "Олимпиада <b>по</b> математике"
+    full = p.Plan(1, "Цель", tuple(p.PlanItem(i, "шаг", None) for i in range(p.MAX_ITEMS)))
+    with pytest.raises(InvalidInput):
+        p.check_room(full)
