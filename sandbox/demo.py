@@ -5,13 +5,24 @@ in the emulator (so they appear in the web chat) and in the bot's database."""
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from bot.app import App
 from bot.domain import catalog as c
 from bot.domain.catalog import Cadence, Form, MeetFormat, Role, Status
+from bot.domain.meetings import Kind, MeetingStatus
 from bot.domain.models import OrganisationId, Profile, Programme, ProgrammeId
+from bot.domain.pairs import PairStatus
 from sandbox.emulator import Emulator
+from storage.repo import Repo
+
+FORM_OF = {  # mentor kind -> the form with a pupil
+    c.MentorKind.TEACHER: Form.TEACHER_PUPIL,
+    c.MentorKind.STUDENT: Form.STUDENT_PUPIL,
+    c.MentorKind.EMPLOYER: Form.EMPLOYER_PUPIL,
+    c.MentorKind.PARENT: Form.PARENT_PUPIL,
+    c.MentorKind.PUPIL: Form.PUPIL_PUPIL,
+}
 
 MENTORS = [
     ("Анна", "Соколова", c.MentorKind.TEACHER),
@@ -53,6 +64,8 @@ async def fill_demo(app: App, emulator: Emulator) -> None:
     now = app.clock.now()
     curator = emulator.add_user("Татьяна", "ru", username="curator_tatiana", last_name="Ивановна")
     emulator.started.add(curator["id"])
+    mentors: list[tuple[int, c.MentorKind]] = []
+    ready: list[int] = []  # mentees who may be paired (adults, or a parent's consent received)
     async with app.db.unit() as repo:
         org = await repo.create_organisation("Школа №10 (демо)", "Europe/Moscow", now)
         await repo.touch_user(curator["id"], "Татьяна Ивановна", "curator_tatiana", now)
@@ -94,6 +107,7 @@ async def fill_demo(app: App, emulator: Emulator) -> None:
             )
             await repo.add_consent(person["id"], p.id, c.CONSENT_VERSION, "self", now)
             await repo.decide(p.id, Status.APPROVED, True, curator["id"], now)
+            mentors.append((p.id, kind))
         for i, name in enumerate(MENTEES):
             first, last = name.split(" ", 1)
             person = emulator.add_user(first, "ru", last_name=last)
@@ -119,4 +133,45 @@ async def fill_demo(app: App, emulator: Emulator) -> None:
                 await repo.decide(p.id, Status.APPROVED, False, curator["id"], now)
                 if age is not None and i % 4:
                     await repo.confirm_parental_consent(p.id, curator["id"], now)
+                if not teacher and (age is None or i % 4):
+                    ready.append(p.id)
+        group = emulator.add_group("Кураторы школы №10", [curator["id"]])
+        await repo.update_programme(programme.id, stage=6, curator_chat_id=group.id)
+        await repo.reports.set_pupils_total(org.id, 600)
+        await _history(repo, rng, programme.id, mentors, ready[:6], now)
     await emulator.notify()
+
+
+async def _history(
+    repo: Repo, rng: random.Random, programme_id: int, mentors: list[tuple[int, c.MentorKind]],
+    mentees: list[int], now: datetime,
+) -> None:  # fmt: skip
+    """Six pairs with five weeks of meetings and check-ins, so the digest (/digest in the
+    curators' group) has something to say: most pairs are fine, one went quiet, one is unhappy.
+    The other mentees wait for the curator to run the matching."""
+    started = now - timedelta(weeks=5, days=1)
+    for n, ((mentor_id, kind), mentee_id) in enumerate(zip(mentors, mentees, strict=False)):
+        pair_id = await repo.create_pair(
+            programme_id, mentor_id, mentee_id, PairStatus.ACTIVE, 7.5, FORM_OF.get(kind, Form.TEACHER_PUPIL),
+            None, True, started,
+        )  # fmt: skip
+        await repo.update_pair(pair_id, started_at=started)
+        weeks = 2 if n == 4 else 5  # the fifth pair has gone quiet
+        for w in range(weeks):
+            when = started + timedelta(weeks=w, days=1, hours=12)
+            kind_m = (Kind.INTRO, Kind.TRIAL, Kind.PLANNING)[w] if w < 3 else Kind.REGULAR
+            m = await repo.meetings.create(
+                pair_id, kind_m, when, w % 2 == 1, None, MeetingStatus.CONFIRMED, 0, when
+            )
+            for pid, role in ((mentor_id, "mentor"), (mentee_id, "mentee")):
+                asked = when + timedelta(hours=1)
+                await repo.meetings.ask(m.id, pid, role, asked)
+                if n == 5 and w >= 3 and role == "mentee":
+                    continue  # the unhappy pair's mentee stopped answering
+                r = await repo.meetings.reflection(m.id, pid)
+                if r is not None:
+                    useful = max(1, 8 - 2 * w) if n == 5 else rng.randint(7, 10)
+                    await repo.meetings.answer(
+                        r.id, happened="yes", usefulness=useful, second=rng.randint(6, 10),
+                        answered_at=asked + timedelta(hours=2),
+                    )  # fmt: skip

@@ -34,6 +34,15 @@ async def test_demo_school_is_populated_and_usable(
     card = await curator.expect("Наставничество 2026/27", "8 наставников", "16 наставляемых")
     await curator.press(card, "Заявки")
     await curator.expect("всего 4")
+    # six pairs with five weeks of history: the digest in the curators' group has news
+    group = next(c for c in emulator[0].chats.values() if c.title == "Кураторы школы №10")
+    await curator.send("/digest", chat_id=group.id)
+    head = await curator.expect(
+        "Сводка: Наставничество 2026/27", "Требуют внимания: 2 пары", chat_id=group.id
+    )
+    assert "нет встречи" in head["text"] and "низкая польза" in head["text"]
+    await curator.expect("Работающих пар: 6", "Охват учеников", chat_id=group.id)
+    await curator.expect("Встречи по неделям", chat_id=group.id)
 
 
 async def test_slow_answers_can_be_injected(emulator: tuple[Emulator, str]) -> None:
