@@ -167,8 +167,8 @@ class SurveyCb(CallbackData, prefix="sv"):
 
 
 class SurveyAdminCb(CallbackData, prefix="sa"):
-    """launch (k: entry|interim|final) | ask (choose kind) | results | items | add (k: role) |
-    kind (k: role:kind) for a new question."""
+    """launch (k: entry|interim|final) | results | items | add (k: role) | edit (k: role) |
+    kind (k: "role-kind") for a new question (":" is the packing separator)."""
 
     a: str
     pid: int

@@ -58,6 +58,7 @@ class BreakForm(StatesGroup):
 class SurveyForm(StatesGroup):
     open = State()  # a typed answer: data["r"] (response), data["i"] (item)
     new_item = State()  # the curator writes a question: data["pid"], data["role"], data["kind"]
+    edit_item = State()  # "3 new wording": data["pid"], data["role"]
 
 
 class PlanForm(StatesGroup):

@@ -228,12 +228,17 @@ async def on_admin(
         for item_kind in rules.ItemKind:
             kb.button(
                 text=t(f"survey.itemkind.{item_kind.value}"),
-                callback_data=SurveyAdminCb(a="kind", pid=pid, k=f"{callback_data.k}:{item_kind.value}"),
+                callback_data=SurveyAdminCb(a="kind", pid=pid, k=f"{callback_data.k}-{item_kind.value}"),
             )
         kb.adjust(1)
         await bot.send_message(user.id, t("survey.add_kind"), reply_markup=kb.as_markup())
+    elif action == "edit":
+        await cb.answer()
+        await state.set_state(SurveyForm.edit_item)
+        await state.set_data({"pid": pid, "role": callback_data.k})
+        await bot.send_message(user.id, t("survey.edit_text"))
     elif action == "kind":
-        role, _, new_kind = callback_data.k.partition(":")
+        role, _, new_kind = callback_data.k.partition("-")
         await cb.answer()
         await state.set_state(SurveyForm.new_item)
         await state.set_data({"pid": pid, "role": role, "kind": new_kind})
@@ -255,6 +260,7 @@ async def _items(bot: Bot, repo: Repo, t: L10n, i18n: Translator, user: User, pi
         kb.adjust(6)
         kb.row()
         kb.button(text=t("survey.btn.add"), callback_data=SurveyAdminCb(a="add", pid=pid, k=role))
+        kb.button(text=t("survey.btn.edit"), callback_data=SurveyAdminCb(a="edit", pid=pid, k=role))
         await send_long(bot, user.id, lines, kb.as_markup())
     await bot.send_message(user.id, t("survey.items_hint"))
 
@@ -286,6 +292,20 @@ async def on_new_item(
         return
     await state.clear()
     await message.answer(t("survey.item_added"))
+    await _items(bot, repo, t, i18n, user, int(data["pid"]))
+
+
+async def on_edit_item(
+    message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, i18n: Translator, bot: Bot
+) -> None:
+    data = await state.get_data()
+    try:
+        await service.edit_item(repo, user.id, int(data["pid"]), str(data["role"]), message.text, user.locale)
+    except DomainError as exc:
+        await message.answer(error_text(t, exc))
+        return
+    await state.clear()
+    await message.answer(t("survey.item_edited"))
     await _items(bot, repo, t, i18n, user, int(data["pid"]))
 
 
@@ -365,4 +385,5 @@ def curator_router() -> Router:
     r.callback_query.register(on_admin, SurveyAdminCb.filter())
     r.callback_query.register(on_toggle, SurveyItemCb.filter())
     r.message.register(on_new_item, SurveyForm.new_item)
+    r.message.register(on_edit_item, SurveyForm.edit_item)
     return r

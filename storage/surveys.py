@@ -91,6 +91,12 @@ class SurveysRepo:
             update(SurveyItemRow).where(SurveyItemRow.id == item_id).values(active=active)
         )
 
+    async def set_item_text(self, item_id: int, locale: str | None, text: str) -> None:
+        column = "text_en" if locale == "en" else "text_ru"
+        await self.session.execute(
+            update(SurveyItemRow).where(SurveyItemRow.id == item_id).values({column: text[:300]})
+        )
+
     async def create(self, programme_id: int, kind: str, by: int, now: datetime) -> Survey:
         row = SurveyRow(programme_id=programme_id, kind=kind, launched_by=by, launched_at=now)
         self.session.add(row)

@@ -3,6 +3,7 @@ questions for their role, the curator reads the results. Answers are private."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -80,6 +81,26 @@ async def add_item(
     if len(clean) > 300:
         raise InvalidInput("survey.err_item_long", limit=300, length=len(clean))
     return await repo.surveys.add_item(programme_id, role, kind, clean, clean)
+
+
+async def edit_item(
+    repo: Repo, curator_id: int, programme_id: int, role: str, typed: str | None, locale: str | None
+) -> rules.Item:
+    """ "3 New wording" replaces the text of question 3 for that role, in the curator's
+    language (the other language keeps its text)."""
+    await require_programme(repo, curator_id, programme_id, write=True)
+    match = re.match(r"^\s*(\d{1,3})[.)]?\s+(.+)$", typed or "", re.DOTALL)
+    if match is None:
+        raise InvalidInput("survey.err_edit_format")
+    mine = [i for i in await repo.surveys.items(programme_id, locale) if i.role == role]
+    n = int(match[1])
+    if not 1 <= n <= len(mine):
+        raise InvalidInput("survey.err_edit_number", count=len(mine))
+    text = " ".join(match[2].split())
+    if len(text) > 300:
+        raise InvalidInput("survey.err_item_long", limit=300, length=len(text))
+    await repo.surveys.set_item_text(mine[n - 1].id, locale, text)
+    return mine[n - 1]
 
 
 async def launch(

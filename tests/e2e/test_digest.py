@@ -24,7 +24,7 @@ from bot.domain.pairs import PairStatus
 from bot.jobs import digest_tick, surveys_tick
 from bot.settings import Settings
 from handlers.callbacks import DigestCb
-from sandbox.client import Person, SandboxClient
+from sandbox.client import Person, SandboxClient, button_data
 from storage.repo import Repo
 from storage.tables import PairRow, ProgrammeRow, SurveyResponseRow
 from tests.conftest import MakeCurator, Running, eventually
@@ -338,3 +338,52 @@ async def test_weeks_of_a_programme_digest_survey_completion_and_report(
     )
     assert "7 sheets" in summary
     assert load_workbook(io.BytesIO(cli_data), read_only=True).sheetnames[0] == "Mentors"
+
+
+async def test_the_curator_edits_the_questionnaire_and_the_entry_survey_follows(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    curator = await make_curator()
+    card = await flows.create_programme(curator)
+    assert bot.app is not None and bot.app.db is not None
+    kid = await client.person("Лиза")
+    await kid.send("/start")
+    await kid.expect("/help")
+    async with bot.app.db.unit() as repo:
+        p = await repo.create_participant(1, kid.id, "Лиза Тест", None, mentee_profile(), bot.clock.now())
+        await repo.decide(p.id, Status.APPROVED, False, 0, bot.clock.now())
+    await curator.press(card, "Анкеты")
+    menu = await curator.expect("Анкеты программы", "Анкет ещё не было")
+    await curator.press(menu, "Вопросы")
+    await curator.expect("Вопросы для наставников")
+    mentee_items = await curator.expect(
+        "Вопросы для наставляемых", "2. Насколько комфортно было общаться с наставником"
+    )
+    answer = await curator.press(mentee_items, "2 ✅")
+    assert answer is not None and "выключен" in answer["text"]
+    await curator.expect("Вопросы для наставников")
+    mentee_items = await curator.expect("Вопросы для наставляемых", "⛔ 2.")
+    await curator.press(mentee_items, "Изменить текст")
+    await curator.expect("номер вопроса и новый текст")
+    await curator.send("99 Что-то")
+    await curator.expect("Такого номера нет: вопросов 15")
+    await curator.send("1 Насколько <i>полезной</i> была программа?")
+    await curator.expect("Текст вопроса изменён")
+    await curator.expect("Вопросы для наставников")
+    mentee_items = await curator.expect(
+        "Вопросы для наставляемых", "1. Насколько <i>полезной</i> была программа?"
+    )
+    await curator.press(mentee_items, "Добавить вопрос")
+    kinds = await curator.expect("Какой это будет вопрос")
+    await curator.press(kinds, "Открытый ответ")
+    await curator.expect("Напишите текст вопроса")
+    await curator.send("Что посоветуете следующему наставляемому?")
+    await curator.expect("Вопрос добавлен")
+    # someone else pressing the curator's buttons is refused
+    forged = await kid.press_data(menu, button_data(menu, "Запустить входную анкету"))
+    assert forged is not None and "только для кураторов" in forged["text"]
+    await curator.press(menu, "Запустить входную анкету")
+    await curator.expect("Анкета «Входная» отправлена 1 участнику")
+    invite = await kid.expect("анкету «Входная»", "15 вопросов")
+    await kid.press(invite, "Начать анкету")
+    await kid.expect("Вопрос 1 из 15", "Насколько <i>полезной</i> была программа?")
