@@ -29,6 +29,7 @@ def get_routers() -> list[Router]:
         basics.router(),
         curator.router(),
         pairs.router(),
+        pairs.ranking_router(),
         digest.router(),
         surveys.router(),
         surveys.curator_router(),

@@ -201,3 +201,10 @@ class PlanCb(CallbackData, prefix="pl"):
 
     a: str
     id: int
+
+
+class RankCb(CallbackData, prefix="rk"):
+    """«Быстрые встречи»: candidate ``c`` next in the order of preference ``p``; 0 done, -1 reset."""
+
+    p: int
+    c: int

@@ -10,14 +10,14 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
-from bot.domain.models import Programme, User
+from bot.domain.models import Participant, Programme, User
 from bot.domain.pairs import Pair, PairStatus
 from bot.i18n import Html, L10n, Translator
 from bot.services import pairs as service
 from bot.services.curation import require_programme
 from handlers import meeting_texts as mt
 from handlers import pair_texts as texts
-from handlers.callbacks import ChooseCb, MenteeCb, PairCb, PairsCb, PickCb, ProgCb, ProposalCb
+from handlers.callbacks import ChooseCb, MenteeCb, PairCb, PairsCb, PickCb, ProgCb, ProposalCb, RankCb
 from handlers.common import notify, send_long
 from handlers.curator import IsCurator
 from handlers.plans import plan_lines
@@ -34,6 +34,8 @@ def menu_keyboard(t: L10n, p: Programme) -> InlineKeyboardMarkup:
     kb.button(text=t("pairs.btn.active"), callback_data=PairsCb(action="active", pid=p.id))
     mode = "pairs.btn.mode_on" if p.mentee_choice else "pairs.btn.mode_off"
     kb.button(text=t(mode), callback_data=PairsCb(action="mode", pid=p.id))
+    kb.button(text=t("rank.btn.start"), callback_data=PairsCb(action="speed", pid=p.id))
+    kb.button(text=t("rank.btn.stable"), callback_data=PairsCb(action="stable", pid=p.id))
     kb.adjust(2)
     return kb.as_markup()
 
@@ -89,6 +91,20 @@ async def on_pairs(
         await bot.send_message(
             user.id, t("pairs.published", count=len(published), hours=programme.proposal_ttl_hours)
         )
+    elif action == "speed":
+        shown = await service.start_preferences(repo, user.id, pid, now)
+        await cb.answer()
+        for item in shown:
+            owner = await repo.get_user(item.participant.user_id)
+            st = i18n.get(owner.locale if owner else None)
+            text, markup = rank_view(st, item.preference_id, item.candidates, [])
+            await notify(repo, now, item.participant.user_id, text, markup, key=f"rank:{item.preference_id}")
+        await bot.send_message(user.id, t("rank.sent", count=len(shown)))
+    elif action == "stable":
+        d, answered = await service.stable_draft(repo, user.id, pid, now)
+        await cb.answer()
+        await bot.send_message(user.id, t("rank.stable_done", count=answered))
+        await show_draft(bot, t, user.id, d)
     elif action == "active":
         await cb.answer()
         await _show_active(bot, t, user.id, await service.active_pairs(repo, user.id, pid))
@@ -100,6 +116,49 @@ async def on_pairs(
             await bot.edit_message_reply_markup(
                 chat_id=user.id, message_id=cb.message.message_id, reply_markup=menu_keyboard(t, updated)
             )
+
+
+def rank_view(
+    t: L10n, preference_id: int, candidates: list[Participant], order: list[Participant]
+) -> tuple[str, InlineKeyboardMarkup]:
+    """«Быстрые встречи»: the candidates, the order chosen so far, a button per candidate."""
+    lines = [t("rank.head")]
+    lines += [f"{i}. {texts.who(t, c)}" for i, c in enumerate(candidates, start=1)]
+    chosen = " → ".join(c.name for c in order) if order else "—"
+    lines.append(t("rank.order", order=chosen))
+    number = {c.id: i for i, c in enumerate(candidates, start=1)}
+    picked = {c.id for c in order}
+    row = [
+        InlineKeyboardButton(text=str(number[c.id]), callback_data=RankCb(p=preference_id, c=c.id).pack())
+        for c in candidates
+        if c.id not in picked
+    ]
+    rows = [row] if row else []
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=t("rank.btn.reset"), callback_data=RankCb(p=preference_id, c=-1).pack()
+            ),
+            InlineKeyboardButton(text=t("rank.btn.done"), callback_data=RankCb(p=preference_id, c=0).pack()),
+        ]
+    )
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def on_rank(
+    cb: CallbackQuery, callback_data: RankCb, repo: Repo, user: User, t: L10n, clock: Clock
+) -> None:
+    """A participant's press in their ranking (not a curator's action: any member may)."""
+    candidates, order, done = await service.rank(repo, user.id, callback_data.p, callback_data.c, clock.now())
+    await cb.answer()
+    if not isinstance(cb.message, Message):
+        return
+    if done:
+        chosen = " → ".join(c.name for c in order)
+        await cb.message.edit_text(t("rank.thanks", order=chosen))
+        return
+    text, markup = rank_view(t, callback_data.p, candidates, order)
+    await cb.message.edit_text(text, reply_markup=markup)
 
 
 async def show_draft(bot: Bot, t: L10n, chat_id: int, d: service.Draft) -> None:
@@ -373,6 +432,13 @@ async def _offer_choices(
         if await notify(repo, now, mentee.user_id, "\n\n".join(blocks), kb.as_markup()):
             sent += 1
     return sent
+
+
+def ranking_router() -> Router:
+    """Participants' side of «быстрые встречи» (outside the curators-only router)."""
+    r = Router(name="ranking")
+    r.callback_query.register(on_rank, RankCb.filter())
+    return r
 
 
 def router() -> Router:

@@ -29,6 +29,7 @@ from bot.domain.models import (
 )
 from bot.domain.pairs import Pair, PairStatus
 from storage.plans import PlansRepo
+from storage.preferences import PreferencesRepo
 from storage.reports import ReportsRepo
 from storage.surveys import SurveysRepo
 from storage.tables import (
@@ -140,6 +141,7 @@ class Repo:
         self.reports = ReportsRepo(session)
         self.surveys = SurveysRepo(session)
         self.plans = PlansRepo(session)
+        self.preferences = PreferencesRepo(session)
 
     # --- users -----------------------------------------------------------------------------
     async def get_user(self, user_id: int) -> User | None:

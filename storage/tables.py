@@ -287,6 +287,20 @@ class OutboxRow(Base):
     photo: Mapped[bytes | None] = mapped_column(LargeBinary)  # a picture; ``text`` is its caption
 
 
+class PreferenceRow(Base):
+    """«Быстрые встречи»: whom a participant was shown and how they ranked them."""
+
+    __tablename__ = "preferences"
+    __table_args__ = (UniqueConstraint("programme_id", "participant_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    candidates: Mapped[list[int]] = mapped_column(JSON)
+    ranked: Mapped[list[int]] = mapped_column(JSON)
+    asked_at: Mapped[datetime] = mapped_column(DateTime)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 class PlanRow(Base):
     """A pair's plan: its goal (the items are PlanItemRow)."""
 

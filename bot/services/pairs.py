@@ -3,13 +3,14 @@ answers, expire, end. Returns plain data; the handlers and jobs tell people."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain import matching as mt
 from bot.domain import pairs as rules
 from bot.domain.catalog import Role
-from bot.domain.errors import AlreadyDecided, DomainError, NotAllowed, NotFound
+from bot.domain.errors import AlreadyDecided, DomainError, InvalidInput, NotAllowed, NotFound
 from bot.domain.models import Participant, Programme
 from bot.domain.pairs import OPEN, Outcome, Pair, PairStatus
 from bot.services.curation import require_programme
@@ -373,3 +374,109 @@ async def ask_mentor(repo: Repo, user_id: int, mentor_id: int, now: datetime) ->
 async def free_mentees(repo: Repo, curator_id: int, programme_id: int) -> list[Participant]:
     programme = await require_programme(repo, curator_id, programme_id)
     return (await pool(repo, programme, with_drafts=True)).free_mentees
+
+
+# --- «быстрые встречи»: preferences, then a stable matching ---------------------------------
+
+SHOWN = 5  # candidates each side ranks
+
+
+@dataclass(frozen=True)
+class Shown:
+    participant: Participant
+    preference_id: int
+    candidates: list[Participant]
+
+
+async def start_preferences(repo: Repo, curator_id: int, programme_id: int, now: datetime) -> list[Shown]:
+    """After the meeting of all participants: each free mentee sees their best mentors with
+    room, each mentor with room their best free mentees (allowed pairs only), to rank."""
+    programme = await require_programme(repo, curator_id, programme_id, write=True)
+    p = await pool(repo, programme, with_drafts=False)
+    mentors = [m for m in p.mentors if p.free_capacity(m) > 0]
+    scores: dict[tuple[int, int], float] = {}
+    for m in mentors:
+        for e in p.free_mentees:
+            value = mt.score(p.person(m), p.person(e), p.rules, p.weights)
+            if value is not None:
+                scores[(m.id, e.id)] = value
+
+    def best(
+        candidates: list[Participant], key: Callable[[Participant], tuple[int, int]]
+    ) -> list[Participant]:
+        ranked = [(scores[key(c)], c) for c in candidates if key(c) in scores]
+        ranked.sort(key=lambda x: (-x[0], x[1].id))
+        return [c for _, c in ranked[:SHOWN]]
+
+    shown: dict[int, tuple[Participant, list[Participant]]] = {}
+    for e in p.free_mentees:
+        shown[e.id] = (e, best(mentors, lambda m, e=e: (m.id, e.id)))  # type: ignore[misc]
+    for mentor in mentors:
+        shown[mentor.id] = (mentor, best(p.free_mentees, lambda e, m=mentor: (m.id, e.id)))  # type: ignore[misc]
+    shown = {k: v for k, v in shown.items() if v[1]}
+    ids = await repo.preferences.start(programme.id, {k: [c.id for c in v[1]] for k, v in shown.items()}, now)
+    await repo.audit(programme.organisation_id, curator_id, "pairs.preferences", now, asked=len(shown))
+    return [Shown(person, ids[pid], cands) for pid, (person, cands) in shown.items()]
+
+
+async def rank(
+    repo: Repo, user_id: int, preference_id: int, candidate_id: int, now: datetime
+) -> tuple[list[Participant], list[Participant], bool]:
+    """One press: ``candidate_id`` next in this person's order; 0 = done, -1 = start over.
+    Returns the candidates, the order so far and whether it is finished."""
+    pref = await repo.preferences.get(preference_id)
+    if pref is None:
+        raise NotFound()
+    me = await repo.get_participant(pref.participant_id)
+    if me is None or me.user_id != user_id:
+        raise NotAllowed()
+    ranked = list(pref.ranked)
+    if candidate_id == -1:
+        ranked, done = [], False
+    elif candidate_id == 0:
+        if not ranked:
+            raise InvalidInput("rank.err_empty")
+        done = True
+    else:
+        if candidate_id not in pref.candidates:
+            raise NotAllowed()
+        if candidate_id not in ranked:
+            ranked.append(candidate_id)
+        done = len(ranked) == len(pref.candidates)
+    await repo.preferences.save(pref.id, ranked, now if done else None)
+    people = {c: await repo.get_participant(c) for c in pref.candidates}
+    candidates = [x for x in people.values() if x is not None]
+    order = [people[c] for c in ranked if people.get(c) is not None]
+    return candidates, [x for x in order if x is not None], done
+
+
+async def stable_draft(repo: Repo, curator_id: int, programme_id: int, now: datetime) -> tuple[Draft, int]:
+    """A draft from the rankings: stable (no mentor and mentee who both prefer each other
+    over what they got), within capacities. Returns the draft and how many answered."""
+    programme = await require_programme(repo, curator_id, programme_id, write=True)
+    prefs = await repo.preferences.of_programme(programme.id)
+    if not any(x.ranked for x in prefs):
+        raise InvalidInput("rank.err_none")
+    await repo.delete_drafts(programme.id)
+    p = await pool(repo, programme)
+    mentors: dict[int, Participant] = {m.id: m for m in p.mentors}
+    mentees: dict[int, Participant] = {e.id: e for e in p.free_mentees}
+    mentee_prefs = {
+        x.participant_id: [c for c in x.ranked if c in mentors] for x in prefs if x.participant_id in mentees
+    }
+    mentor_prefs = {
+        x.participant_id: [c for c in x.ranked if c in mentees] for x in prefs if x.participant_id in mentors
+    }
+    capacity = {m: p.free_capacity(mentors[m]) for m in mentor_prefs}
+    result = mt.stable_match(mentee_prefs, mentor_prefs, capacity)
+    for e_id, m_id in sorted(result.items()):
+        mentor, mentee = p.person(mentors[m_id]), p.person(mentees[e_id])
+        form = mt.allowed(mentor, mentee, p.rules)
+        if form is None:  # a rule changed since the round: never pair against the rules
+            continue
+        await repo.create_pair(
+            programme.id, m_id, e_id, PairStatus.DRAFT, mt.score(mentor, mentee, p.rules, p.weights), form,
+            mt.explain(mentor, mentee), False, now,
+        )  # fmt: skip
+    await repo.audit(programme.organisation_id, curator_id, "pairs.stable", now, pairs=len(result))
+    return await draft(repo, curator_id, programme.id), sum(1 for x in prefs if x.ranked)

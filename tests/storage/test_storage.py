@@ -15,6 +15,7 @@ from storage.fsm import SqlStorage
 
 NOW = datetime(2026, 9, 1, 9, 0)
 TABLES = {
+    "preferences",
     "plans",
     "plan_items",
     "surveys",
@@ -39,7 +40,7 @@ TABLES = {
     "programme_breaks",
     "outbox",
 }
-REVISIONS = ["0001", "0002", "0003", "0004", "0005"]
+REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006"]
 
 
 async def tables(db: Database) -> set[str]:

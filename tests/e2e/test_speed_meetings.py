@@ -1,0 +1,110 @@
+"""«Быстрые встречи» through the real bot: after the meeting of all participants each side
+ranks the candidates shown to them; the curator forms pairs from the rankings; the draft is
+stable and within capacities; a forged press for someone else's ranking is refused."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.domain.catalog import MeetFormat, Role, Status
+from bot.domain.matching import blocking_pairs
+from bot.domain.models import Profile
+from sandbox.client import Person, SandboxClient, button_data
+from storage.tables import PairRow, PreferenceRow
+from tests.conftest import MakeCurator, Running, eventually
+from tests.e2e import flows
+
+
+def pupil(role: Role, grade: int) -> Profile:
+    return Profile(
+        role, "pupil", grade=grade, tags=("olympiad",), interests=("chess", "robotics"),
+        capacity=1, slots=("tue_pm", "thu_pm"), format=MeetFormat.ANY,
+    )  # fmt: skip
+
+
+async def rank(person: Person, order: list[str]) -> None:
+    message = await person.expect("Быстрые встречи")
+    for name in order:
+        number = next(
+            line.split(".", 1)[0]
+            for line in message["text"].splitlines()
+            if name in line and line[:1].isdigit()
+        )
+        await person.press(message, number)
+    current = await person.client.message(message["chat_id"], message["message_id"])
+    if current.get("reply_markup"):  # ranking everyone shown finishes by itself
+        await person.press(current, "Готово")
+    final = await person.client.message(message["chat_id"], message["message_id"])
+    assert final["text"].startswith("Спасибо! Ваш выбор")  # the same message, edited
+
+
+async def test_speed_meetings_rankings_make_a_stable_draft(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    curator = await make_curator()
+    card = await flows.create_programme(curator)  # forms: ученик–ученик, учитель–учитель
+    assert bot.app is not None and bot.app.db is not None
+    people: dict[str, Person] = {}
+    ids: dict[str, int] = {}
+    for name, role, grade in (("Маша", Role.MENTOR, 10), ("Петя", Role.MENTOR, 11), ("Оля", Role.MENTEE, 7),
+                              ("Коля", Role.MENTEE, 8)):  # fmt: skip
+        person = await client.person(name)
+        await person.send("/start")
+        await person.expect("/help")
+        people[name] = person
+        async with bot.app.db.unit() as repo:
+            p = await repo.create_participant(
+                1, person.id, f"{name} Тест", None, pupil(role, grade), bot.clock.now()
+            )
+            await repo.decide(p.id, Status.APPROVED, True, 0, bot.clock.now())
+            ids[name] = p.id
+    await curator.press(card, "Пары")
+    menu = await curator.expect("Пары «Наставничество 2026/27»")
+    early = await curator.press(menu, "Пары по предпочтениям")  # nobody asked yet
+    assert early is not None and "Пока никто не ответил" in early["text"]
+    await curator.press(menu, "Быстрые встречи")
+    await curator.expect("Предпочтения запрошены у 4 участников")
+    # both mentees want Петя; Петя prefers Коля; Маша prefers Оля
+    await rank(people["Оля"], ["Петя", "Маша"])
+    await rank(people["Коля"], ["Петя", "Маша"])
+    await rank(people["Петя"], ["Коля", "Оля"])
+    maria = await people["Маша"].expect("Быстрые встречи")
+    answer = await people["Маша"].press(maria, "Готово")  # nothing chosen yet
+    assert answer is not None and "хотя бы одного" in answer["text"]
+    await people["Маша"].press(maria, "1")
+    await people["Маша"].press(maria, "Сначала")
+    number = next(
+        line.split(".", 1)[0] for line in maria["text"].splitlines() if "Оля" in line and line[:1].isdigit()
+    )
+    await people["Маша"].press(maria, number)
+    await people["Маша"].press(maria, "Готово")
+    edited = await client.message(maria["chat_id"], maria["message_id"])
+    assert edited["text"].startswith("Спасибо! Ваш выбор: Оля Тест")
+    # a stranger pressing someone else's ranking is refused
+    forged = await people["Коля"].press_data(maria, button_data(maria, "Готово"))
+    assert forged is not None and "недоступно" in forged["text"]
+
+    async def answered() -> bool:
+        async with bot.app.db.unit() as repo:  # type: ignore[union-attr]
+            rows = list(await repo.session.scalars(select(PreferenceRow)))
+            return sum(1 for r in rows if r.done_at is not None) == 4
+
+    await eventually(answered)
+    await curator.press(menu, "Пары по предпочтениям")
+    await curator.expect("Пары составлены по ответам (ответов: 4)")
+    draft = await curator.expect("Черновик")  # the usual draft: it can be edited and published
+    assert "Коля Тест" in draft["text"] and "Петя Тест" in draft["text"]
+
+    async def drafted() -> bool:
+        async with bot.app.db.unit() as repo:  # type: ignore[union-attr]
+            return len(list(await repo.session.scalars(select(PairRow)))) == 2
+
+    await eventually(drafted)
+    async with bot.app.db.unit() as repo:
+        rows = list(await repo.session.scalars(select(PairRow).where(PairRow.status == "draft")))
+        result = {r.mentee_id: r.mentor_id for r in rows}
+        prefs = {r.participant_id: list(r.ranked) for r in await repo.session.scalars(select(PreferenceRow))}
+    assert result == {ids["Коля"]: ids["Петя"], ids["Оля"]: ids["Маша"]}
+    mentee_prefs = {k: v for k, v in prefs.items() if k in (ids["Оля"], ids["Коля"])}
+    mentor_prefs = {k: v for k, v in prefs.items() if k in (ids["Маша"], ids["Петя"])}
+    assert blocking_pairs(result, mentee_prefs, mentor_prefs, {ids["Маша"]: 1, ids["Петя"]: 1}) == []
