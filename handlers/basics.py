@@ -9,7 +9,7 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.filters import Command, CommandStart, ExceptionMessageFilter, ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, ErrorEvent, Message
+from aiogram.types import CallbackQuery, ErrorEvent, InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
 from bot.domain import questionnaire as q
@@ -19,7 +19,7 @@ from bot.i18n import Html, L10n, Translator
 from bot.services import people
 from handlers import keyboards as kb
 from handlers import questionnaire, render
-from handlers.callbacks import ForgetCb, LangCb, ProfileCb
+from handlers.callbacks import ContactCb, ForgetCb, LangCb, ProfileCb
 from handlers.common import error_text, notify, refuse, send_long, set_user_commands
 from handlers.states import Questionnaire
 from storage.repo import Repo
@@ -91,6 +91,22 @@ async def on_profile(message: Message, repo: Repo, user: User, t: L10n, bot: Bot
             continue
         card = render.participant_card(t, p, programme)
         await send_long(bot, user.id, [card], kb.single(t("btn.edit"), ProfileCb(part=p.id).pack()))
+    text, markup = contact_setting(t, user.share_contact)
+    await message.answer(text, reply_markup=markup)
+
+
+def contact_setting(t: L10n, shares: bool) -> tuple[str, InlineKeyboardMarkup]:
+    text = t("profile.contact_on" if shares else "profile.contact_off")
+    button = t("profile.btn.contact_off" if shares else "profile.btn.contact_on")
+    return text, kb.single(button, ContactCb(v=0 if shares else 1).pack())
+
+
+async def on_contact(cb: CallbackQuery, callback_data: ContactCb, repo: Repo, user: User, t: L10n) -> None:
+    await people.set_share_contact(repo, user.id, bool(callback_data.v))
+    await cb.answer(t("profile.contact_saved"))
+    if isinstance(cb.message, Message):
+        text, markup = contact_setting(t, bool(callback_data.v))
+        await cb.message.edit_text(text, reply_markup=markup)
 
 
 async def on_profile_edit(
@@ -197,6 +213,7 @@ def router() -> Router:
     r.message.register(on_forget, Command("forget_me"), PRIVATE)
     r.callback_query.register(on_language, LangCb.filter())
     r.callback_query.register(on_profile_edit, ProfileCb.filter())
+    r.callback_query.register(on_contact, ContactCb.filter())
     r.callback_query.register(on_forget_answer, ForgetCb.filter())
     return r
 

@@ -208,3 +208,9 @@ class RankCb(CallbackData, prefix="rk"):
 
     p: int
     c: int
+
+
+class ContactCb(CallbackData, prefix="ct"):
+    """Show my Telegram to my pair (1) or keep it to the curator (0)."""
+
+    v: int

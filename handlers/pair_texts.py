@@ -67,7 +67,11 @@ def intro(t: L10n, pair: Pair, side: Role) -> str:
     return t("intro.text", who=Html(who(t, other)), tags=Html(tags), why=Html(reasons_text(t, pair.reasons)))
 
 
-def contact(t: L10n, other: Participant) -> str:
+def contact(t: L10n, other: Participant, shares: bool = True, curators: str = "") -> str:
+    """What a side learns once both accepted: the other's Telegram, unless they chose to be
+    reached through the curator (set in /profile)."""
+    if not shares:
+        return t("pair.contact_hidden", who=Html(who(t, other)), curators=curators or "—")
     if other.username:
         link = f"@{escape(other.username)}"
     else:

@@ -52,14 +52,20 @@ async def on_answer(
         await bot.send_message(user.id, t("proposal.you_chose", choice=choice))
     pair = answer.pair
     if answer.outcome is Outcome.ACTIVE:
+        programme = await repo.get_programme(pair.programme_id)
+        names = (
+            ", ".join(c.name for c in await repo.curators_of(programme.organisation_id)) if programme else ""
+        )
         for side in (Role.MENTOR, Role.MENTEE):
             person = pair.mentor if side is Role.MENTOR else pair.mentee
+            other = pair.other(side)
+            other_user = await repo.get_user(other.user_id)
             st = await _t_of(repo, i18n, person.user_id)
             await notify(
                 repo,
                 now,
                 person.user_id,
-                texts.contact(st, pair.other(side)),
+                texts.contact(st, other, other_user.share_contact if other_user else True, names),
                 key=f"contact:{pair.id}:{side.value}",
             )
         await _curators(repo, now, i18n, pair, "curator.pair_active")

@@ -58,7 +58,9 @@ def _org(row: OrganisationRow) -> Organisation:
 
 
 def _user(row: UserRow) -> User:
-    return User(UserId(row.id), row.name, row.username, row.locale, row.forgotten, row.unreachable)
+    return User(
+        UserId(row.id), row.name, row.username, row.locale, row.forgotten, row.unreachable, row.share_contact
+    )
 
 
 def _programme(row: ProgrammeRow) -> Programme:
@@ -159,6 +161,9 @@ class Repo:
         row.unreachable, row.unreachable_told = False, False  # they talk to us again
         await self.session.flush()
         return _user(row)
+
+    async def set_share_contact(self, user_id: int, value: bool) -> None:
+        await self.session.execute(update(UserRow).where(UserRow.id == user_id).values(share_contact=value))
 
     async def set_locale(self, user_id: int, locale: str) -> None:
         await self.session.execute(update(UserRow).where(UserRow.id == user_id).values(locale=locale))

@@ -54,6 +54,8 @@ class UserRow(Base):
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
     unreachable_told: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # once a pair is formed, show the other side my Telegram (False: "through the curator")
+    share_contact: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
 
 class CuratorRow(Base):

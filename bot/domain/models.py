@@ -32,6 +32,7 @@ class User:
     locale: str | None
     forgotten: bool = False
     unreachable: bool = False
+    share_contact: bool = True
 
 
 @dataclass(frozen=True)

@@ -92,3 +92,8 @@ async def forget(repo: Repo, user_id: int, placeholder: str, now: datetime) -> l
     for org in orgs:
         await repo.audit(org, user_id, "participant.forgotten", now)
     return orgs
+
+
+async def set_share_contact(repo: Repo, user_id: int, value: bool) -> None:
+    """Whether the other side of a pair sees my Telegram (else: "through the curator")."""
+    await repo.set_share_contact(user_id, value)

@@ -168,12 +168,17 @@ async def test_matching_proposals_and_answers(
     forged = await p["Максим"].press_data(maxim_intro, ProposalCb(pair=alice_pair, answer="y").pack())
     assert forged is not None and "недоступно" in forged["text"]
 
+    # Алиса keeps her Telegram to herself (/profile): her pair reaches her through the curator
+    await p["Алиса"].send("/profile")
+    setting = await p["Алиса"].expect("второй участник увидит ваш Telegram")
+    await p["Алиса"].press(setting, "Не показывать мой Telegram")
     await p["Алиса"].press(intro, "Согласен")
     await p["Алиса"].expect("Ждём ответа второй стороны")
     await p["Артём"].press(mentor_intro, "Согласен")
     alice_contact = await p["Алиса"].expect("Вы пара!")
     artem_contact = await p["Артём"].expect("Вы пара!")
-    assert "@artem_11" in alice_contact["text"] and "@alisa_7" in artem_contact["text"]
+    assert "@artem_11" in alice_contact["text"]
+    assert "alisa_7" not in artem_contact["text"] and "через куратора (Татьяна)" in artem_contact["text"]
     await curator.expect("Пара начала работу: Алиса Тест и Артём Тест")
     again = await p["Алиса"].press_data(intro, ProposalCb(pair=alice_pair, answer="n").pack())
     assert again is not None and "уже решено" in again["text"]
