@@ -44,6 +44,10 @@ async def main(n_pairs: int) -> None:
         started = time.perf_counter()
         counts = await meetings_tick(db, i18n, clock)
         enqueue_s = time.perf_counter() - started
+        started = time.perf_counter()
+        again = await meetings_tick(db, i18n, clock)  # the next tick finds nothing new to send
+        idle_tick_s = time.perf_counter() - started
+        assert again["reminders"] == 0
         expected = counts["reminders"]
         settings = Settings(_env_file=None, bot_token=SANDBOX_TOKEN, telegram_api_url=url)  # type: ignore[call-arg,arg-type]
         bot = build_bot(settings)
@@ -81,6 +85,8 @@ async def main(n_pairs: int) -> None:
                 "lost": expected - unique,
                 "duplicates": duplicates,
                 "enqueue_s": round(enqueue_s, 2),
+                "idle_tick_s": round(idle_tick_s, 2),
+                "tick_interval_s": 30,
                 "outbox": state,
             }
         )

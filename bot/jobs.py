@@ -4,12 +4,14 @@ and put messages into the outbox under keys that make each message happen once."
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.domain import meetings as rules
+from bot.domain.meetings import Meeting
+from bot.domain.models import Programme
 from bot.domain.pairs import PairStatus
 from bot.i18n import Html, L10n, Translator
 from bot.services import digest as digests
@@ -19,7 +21,7 @@ from handlers import meeting_texts as mt
 from handlers.callbacks import ProposalCb, SurveyCb
 from handlers.common import notify
 from storage.db import Database
-from storage.repo import Repo
+from storage.repo import PairSides, Repo, Side
 
 
 async def proposals_tick(db: Database, i18n: Translator, clock: Clock) -> pairs.Due:
@@ -63,70 +65,49 @@ async def proposals_tick(db: Database, i18n: Translator, clock: Clock) -> pairs.
     return due
 
 
+class _Tick:
+    """What one tick reads more than once: programmes, people's languages, breaks."""
+
+    def __init__(self, repo: Repo, i18n: Translator) -> None:
+        self.repo, self.i18n = repo, i18n
+        self._programmes: dict[int, Programme | None] = {}
+        self._t: dict[int, L10n] = {}
+        self._breaks: dict[int, list[tuple[date, date]]] = {}
+
+    async def programme(self, programme_id: int) -> Programme | None:
+        if programme_id not in self._programmes:
+            self._programmes[programme_id] = await self.repo.get_programme(programme_id)
+        return self._programmes[programme_id]
+
+    async def t(self, user_id: int) -> L10n:
+        if user_id not in self._t:
+            self._t[user_id] = await _t(self.repo, self.i18n, user_id)
+        return self._t[user_id]
+
+    async def preload(self, user_ids: list[int]) -> None:
+        """Everyone's language in one query."""
+        missing = [u for u in user_ids if u not in self._t]
+        for user_id, locale in (await self.repo.locales(missing)).items():
+            self._t[user_id] = self.i18n.get(locale)
+
+    async def breaks(self, programme_id: int) -> list[tuple[date, date]]:
+        if programme_id not in self._breaks:
+            self._breaks[programme_id] = await self.repo.meetings.breaks(programme_id)
+        return self._breaks[programme_id]
+
+
 async def meetings_tick(db: Database, i18n: Translator, clock: Clock) -> dict[str, int]:
     """Reminders before meetings, check-ins after them, one reminder of an unanswered
-    check-in, and nudges for pairs that have gone quiet (not during breaks)."""
+    check-in, and nudges for pairs that have gone quiet (not during breaks).
+
+    Reads in bulk and asks the outbox which keys it already holds, so a tick that has
+    nothing new to send costs a handful of queries however many pairs there are."""
     now = clock.now()
     counts = {"reminders": 0, "checkins": 0, "reflection_reminders": 0, "nudges": 0, "waiting": 0}
     async with db.unit() as repo:
-        horizon = max(rules.DEFAULT_REMINDERS)
-        for m in await repo.meetings.confirmed_between(now, now + horizon + timedelta(minutes=1)):
-            pair = await repo.get_pair(m.pair_id)
-            programme = await repo.get_programme(pair.programme_id) if pair else None
-            if pair is None or programme is None or pair.status is not PairStatus.ACTIVE:
-                continue
-            due = rules.reminders_due(m, now)
-            for offset in due:
-                hours = int(offset.total_seconds() // 3600)
-                # several due at once (after downtime or a late confirmation): only the nearest goes,
-                # saying the real time left; the others are recorded so they never go later
-                nearest = offset == min(due)
-                left = max(1, round((m.starts_at - now).total_seconds() / 3600))
-                for side in (pair.mentor, pair.mentee):
-                    t = await _t(repo, i18n, side.user_id)
-                    text = t(
-                        "meet.reminder",
-                        when=mt.when(t, m, programme.timezone),
-                        kind=Html(t(f"meet.kind.{m.kind.value}")),
-                        other=pair.other(side.role).name,
-                        left=Html(t("meet.in_hours", count=left)),
-                    )
-                    key = f"meet:{m.id}:{m.starts_at:%Y%m%d%H%M}:{hours}h:{side.id}"
-                    status = "pending" if nearest else "dropped"
-                    if (
-                        await repo.outbox.enqueue(
-                            key, side.user_id, text, None, now, expires_at=m.starts_at, status=status
-                        )
-                        and nearest
-                    ):
-                        counts["reminders"] += 1
-        for m in await repo.meetings.confirmed_between(
-            now - timedelta(days=7), now - rules.CHECKIN_AFTER + timedelta(seconds=1)
-        ):
-            if not rules.checkin_due(m, now):
-                continue
-            pair = await repo.get_pair(m.pair_id)
-            programme = await repo.get_programme(pair.programme_id) if pair else None
-            if pair is None or programme is None:
-                continue
-            for side in (pair.mentor, pair.mentee):
-                if await repo.meetings.ask(m.id, side.id, side.role.value, now):
-                    t = await _t(repo, i18n, side.user_id)
-                    text = t(
-                        "reflect.ask.happened",
-                        when=mt.when(t, m, programme.timezone),
-                        kind=Html(t(f"meet.kind.{m.kind.value}")),
-                        other=pair.other(side.role).name,
-                    )
-                    await notify(
-                        repo,
-                        now,
-                        side.user_id,
-                        text,
-                        mt.happened_keyboard(t, m.id),
-                        key=f"checkin:{m.id}:{side.id}",
-                    )
-                    counts["checkins"] += 1
+        tick = _Tick(repo, i18n)
+        await _reminders(repo, tick, now, counts)
+        await _checkins(repo, tick, now, counts)
         for r in await repo.meetings.unanswered(now - rules.REFLECTION_REMINDER):
             await repo.meetings.answer(r.id, reminded=True)
             if now - r.asked_at >= rules.REFLECTION_MISSING:
@@ -134,7 +115,7 @@ async def meetings_tick(db: Database, i18n: Translator, clock: Clock) -> dict[st
             participant = await repo.get_participant(r.participant_id)
             if participant is None:
                 continue
-            t = await _t(repo, i18n, participant.user_id)
+            t = await tick.t(participant.user_id)
             await notify(
                 repo,
                 now,
@@ -151,7 +132,7 @@ async def meetings_tick(db: Database, i18n: Translator, clock: Clock) -> dict[st
             if pair is None:
                 continue
             other = pair.mentee if pair.mentor.user_id == m.proposed_by else pair.mentor
-            t = await _t(repo, i18n, other.user_id)
+            t = await tick.t(other.user_id)
             if await notify(
                 repo,
                 now,
@@ -161,39 +142,130 @@ async def meetings_tick(db: Database, i18n: Translator, clock: Clock) -> dict[st
                 key=f"meetwait:{m.id}",
             ):
                 counts["waiting"] += 1
-        for pair_id in await repo.meetings.active_pair_ids():
-            counts["nudges"] += await _nudge(repo, i18n, pair_id, now)
+        counts["nudges"] += await _nudges(repo, tick, now)
     return counts
 
 
-async def _nudge(repo: Repo, i18n: Translator, pair_id: int, now: datetime) -> int:
-    pair = await repo.get_pair(pair_id)
-    programme = await repo.get_programme(pair.programme_id) if pair else None
-    if pair is None or programme is None:
-        return 0
-    last = max(
-        filter(None, [await repo.meetings.last_activity(pair.id), await repo.meetings.pair_started(pair.id)]),
-        default=None,
+async def _reminders(repo: Repo, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:
+    horizon = max(rules.DEFAULT_REMINDERS)
+    meetings = [
+        (m, due)
+        for m in await repo.meetings.confirmed_between(now, now + horizon + timedelta(minutes=1))
+        if (due := rules.reminders_due(m, now))
+    ]
+    sides = await repo.meetings.sides([m.pair_id for m, _ in meetings])
+
+    def key(m: Meeting, offset: timedelta, side: Side) -> str:
+        hours = int(offset.total_seconds() // 3600)
+        return f"meet:{m.id}:{m.starts_at:%Y%m%d%H%M}:{hours}h:{side.participant_id}"
+
+    wanted = [
+        key(m, offset, side)
+        for m, due in meetings
+        if (pair := sides.get(m.pair_id)) is not None
+        for offset in due
+        for side in (pair.mentor, pair.mentee)
+    ]
+    done = await repo.outbox.existing(wanted)
+    await tick.preload([s.user_id for p in sides.values() for s in (p.mentor, p.mentee)])
+    for m, due in meetings:
+        pair = sides.get(m.pair_id)
+        if pair is None or pair.status != PairStatus.ACTIVE.value:
+            continue
+        programme = await tick.programme(pair.programme_id)
+        if programme is None:
+            continue
+        # several due at once (after downtime or a late confirmation): only the nearest goes,
+        # saying the real time left; the others are recorded so they never go later
+        left = max(1, round((m.starts_at - now).total_seconds() / 3600))
+        for offset in due:
+            nearest = offset == min(due)
+            for side in (pair.mentor, pair.mentee):
+                k = key(m, offset, side)
+                if k in done:
+                    continue
+                t = await tick.t(side.user_id)
+                text = t(
+                    "meet.reminder",
+                    when=mt.when(t, m, programme.timezone),
+                    kind=Html(t(f"meet.kind.{m.kind.value}")),
+                    other=pair.other(side).name,
+                    left=Html(t("meet.in_hours", count=left)),
+                )
+                status = "pending" if nearest else "dropped"
+                if await repo.outbox.enqueue(
+                    k, side.user_id, text, None, now, expires_at=m.starts_at, status=status, checked=True
+                ):
+                    counts["reminders"] += 1 if nearest else 0
+
+
+async def _checkins(repo: Repo, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:
+    meetings = [
+        m
+        for m in await repo.meetings.without_checkins(
+            now - timedelta(days=7), now - rules.CHECKIN_AFTER + timedelta(seconds=1)
+        )
+        if rules.checkin_due(m, now)
+    ]
+    sides = await repo.meetings.sides([m.pair_id for m in meetings])
+    for m in meetings:
+        pair = sides.get(m.pair_id)
+        programme = await tick.programme(pair.programme_id) if pair else None
+        if pair is None or programme is None:
+            continue
+        for side in (pair.mentor, pair.mentee):
+            if await repo.meetings.ask(m.id, side.participant_id, side.role.value, now):
+                t = await tick.t(side.user_id)
+                text = t(
+                    "reflect.ask.happened",
+                    when=mt.when(t, m, programme.timezone),
+                    kind=Html(t(f"meet.kind.{m.kind.value}")),
+                    other=pair.other(side).name,
+                )
+                await notify(
+                    repo,
+                    now,
+                    side.user_id,
+                    text,
+                    mt.happened_keyboard(t, m.id),
+                    key=f"checkin:{m.id}:{side.participant_id}",
+                )
+                counts["checkins"] += 1
+
+
+async def _nudges(repo: Repo, tick: _Tick, now: datetime) -> int:
+    """A nudge to both sides of each pair with no meeting for N days, once per N days."""
+    silent = await repo.meetings.silent_pairs(now - timedelta(days=rules.DEFAULT_NUDGE_DAYS))
+    sides = await repo.meetings.sides([pair_id for pair_id, _ in silent])
+    todo: list[tuple[PairSides, datetime, int]] = []
+    for pair_id, last in silent:
+        bucket = rules.nudge_bucket(last, now, rules.DEFAULT_NUDGE_DAYS)
+        if bucket is not None and pair_id in sides:
+            todo.append((sides[pair_id], last, bucket))
+    done = await repo.outbox.existing(
+        [f"nudge:{p.pair_id}:{b}:{s.participant_id}" for p, _, b in todo for s in (p.mentor, p.mentee)]
     )
-    if last is None or last > now:  # a meeting is planned
-        return 0
-    today = rules.to_local(now, programme.timezone).date()
-    if rules.in_break(today, await repo.meetings.breaks(programme.id)):
-        return 0
-    bucket = rules.nudge_bucket(last, now, programme.nudge_days)
-    if bucket is None:
-        return 0
     sent = 0
-    for side in (pair.mentor, pair.mentee):
-        t = await _t(repo, i18n, side.user_id)
-        if await notify(
-            repo,
-            now,
-            side.user_id,
-            t("meet.nudge", other=pair.other(side.role).name, days=(now - last).days),
-            key=f"nudge:{pair.id}:{bucket}:{side.id}",
-        ):
-            sent += 1
+    for pair, last, bucket in todo:
+        keys = {s: f"nudge:{pair.pair_id}:{bucket}:{s.participant_id}" for s in (pair.mentor, pair.mentee)}
+        if all(k in done for k in keys.values()):
+            continue
+        programme = await tick.programme(pair.programme_id)
+        if programme is None:
+            continue
+        today = rules.to_local(now, programme.timezone).date()
+        if rules.in_break(today, await tick.breaks(programme.id)):
+            continue
+        for side, k in keys.items():
+            t = await tick.t(side.user_id)
+            if await notify(
+                repo,
+                now,
+                side.user_id,
+                t("meet.nudge", other=pair.other(side).name, days=(now - last).days),
+                key=k,
+            ):
+                sent += 1
     return sent
 
 

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.domain.catalog import Cadence, Form, MeetFormat, Role, Status
 from bot.domain.matching import Reasons
@@ -161,6 +162,16 @@ class Repo:
         row.unreachable, row.unreachable_told = False, False  # they talk to us again
         await self.session.flush()
         return _user(row)
+
+    async def locales(self, user_ids: Sequence[int]) -> dict[int, str | None]:
+        out: dict[int, str | None] = {}
+        ids = list(dict.fromkeys(user_ids))
+        for i in range(0, len(ids), 500):
+            rows = await self.session.execute(
+                select(UserRow.id, UserRow.locale).where(UserRow.id.in_(ids[i : i + 500]))
+            )
+            out.update({int(uid): loc for uid, loc in rows.all()})
+        return out
 
     async def set_share_contact(self, user_id: int, value: bool) -> None:
         await self.session.execute(update(UserRow).where(UserRow.id == user_id).values(share_contact=value))
@@ -768,6 +779,26 @@ def _pair(row: PairRow, mentor: Participant, mentee: Participant) -> Pair:
     )
 
 
+class Side(NamedTuple):
+    participant_id: int
+    user_id: int
+    name: str
+    role: Role
+
+
+class PairSides(NamedTuple):
+    """Just enough of a pair to address its two sides (bulk reads for the scheduler)."""
+
+    pair_id: int
+    programme_id: int
+    status: str
+    mentor: Side
+    mentee: Side
+
+    def other(self, side: Side) -> Side:
+        return self.mentee if side.role is Role.MENTOR else self.mentor
+
+
 class OutboxItem(NamedTuple):
     id: int
     chat_id: int
@@ -796,12 +827,15 @@ class OutboxRepo:
         expires_at: datetime | None = None,
         status: str = "pending",
         photo: bytes | None = None,
+        checked: bool = False,
     ) -> bool:
         """Record a message once: the same key never makes a second message. ``status``
-        "dropped" records a message that must never go (a superseded reminder)."""
-        exists = await self.session.scalar(select(OutboxRow.id).where(OutboxRow.dedupe_key == key))
-        if exists is not None:
-            return False
+        "dropped" records a message that must never go (a superseded reminder). ``checked``:
+        the caller has just asked ``existing`` about this key (a bulk path skips the lookup)."""
+        if not checked:
+            exists = await self.session.scalar(select(OutboxRow.id).where(OutboxRow.dedupe_key == key))
+            if exists is not None:
+                return False
         self.session.add(
             OutboxRow(
                 dedupe_key=key,
@@ -817,11 +851,24 @@ class OutboxRepo:
                 photo=photo,
             )
         )
-        await self.session.flush()
+        if not checked:
+            await self.session.flush()
         return True
 
     async def exists(self, key: str) -> bool:
         return await self.session.scalar(select(OutboxRow.id).where(OutboxRow.dedupe_key == key)) is not None
+
+    async def existing(self, keys: Sequence[str]) -> set[str]:
+        """Which of these keys are already recorded (one query per 500 keys)."""
+        found: set[str] = set()
+        for i in range(0, len(keys), 500):
+            chunk = list(keys[i : i + 500])
+            found.update(
+                await self.session.scalars(
+                    select(OutboxRow.dedupe_key).where(OutboxRow.dedupe_key.in_(chunk))
+                )
+            )
+        return found
 
     async def due(self, now: datetime, limit: int) -> list[OutboxItem]:
         rows = await self.session.scalars(
@@ -980,6 +1027,71 @@ class MeetingsRepo:
             )
         )
         return [_meeting(r) for r in rows]
+
+    async def without_checkins(self, start: datetime, end: datetime) -> list[Meeting]:
+        """Confirmed meetings in [start, end) whose check-ins have not all been asked yet."""
+        asked = (
+            select(ReflectionRow.meeting_id, func.count().label("n"))
+            .group_by(ReflectionRow.meeting_id)
+            .subquery()
+        )
+        rows = await self.session.scalars(
+            select(MeetingRow)
+            .outerjoin(asked, asked.c.meeting_id == MeetingRow.id)
+            .where(
+                MeetingRow.status == MeetingStatus.CONFIRMED.value,
+                MeetingRow.starts_at >= start,
+                MeetingRow.starts_at < end,
+                func.coalesce(asked.c.n, 0) < 2,
+            )
+            .order_by(MeetingRow.starts_at)
+        )
+        return [_meeting(r) for r in rows]
+
+    async def sides(self, pair_ids: Sequence[int]) -> dict[int, PairSides]:
+        mentor, mentee = aliased(ParticipantRow), aliased(ParticipantRow)
+        out: dict[int, PairSides] = {}
+        ids = list(dict.fromkeys(pair_ids))
+        for i in range(0, len(ids), 500):
+            rows = await self.session.execute(
+                select(
+                    PairRow.id, PairRow.programme_id, PairRow.status,
+                    mentor.id, mentor.user_id, mentor.name, mentee.id, mentee.user_id, mentee.name,
+                )
+                .join(mentor, mentor.id == PairRow.mentor_id)
+                .join(mentee, mentee.id == PairRow.mentee_id)
+                .where(PairRow.id.in_(ids[i : i + 500]))
+            )  # fmt: skip
+            for pid, prog, status, m_id, m_user, m_name, e_id, e_user, e_name in rows.all():
+                out[pid] = PairSides(
+                    pid,
+                    prog,
+                    status,
+                    Side(m_id, m_user, m_name, Role.MENTOR),
+                    Side(e_id, e_user, e_name, Role.MENTEE),
+                )
+        return out
+
+    async def silent_pairs(self, before: datetime) -> list[tuple[int, datetime]]:
+        """Active pairs whose latest confirmed meeting (or start) is at or before ``before``,
+        with that moment: one query for all pairs."""
+        last = (
+            select(MeetingRow.pair_id, func.max(MeetingRow.starts_at).label("last"))
+            .where(MeetingRow.status == MeetingStatus.CONFIRMED.value)
+            .group_by(MeetingRow.pair_id)
+            .subquery()
+        )
+        rows = await self.session.execute(
+            select(PairRow.id, PairRow.started_at, last.c.last)
+            .outerjoin(last, last.c.pair_id == PairRow.id)
+            .where(PairRow.status == PairStatus.ACTIVE.value)
+        )
+        out = []
+        for pair_id, started, met in rows.all():
+            moment = max((x for x in (started, met) if x is not None), default=None)
+            if moment is not None and moment <= before:
+                out.append((int(pair_id), moment))
+        return out
 
     async def last_activity(self, pair_id: int) -> datetime | None:
         """The latest confirmed meeting's start, past or future."""
