@@ -139,3 +139,24 @@ def test_a_long_digest_lists_the_most_urgent_with_buttons_and_counts_the_rest() 
     assert "ещё 15 пар" in parts[-2].text
     assert "&lt;b&gt;Наставник&lt;/b&gt;" in parts[0].text  # names escaped for HTML
     assert "Охват учеников: 9%" in parts[-1].text  # 45 of 500
+
+
+def test_a_programme_with_no_activity_gets_a_short_digest() -> None:
+    from datetime import date, datetime, timedelta
+
+    from bot.domain import digest as d
+    from bot.domain.catalog import Cadence, Form
+    from bot.domain.models import OrganisationId, Programme, ProgrammeId
+    from bot.services.digest import Digest
+    from handlers.digest import render
+
+    now = datetime(2026, 10, 5, 6, 0)
+    snap = d.Snapshot(start=date(2026, 9, 1), cadence="weekly")
+    programme = Programme(
+        ProgrammeId(1), OrganisationId(1), "Тихая <программа>", (Form.PUPIL_PUPIL,), False, date(2026, 9, 1),
+        date(2027, 5, 31), "Europe/Moscow", Cadence.WEEKLY, 8, stage=3,
+    )  # fmt: skip
+    week = d.figures(snap, now - timedelta(days=7), now)
+    (only,) = render(Translator().get("ru"), Digest(programme, [], week, week, d.weeks(snap, now), now))
+    assert "Тихая &lt;программа&gt;" in only.text and "тихо" in only.text and "база наставников" in only.text
+    assert only.markup is None and len(only.text) < 600
