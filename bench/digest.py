@@ -239,7 +239,7 @@ async def main(scale: float, sample: int) -> None:
                 "digests_measured": len(chosen),
                 "digest_ms_p50": round(statistics.median(total), 1),
                 "digest_ms_max": round(max(total), 1),
-                "snapshot_ms_p50": round(statistics.median(snapshot), 1),
+                "read_and_rules_ms_p50": round(statistics.median(snapshot), 1),
                 "render_and_chart_ms_p50": round(statistics.median(drawing), 1),
                 "digest_messages_max": max(messages),
                 "export_s": round(export_s, 2),
