@@ -57,7 +57,9 @@ def build_dispatcher(
         i18n=i18n,
         bot_username=bot_username,
     )
-    dp.update.outer_middleware(UnitOfWork(db))
+    unit_of_work = UnitOfWork(db, clock)
+    dp.update.outer_middleware(unit_of_work)
+    dp["unit_of_work"] = unit_of_work  # the app drains it before closing
     dp.update.outer_middleware(Person(i18n, clock))
     dp.include_routers(*get_routers())
     return dp
@@ -140,6 +142,10 @@ class App:
     async def close(self) -> None:
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        if self.dp is not None:  # let the updates in hand finish and commit
+            uow = self.dp.workflow_data.get("unit_of_work")
+            if isinstance(uow, UnitOfWork) and not await uow.drain(10):
+                log.warning("closing with updates still being handled")
         if self.sender is not None and self._sender_task is not None:
             await self.sender.stop()
             with suppress(asyncio.CancelledError):

@@ -309,3 +309,10 @@ async def surveys_tick(db: Database, i18n: Translator, clock: Clock) -> int:
                 key=f"surveyremind:{asked.response_id}",
             )
     return len(due)
+
+
+async def housekeeping_tick(db: Database, i18n: Translator, clock: Clock) -> int:
+    """Forget the marks of handled updates after two days (Telegram keeps an unconfirmed
+    update for 24 hours)."""
+    async with db.unit() as repo:
+        return await repo.forget_seen_updates(clock.now() - timedelta(days=2))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,19 +16,47 @@ from bot.i18n import Translator
 from storage.db import Database
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+log = logging.getLogger(__name__)
 
 
 class UnitOfWork(BaseMiddleware):
     """Opens one DB session for the update; commits when the handler returns, rolls back
-    when it raises (so a refused action changes nothing)."""
+    when it raises (so a refused action changes nothing).
 
-    def __init__(self, db: Database) -> None:
+    An update handled before is skipped: Telegram sends an update again when the bot
+    stopped before confirming it, and a second toggle or answer must change nothing. The
+    mark is written in the same transaction as the handler's effects. ``drain`` lets a
+    stopping bot finish the updates in hand before it closes the database."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
+        self.clock = clock
+        self._active = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        async with self.db.unit() as repo:
-            data["repo"] = repo
-            return await handler(event, data)
+        self._active += 1
+        self._idle.clear()
+        try:
+            async with self.db.unit() as repo:
+                if isinstance(event, Update) and not await repo.first_time(event.update_id, self.clock.now()):
+                    log.info("update %s was handled before; skipped", event.update_id)
+                    return None
+                data["repo"] = repo
+                return await handler(event, data)
+        finally:
+            self._active -= 1
+            if self._active == 0:
+                self._idle.set()
+
+    async def drain(self, timeout: float = 10.0) -> bool:
+        """Wait until no update is being handled (True) or the timeout passes (False)."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
 
 
 class Person(BaseMiddleware):

@@ -25,4 +25,14 @@ def build_scheduler(db: Database, i18n: Translator, clock: Clock, every_s: int =
             coalesce=True,
             misfire_grace_time=every_s,
         )
+    scheduler.add_job(
+        jobs.housekeeping_tick,
+        "interval",
+        seconds=3600,
+        args=[db, i18n, clock],
+        id="housekeeping_tick",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=3600,
+    )
     return scheduler

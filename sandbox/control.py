@@ -55,7 +55,7 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
         if chat_id not in emu.chats:
             raise web.HTTPNotFound(text="no such chat")
         record = await emu.user_sends(uid, data.get("text"), chat_id, sticker=bool(data.get("sticker")))
-        return ok({"message_id": record["message_id"]})
+        return ok({"message_id": record["message_id"], "update_id": record["update_id"]})
 
     async def start(request: web.Request) -> web.Response:
         data = await body(request)
@@ -77,7 +77,15 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
             )
         except BadRequest as exc:
             raise web.HTTPNotFound(text=exc.description) from None
-        return ok({"callback_query_id": cb_id})
+        return ok({"callback_query_id": cb_id, "update_id": emu.press_updates[cb_id]})
+
+    async def redeliver(request: web.Request) -> web.Response:
+        data = await body(request)
+        try:
+            await emu.redeliver(int(data["update_id"]))
+        except BadRequest as exc:
+            raise web.HTTPNotFound(text=exc.description) from None
+        return ok(True)
 
     async def callback_answer(request: web.Request) -> web.Response:
         cb_id = request.match_info["id"]
@@ -186,6 +194,7 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
     app.router.add_post("/control/send", send)
     app.router.add_post("/control/start", start)
     app.router.add_post("/control/press", press)
+    app.router.add_post("/control/redeliver", redeliver)
     app.router.add_get("/control/callback/{id}", callback_answer)
     app.router.add_get("/control/messages", messages)
     app.router.add_get("/control/poll", poll)

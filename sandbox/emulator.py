@@ -81,6 +81,8 @@ class Emulator:
         self.messages: dict[int, list[dict[str, Any]]] = {}
         self._msg_ids: dict[int, itertools.count[int]] = {}
         self.updates: list[dict[str, Any]] = []
+        self.history: dict[int, dict[str, Any]] = {}  # every update ever queued, by id
+        self.press_updates: dict[str, int] = {}  # callback query id -> its update id
         self._update_ids = itertools.count(1)
         self._user_ids = itertools.count(100001)
         self._group_ids = itertools.count(1)
@@ -220,7 +222,7 @@ class Emulator:
         if chat_id == user_id:
             self.started.add(user_id)
         self._record(chat_id, record)
-        await self.push_update({"message": self.message_api(record)})
+        record["update_id"] = await self.push_update({"message": self.message_api(record)})
         return record
 
     async def user_presses(self, user_id: int, chat_id: int, message_id: int, data: str) -> str:
@@ -228,7 +230,7 @@ class Emulator:
         if record is None:
             raise BadRequest("Bad Request: message not found")
         cb_id = str(next(self._cb_ids))
-        await self.push_update(
+        self.press_updates[cb_id] = await self.push_update(
             {
                 "callback_query": {
                     "id": cb_id,
@@ -247,8 +249,19 @@ class Emulator:
                 return record
         return None
 
-    async def push_update(self, body: dict[str, Any]) -> None:
-        self.updates.append({"update_id": next(self._update_ids), **body})
+    async def push_update(self, body: dict[str, Any]) -> int:
+        update = {"update_id": next(self._update_ids), **body}
+        self.updates.append(update)
+        self.history[update["update_id"]] = update
+        await self.notify()
+        return int(update["update_id"])
+
+    async def redeliver(self, update_id: int) -> None:
+        """Telegram sends an update again when the bot stopped before confirming it (the
+        next getUpdates without an offset, or a webhook retry): queue it once more."""
+        if update_id not in self.history:
+            raise BadRequest("Bad Request: unknown update")
+        self.updates.insert(0, self.history[update_id])
         await self.notify()
 
     # --- the Bot API -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -50,6 +50,7 @@ from storage.tables import (
     ParticipantRow,
     ProgrammeRow,
     ReflectionRow,
+    SeenUpdateRow,
     UserRow,
 )
 
@@ -556,6 +557,19 @@ class Repo:
         return list(rows)
 
     # --- key/value ----------------------------------------------------------------------------
+    async def first_time(self, update_id: int, now: datetime) -> bool:
+        """Record that an update is being handled; False if it was handled before (it is
+        recorded in the same transaction as the handler's effects)."""
+        if await self.session.get(SeenUpdateRow, update_id) is not None:
+            return False
+        self.session.add(SeenUpdateRow(update_id=update_id, at=now))
+        await self.session.flush()
+        return True
+
+    async def forget_seen_updates(self, before: datetime) -> int:
+        result = await self.session.execute(delete(SeenUpdateRow).where(SeenUpdateRow.at < before))
+        return int(getattr(result, "rowcount", 0) or 0)
+
     async def get_kv(self, key: str) -> str | None:
         row = await self.session.get(KvRow, key)
         return row.value if row else None

@@ -374,6 +374,15 @@ class FsmRow(Base):
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class SeenUpdateRow(Base):
+    """Updates already handled: Telegram delivers an update again when the bot stopped
+    before confirming it; the second delivery must change nothing."""
+
+    __tablename__ = "seen_updates"
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
 class KvRow(Base):
     """Small settings of the installation (the owner's bootstrap token)."""
 

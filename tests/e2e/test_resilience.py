@@ -46,3 +46,52 @@ async def test_a_curator_who_blocked_the_bot_does_not_break_registration(
             return user is not None and user.unreachable
 
     await eventually(marked)
+
+
+async def test_an_update_delivered_again_after_a_restart_changes_nothing(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    """Telegram sends an update again when the bot stopped before confirming it: a toggle
+    pressed once must stay toggled once, an answer must not come twice."""
+    curator = await make_curator()
+    card = await flows.create_programme(curator)
+    links = await flows.invite_links(curator, card)
+    kid = await client.person("Вика")
+    await kid.start(links["mentee"])
+    await kid.expect("Тебя пригласили")
+    lang = await kid.expect("Выбери язык")
+    await kid.press(lang, "Русский")
+    consent = await kid.expect("Согласие")
+    await kid.press(consent, "Мне есть 18")
+    await kid.expect("Как тебя зовут")
+    await kid.send("Вика Тест")
+    kind = await kid.expect("Кто ты?")
+    await kid.press(kind, "Ученик")
+    grade = await kid.expect("В каком ты классе")
+    await kid.press(grade, "9")
+    tags = await kid.expect("С чем тебе нужна помощь")
+    res = await client.post(
+        "/control/press", user_id=kid.id, chat_id=kid.id, message_id=tags["message_id"],
+        data=next(b["callback_data"] for row in tags["reply_markup"]["inline_keyboard"] for b in row
+                  if "Мотивация" in b["text"]),
+    )  # fmt: skip
+    assert await client.get(f"/control/callback/{res['callback_query_id']}", wait=10) is not None
+
+    async def ticked() -> bool:
+        current = await client.message(kid.id, tags["message_id"])
+        return any("✅" in b["text"] for row in current["reply_markup"]["inline_keyboard"] for b in row)
+
+    await eventually(ticked)
+    sent = await client.post("/control/send", user_id=kid.id, text="/help")
+    await kid.expect("Что я умею")
+    await bot.stop()
+    for update_id in (res["update_id"], sent["update_id"]):  # the same press and message again
+        await client.post("/control/redeliver", update_id=update_id)
+    await bot.start()
+    await kid.send("/profile")  # the bot is up and past the redelivered updates
+    await kid.expect("У тебя пока нет анкеты")
+    texts = [m.get("text") or "" for m in await client.get("/control/messages", chat_id=kid.id, after=0)]
+    assert sum("Что я умею" in t for t in texts) == 1, "a message delivered twice is answered once"
+    assert await ticked(), "the option stays chosen: the second delivery was skipped"
+    await kid.press(tags, "Готово")
+    await kid.expect("Что тебе интересно")  # the choice was kept

@@ -15,6 +15,7 @@ from storage.fsm import SqlStorage
 
 NOW = datetime(2026, 9, 1, 9, 0)
 TABLES = {
+    "seen_updates",
     "preferences",
     "plans",
     "plan_items",
@@ -40,7 +41,7 @@ TABLES = {
     "programme_breaks",
     "outbox",
 }
-REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007"]
+REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"]
 
 
 async def tables(db: Database) -> set[str]:
