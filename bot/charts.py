@@ -37,19 +37,26 @@ def weekly_chart(
     weeks: Sequence[int], held: Sequence[int], usefulness: Sequence[float | None], labels: ChartLabels
 ) -> bytes:
     """Bars: meetings held per week; line: mean usefulness (0–10) on the right axis."""
+    from matplotlib.ticker import MaxNLocator
+
     fig = _figure(8, 4.2)
     ax = fig.add_subplot()
-    ax.bar(weeks, held, color="#5b9bd5", label=labels.meetings)
+    # bars as one collection of thick lines (a patch per bar costs a fifth of the picture)
+    width_pt = 0.7 * 8 * 72 * 0.84 / max(1, len(weeks))
+    ax.vlines(weeks, 0, held, color="#5b9bd5", linewidth=width_pt, label=labels.meetings)
+    ax.set_xlim(min(weeks, default=1) - 0.7, max(weeks, default=1) + 0.7)
+    ax.set_ylim(0, max(max(held, default=0) * 1.1, 1))
     ax.set_xlabel(labels.week)
     ax.set_ylabel(labels.meetings)
     ax.set_title(labels.title[:90])
     ax.set_xticks(list(weeks)[:: max(1, len(weeks) // 12)])
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
     right = ax.twinx()
     points = [(w, u) for w, u in zip(weeks, usefulness, strict=True) if u is not None]
     if points:
         right.plot([w for w, _ in points], [u for _, u in points], color="#ed7d31", marker="o")
     right.set_ylim(0, 10.5)
+    right.set_yticks([0, 5, 10])
     right.set_ylabel(labels.usefulness)
     fig.subplots_adjust(left=0.08, right=0.92, top=0.9, bottom=0.12)  # fixed: tight_layout costs a third
     return _png(fig)

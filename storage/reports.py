@@ -175,16 +175,22 @@ class ReportsRepo:
         return snap
 
     async def covered_pupils(self, org_id: int) -> int:
-        """Distinct pupils (school or college) in working pairs across the organisation."""
+        """Distinct pupils (school or college) in working pairs across the organisation.
+        The organisation's programmes are listed first, so the count reads pairs by
+        (programme, status) instead of every working pair of the region."""
+        programmes = list(
+            await self.session.scalars(select(ProgrammeRow.id).where(ProgrammeRow.organisation_id == org_id))
+        )
+        if not programmes:
+            return 0
         mentee = aliased(ParticipantRow)
         value = await self.session.scalar(
             select(func.count(distinct(mentee.user_id)))
             .select_from(PairRow)
-            .join(ProgrammeRow, ProgrammeRow.id == PairRow.programme_id)
             .join(mentee, mentee.id == PairRow.mentee_id)
             .join(MenteeProfileRow, MenteeProfileRow.participant_id == mentee.id)
             .where(
-                ProgrammeRow.organisation_id == org_id,
+                PairRow.programme_id.in_(programmes),
                 PairRow.status == "active",
                 MenteeProfileRow.kind.in_(PUPIL_KINDS),
             )

@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -188,6 +189,7 @@ class PairRow(Base):
     """A proposed or working mentor–mentee pair (group format: several pairs, one mentor)."""
 
     __tablename__ = "pairs"
+    __table_args__ = (Index("ix_pairs_programme_status", "programme_id", "status"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
