@@ -4,6 +4,8 @@ imported on first use, so the bot starts as fast as before."""
 from __future__ import annotations
 
 import io
+import textwrap
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +31,10 @@ def _figure(width: float, height: float) -> Any:
 
 def _png(fig: Any, **kw: Any) -> bytes:
     out = io.BytesIO()
-    fig.savefig(out, format="png", **kw)
+    with warnings.catch_warnings():
+        # an emoji in a name has no glyph in the bundled font: it is drawn as a box, not an error
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
+        fig.savefig(out, format="png", **kw)
     return out.getvalue()
 
 
@@ -46,9 +51,10 @@ def weekly_chart(
     ax.vlines(weeks, 0, held, color="#5b9bd5", linewidth=width_pt, label=labels.meetings)
     ax.set_xlim(min(weeks, default=1) - 0.7, max(weeks, default=1) + 0.7)
     ax.set_ylim(0, max(max(held, default=0) * 1.1, 1))
-    ax.set_xlabel(labels.week)
-    ax.set_ylabel(labels.meetings)
-    ax.set_title(labels.title[:90])
+    # titles and names are people's text: a pair of dollar signs in them is not mathematics
+    ax.set_xlabel(labels.week, parse_math=False)
+    ax.set_ylabel(labels.meetings, parse_math=False)
+    ax.set_title(labels.title[:90], parse_math=False)
     ax.set_xticks(list(weeks)[:: max(1, len(weeks) // 12)])
     ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
     right = ax.twinx()
@@ -57,7 +63,7 @@ def weekly_chart(
         right.plot([w for w, _ in points], [u for _, u in points], color="#ed7d31", marker="o")
     right.set_ylim(0, 10.5)
     right.set_yticks([0, 5, 10])
-    right.set_ylabel(labels.usefulness)
+    right.set_ylabel(labels.usefulness, parse_math=False)
     fig.subplots_adjust(left=0.08, right=0.92, top=0.9, bottom=0.12)  # fixed: tight_layout costs a third
     return _png(fig)
 
@@ -73,6 +79,8 @@ def certificate(lines: Sequence[str]) -> bytes:
     )
     y = 0.78
     for i, line in enumerate(lines):
-        fig.text(0.5, y, line, ha="center", va="center", fontsize=26 if i == 0 else 15, wrap=True)
+        # wrapped here: matplotlib's own wrapping reads dollar signs as mathematics again
+        text = textwrap.fill(line, 28 if i == 0 else 48)
+        fig.text(0.5, y, text, ha="center", va="center", fontsize=26 if i == 0 else 15, parse_math=False)
         y -= 0.15 if i == 0 else 0.1
     return _png(fig, facecolor=fig.get_facecolor())

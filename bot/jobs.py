@@ -19,7 +19,7 @@ from bot.services import pairs, surveys
 from handlers import digest as digest_views
 from handlers import meeting_texts as mt
 from handlers.callbacks import ProposalCb, SurveyCb
-from handlers.common import notify
+from handlers.common import notify, strings_for
 from storage.db import Database
 from storage.repo import PairSides, Repo, Side
 
@@ -33,8 +33,7 @@ async def proposals_tick(db: Database, i18n: Translator, clock: Clock) -> pairs.
             for side in (pair.mentor, pair.mentee):
                 if pair.answer_of(side.role) is not None:
                     continue
-                owner = await repo.get_user(side.user_id)
-                t = i18n.get(owner.locale if owner else None)
+                t = await strings_for(repo, i18n, side.user_id)
                 kb = InlineKeyboardBuilder()
                 kb.button(text=t("btn.accept"), callback_data=ProposalCb(pair=pair.id, answer="y"))
                 kb.button(text=t("btn.decline"), callback_data=ProposalCb(pair=pair.id, answer="n"))
@@ -48,8 +47,7 @@ async def proposals_tick(db: Database, i18n: Translator, clock: Clock) -> pairs.
                 )
         for pair in due.expired:
             for side in (pair.mentor, pair.mentee):
-                owner = await repo.get_user(side.user_id)
-                text = i18n.get(owner.locale if owner else None)("proposal.expired")
+                text = (await strings_for(repo, i18n, side.user_id))("proposal.expired")
                 await notify(repo, now, side.user_id, text, key=f"propexpired:{pair.id}:{side.id}")
             programme = await repo.get_programme(pair.programme_id)
             if programme is not None:
@@ -81,7 +79,7 @@ class _Tick:
 
     async def t(self, user_id: int) -> L10n:
         if user_id not in self._t:
-            self._t[user_id] = await _t(self.repo, self.i18n, user_id)
+            self._t[user_id] = await strings_for(self.repo, self.i18n, user_id)
         return self._t[user_id]
 
     async def preload(self, user_ids: list[int]) -> None:
@@ -269,11 +267,6 @@ async def _nudges(repo: Repo, tick: _Tick, now: datetime) -> int:
     return sent
 
 
-async def _t(repo: Repo, i18n: Translator, user_id: int) -> L10n:
-    owner = await repo.get_user(user_id)
-    return i18n.get(owner.locale if owner else None)
-
-
 async def digest_tick(db: Database, i18n: Translator, clock: Clock) -> int:
     """Each programme's weekly digest into its curators' group, once a week at the set
     weekday and hour (the organisation's local time), in the installation's language."""
@@ -296,8 +289,7 @@ async def surveys_tick(db: Database, i18n: Translator, clock: Clock) -> int:
     async with db.unit() as repo:
         due = await surveys.to_remind(repo, now)
         for asked in due:
-            owner = await repo.get_user(asked.user_id)
-            t = i18n.get(owner.locale if owner else None)
+            t = await strings_for(repo, i18n, asked.user_id)
             kb = InlineKeyboardBuilder()
             kb.button(text=t("survey.btn.continue"), callback_data=SurveyCb(r=asked.response_id, i=0, v="go"))
             await notify(

@@ -78,6 +78,12 @@ async def notify(
     )
 
 
+async def strings_for(repo: Repo, i18n: Translator, user_id: int) -> L10n:
+    """The strings of the person the bot is about to write to, in their language."""
+    owner = await repo.get_user(user_id)
+    return i18n.get(owner.locale if owner else None)
+
+
 def commands(t: L10n, names: Sequence[str]) -> list[BotCommand]:
     return [BotCommand(command=name, description=t(f"cmd.{name}")) for name in names]
 

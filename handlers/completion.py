@@ -15,8 +15,9 @@ from bot.domain.errors import AlreadyDecided
 from bot.domain.models import User
 from bot.i18n import Html, L10n, Translator
 from bot.services import completion as service
+from bot.services.curation import require_programme
 from handlers.callbacks import CloseCb, OutcomeCb, ProgCb
-from handlers.common import notify
+from handlers.common import notify, strings_for
 from handlers.curator import IsCurator
 from handlers.surveys import launch_and_invite
 from storage.repo import Repo
@@ -27,10 +28,8 @@ PER_MESSAGE = 10
 async def on_close(
     cb: CallbackQuery, callback_data: ProgCb, repo: Repo, user: User, t: L10n, bot: Bot
 ) -> None:
-    programme = await repo.get_programme(callback_data.pid)
+    programme = await require_programme(repo, user.id, callback_data.pid, write=True)
     await cb.answer()
-    if programme is None:
-        return
     kb = InlineKeyboardBuilder()
     kb.button(text=t("close.btn.go"), callback_data=CloseCb(a="go", pid=programme.id))
     await bot.send_message(user.id, t("close.confirm", title=programme.title), reply_markup=kb.as_markup())
@@ -57,8 +56,7 @@ async def on_step(
             survey_note = "close.survey_was_sent"
         for pair in closing.pairs:
             for side in (pair.mentor, pair.mentee):
-                owner = await repo.get_user(side.user_id)
-                st = i18n.get(owner.locale if owner else None)
+                st = await strings_for(repo, i18n, side.user_id)
                 await notify(
                     repo,
                     now,
@@ -97,8 +95,7 @@ async def on_step(
         await cb.answer()
         org = await repo.get_organisation(done.programme.organisation_id)
         for mentor, _ in done.mentors:
-            owner = await repo.get_user(mentor.user_id)
-            st = i18n.get(owner.locale if owner else None)
+            st = await strings_for(repo, i18n, mentor.user_id)
             picture = await asyncio.to_thread(
                 certificate,
                 [

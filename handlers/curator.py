@@ -31,7 +31,7 @@ from handlers.callbacks import (
     SurveyAdminCb,
     SurveyItemCb,
 )
-from handlers.common import notify, send_long
+from handlers.common import notify, send_long, strings_for
 from handlers.states import BreakForm
 from storage.repo import Repo
 
@@ -244,8 +244,7 @@ async def on_decide(
         p, programme = await curation.decide(
             repo, user.id, callback_data.part, action != "no", action == "okt", now
         )
-        owner = await repo.get_user(p.user_id)
-        pt = i18n.get(owner.locale if owner else None)
+        pt = await strings_for(repo, i18n, p.user_id)
         await notify(
             repo,
             now,

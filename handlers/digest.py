@@ -33,7 +33,7 @@ from bot.textutil import split_blocks
 from handlers import keyboards
 from handlers import pairs as pair_views
 from handlers.callbacks import DigestCb, DigestSetCb, ProgCb
-from handlers.common import notify
+from handlers.common import notify, strings_for
 from storage.repo import Repo
 
 PER_MESSAGE = 10  # at-risk pairs (and their rows of buttons) in one message
@@ -270,7 +270,7 @@ async def on_digest_command(
         d = await service.build(repo, programme, clock.now())
         await send_now(bot, chat.id, await full(t, d))
         return
-    programmes = [p for p in await repo.curator_programmes(user.id) if not p.archived]
+    programmes = await repo.curator_programmes(user.id)
     if not programmes:
         await message.answer(t("error.not_curator") if not await repo.is_curator(user.id) else t("prog.none"))
         return
@@ -341,8 +341,7 @@ async def on_action(
             return
         sent = False
         for side in (pair.mentor, pair.mentee):
-            owner = await repo.get_user(side.user_id)
-            st = i18n.get(owner.locale if owner else None)
+            st = await strings_for(repo, i18n, side.user_id)
             sent |= await notify(
                 repo,
                 now,

@@ -22,7 +22,7 @@ from bot.i18n import Html, L10n, Translator
 from bot.services import meetings as service
 from handlers import meeting_texts as mt
 from handlers.callbacks import DayCb, FormatCb, KindCb, MeetCb, PlanCb, ReflectCb, TimeCb
-from handlers.common import error_text, notify, refuse, tell_curators
+from handlers.common import error_text, notify, refuse, strings_for, tell_curators
 from handlers.states import MeetingForm, Reflect
 from storage.repo import Repo
 
@@ -105,7 +105,7 @@ async def on_meet(
         if cb.message is not None:
             await bot.edit_message_reply_markup(chat_id=user.id, message_id=cb.message.message_id)
         await bot.send_message(user.id, t("meet.confirmed", when=mt.when(t, meeting, tz)))
-        ot = await _t(repo, i18n, ctx.other.user_id)
+        ot = await strings_for(repo, i18n, ctx.other.user_id)
         await notify(
             repo,
             now,
@@ -138,7 +138,7 @@ async def on_meet(
         created = await service.repeat_weekly(repo, user.id, meeting.id, now)
         await cb.answer()
         await bot.send_message(user.id, t("meet.weekly_done", count=len(created)))
-        ot = await _t(repo, i18n, ctx.other.user_id)
+        ot = await strings_for(repo, i18n, ctx.other.user_id)
         await notify(
             repo,
             now,
@@ -357,7 +357,7 @@ async def _finish_new(
     await state.clear()
     tz = ctx.programme.timezone
     await bot.send_message(user.id, t("meet.sent", when=mt.when(t, meeting, tz), other=ctx.other.name))
-    ot = await _t(repo, i18n, ctx.other.user_id)
+    ot = await strings_for(repo, i18n, ctx.other.user_id)
     text = ot("meet.proposed_by", other=ctx.me.name, line=Html(mt.line(ot, meeting, tz)))
     await notify(
         repo, now, ctx.other.user_id, text, mt.confirm_keyboard(ot, meeting.id), key=f"meetprop:{meeting.id}"
@@ -391,7 +391,7 @@ async def on_reason(
     await state.clear()
     tz = ctx.programme.timezone
     await message.answer(t(mine, when=mt.when(t, meeting, tz)))
-    ot = await _t(repo, i18n, ctx.other.user_id)
+    ot = await strings_for(repo, i18n, ctx.other.user_id)
     updated = await repo.meetings.get(meeting.id) or meeting
     await notify(
         repo,
@@ -515,11 +515,6 @@ async def _next_reflection_step(
         await state.set_data({"meeting": meeting_id, "field": following})
         field = "d" if following == "done_text" else "n"
         await bot.send_message(user.id, text, reply_markup=mt.skip_keyboard(t, meeting_id, field))
-
-
-async def _t(repo: Repo, i18n: Translator, user_id: int) -> L10n:
-    owner = await repo.get_user(user_id)
-    return i18n.get(owner.locale if owner else None)
 
 
 def router() -> Router:

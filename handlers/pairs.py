@@ -18,7 +18,7 @@ from bot.services.curation import require_programme
 from handlers import meeting_texts as mt
 from handlers import pair_texts as texts
 from handlers.callbacks import ChooseCb, MenteeCb, PairCb, PairsCb, PickCb, ProgCb, ProposalCb, RankCb
-from handlers.common import notify, send_long
+from handlers.common import notify, send_long, strings_for
 from handlers.curator import IsCurator
 from handlers.plans import plan_lines
 from handlers.states import EndReason
@@ -95,8 +95,7 @@ async def on_pairs(
         shown = await service.start_preferences(repo, user.id, pid, now)
         await cb.answer()
         for item in shown:
-            owner = await repo.get_user(item.participant.user_id)
-            st = i18n.get(owner.locale if owner else None)
+            st = await strings_for(repo, i18n, item.participant.user_id)
             text, markup = rank_view(st, item.preference_id, item.candidates, [])
             await notify(repo, now, item.participant.user_id, text, markup, key=f"rank:{item.preference_id}")
         await bot.send_message(user.id, t("rank.sent", count=len(shown)))
@@ -383,8 +382,7 @@ async def on_end_reason(
     pair = await service.end_pair(repo, user.id, int(data["pair"]), message.text.strip(), clock.now())
     await state.clear()
     for side in (pair.mentor, pair.mentee):
-        owner = await repo.get_user(side.user_id)
-        st = i18n.get(owner.locale if owner else None)
+        st = await strings_for(repo, i18n, side.user_id)
         await notify(
             repo, clock.now(), side.user_id, st("pair.ended_by_curator", other=pair.other(side.role).name)
         )
@@ -398,8 +396,7 @@ async def propose(repo: Repo, now: datetime, i18n: Translator, pair: Pair) -> No
     for side in (pair.mentor, pair.mentee):
         if pair.answer_of(side.role) is not None:
             continue
-        owner = await repo.get_user(side.user_id)
-        st = i18n.get(owner.locale if owner else None)
+        st = await strings_for(repo, i18n, side.user_id)
         kb = InlineKeyboardBuilder()
         kb.button(text=st("btn.accept"), callback_data=ProposalCb(pair=pair.id, answer="y"))
         kb.button(text=st("btn.decline"), callback_data=ProposalCb(pair=pair.id, answer="n"))
@@ -421,8 +418,7 @@ async def _offer_choices(
         options = await service.suggestions(repo, mentee)
         if not options:
             continue
-        owner = await repo.get_user(mentee.user_id)
-        st = i18n.get(owner.locale if owner else None)
+        st = await strings_for(repo, i18n, mentee.user_id)
         blocks = [st("choice.head")]
         kb = InlineKeyboardBuilder()
         for i, (mentor, _) in enumerate(options):

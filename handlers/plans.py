@@ -13,7 +13,7 @@ from bot.domain.plans import Plan
 from bot.i18n import Html, L10n, Translator
 from bot.services import plans as service
 from handlers.callbacks import PlanCb
-from handlers.common import error_text, notify
+from handlers.common import error_text, notify, strings_for
 from handlers.states import PlanForm
 from storage.repo import Repo
 
@@ -74,8 +74,7 @@ async def on_plan(
         if isinstance(cb.message, Message):
             await cb.message.edit_text(text, reply_markup=markup)
         if item.done:
-            owner = await repo.get_user(ctx.other.user_id)
-            ot = i18n.get(owner.locale if owner else None)
+            ot = await strings_for(repo, i18n, ctx.other.user_id)
             await notify(
                 repo,
                 clock.now(),
@@ -108,14 +107,13 @@ async def _typed(
         return
     try:
         if goal:
-            plan = await service.set_goal(repo, user.id, int(data["pair"]), message.text, clock.now())
+            ctx, plan = await service.set_goal(repo, user.id, int(data["pair"]), message.text, clock.now())
         else:
-            plan = await service.add_item(repo, user.id, int(data["pair"]), message.text, clock.now())
+            ctx, plan = await service.add_item(repo, user.id, int(data["pair"]), message.text, clock.now())
     except DomainError as exc:
         await message.answer(error_text(t, exc))
         return
     await state.clear()
-    ctx, _ = await service.plan_of(repo, user.id, plan.pair_id)
     text, markup = plan_view(t, ctx.other.name, plan)
     await message.answer(text, reply_markup=markup)
 

@@ -17,7 +17,7 @@ from bot.i18n import Html, L10n, Translator
 from bot.services import pairs as service
 from handlers import pair_texts as texts
 from handlers.callbacks import ChooseCb, ProposalCb
-from handlers.common import notify, tell_curators
+from handlers.common import notify, strings_for, tell_curators
 from handlers.pairs import propose
 from handlers.states import DeclineReason
 from storage.repo import Repo
@@ -60,7 +60,7 @@ async def on_answer(
             person = pair.mentor if side is Role.MENTOR else pair.mentee
             other = pair.other(side)
             other_user = await repo.get_user(other.user_id)
-            st = await _t_of(repo, i18n, person.user_id)
+            st = await strings_for(repo, i18n, person.user_id)
             await notify(
                 repo,
                 now,
@@ -80,7 +80,10 @@ async def on_answer(
         other = pair.other(answer.side)
         if pair.answer_of(other.role) is not None or answer.side is Role.MENTEE:
             await notify(
-                repo, now, other.user_id, (await _t_of(repo, i18n, other.user_id))("proposal.other_declined")
+                repo,
+                now,
+                other.user_id,
+                (await strings_for(repo, i18n, other.user_id))("proposal.other_declined"),
             )
         await _curators(repo, now, i18n, pair, "curator.pair_declined", who=answer.side)
 
@@ -126,11 +129,6 @@ async def on_choose(
         await bot.edit_message_reply_markup(chat_id=user.id, message_id=cb.message.message_id)
     await bot.send_message(user.id, t("choice.asked", mentor=pair.mentor.name))
     await propose(repo, clock.now(), i18n, pair)
-
-
-async def _t_of(repo: Repo, i18n: Translator, user_id: int) -> L10n:
-    owner = await repo.get_user(user_id)
-    return i18n.get(owner.locale if owner else None)
 
 
 async def _curators(

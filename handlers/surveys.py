@@ -17,7 +17,7 @@ from bot.domain.models import User
 from bot.i18n import Html, L10n, Translator, escape
 from bot.services import surveys as service
 from handlers.callbacks import ProgCb, SurveyAdminCb, SurveyCb, SurveyItemCb
-from handlers.common import error_text, notify, send_long
+from handlers.common import error_text, notify, send_long, strings_for
 from handlers.states import SurveyForm
 from storage.repo import Repo
 
@@ -27,7 +27,7 @@ KINDS = tuple(k.value for k in rules.SurveyKind)
 
 def bank_texts(i18n: Translator) -> service.BankTexts:
     def texts(code: str) -> dict[str, str]:
-        return {lang: i18n.get(lang)(f"survey.item.{code}") for lang in ("ru", "en")}
+        return {lang: i18n.get(lang)(f"survey.item.{code}") for lang in i18n.languages}
 
     return texts
 
@@ -174,8 +174,7 @@ async def launch_and_invite(
 ) -> service.Launched:
     launched = await service.launch(repo, curator_id, pid, kind, now, bank_texts(i18n))
     for person, response_id, count in launched.asked:
-        owner = await repo.get_user(person.user_id)
-        st = i18n.get(owner.locale if owner else None)
+        st = await strings_for(repo, i18n, person.user_id)
         kb = InlineKeyboardBuilder()
         kb.button(text=st("survey.btn.start"), callback_data=SurveyCb(r=response_id, i=0, v="go"))
         await notify(

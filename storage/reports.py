@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, func, null, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -208,7 +208,7 @@ class ReportsRepo:
     async def base(self, org_id: int, programme_id: int | None, role: str) -> list[BaseRow]:
         profile: Any = MentorProfileRow if role == "mentor" else MenteeProfileRow
         tags = profile.competencies if role == "mentor" else profile.requests
-        capacity = profile.capacity if role == "mentor" else None
+        capacity = profile.capacity if role == "mentor" else null()  # mentees have no capacity
         query = (
             select(
                 ParticipantRow.id,
@@ -226,7 +226,7 @@ class ReportsRepo:
                 ParticipantRow.trained,
                 ParticipantRow.parental_consent,
                 ParticipantRow.joined_at,
-                capacity if capacity is not None else ParticipantRow.age,
+                capacity,
             )
             .join(ProgrammeRow, ProgrammeRow.id == ParticipantRow.programme_id)
             .join(UserRow, UserRow.id == ParticipantRow.user_id)
@@ -240,7 +240,7 @@ class ReportsRepo:
         return [
             BaseRow(
                 r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], list(r[9] or []), list(r[10] or []),
-                r[11], bool(r[12]), bool(r[13]), r[14], r[15] if role == "mentor" else None,
+                r[11], bool(r[12]), bool(r[13]), r[14], r[15],
             )
             for r in rows.all()
         ]  # fmt: skip
@@ -350,6 +350,15 @@ class ReportsRepo:
         if org_id is not None:
             query = query.where(ProgrammeRow.organisation_id == org_id)
         return list(await self.session.scalars(query))
+
+    async def programme_of_chat(self, chat_id: int) -> int | None:
+        """The open programme whose curators' group this chat is."""
+        return await self.session.scalar(
+            select(ProgrammeRow.id)
+            .where(ProgrammeRow.curator_chat_id == chat_id, ProgrammeRow.archived.is_(False))
+            .order_by(ProgrammeRow.id)
+            .limit(1)
+        )
 
     async def digest_programmes(self) -> list[tuple[int, int, str, int, int]]:
         """Programmes that get a weekly digest: (id, chat, timezone, weekday, hour)."""

@@ -136,8 +136,8 @@ class SurveysRepo:
         await self.session.flush()
         return row.id
 
-    async def response(self, response_id: int) -> tuple[Response, int, int] | None:
-        """The response, its owner's Telegram id and its survey id."""
+    async def response(self, response_id: int) -> tuple[Response, int] | None:
+        """The response and its owner's Telegram id."""
         row = await self.session.execute(
             select(SurveyResponseRow, ParticipantRow.user_id)
             .join(ParticipantRow, ParticipantRow.id == SurveyResponseRow.participant_id)
@@ -146,7 +146,7 @@ class SurveysRepo:
         found = row.first()
         if found is None:
             return None
-        return _response(found[0]), int(found[1]), found[0].survey_id
+        return _response(found[0]), int(found[1])
 
     async def save_answers(
         self, response_id: int, answers: dict[str, int | str | None], completed_at: datetime | None

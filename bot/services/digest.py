@@ -45,10 +45,8 @@ async def for_curator(repo: Repo, curator_id: int, programme_id: int, now: datet
 
 
 async def programme_of_chat(repo: Repo, chat_id: int) -> Programme | None:
-    for pid, chat, *_ in await repo.reports.digest_programmes():
-        if chat == chat_id:
-            return await repo.get_programme(pid)
-    return None
+    pid = await repo.reports.programme_of_chat(chat_id)
+    return await repo.get_programme(pid) if pid is not None else None
 
 
 async def due(repo: Repo, now: datetime) -> list[tuple[Programme, str]]:

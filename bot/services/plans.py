@@ -16,19 +16,23 @@ async def plan_of(repo: Repo, user_id: int, pair_id: int) -> tuple[PairContext, 
     return ctx, await repo.plans.get(ctx.pair.id)
 
 
-async def set_goal(repo: Repo, user_id: int, pair_id: int, text: str | None, now: datetime) -> rules.Plan:
+async def set_goal(
+    repo: Repo, user_id: int, pair_id: int, text: str | None, now: datetime
+) -> tuple[PairContext, rules.Plan]:
     ctx = await pair_context(repo, user_id, pair_id)
     await repo.plans.set_goal(ctx.pair.id, rules.clean_goal(text), user_id, now)
-    return await repo.plans.get(ctx.pair.id)
+    return ctx, await repo.plans.get(ctx.pair.id)
 
 
-async def add_item(repo: Repo, user_id: int, pair_id: int, text: str | None, now: datetime) -> rules.Plan:
+async def add_item(
+    repo: Repo, user_id: int, pair_id: int, text: str | None, now: datetime
+) -> tuple[PairContext, rules.Plan]:
     ctx = await pair_context(repo, user_id, pair_id)
     rules.check_room(await repo.plans.get(ctx.pair.id))
     today = meeting_rules.to_local(now, ctx.programme.timezone).date()
     activity, due = rules.parse_item(text, today)
     await repo.plans.add_item(ctx.pair.id, activity, due, user_id, now)
-    return await repo.plans.get(ctx.pair.id)
+    return ctx, await repo.plans.get(ctx.pair.id)
 
 
 async def toggle(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from statistics import fmean
@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 
 from bot.domain import surveys as survey_rules
 from bot.domain.digest import COVERAGE_TARGET
+from bot.i18n import L10n
 from storage.repo import Repo
 from storage.reports import PairReportRow
 
-Text = Callable[..., str]  # an L10n: key, params -> text
 Cell = str | int | float | datetime | date | None
 
 
@@ -30,7 +30,7 @@ class Sheet:
     rows: list[Sequence[Cell]] = field(default_factory=list)
 
 
-def _join(t: Text, prefix: str, codes: Iterable[str]) -> str:
+def _join(t: L10n, prefix: str, codes: Iterable[str]) -> str:
     return ", ".join(t(f"{prefix}.{c}") for c in codes)
 
 
@@ -41,7 +41,7 @@ def _local(when: datetime | None, tz: str) -> datetime | None:
 
 
 async def build(
-    repo: Repo, t: Text, org_id: int, now: datetime, programme_id: int | None = None
+    repo: Repo, t: L10n, org_id: int, now: datetime, programme_id: int | None = None
 ) -> list[Sheet]:
     """All sheets for an organisation (or one of its programmes)."""
     org = await repo.get_organisation(org_id)
@@ -205,7 +205,7 @@ async def build(
         programme = await repo.get_programme(pid)
         if programme is None:
             continue
-        items = await repo.surveys.items(pid, getattr(t, "locale", None))
+        items = await repo.surveys.items(pid, t.locale)
         for survey in await repo.surveys.surveys(pid):
             for g in survey_rules.results(items, await repo.surveys.responses(survey.id)):
                 for res in g.items:
@@ -275,7 +275,7 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def to_xlsx(t: Text, sheets: list[Sheet]) -> bytes:
+def to_xlsx(t: L10n, sheets: list[Sheet]) -> bytes:
     """One workbook, a sheet per table; streamed (write-only) so big schools stay fast."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -305,7 +305,7 @@ def _safe(value: Cell) -> Cell:
     return value
 
 
-def to_csv_zip(t: Text, sheets: list[Sheet]) -> bytes:
+def to_csv_zip(t: L10n, sheets: list[Sheet]) -> bytes:
     """A ZIP of CSV files (UTF-8 with BOM, so Excel opens Cyrillic correctly)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:

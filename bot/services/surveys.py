@@ -144,7 +144,7 @@ async def _forms(repo: Repo, programme_id: int) -> dict[int, str]:
     return out
 
 
-async def _mine(repo: Repo, user_id: int, response_id: int, locale: str | None) -> rules.Response:
+async def _mine(repo: Repo, user_id: int, response_id: int) -> rules.Response:
     found = await repo.surveys.response(response_id)
     if found is None or found[1] != user_id:
         raise NotFound()
@@ -153,7 +153,7 @@ async def _mine(repo: Repo, user_id: int, response_id: int, locale: str | None) 
 
 async def current(repo: Repo, user_id: int, response_id: int, locale: str | None) -> Question | None:
     """The next question to ask, or None when all are answered."""
-    response = await _mine(repo, user_id, response_id, locale)
+    response = await _mine(repo, user_id, response_id)
     item_id = rules.next_item(response)
     if item_id is None:
         return None
@@ -176,7 +176,7 @@ async def answer(
 ) -> Question | None:
     """Record one answer and return the next question (None: finished). An answer to a
     question that is not the current one (an old button) changes nothing."""
-    response = await _mine(repo, user_id, response_id, locale)
+    response = await _mine(repo, user_id, response_id)
     expected = rules.next_item(response)
     if expected is None:
         raise AlreadyDecided()

@@ -377,11 +377,17 @@ async def test_the_curator_edits_the_questionnaire_and_the_entry_survey_follows(
     kinds = await curator.expect("Какой это будет вопрос")
     await curator.press(kinds, "Открытый ответ")
     await curator.expect("Напишите текст вопроса")
+    await curator.send("?" * 5000)
+    await curator.expect("Вопрос слишком длинный: 5000 символов")
     await curator.send("Что посоветуете следующему наставляемому?")
     await curator.expect("Вопрос добавлен")
     # someone else pressing the curator's buttons is refused
     forged = await kid.press_data(menu, button_data(menu, "Запустить входную анкету"))
     assert forged is not None and "только для кураторов" in forged["text"]
+    # a curator of another school may not complete (or even see) this programme
+    other = await make_curator("Олег", org="Школа №20")
+    forged = await other.press_data(card, button_data(card, "Завершить программу"))
+    assert forged is not None and "недоступно" in forged["text"]
     await curator.press(menu, "Запустить входную анкету")
     await curator.expect("Анкета «Входная» отправлена 1 участнику")
     invite = await kid.expect("анкету «Входная»", "15 вопросов")
