@@ -14,6 +14,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.models import Participant, Programme, User
 from bot.domain.programmes import parse_period
 from bot.i18n import Html, L10n, Translator
+from bot.middlewares import CuratorCheck
 from bot.services import curation, people
 from handlers import render
 from handlers.callbacks import (
@@ -41,8 +42,10 @@ CURATOR_ONLY = ("programmes", "new_programme", "add_curator", "export", "pupils"
 
 
 class IsCurator(Filter):
-    async def __call__(self, event: TelegramObject, repo: Repo, user: User) -> bool:
-        return await repo.is_curator(user.id)
+    """Curators only; the database is asked once per update however many routers ask."""
+
+    async def __call__(self, event: TelegramObject, curator: CuratorCheck | None = None) -> bool:
+        return curator is not None and await curator()
 
 
 def deep_link(bot_username: str, token: str) -> str:
