@@ -8,6 +8,7 @@ import logging
 import signal
 from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Literal
 
 from aiogram import Bot, Dispatcher
@@ -21,6 +22,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock, SystemClock
+from bot.domain.pacing import Pacer
 from bot.i18n import Translator
 from bot.leader import Leadership
 from bot.middlewares import CommitBeforeSend, ConversationState, Isolation, Person, UnitOfWork
@@ -114,12 +116,25 @@ class App:
         await set_default_commands(self.bot, i18n)
         if self.role in ("worker", "all"):
             holder = worker_name()
-            self.leadership = leading = Leadership(self.db, self.clock, holder)
+            s = self.settings
+            ttl = timedelta(seconds=s.leader_ttl_s)
+            self.leadership = leading = Leadership(
+                self.db, self.clock, holder, ttl, renew_s=s.leader_ttl_s / 5
+            )
             await leading.try_take()
             self._leader_task = asyncio.create_task(leading.run())
             self.scheduler = build_scheduler(self.db, i18n, self.clock, leading=leading)
             self.scheduler.start()
-            self.sender = Sender(self.db, self.bot, self.clock, i18n, worker=holder, active=leading)
+            self.sender = Sender(
+                self.db,
+                self.bot,
+                self.clock,
+                i18n,
+                Pacer(global_rate=s.outbox_rate),
+                worker=holder,
+                active=leading,
+                lease=timedelta(seconds=s.outbox_lease_s),
+            )
             self._sender_task = asyncio.create_task(self.sender.run())
         log.info("bot @%s ready (role %s)", me.username, self.role)
 

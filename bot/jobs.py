@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-
 from bot.clock import Clock
 from bot.domain import meetings as rules
 from bot.domain.meetings import Meeting
@@ -20,6 +18,7 @@ from handlers import digest as digest_views
 from handlers import meeting_texts as mt
 from handlers.callbacks import ProposalCb, SurveyCb
 from handlers.common import notify, strings_for
+from handlers.kb import InlineKeyboardBuilder
 from storage.db import Database
 from storage.repo import PairSides, Repo, Side
 

@@ -62,6 +62,7 @@ class Sender:
         batch: int | None = None,
         worker: str | None = None,
         active: Callable[[], bool] | None = None,
+        lease: timedelta | None = None,
     ) -> None:
         self.db, self.bot, self.clock, self.i18n = db, bot, clock, i18n
         self.pacer = pacer or Pacer()
@@ -70,6 +71,7 @@ class Sender:
         self.batch = batch or max(1, int(self.pacer.global_rate * self.AHEAD_S))
         self.worker = worker or worker_name()
         self.active = active or (lambda: True)
+        self.lease = lease or self.LEASE
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
         self._stop = asyncio.Event()
@@ -90,10 +92,10 @@ class Sender:
             room = self.batch - len(parked)
             if self.active() and room > 0:
                 async with self.db.unit() as repo:
-                    items = await repo.outbox.claim(self.clock.now(), room, self.worker, self.LEASE)
-            if parked and now_l - renewed > self.LEASE.total_seconds() / 3:
+                    items = await repo.outbox.claim(self.clock.now(), room, self.worker, self.lease)
+            if parked and now_l - renewed > self.lease.total_seconds() / 3:
                 async with self.db.unit() as repo:
-                    await repo.outbox.renew(list(parked), self.worker, self.clock.now() + self.LEASE)
+                    await repo.outbox.renew(list(parked), self.worker, self.clock.now() + self.lease)
                 renewed = now_l
             queue = ready + items
             for n, item in enumerate(queue):

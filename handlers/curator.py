@@ -6,7 +6,6 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.domain.catalog import Role, Status
@@ -33,6 +32,7 @@ from handlers.callbacks import (
     SurveyItemCb,
 )
 from handlers.common import notify, send_long, strings_for
+from handlers.kb import InlineKeyboardBuilder
 from handlers.states import BreakForm
 from storage.repo import Repo
 

@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import suppress
@@ -30,6 +31,7 @@ from sandbox.emulator import Emulator
 from sandbox.run import SANDBOX_TOKEN, start_emulator
 
 PG_CTL = Path(__file__).parent / "pg_ctl_as_postgres"
+_OWN_TEMP = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -43,6 +45,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def postgres_binaries() -> bool:
     return bool(shutil.which("pg_ctl") or list(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl")))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A temporary root of this run's own: pytest keeps only the three newest numbered
+    roots, so two runs at once (two engines, two checkouts) would delete each other's
+    databases, PostgreSQL's data directory among them, mid-test."""
+    if not config.option.basetemp:
+        config.option.basetemp = tempfile.mkdtemp(prefix="nastavnik-tests-")
+        config.stash[_OWN_TEMP] = config.option.basetemp
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    own = config.stash.get(_OWN_TEMP, None)
+    if own:
+        shutil.rmtree(own, ignore_errors=True)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
