@@ -848,6 +848,7 @@ class OutboxRepo:
         status: str = "pending",
         photo: bytes | None = None,
         checked: bool = False,
+        deadline: datetime | None = None,
     ) -> bool:
         """Record a message once: the same key never makes a second message. ``status``
         "dropped" records a message that must never go (a superseded reminder). ``checked``:
@@ -864,6 +865,7 @@ class OutboxRepo:
             attempts=0,
             created_at=now,
             photo=photo,
+            deadline=deadline,
         )
         if checked:  # a bulk path: the caller asked ``existing`` a moment ago
             self.session.add(OutboxRow(**values))
@@ -943,6 +945,15 @@ class OutboxRepo:
             .values(claimed_by=None, lease_until=None, **values)
         )
         return bool(getattr(result, "rowcount", 0))
+
+    async def waiting_deadlines(self) -> list[datetime]:
+        """Deadlines of messages queued and not yet sent (a reminder wave's planning counts them)."""
+        rows = await self.session.scalars(
+            select(OutboxRow.deadline).where(
+                OutboxRow.status.in_(("pending", "sending")), OutboxRow.deadline.is_not(None)
+            )
+        )
+        return [d for d in rows if d is not None]
 
     async def renew(self, ids: list[int], worker: str, until: datetime) -> None:
         """Keep this worker's claims (rows waiting for a busy chat) from running out."""
