@@ -43,6 +43,10 @@ async def main(n: int) -> None:
             "TELEGRAM_API_URL": url,
             "DATABASE_URL": db_url,
             "LOG_LEVEL": "ERROR",
+            # the restarted process leads once the dead one's lease lapses, and retakes the
+            # rows it had claimed once their claims lapse (production: 15 s and 60 s)
+            "LEADER_TTL_S": "5",
+            "OUTBOX_LEASE_S": "10",
         }
 
         async def spawn() -> asyncio.subprocess.Process:
@@ -80,6 +84,7 @@ async def main(n: int) -> None:
                 "sender_concurrency": Sender.DEFAULT_CONCURRENCY,
                 "outbox": state,
                 "http_429": emu.stats["http_429"],
+                "restart_to_done_s": round(time.perf_counter() - started, 1),
             }
         )
     )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, event
@@ -46,7 +49,11 @@ def create_engine(url: str) -> AsyncEngine:
         # it only while their short transaction is open. Other processes on the same file
         # wait through busy_timeout.
         engine = create_async_engine(
-            url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=60
+            url,
+            async_creator=partial(_inline_sqlite, _sqlite_path(url)),
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=60,
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
@@ -54,10 +61,38 @@ def create_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=60)
 
 
+def _sqlite_path(url: str) -> str:
+    return url.split("///", 1)[-1].split("?", 1)[0] or ":memory:"
+
+
 def _ensure_sqlite_dir(url: str) -> None:
-    path = url.split("///", 1)[-1]
-    if path and path != ":memory:":
+    path = _sqlite_path(url)
+    if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+class _InlineConnection(aiosqlite.Connection):
+    """aiosqlite runs every call — a cursor, an execute, a fetch, a close — on its own thread
+    and hands the result back through the event loop: four thread hops a statement, most of
+    an update's time. The process keeps one connection (the pool), used by one session at a
+    time, and inside a BEGIN IMMEDIATE transaction nothing waits on a lock, so statements run
+    in the loop; only BEGIN, which may wait for another process's writer, goes to the thread."""
+
+    async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        if args and isinstance(args[0], str) and args[0].lstrip()[:5].upper() == "BEGIN":
+            return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+        if not self._running or not self._connection:
+            raise ValueError("Connection closed")
+        return fn(*args, **kwargs)
+
+
+def _inline_sqlite(path: str, *_: Any, **__: Any) -> aiosqlite.Connection:
+    def connector() -> sqlite3.Connection:
+        return sqlite3.connect(path, timeout=30, check_same_thread=False)
+
+    connection = _InlineConnection(connector, 64)
+    connection._thread.daemon = True
+    return connection
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
