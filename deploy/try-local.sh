@@ -75,6 +75,7 @@ api() {
   else curl -sf -X "$1" "http://127.0.0.1:18080$2"; fi
 }
 field() { $PY -c "import json,sys; print(json.load(sys.stdin)['result']$1)"; }
+texts() { $PY -c "import json,sys; print('\n'.join(m.get('text') or '' for m in json.load(sys.stdin)['result']))"; }
 
 say "people write to the bot: answered through nginx by both web workers"
 for i in 1 2 3 4 5 6; do
@@ -89,8 +90,9 @@ for port in 18081 18082; do
 done
 echo "  nginx passed $(grep -c 'POST /webhook' "$T/nginx-access.log") webhook requests"
 
+psql_() { runuser -u postgres -- psql -h 127.0.0.1 -p 15432 -d nastavnik "$@"; }
 say "a message the bot starts itself goes once, through the leader's outbox"
-$PY -m bot curator add "$uid" --org "Школа проверки" --tz Europe/Moscow
+$PY -m bot curator add "$uid" --org "Школа проверки" --tz Europe/Moscow 2>/dev/null
 leader=$(runuser -u postgres -- psql -h 127.0.0.1 -p 15432 -d nastavnik -Atc "select holder from leases where name='leader'")
 echo "  leader: $leader"
 lpid=$(echo "$leader" | cut -d: -f2)
@@ -98,7 +100,9 @@ runuser -u postgres -- psql -h 127.0.0.1 -p 15432 -d nastavnik -qc \
   "insert into outbox (dedupe_key, chat_id, user_id, text, status, not_before, attempts, created_at) values ('deploy-try', $uid, $uid, 'Проверка отправителя', 'pending', now() at time zone 'utc', 0, now() at time zone 'utc')"
 seen=$(api GET "/control/messages?chat_id=$uid&after=$mid&wait=5" | field "[-1]['message_id']")
 sleep 3
-api GET "/control/messages?chat_id=$uid&after=$seen&wait=20" | grep -q "Проверка отправителя" && echo "  delivered"
+api GET "/control/messages?chat_id=$uid&after=$seen&wait=20" | texts | grep -q "Проверка отправителя" \
+  || { echo "not delivered:"; psql_ -c "select id, status, error, claimed_by from outbox where dedupe_key like 'deploy%'"; for f in "$T"/worker-*.log; do tail -n 5 "$f"; done; exit 1; }
+echo "  delivered"
 
 say "kill -9 of the leading worker ($lpid): the other takes over"
 kill -9 "$lpid"
@@ -111,6 +115,9 @@ done
 echo "  new leader: $now"
 runuser -u postgres -- psql -h 127.0.0.1 -p 15432 -d nastavnik -qc \
   "insert into outbox (dedupe_key, chat_id, user_id, text, status, not_before, attempts, created_at) values ('deploy-try-2', $uid, $uid, 'После смены лидера', 'pending', now() at time zone 'utc', 0, now() at time zone 'utc')"
+seen=$(api GET "/control/messages?chat_id=$uid&after=$seen&wait=5" | field "[-1]['message_id']")
 sleep 3
-api GET "/control/messages?chat_id=$uid&after=$seen&wait=20" | grep -q "После смены лидера" && echo "  delivered by the new leader"
+api GET "/control/messages?chat_id=$uid&after=$seen&wait=20" | texts | grep -q "После смены лидера" \
+  || { echo "not delivered after the takeover"; for f in "$T"/worker-*.log; do tail -n 5 "$f"; done; exit 1; }
+echo "  delivered by the new leader"
 say "all good"
