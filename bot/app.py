@@ -15,7 +15,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -26,6 +26,7 @@ from bot.outbox import Sender
 from bot.retry import RetryMiddleware
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
+from bot.webhook import ClosedRequestHandler, webhook_secret
 from handlers import get_routers
 from handlers.common import set_default_commands
 from storage.db import Database
@@ -111,9 +112,9 @@ class App:
     async def _serve_webhook(self, handle_signals: bool) -> None:
         assert self.bot is not None and self.dp is not None
         s = self.settings
-        secret = s.webhook_secret.get_secret_value() if s.webhook_secret else None
+        secret = webhook_secret(s)
         app = web.Application()
-        SimpleRequestHandler(self.dp, self.bot, secret_token=secret).register(app, path=s.webhook_path)
+        ClosedRequestHandler(self.dp, self.bot, secret_token=secret).register(app, path=s.webhook_path)
         setup_application(app, self.dp, bot=self.bot)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
