@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot import logsafe
 from bot.settings import Settings
 
 
@@ -116,6 +117,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     settings = load_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logsafe.install(settings.bot_token.get_secret_value() if settings.bot_token else None)
     command = args.command or "run"
     if command == "migrate":
         asyncio.run(migrate_only(settings))
@@ -135,7 +137,11 @@ def main(argv: list[str] | None = None) -> None:
     else:
         from bot.app import run
 
-        asyncio.run(run(settings))
+        try:
+            asyncio.run(run(settings))
+        except Exception:  # through the log, so the token in an error's URL is redacted
+            logging.getLogger("bot").exception("the bot stopped on an error")
+            raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

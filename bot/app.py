@@ -19,6 +19,7 @@ from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot import logsafe
 from bot.clock import Clock, SystemClock
 from bot.i18n import Translator
 from bot.middlewares import Person, UnitOfWork
@@ -83,6 +84,8 @@ class App:
     _runner: web.AppRunner | None = None
 
     async def start(self) -> None:
+        token = self.settings.bot_token
+        logsafe.install(token.get_secret_value() if token else None)
         self.db = Database(self.settings.database_url)
         await self.db.migrate()
         self.bot = build_bot(self.settings)
@@ -113,6 +116,7 @@ class App:
         assert self.bot is not None and self.dp is not None
         s = self.settings
         secret = webhook_secret(s)
+        logsafe.install(secret)
         app = web.Application()
         ClosedRequestHandler(self.dp, self.bot, secret_token=secret).register(app, path=s.webhook_path)
         setup_application(app, self.dp, bot=self.bot)

@@ -152,7 +152,7 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
 
     async def faults(request: web.Request) -> web.Response:
         data = await body(request)
-        for key in ("error_rate", "timeout_rate", "timeout_seconds"):
+        for key in ("error_rate", "timeout_rate", "timeout_seconds", "redirect_rate"):
             if key in data:
                 setattr(emu.faults, key, float(data[key]))
         return ok({"error_rate": emu.faults.error_rate, "timeout_rate": emu.faults.timeout_rate})

@@ -39,6 +39,7 @@ class Faults:
     error_rate: float = 0.0  # share of bot requests answered with 500
     timeout_rate: float = 0.0  # share that hang for ``timeout_seconds`` first
     timeout_seconds: float = 2.0
+    redirect_rate: float = 0.0  # share answered with a redirect to themselves (a loop)
     rng: random.Random = field(default_factory=lambda: random.Random(1))
 
 
@@ -273,6 +274,9 @@ class Emulator:
         self.stats["requests"] += 1
         if method not in ("getUpdates", "getMe") and self.faults.rng.random() < self.faults.timeout_rate:
             await asyncio.sleep(self.faults.timeout_seconds)
+        if method not in ("getUpdates", "getMe") and self.faults.rng.random() < self.faults.redirect_rate:
+            self.stats["http_3xx"] = self.stats.get("http_3xx", 0) + 1
+            raise web.HTTPTemporaryRedirect(location=str(request.url))
         if method not in ("getUpdates", "getMe") and self.faults.rng.random() < self.faults.error_rate:
             self.stats["http_5xx"] += 1
             return self._error(500, "Internal Server Error")

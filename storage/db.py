@@ -26,10 +26,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def create_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)  # no names in errors
 
 
 def _ensure_sqlite_dir(url: str) -> None:
