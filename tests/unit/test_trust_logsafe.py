@@ -20,7 +20,7 @@ def test_the_token_is_redacted_from_message_args_exceptions_and_urls() -> None:
     try:
         raise RuntimeError(f"GET https://api.telegram.org/bot{TOKEN}/getMe")
     except RuntimeError as e:
-        rec = record("call %s failed (%s)", f"/bot{TOKEN.replace(':', '%3A')}/x", "secretPart_xyz", exc=e)
+        rec = record("call %s failed (%s)", f"/bot{TOKEN.replace(':', '%3A')}/x", "AAE-secretPart_xyz", exc=e)
     assert r.filter(rec)
     text = logging.Formatter().format(rec)
     assert "AAE-secretPart_xyz" not in text and TOKEN not in text
