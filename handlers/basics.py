@@ -11,6 +11,7 @@ from aiogram.filters import Command, CommandStart, ExceptionMessageFilter, Excep
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, InlineKeyboardMarkup, Message
 
+from bot.answered import was_answered
 from bot.clock import Clock
 from bot.domain import questionnaire as q
 from bot.domain.errors import DomainError
@@ -192,9 +193,10 @@ async def on_domain_error(event: ErrorEvent, t: L10n) -> bool:
 async def on_not_modified(event: ErrorEvent) -> bool:
     """A press repeated, or an update delivered again after a restart, asked for the markup
     the message already has: the first one did the work; this one changes nothing."""
-    if event.update.callback_query is not None:
+    cb = event.update.callback_query
+    if cb is not None and not was_answered(cb.bot, cb.id):
         with suppress(TelegramAPIError):
-            await event.update.callback_query.answer()
+            await cb.answer()
     return True
 
 

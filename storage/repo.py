@@ -1006,6 +1006,17 @@ class MeetingsRepo:
         await self.session.flush()
         return _meeting(row)
 
+    async def open_proposals(self, pair_id: int, now: datetime) -> int:
+        """The pair's proposals still waiting for an answer (their time not yet come)."""
+        count = await self.session.scalar(
+            select(func.count(MeetingRow.id)).where(
+                MeetingRow.pair_id == pair_id,
+                MeetingRow.status == MeetingStatus.PROPOSED.value,
+                MeetingRow.starts_at > now,
+            )
+        )
+        return int(count or 0)
+
     async def get(self, meeting_id: int) -> Meeting | None:
         row = await self.session.get(MeetingRow, meeting_id)
         return _meeting(row) if row else None
