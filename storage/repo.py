@@ -336,6 +336,7 @@ class Repo:
                 role=invite.role.value,
                 created_by=created_by,
                 created_at=now,
+                expires_at=invite.expires_at,
             )
         )
         await self.session.flush()
@@ -345,6 +346,23 @@ class Repo:
         row = await self.session.get(InviteRow, token)
         return self._invite(row) if row and not row.revoked else None
 
+    async def use_invite(self, token: str, user_id: int, now: datetime) -> bool:
+        """Mark a single-use link used; False if it was used or revoked meanwhile."""
+        result = await self.session.execute(
+            update(InviteRow)
+            .where(InviteRow.token == token, InviteRow.used_at.is_(None), InviteRow.revoked.is_(False))
+            .values(used_at=now, used_by=user_id)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def revoke_invite(self, token: str) -> bool:
+        result = await self.session.execute(
+            update(InviteRow)
+            .where(InviteRow.token == token, InviteRow.revoked.is_(False))
+            .values(revoked=True)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
     @staticmethod
     def _invite(row: InviteRow) -> Invite:
         return Invite(
@@ -352,6 +370,9 @@ class Repo:
             OrganisationId(row.organisation_id),
             ProgrammeId(row.programme_id) if row.programme_id is not None else None,
             Role(row.role),
+            row.expires_at,
+            row.used_at is not None,
+            row.created_by,
         )
 
     # --- participants ------------------------------------------------------------------------

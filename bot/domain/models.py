@@ -117,6 +117,9 @@ class Invite:
     organisation_id: OrganisationId
     programme_id: ProgrammeId | None
     role: Role
+    expires_at: datetime | None = None  # curators' links expire; programmes' do not
+    used: bool = False  # a curator's link works once
+    created_by: int | None = None
 
 
 @dataclass(frozen=True)

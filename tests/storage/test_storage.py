@@ -41,7 +41,7 @@ TABLES = {
     "programme_breaks",
     "outbox",
 }
-REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009"]
+REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010"]
 
 
 async def tables(db: Database) -> set[str]:
