@@ -209,8 +209,8 @@ async def _checkins(repo: Repo, tick: _Tick, now: datetime, counts: dict[str, in
     for m in meetings:
         pair = sides.get(m.pair_id)
         programme = await tick.programme(pair.programme_id) if pair else None
-        if pair is None or programme is None:
-            continue
+        if pair is None or programme is None or pair.status != PairStatus.ACTIVE.value:
+            continue  # an ended pair (a side was forgotten, the curator ended it) is asked nothing
         for side in (pair.mentor, pair.mentee):
             if await repo.meetings.ask(m.id, side.participant_id, side.role.value, now):
                 t = await tick.t(side.user_id)

@@ -29,6 +29,7 @@ from bot.domain.models import (
     UserId,
 )
 from bot.domain.pairs import Pair, PairStatus
+from storage.erasure import ErasureRepo
 from storage.plans import PlansRepo
 from storage.preferences import PreferencesRepo
 from storage.reports import ReportsRepo
@@ -146,6 +147,7 @@ class Repo:
         self.surveys = SurveysRepo(session)
         self.plans = PlansRepo(session)
         self.preferences = PreferencesRepo(session)
+        self.erasure = ErasureRepo(session)
 
     # --- users -----------------------------------------------------------------------------
     async def get_user(self, user_id: int) -> User | None:
@@ -181,32 +183,8 @@ class Repo:
         await self.session.execute(update(UserRow).where(UserRow.id == user_id).values(locale=locale))
 
     async def forget_user(self, user_id: int, placeholder: str, now: datetime) -> list[int]:
-        """Erase personal data, keep anonymous aggregates. Returns the organisations told."""
-        await self.session.execute(
-            update(UserRow)
-            .where(UserRow.id == user_id)
-            .values(name=placeholder, username=None, forgotten=True)
-        )
-        parts = (
-            await self.session.scalars(select(ParticipantRow).where(ParticipantRow.user_id == user_id))
-        ).all()
-        orgs: set[int] = set()
-        for p in parts:
-            p.name, p.age, p.status = placeholder, None, Status.LEFT.value
-            for table in (MentorProfileRow, MenteeProfileRow):
-                prof = await self.session.get(table, p.id)
-                if prof is not None:
-                    await self.session.delete(prof)
-            prog = await self.session.get(ProgrammeRow, p.programme_id)
-            if prog is not None:
-                orgs.add(prog.organisation_id)
-        await self.session.execute(
-            update(ConsentRow)
-            .where(ConsentRow.user_id == user_id, ConsentRow.withdrawn_at.is_(None))
-            .values(withdrawn_at=now)
-        )
-        await self.session.flush()
-        return sorted(orgs)
+        """Erase the person (see storage/erasure.py). Returns the organisations told."""
+        return (await self.erasure.erase_person(user_id, placeholder, now)).organisations
 
     async def user_organisations(self, user_id: int) -> list[int]:
         """Organisations whose programmes this person takes part in."""

@@ -10,6 +10,7 @@ from bot.domain import questionnaire as q
 from bot.domain.catalog import CONSENT_VERSION, Role, Status
 from bot.domain.errors import AlreadyDecided, NotAllowed, NotFound
 from bot.domain.models import Invite, Organisation, Participant, Programme, User
+from storage.erasure import Erased
 from storage.repo import Repo
 
 
@@ -97,11 +98,13 @@ async def save_profile(
     return updated
 
 
-async def forget(repo: Repo, user_id: int, placeholder: str, now: datetime) -> list[int]:
-    orgs = await repo.forget_user(user_id, placeholder, now)
-    for org in orgs:
-        await repo.audit(org, user_id, "participant.forgotten", now)
-    return orgs
+async def forget(repo: Repo, user_id: int, placeholder: str, now: datetime) -> Erased:
+    """The right to be forgotten: the person's identity and texts leave every table, their
+    open pairs end; the audit keeps that it happened, under the random pseudonym."""
+    erased = await repo.erasure.erase_person(user_id, placeholder, now)
+    for org in erased.organisations:
+        await repo.audit(org, erased.pseudonym, "participant.forgotten", now, pairs_ended=len(erased.pairs))
+    return erased
 
 
 async def set_share_contact(repo: Repo, user_id: int, value: bool) -> None:

@@ -120,7 +120,8 @@ async def test_repository_round_trip_and_forgetting(tmp_path: Path) -> None:
             gone = await repo.get_participant(p.id)
             assert gone is not None and gone.name == "Удалённый" and gone.profile is None
             assert gone.status is Status.LEFT
-            assert [(v, w is not None) for v, _, w in await repo.consents(2)] == [("v1", True)]
+            assert await repo.consents(2) == []  # the record stays under a pseudonym, not the id
+            assert [(v, w is not None) for v, _, w in await repo.consents(gone.user_id)] == [("v1", True)]
             assert (await repo.counts(prog.id)).mentors == 0
     finally:
         await db.close()
