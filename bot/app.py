@@ -95,7 +95,9 @@ class App:
         self.i18n = i18n = Translator(self.settings.default_locale)
         self.dp = build_dispatcher(self.settings, self.db, self.clock, i18n, me.username or "bot")
         await set_default_commands(self.bot, i18n)
-        self.scheduler = build_scheduler(self.db, i18n, self.clock)
+        self.scheduler = build_scheduler(
+            self.db, i18n, self.clock, retention_months=self.settings.archive_retention_months
+        )
         self.scheduler.start()
         self.sender = Sender(self.db, self.bot, self.clock, i18n)
         self._sender_task = asyncio.create_task(self.sender.run())

@@ -23,6 +23,8 @@ from handlers.common import notify, strings_for
 from storage.db import Database
 from storage.repo import PairSides, Repo, Side
 
+OUTBOX_KEPT = timedelta(days=30)  # a delivered row (with no body) keeps its key this long
+
 
 async def proposals_tick(db: Database, i18n: Translator, clock: Clock) -> pairs.Due:
     """One reminder at half-time to whoever has not answered; expire what is overdue."""
@@ -303,8 +305,15 @@ async def surveys_tick(db: Database, i18n: Translator, clock: Clock) -> int:
     return len(due)
 
 
-async def housekeeping_tick(db: Database, i18n: Translator, clock: Clock) -> int:
+async def housekeeping_tick(db: Database, i18n: Translator, clock: Clock, retention_months: int = 12) -> int:
     """Forget the marks of handled updates after two days (Telegram keeps an unconfirmed
-    update for 24 hours)."""
+    update for 24 hours), delivered outbox rows after a month, and the personal data of
+    programmes archived longer than the retention period."""
+    now = clock.now()
     async with db.unit() as repo:
-        return await repo.forget_seen_updates(clock.now() - timedelta(days=2))
+        done = await repo.forget_seen_updates(now - timedelta(days=2))
+        done += await repo.outbox.prune(now - OUTBOX_KEPT)
+        before = now - timedelta(days=round(retention_months * 365.25 / 12))
+        placeholder = i18n.get(i18n.default)("forget.placeholder")
+        done += len(await repo.erasure.anonymise_archived(before, placeholder, now))
+        return done

@@ -10,7 +10,9 @@ from bot.i18n import Translator
 from storage.db import Database
 
 
-def build_scheduler(db: Database, i18n: Translator, clock: Clock, every_s: int = 30) -> AsyncIOScheduler:
+def build_scheduler(
+    db: Database, i18n: Translator, clock: Clock, every_s: int = 30, retention_months: int = 12
+) -> AsyncIOScheduler:
     """Each tick decides from the database what is due, so nothing is lost to a restart
     and the outbox's keys make every message happen once."""
     scheduler = AsyncIOScheduler(timezone="UTC")
@@ -30,6 +32,7 @@ def build_scheduler(db: Database, i18n: Translator, clock: Clock, every_s: int =
         "interval",
         seconds=3600,
         args=[db, i18n, clock],
+        kwargs={"retention_months": retention_months},
         id="housekeeping_tick",
         max_instances=1,
         coalesce=True,

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8081, ge=1, le=65535)
     webhook_path: str = "/webhook"
+    # months after a programme is archived until its personal data is anonymised (the
+    # school decides; aggregates for reports stay)
+    archive_retention_months: int = Field(default=12, ge=1, le=120)
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = Field(default=8080, ge=0, le=65535)
 

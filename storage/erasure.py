@@ -121,6 +121,80 @@ class ErasureRepo:
         await s.flush()
         return erased
 
+    async def anonymise_archived(self, before: datetime, placeholder: str, now: datetime) -> list[int]:
+        """Programmes archived before ``before`` (the school's retention period) keep their
+        aggregates for reports (pairs, meetings, scores, statuses, the profiles' categories)
+        and lose every identity: names, ages, Telegram ids, free texts. A person no longer in
+        any programme or organisation leaves the users table too. Returns the programmes."""
+        s = self.session
+        due = (
+            await s.scalars(
+                select(ProgrammeRow).where(
+                    ProgrammeRow.archived.is_(True),
+                    ProgrammeRow.archived_at < before,
+                    ProgrammeRow.anonymised_at.is_(None),
+                )
+            )
+        ).all()
+        for programme in due:
+            parts = (
+                await s.scalars(select(ParticipantRow).where(ParticipantRow.programme_id == programme.id))
+            ).all()
+            ids = {p.user_id: pseudonym() for p in parts if p.user_id >= 0}
+            for pid in ids.values():
+                s.add(UserRow(id=pid, name=placeholder, forgotten=True, unreachable=True, created_at=now))
+            await s.flush()
+            pairs = select(PairRow.id).where(PairRow.programme_id == programme.id)
+            for p in parts:
+                pid = ids.get(p.user_id, p.user_id)
+                consent = update(ConsentRow).where(ConsentRow.participant_id == p.id)
+                await s.execute(consent.values(user_id=pid))
+                if p.user_id in ids:  # who proposed, wrote, ticked in this programme's pairs
+                    for column in (MeetingRow.proposed_by, PlanItemRow.created_by, PlanItemRow.done_by):
+                        await s.execute(
+                            update(column.class_)
+                            .where(column.class_.pair_id.in_(pairs), column == p.user_id)
+                            .values({column.key: pid})
+                        )
+                    await s.execute(
+                        update(PlanRow)
+                        .where(PlanRow.pair_id.in_(pairs), PlanRow.updated_by == p.user_id)
+                        .values(updated_by=pid)
+                    )
+                p.user_id, p.name, p.age = pid, placeholder, None
+            await self._free_texts([p.id for p in parts], now)
+            await s.execute(
+                update(PairRow).where(PairRow.programme_id == programme.id).values(decline_reason=None)
+            )
+            await s.execute(
+                update(PairRow)
+                .where(PairRow.programme_id == programme.id, PairRow.end_reason != LEFT_REASON)
+                .values(end_reason=None)
+            )
+            for uid, pid in ids.items():
+                if await self._still_known(uid):
+                    continue
+                await self._outbox(uid, set())
+                await self._fsm(uid, set())
+                await self._audit(uid, pid)
+                await self._person_ids(uid, pid)
+                await s.execute(delete(UserRow).where(UserRow.id == uid))
+            programme.anonymised_at = now
+        await s.flush()
+        return [p.id for p in due]
+
+    async def _still_known(self, user_id: int) -> bool:
+        """In another programme, a curator, or with a consent outside the archived ones."""
+        s = self.session
+        for query in (
+            select(ParticipantRow.id).where(ParticipantRow.user_id == user_id),
+            select(CuratorRow.id).where(CuratorRow.user_id == user_id),
+            select(ConsentRow.id).where(ConsentRow.user_id == user_id),
+        ):
+            if await s.scalar(query.limit(1)) is not None:
+                return True
+        return False
+
     async def _leave_pairs(self, part_ids: list[int], now: datetime, erased: Erased) -> None:
         """Open pairs end (a proposal is withdrawn); their future meetings are cancelled and
         unanswered check-ins dropped, so no reminder, check-in or nudge follows."""

@@ -823,6 +823,9 @@ class OutboxItem(NamedTuple):
     photo: bytes | None = None
 
 
+DONE = ("sent", "failed", "dropped")  # outbox statuses after which a row keeps no body
+
+
 class OutboxRepo:
     """The durable queue of messages the bot starts itself."""
 
@@ -854,14 +857,14 @@ class OutboxRepo:
                 dedupe_key=key,
                 chat_id=chat_id,
                 user_id=chat_id if chat_id > 0 else None,
-                text=text,
-                markup=markup,
+                text=text if status not in DONE else "",  # a message that never goes keeps no body
+                markup=markup if status not in DONE else None,
                 status=status,
                 not_before=not_before or now,
                 expires_at=expires_at,
                 attempts=0,
                 created_at=now,
-                photo=photo,
+                photo=photo if status not in DONE else None,
             )
         )
         if not checked:
@@ -896,6 +899,8 @@ class OutboxRepo:
         ]
 
     async def mark(self, ids: list[int], **values: Any) -> None:
+        if values.get("status") in DONE:  # delivered or given up: the body is not kept
+            values.update(text="", markup=None, photo=None)
         if ids:
             await self.session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(**values))
 
@@ -910,8 +915,16 @@ class OutboxRepo:
         await self.session.execute(
             update(OutboxRow)
             .where(OutboxRow.status == "pending", OutboxRow.dedupe_key.startswith(key_prefix))
-            .values(status="dropped", error="superseded")
+            .values(status="dropped", error="superseded", text="", markup=None, photo=None)
         )
+
+    async def prune(self, before: datetime) -> int:
+        """Rows delivered or given up before ``before`` go (their keys kept them from
+        going twice; after a month no job makes those keys again)."""
+        result = await self.session.execute(
+            delete(OutboxRow).where(OutboxRow.status.in_(DONE), OutboxRow.created_at < before)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def counts(self) -> dict[str, int]:
         rows = await self.session.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status))

@@ -96,6 +96,7 @@ class ProgrammeRow(Base):
     digest_hour: Mapped[int] = mapped_column(Integer, default=9, server_default="9")
     closing_at: Mapped[datetime | None] = mapped_column(DateTime)  # stage 7 began
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime)  # past the retention period
 
 
 class InviteRow(Base):

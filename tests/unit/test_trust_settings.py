@@ -42,3 +42,10 @@ def test_no_secret_configured_means_a_fresh_strong_one() -> None:
     assert first != second and len(first) >= 32
     fixed = Settings(_env_file=None, webhook_secret="s3cret-Token_1")  # type: ignore[call-arg]
     assert webhook_secret(fixed) == "s3cret-Token_1"
+
+
+def test_the_retention_period_is_a_setting_with_a_years_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARCHIVE_RETENTION_MONTHS", "")
+    assert Settings(_env_file=None).archive_retention_months == 12  # type: ignore[call-arg]
+    monkeypatch.setenv("ARCHIVE_RETENTION_MONTHS", "36")
+    assert Settings(_env_file=None).archive_retention_months == 36  # type: ignore[call-arg]

@@ -1,4 +1,4 @@
-"""trust: single-use expiring curator invites
+"""trust: single-use expiring curator invites, archived programmes anonymised
 
 Revision ID: 0010
 Revises: 0009
@@ -19,11 +19,15 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("expires_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("used_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("used_by", sa.BigInteger(), nullable=True))
+    with op.batch_alter_table("programmes", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("anonymised_at", sa.DateTime(), nullable=True))
     # curators' links made before they expired worked forever: none of them may work now
     op.execute("UPDATE invites SET revoked = 1 WHERE role = 'curator'")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("programmes", schema=None) as batch_op:
+        batch_op.drop_column("anonymised_at")
     with op.batch_alter_table("invites", schema=None) as batch_op:
         batch_op.drop_column("used_by")
         batch_op.drop_column("used_at")
