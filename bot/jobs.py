@@ -279,7 +279,9 @@ async def digest_tick(db: Database, i18n: Translator, clock: Clock) -> int:
             if programme.curator_chat_id is None:
                 continue
             digest = await digests.build(repo, programme, now)
-            parts = await digest_views.full(i18n.get(i18n.default), digest)
+            curators = await digests.note_chat_members(repo, programme, None)
+            group = digest_views.Audience(programme.chat_members, curators)
+            parts = await digest_views.full(i18n.get(i18n.default), digest, group)
             await digest_views.enqueue(repo, now, programme.curator_chat_id, key, parts)
             sent += 1
     return sent

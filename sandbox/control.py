@@ -46,6 +46,13 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
         await emu.notify()
         return ok({"id": chat.id, "title": chat.title, "members": sorted(chat.members)})
 
+    async def join(request: web.Request) -> web.Response:
+        data = await body(request)
+        chat_id, uid = int(data["chat_id"]), int(data["user_id"])
+        if uid not in emu.users or chat_id not in emu.chats:
+            raise web.HTTPNotFound(text="no such user or chat")
+        return ok({"update_id": await emu.member_joins(chat_id, uid)})
+
     async def send(request: web.Request) -> web.Response:
         data = await body(request)
         uid = int(data["user_id"])
@@ -193,6 +200,7 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
     app.router.add_post("/control/groups", create_group)
     app.router.add_post("/control/send", send)
     app.router.add_post("/control/start", start)
+    app.router.add_post("/control/join", join)
     app.router.add_post("/control/press", press)
     app.router.add_post("/control/redeliver", redeliver)
     app.router.add_get("/control/callback/{id}", callback_answer)

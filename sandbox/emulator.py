@@ -78,6 +78,7 @@ class Emulator:
         self.users: dict[int, dict[str, Any]] = {}
         self.chats: dict[int, Chat] = {}
         self.blocked: set[int] = set()
+        self.allowed_updates: set[str] = set()  # as the bot last asked (chat_member only if listed)
         self.started: set[int] = set()  # users who opened the bot (a bot can't write first)
         self.messages: dict[int, list[dict[str, Any]]] = {}
         self._msg_ids: dict[int, itertools.count[int]] = {}
@@ -346,6 +347,38 @@ class Emulator:
         if wait:
             raise RetryAfter(wait)
 
+    def _remember_allowed(self, params: dict[str, Any]) -> None:
+        allowed = params.get("allowed_updates")
+        if isinstance(allowed, str) and allowed:
+            allowed = json.loads(allowed)
+        if isinstance(allowed, list):
+            self.allowed_updates = {str(a) for a in allowed}
+
+    async def member_joins(self, chat_id: int, user_id: int) -> int | None:
+        """Someone joins a group. Telegram sends the bot (an admin there) a chat_member
+        update only if it asked for them in allowed_updates; returns its update_id."""
+        chat = self.chats[chat_id]
+        chat.members.add(user_id)
+        user = self.users[user_id]
+        if "chat_member" not in self.allowed_updates:
+            await self.notify()
+            return None
+        return await self.push_update(
+            {
+                "chat_member": {
+                    "chat": chat.as_api(self.users),
+                    "from": user,
+                    "date": int(time.time()),
+                    "old_chat_member": {"status": "left", "user": user},
+                    "new_chat_member": {"status": "member", "user": user},
+                }
+            }
+        )
+
+    async def api_getChatMemberCount(self, params: dict[str, Any]) -> int:
+        chat = self._chat(params)
+        return len(chat.members) + 1 if chat.type != "private" else 2  # the bot is a member too
+
     async def api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return self.bot_user
 
@@ -356,6 +389,7 @@ class Emulator:
                 "to delete the webhook first",
                 409,
             )
+        self._remember_allowed(params)
         offset = int(params.get("offset") or 0)
         limit = min(int(params.get("limit") or 100), 100)
         timeout = min(float(params.get("timeout") or 0), 50)
@@ -370,6 +404,7 @@ class Emulator:
         url = str(params.get("url") or "")
         if not url:
             return await self.api_deleteWebhook(params)
+        self._remember_allowed(params)
         self.webhook = {"url": url, "secret_token": params.get("secret_token")}
         if self._webhook_task is None or self._webhook_task.done():
             self._webhook_task = asyncio.create_task(self._deliver_webhook())

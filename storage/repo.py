@@ -88,6 +88,7 @@ def _programme(row: ProgrammeRow) -> Programme:
         digest_hour=row.digest_hour,
         closing_at=row.closing_at,
         archived_at=row.archived_at,
+        chat_members=row.chat_members,
     )
 
 

@@ -97,6 +97,7 @@ class ProgrammeRow(Base):
     closing_at: Mapped[datetime | None] = mapped_column(DateTime)  # stage 7 began
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
     anonymised_at: Mapped[datetime | None] = mapped_column(DateTime)  # past the retention period
+    chat_members: Mapped[int | None] = mapped_column(Integer)  # people in the curators' chat, bot aside
 
 
 class InviteRow(Base):

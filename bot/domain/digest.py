@@ -163,6 +163,17 @@ class _Index:
             self.by_pair[m.pair_id].append(m)
 
 
+def initials(name: str) -> str:
+    """«Снежана Уникальнова» → «С. У.»: enough for curators who know the pair, nothing for
+    a stranger in the group."""
+    return " ".join(f"{word[0]}." for word in name.split() if word[:1].isalpha()) or "—"
+
+
+def outsiders(members: int | None, curators: int) -> bool:
+    """More people in the curators' chat than the organisation has curators."""
+    return members is not None and members > curators
+
+
 def falling(values: list[float]) -> bool:
     if len(values) < 3:
         return False

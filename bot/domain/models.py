@@ -59,6 +59,7 @@ class Programme:
     digest_hour: int = 9
     closing_at: datetime | None = None  # stage 7 began
     archived_at: datetime | None = None
+    chat_members: int | None = None  # people in the curators' chat (the bot aside), as last known
 
 
 @dataclass(frozen=True)

@@ -30,3 +30,13 @@ def test_a_pair_a_side_left_needs_a_human_for_a_week() -> None:
 def test_the_erased_person_is_not_counted() -> None:
     figures = d.figures(snap(NOW - timedelta(days=1)), NOW - timedelta(days=7), NOW)
     assert figures.mentors == 1 and figures.mentees == 0
+
+
+def test_initials_show_no_name() -> None:
+    assert d.initials("Снежана Уникальнова") == "С. У."
+    assert d.initials("  анна  ") == "а."
+    assert d.initials("") == "—"
+
+
+def test_outsiders_are_more_members_than_curators() -> None:
+    assert d.outsiders(3, 1) and not d.outsiders(1, 1) and not d.outsiders(None, 1)

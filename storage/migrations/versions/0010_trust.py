@@ -1,4 +1,5 @@
-"""trust: single-use expiring curator invites, archived programmes anonymised
+"""trust: single-use expiring curator invites, archived programmes anonymised,
+the curators' chat's member count
 
 Revision ID: 0010
 Revises: 0009
@@ -21,12 +22,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("used_by", sa.BigInteger(), nullable=True))
     with op.batch_alter_table("programmes", schema=None) as batch_op:
         batch_op.add_column(sa.Column("anonymised_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("chat_members", sa.Integer(), nullable=True))
     # curators' links made before they expired worked forever: none of them may work now
     op.execute("UPDATE invites SET revoked = 1 WHERE role = 'curator'")
 
 
 def downgrade() -> None:
     with op.batch_alter_table("programmes", schema=None) as batch_op:
+        batch_op.drop_column("chat_members")
         batch_op.drop_column("anonymised_at")
     with op.batch_alter_table("invites", schema=None) as batch_op:
         batch_op.drop_column("used_by")

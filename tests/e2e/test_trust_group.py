@@ -1,0 +1,42 @@
+"""The curators' group: /bind and the digest say how many people read it against how many
+curators there are; the group digest names no one; a non-curator joining is reported."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.clock import FakeClock
+from bot.domain.pairs import PairStatus
+from sandbox.client import SandboxClient
+from tests.conftest import MakeCurator, Running
+from tests.e2e.test_trust_erasure import NAME, kid_and_mentor
+
+
+async def test_the_group_digest_shows_no_names_and_outsiders_are_reported(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator, clock: FakeClock
+) -> None:
+    curator = await make_curator()
+    await kid_and_mentor(bot, client, curator, PairStatus.ACTIVE)
+    parent = await client.person("Родитель")
+    group = await client.post("/control/groups", title="Кураторы", members=[curator.id, parent.id])
+    gid = group["id"]
+    await curator.send("/bind", chat_id=gid)
+    bound = await curator.expect("чат кураторов программы", chat_id=gid)
+    assert "В чате 2 чел. (без бота), а кураторов в школе 1" in bound["text"]
+
+    stranger = await client.person("Незнакомец", username="who_knows")
+    joined = await client.post("/control/join", chat_id=gid, user_id=stranger.id)
+    assert joined["update_id"] is not None, "the bot asked Telegram for chat_member updates"
+    await curator.expect("вошёл(ла) Незнакомец (@who_knows) — не куратор")
+
+    clock.current += timedelta(days=15)  # the pair has not met: it needs a human
+    await curator.send("/digest", chat_id=gid)
+    digest = await curator.expect("Сводка", "Требует внимания: 1 пара", chat_id=gid)
+    text = digest["text"]
+    assert "В чате 3 чел., а кураторов в школе 1" in text
+    assert "Пара №1 (А. Т. → С. У.)" in text
+    for secret in ("Снежана", "Уникальнова", "Анна Тест", "нет встречи"):
+        assert secret not in text, secret
+    # the names and the reasons open in the curator's private chat
+    await curator.press(digest, "Карточка")
+    await curator.expect("Анна Тест", NAME)
