@@ -68,7 +68,8 @@ async def on_member_joined(event: ChatMemberUpdated, repo: Repo, i18n: Translato
     programme = await digests.programme_of_chat(repo, event.chat.id)
     if programme is None:
         return
-    await repo.update_programme(programme.id, chat_members=(programme.chat_members or 0) + 1)
+    if programme.chat_members is not None:  # unknown stays unknown until the next /bind or /digest
+        await repo.update_programme(programme.id, chat_members=programme.chat_members + 1)
     joined = event.new_chat_member.user
     if joined.is_bot or await repo.is_curator(joined.id, programme.organisation_id):
         return

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.clock import FakeClock
 from bot.domain.pairs import PairStatus
+from bot.jobs import digest_tick
 from sandbox.client import SandboxClient
 from tests.conftest import MakeCurator, Running
 from tests.e2e.test_trust_erasure import NAME, kid_and_mentor
@@ -40,3 +41,13 @@ async def test_the_group_digest_shows_no_names_and_outsiders_are_reported(
     # the names and the reasons open in the curator's private chat
     await curator.press(digest, "Карточка")
     await curator.expect("Анна Тест", NAME)
+
+    # the weekly digest the scheduler posts: the same header, no names
+    assert bot.app is not None and bot.app.db is not None and bot.app.i18n is not None
+    for _ in range(7 * 24):  # up to the programme's digest hour
+        if await digest_tick(bot.app.db, bot.app.i18n, clock):
+            break
+        clock.current += timedelta(hours=1)
+    weekly = await curator.expect("Сводка", "В чате 3 чел., а кураторов в школе 1", chat_id=gid)
+    assert "Пара №1 (А. Т. → С. У.)" in weekly["text"]
+    assert "Снежана" not in weekly["text"] and "Анна Тест" not in weekly["text"]
