@@ -921,7 +921,13 @@ class OutboxRepo:
 
     async def prune(self, before: datetime) -> int:
         """Rows delivered or given up before ``before`` go (their keys kept them from
-        going twice; after a month no job makes those keys again)."""
+        going twice; after a month no job makes those keys again). A finished row still
+        holding a body (settled by a path that kept it) loses the body now."""
+        await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.status.in_(DONE), (OutboxRow.text != "") | OutboxRow.photo.is_not(None))
+            .values(text="", markup=None, photo=None)
+        )
         result = await self.session.execute(
             delete(OutboxRow).where(OutboxRow.status.in_(DONE), OutboxRow.created_at < before)
         )
