@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.filters import JOIN_TRANSITION, LEAVE_TRANSITION, ChatMemberUpdatedFilter, Command
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
+from aiogram.types import User as TgUser
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
@@ -63,26 +64,52 @@ async def _audience(repo: Repo, t: L10n, bot: Bot, programme: Programme) -> str:
     return "\n\n" + t(key, members=members, curators=curators)
 
 
-async def on_member_joined(event: ChatMemberUpdated, repo: Repo, i18n: Translator, clock: Clock) -> None:
-    """Someone joined a bound curators' chat: the curators hear of a non-curator at once."""
+async def on_member_joined(
+    event: ChatMemberUpdated, repo: Repo, i18n: Translator, bot: Bot, clock: Clock
+) -> None:
+    """Someone joined a bound curators' chat (the bot is an admin there): the curators hear
+    of a non-curator at once."""
+    await _joined(repo, i18n, bot, clock, event.chat.id, [event.new_chat_member.user])
+
+
+async def on_members_added(message: Message, repo: Repo, i18n: Translator, bot: Bot, clock: Clock) -> None:
+    """The service message of a join reaches the bot even when it is no admin (then no
+    chat_member update comes); when both come, the outbox keys report a person once."""
+    await _joined(repo, i18n, bot, clock, message.chat.id, message.new_chat_members or [])
+
+
+async def on_member_left(event: ChatMemberUpdated | Message, repo: Repo, bot: Bot) -> None:
     programme = await digests.programme_of_chat(repo, event.chat.id)
+    if programme is not None:
+        await _recount(repo, bot, programme)
+
+
+async def _recount(repo: Repo, bot: Bot, programme: Programme) -> None:
+    """Ask Telegram again: counting joins and leaves would drift when both a chat_member
+    update and a service message tell of the same one."""
+    assert programme.curator_chat_id is not None
+    members = await bot.get_chat_member_count(programme.curator_chat_id) - 1  # the bot aside
+    await digests.note_chat_members(repo, programme, members)
+
+
+async def _joined(
+    repo: Repo, i18n: Translator, bot: Bot, clock: Clock, chat_id: int, people: list[TgUser]
+) -> None:
+    programme = await digests.programme_of_chat(repo, chat_id)
     if programme is None:
         return
-    if programme.chat_members is not None:  # unknown stays unknown until the next /bind or /digest
-        await repo.update_programme(programme.id, chat_members=programme.chat_members + 1)
-    joined = event.new_chat_member.user
-    if joined.is_bot or await repo.is_curator(joined.id, programme.organisation_id):
-        return
-    name = joined.full_name + (f" (@{joined.username})" if joined.username else "")
-    for curator in await repo.curators_of(programme.organisation_id):
-        ct = i18n.get(curator.locale)
-        await notify(repo, clock.now(), curator.id, ct("group.outsider", name=name, title=programme.title))
-
-
-async def on_member_left(event: ChatMemberUpdated, repo: Repo) -> None:
-    programme = await digests.programme_of_chat(repo, event.chat.id)
-    if programme is not None and programme.chat_members:
-        await repo.update_programme(programme.id, chat_members=programme.chat_members - 1)
+    await _recount(repo, bot, programme)
+    now = clock.now()
+    for joined in people:
+        if joined.is_bot or await repo.is_curator(joined.id, programme.organisation_id):
+            continue
+        name = joined.full_name + (f" (@{joined.username})" if joined.username else "")
+        for curator in await repo.curators_of(programme.organisation_id):
+            ct = i18n.get(curator.locale)
+            text = ct("group.outsider", name=name, title=programme.title)
+            await notify(
+                repo, now, curator.id, text, key=f"joined:{chat_id}:{joined.id}:{curator.id}:{now:%Y%m%d}"
+            )
 
 
 async def on_group_help(message: Message, t: L10n) -> None:
@@ -97,4 +124,6 @@ def router() -> Router:
     r.callback_query.register(on_bind_choice, BindCb.filter())
     r.chat_member.register(on_member_joined, ChatMemberUpdatedFilter(JOIN_TRANSITION))
     r.chat_member.register(on_member_left, ChatMemberUpdatedFilter(LEAVE_TRANSITION))
+    r.message.register(on_members_added, F.new_chat_members)
+    r.message.register(on_member_left, F.left_chat_member)
     return r

@@ -42,7 +42,8 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
 
     async def create_group(request: web.Request) -> web.Response:
         data = await body(request)
-        chat = emu.add_group(str(data.get("title") or "Кураторы"), [int(m) for m in data.get("members", [])])
+        members = [int(m) for m in data.get("members", [])]
+        chat = emu.add_group(str(data.get("title") or "Кураторы"), members, bool(data.get("bot_admin", True)))
         await emu.notify()
         return ok({"id": chat.id, "title": chat.title, "members": sorted(chat.members)})
 
@@ -51,7 +52,7 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
         chat_id, uid = int(data["chat_id"]), int(data["user_id"])
         if uid not in emu.users or chat_id not in emu.chats:
             raise web.HTTPNotFound(text="no such user or chat")
-        return ok({"update_id": await emu.member_joins(chat_id, uid)})
+        return ok(await emu.member_joins(chat_id, uid))
 
     async def send(request: web.Request) -> web.Response:
         data = await body(request)

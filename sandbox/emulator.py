@@ -49,6 +49,7 @@ class Chat:
     type: str  # private | group
     title: str | None = None
     members: set[int] = field(default_factory=set)
+    bot_admin: bool = True  # only an admin bot gets chat_member updates
 
     def as_api(self, users: dict[int, dict[str, Any]]) -> dict[str, Any]:
         if self.type == "private":
@@ -165,9 +166,9 @@ class Emulator:
         self.chats.setdefault(uid, Chat(uid, "private"))
         return user
 
-    def add_group(self, title: str, members: list[int]) -> Chat:
+    def add_group(self, title: str, members: list[int], bot_admin: bool = True) -> Chat:
         gid = -1000000000000 - next(self._group_ids)
-        chat = Chat(gid, "group", title, set(members))
+        chat = Chat(gid, "group", title, set(members), bot_admin)
         self.chats[gid] = chat
         return chat
 
@@ -189,7 +190,16 @@ class Emulator:
             "chat": chat.as_api(self.users),
             "from": self.bot_user if record["from_bot"] else self.users[record["user_id"]],
         }
-        for key in ("text", "caption", "reply_markup", "entities", "photo", "document", "sticker"):
+        for key in (
+            "text",
+            "caption",
+            "reply_markup",
+            "entities",
+            "photo",
+            "document",
+            "sticker",
+            "new_chat_members",
+        ):
             if record.get(key) is not None:
                 msg[key] = record[key]
         if record.get("edit_date"):
@@ -354,16 +364,18 @@ class Emulator:
         if isinstance(allowed, list):
             self.allowed_updates = {str(a) for a in allowed}
 
-    async def member_joins(self, chat_id: int, user_id: int) -> int | None:
-        """Someone joins a group. Telegram sends the bot (an admin there) a chat_member
-        update only if it asked for them in allowed_updates; returns its update_id."""
+    async def member_joins(self, chat_id: int, user_id: int) -> dict[str, int | None]:
+        """Someone joins a group. Telegram posts a service message there (every bot in the
+        group gets it) and sends a chat_member update only to a bot that is an admin and
+        asked for them in allowed_updates; returns both update ids (None: not sent)."""
         chat = self.chats[chat_id]
         chat.members.add(user_id)
         user = self.users[user_id]
-        if "chat_member" not in self.allowed_updates:
-            await self.notify()
-            return None
-        return await self.push_update(
+        record = self._record(chat_id, {"from_bot": False, "user_id": user_id, "new_chat_members": [user]})
+        service = await self.push_update({"message": self.message_api(record)})
+        if "chat_member" not in self.allowed_updates or not chat.bot_admin:
+            return {"service_update_id": service, "update_id": None}
+        update = await self.push_update(
             {
                 "chat_member": {
                     "chat": chat.as_api(self.users),
@@ -374,6 +386,7 @@ class Emulator:
                 }
             }
         )
+        return {"service_update_id": service, "update_id": update}
 
     async def api_getChatMemberCount(self, params: dict[str, Any]) -> int:
         chat = self._chat(params)

@@ -10,6 +10,7 @@ from bot.domain.pairs import PairStatus
 from bot.jobs import digest_tick
 from sandbox.client import SandboxClient
 from tests.conftest import MakeCurator, Running
+from tests.e2e import flows
 from tests.e2e.test_trust_erasure import NAME, kid_and_mentor
 
 
@@ -28,6 +29,7 @@ async def test_the_group_digest_shows_no_names_and_outsiders_are_reported(
     stranger = await client.person("Незнакомец", username="who_knows")
     joined = await client.post("/control/join", chat_id=gid, user_id=stranger.id)
     assert joined["update_id"] is not None, "the bot asked Telegram for chat_member updates"
+    assert joined["service_update_id"] is not None
     await curator.expect("вошёл(ла) Незнакомец (@who_knows) — не куратор")
 
     clock.current += timedelta(days=15)  # the pair has not met: it needs a human
@@ -51,3 +53,26 @@ async def test_the_group_digest_shows_no_names_and_outsiders_are_reported(
     weekly = await curator.expect("Сводка", "В чате 3 чел., а кураторов в школе 1", chat_id=gid)
     assert "Пара №1 (А. Т. → С. У.)" in weekly["text"]
     assert "Снежана" not in weekly["text"] and "Анна Тест" not in weekly["text"]
+    # a chat_member update and the service message told of the same join: one report
+    mine = await client.get("/control/messages", chat_id=curator.id)
+    assert sum("вошёл(ла) Незнакомец" in (m.get("text") or "") for m in mine) == 1
+
+
+async def test_a_join_is_reported_when_the_bot_is_no_admin(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    """Telegram sends chat_member updates only to an admin bot; the service message of the
+    join reaches any bot in the group."""
+    curator = await make_curator()
+    await flows.create_programme(curator)
+    group = await client.post("/control/groups", title="Кураторы", members=[curator.id], bot_admin=False)
+    gid = group["id"]
+    await curator.send("/bind", chat_id=gid)
+    bound = await curator.expect("чат кураторов программы", chat_id=gid)
+    assert "В чате 1 чел. (без бота), кураторов в школе: 1" in bound["text"]
+    stranger = await client.person("Гость")
+    joined = await client.post("/control/join", chat_id=gid, user_id=stranger.id)
+    assert joined["update_id"] is None
+    await curator.expect("вошёл(ла) Гость — не куратор")
+    await curator.send("/digest", chat_id=gid)
+    await curator.expect("Сводка", "В чате 2 чел., а кураторов в школе 1", chat_id=gid)
