@@ -62,9 +62,17 @@ async def curator_add(settings: Settings, args: argparse.Namespace) -> str:
     try:
         await db.migrate()
         async with db.unit() as repo:
+            now = SystemClock().now()
             org, added = await bootstrap_curator(
-                repo, args.telegram_id, args.org.strip(), args.tz, SystemClock().now(), args.name
+                repo, args.telegram_id, args.org.strip(), args.tz, now, args.name
             )
+            user = await repo.get_user(args.telegram_id)
+            if added and user is not None:  # the other curators hear of it (the bot's outbox sends it)
+                from bot.i18n import Translator
+                from handlers.join import tell_curators_of_grant
+
+                i18n = Translator(settings.default_locale)
+                await tell_curators_of_grant(repo, i18n, now, org, user, None)
         state = "added" if added else "already a curator"
         return f"{args.telegram_id} {state} of «{org.name}» (organisation {org.id}, {org.timezone})"
     finally:

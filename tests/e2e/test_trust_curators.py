@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.clock import FakeClock
+from bot.clock import FakeClock, SystemClock
 from sandbox.client import Person, SandboxClient
 from storage.tables import AuditRow, CuratorRow
 from tests.conftest import MakeCurator, Running, eventually
@@ -79,3 +79,13 @@ async def test_a_curator_link_can_be_revoked(
     await other.start(token)
     await other.expect("ссылка-приглашение не работает")
     assert await curators(bot) == {first.id}
+
+
+async def test_a_curator_added_from_the_command_line_is_announced_too(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator, clock: FakeClock
+) -> None:
+    first = await make_curator()
+    second = await make_curator("Пётр")
+    clock.current = SystemClock().now() + timedelta(minutes=1)  # the CLI stamps it with real time
+    await first.expect("Новый куратор организации «Школа №10»", "Пётр", "из командной строки")
+    assert await curators(bot) == {first.id, second.id}
