@@ -82,7 +82,11 @@ class ErasureRepo:
         s = self.session
         user = await s.get(UserRow, user_id)
         parts = (await s.scalars(select(ParticipantRow).where(ParticipantRow.user_id == user_id))).all()
-        needles = {p.name for p in parts} | ({user.name} if user is not None else set())
+        # the names they gave, and their Telegram name when it is more than a bare first name
+        # (a lone «Анна» would wipe every other Анна's messages too)
+        needles = {p.name for p in parts} | (
+            {user.name} if user is not None and " " in user.name.strip() else set()
+        )
         if user is not None and user.username:
             needles |= {user.username, "@" + user.username}
         needles = {n.strip() for n in needles if n and len(n.strip()) >= 3 and n != placeholder}
