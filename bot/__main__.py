@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot import logsafe
 from bot.settings import Settings
 
 
@@ -67,9 +68,17 @@ async def curator_add(settings: Settings, args: argparse.Namespace) -> str:
     try:
         await db.migrate()
         async with db.unit() as repo:
+            now = SystemClock().now()
             org, added = await bootstrap_curator(
-                repo, args.telegram_id, args.org.strip(), args.tz, SystemClock().now(), args.name
+                repo, args.telegram_id, args.org.strip(), args.tz, now, args.name
             )
+            user = await repo.get_user(args.telegram_id)
+            if added and user is not None:  # the other curators hear of it (the bot's outbox sends it)
+                from bot.i18n import Translator
+                from handlers.join import tell_curators_of_grant
+
+                i18n = Translator(settings.default_locale)
+                await tell_curators_of_grant(repo, i18n, now, org, user, None)
         state = "added" if added else "already a curator"
         return f"{args.telegram_id} {state} of «{org.name}» (organisation {org.id}, {org.timezone})"
     finally:
@@ -122,6 +131,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     settings = load_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logsafe.install(settings.bot_token.get_secret_value() if settings.bot_token else None)
     command = args.command or "run"
     if command == "migrate":
         asyncio.run(migrate_only(settings))
@@ -141,7 +151,11 @@ def main(argv: list[str] | None = None) -> None:
     else:
         from bot.app import run
 
-        asyncio.run(run(settings, role=getattr(args, "role", "all")))
+        try:
+            asyncio.run(run(settings, role=getattr(args, "role", "all")))
+        except Exception:  # through the log, so the token in an error's URL is redacted
+            logging.getLogger("bot").exception("the bot stopped on an error")
+            raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -17,10 +17,12 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot import logsafe
+from bot.answered import AnsweredQueries
 from bot.clock import Clock, SystemClock
 from bot.domain.pacing import Pacer
 from bot.i18n import Translator
@@ -30,6 +32,7 @@ from bot.outbox import Sender, worker_name
 from bot.retry import RetryMiddleware
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
+from bot.webhook import ClosedRequestHandler, webhook_secret
 from handlers import get_routers
 from handlers.common import set_default_commands
 from storage.db import Database
@@ -44,6 +47,7 @@ def build_bot(settings: Settings) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     session.middleware(CommitBeforeSend())
     session.middleware(RetryMiddleware())
+    session.middleware(AnsweredQueries())
     return Bot(
         settings.bot_token.get_secret_value(),
         session=session,
@@ -107,6 +111,8 @@ class App:
     _runner: web.AppRunner | None = None
 
     async def start(self) -> None:
+        token = self.settings.bot_token
+        logsafe.install(token.get_secret_value() if token else None)
         self.db = Database(self.settings.database_url)
         await self.db.migrate()
         self.bot = build_bot(self.settings)
@@ -123,7 +129,9 @@ class App:
             )
             await leading.try_take()
             self._leader_task = asyncio.create_task(leading.run())
-            self.scheduler = build_scheduler(self.db, i18n, self.clock, leading=leading)
+            self.scheduler = build_scheduler(
+                self.db, i18n, self.clock, leading=leading, retention_months=s.archive_retention_months
+            )
             self.scheduler.start()
             self.sender = Sender(
                 self.db,
@@ -160,9 +168,10 @@ class App:
     async def _serve_webhook(self, handle_signals: bool) -> None:
         assert self.bot is not None and self.dp is not None
         s = self.settings
-        secret = s.webhook_secret.get_secret_value() if s.webhook_secret else None
+        secret = webhook_secret(s)
+        logsafe.install(secret)
         app = web.Application()
-        SimpleRequestHandler(self.dp, self.bot, secret_token=secret).register(app, path=s.webhook_path)
+        ClosedRequestHandler(self.dp, self.bot, secret_token=secret).register(app, path=s.webhook_path)
         setup_application(app, self.dp, bot=self.bot)
         self._runner = web.AppRunner(app)
         await self._runner.setup()

@@ -23,6 +23,8 @@ from handlers.kb import InlineKeyboardBuilder
 from storage.db import Database
 from storage.repo import PairSides, Repo, Side
 
+OUTBOX_KEPT = timedelta(days=30)  # a delivered row (with no body) keeps its key this long
+
 
 async def proposals_tick(db: Database, i18n: Translator, clock: Clock) -> pairs.Due:
     """One reminder at half-time to whoever has not answered; expire what is overdue."""
@@ -283,8 +285,8 @@ async def _checkins(repo: Repo, tick: _Tick, now: datetime, counts: dict[str, in
     for m in meetings:
         pair = sides.get(m.pair_id)
         programme = await tick.programme(pair.programme_id) if pair else None
-        if pair is None or programme is None:
-            continue
+        if pair is None or programme is None or pair.status != PairStatus.ACTIVE.value:
+            continue  # an ended pair (a side was forgotten, the curator ended it) is asked nothing
         for side in (pair.mentor, pair.mentee):
             if await repo.meetings.ask(m.id, side.participant_id, side.role.value, now):
                 t = await tick.t(side.user_id)
@@ -351,7 +353,9 @@ async def digest_tick(db: Database, i18n: Translator, clock: Clock) -> int:
             if programme.curator_chat_id is None:
                 continue
             digest = await digests.build(repo, programme, now)
-            parts = await digest_views.full(i18n.get(i18n.default), digest)
+            curators = await digests.note_chat_members(repo, programme, None)
+            group = digest_views.Audience(programme.chat_members, curators)
+            parts = await digest_views.full(i18n.get(i18n.default), digest, group)
             await digest_views.enqueue(repo, now, programme.curator_chat_id, key, parts)
             sent += 1
     return sent
@@ -377,8 +381,15 @@ async def surveys_tick(db: Database, i18n: Translator, clock: Clock) -> int:
     return len(due)
 
 
-async def housekeeping_tick(db: Database, i18n: Translator, clock: Clock) -> int:
+async def housekeeping_tick(db: Database, i18n: Translator, clock: Clock, retention_months: int = 12) -> int:
     """Forget the marks of handled updates after two days (Telegram keeps an unconfirmed
-    update for 24 hours)."""
+    update for 24 hours), delivered outbox rows after a month, and the personal data of
+    programmes archived longer than the retention period."""
+    now = clock.now()
     async with db.unit() as repo:
-        return await repo.forget_seen_updates(clock.now() - timedelta(days=2))
+        done = await repo.forget_seen_updates(now - timedelta(days=2))
+        done += await repo.outbox.prune(now - OUTBOX_KEPT)
+        before = now - timedelta(days=round(retention_months * 365.25 / 12))
+        placeholder = i18n.get(i18n.default)("forget.placeholder")
+        done += len(await repo.erasure.anonymise_archived(before, placeholder, now))
+        return done

@@ -13,16 +13,16 @@ from bot.clock import Clock
 from bot.i18n import Translator
 from storage.db import Database
 
-Job = Callable[[Database, Translator, Clock], Awaitable[Any]]
+Job = Callable[..., Awaitable[Any]]
 
 
 def gated(job: Job, leading: Callable[[], bool]) -> Job:
     """The job runs only in the process that leads (see ``bot/leader.py``)."""
 
     @wraps(job)
-    async def run(db: Database, i18n: Translator, clock: Clock) -> Any:
+    async def run(db: Database, i18n: Translator, clock: Clock, **kwargs: Any) -> Any:
         if leading():
-            return await job(db, i18n, clock)
+            return await job(db, i18n, clock, **kwargs)
         return None
 
     return run
@@ -34,6 +34,7 @@ def build_scheduler(
     clock: Clock,
     every_s: int = 30,
     leading: Callable[[], bool] = lambda: True,
+    retention_months: int = 12,
 ) -> AsyncIOScheduler:
     """Each tick decides from the database what is due, so nothing is lost to a restart
     and the outbox's keys make every message happen once. Every process schedules the
@@ -55,6 +56,7 @@ def build_scheduler(
         "interval",
         seconds=3600,
         args=[db, i18n, clock],
+        kwargs={"retention_months": retention_months},
         id="housekeeping_tick",
         max_instances=1,
         coalesce=True,

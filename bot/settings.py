@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_API = "https://api.telegram.org"
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # an empty value (``WEBHOOK_URL=`` as .env.example ships it) means "not set": the default
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     bot_token: SecretStr | None = None
     telegram_api_url: str = TELEGRAM_API
@@ -26,8 +31,19 @@ class Settings(BaseSettings):
     outbox_rate: float = Field(default=28.0, gt=0)  # messages a second, all processes together
     outbox_lease_s: float = Field(default=60.0, gt=0)  # a claim older than this: its worker died
     leader_ttl_s: float = Field(default=15.0, gt=0)  # a leader silent this long is replaced
+    # months after a programme is archived until its personal data is anonymised (the
+    # school decides; aggregates for reports stay)
+    archive_retention_months: int = Field(default=12, ge=1, le=120)
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = Field(default=8080, ge=0, le=65535)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_unset(cls, data: Any) -> Any:
+        """Empty or blank values given directly (not only from the environment) are unset too."""
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
+        return data
 
     @field_validator("telegram_api_url", "webhook_url")
     @classmethod
@@ -51,6 +67,15 @@ class Settings(BaseSettings):
         left, _, right = value.get_secret_value().partition(":")
         if not left.isdigit() or not right:
             raise ValueError("looks wrong: a token is 'digits:letters' as @BotFather gives it")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not SECRET_TOKEN.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
         return value
 
     @property

@@ -4,6 +4,7 @@ and the answers of last resort (free text, a stale button)."""
 from __future__ import annotations
 
 from contextlib import suppress
+from datetime import datetime
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
@@ -11,6 +12,7 @@ from aiogram.filters import Command, CommandStart, ExceptionMessageFilter, Excep
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, InlineKeyboardMarkup, Message
 
+from bot.answered import was_answered
 from bot.clock import Clock
 from bot.domain import questionnaire as q
 from bot.domain.errors import DomainError
@@ -20,8 +22,9 @@ from bot.services import people
 from handlers import keyboards as kb
 from handlers import questionnaire, render
 from handlers.callbacks import ContactCb, ForgetCb, LangCb, ProfileCb
-from handlers.common import error_text, notify, refuse, send_long, set_user_commands
+from handlers.common import error_text, notify, refuse, send_long, set_user_commands, strings_for
 from handlers.states import Questionnaire
+from storage.erasure import Erased
 from storage.repo import Repo
 
 PRIVATE = F.chat.type == "private"
@@ -161,14 +164,30 @@ async def on_forget_answer(
         await bot.send_message(user.id, t("forget.kept"))
         return
     await state.clear()
-    orgs = await people.forget(repo, user.id, t("forget.placeholder"), clock.now())
-    for org in orgs:
-        for curator in await repo.curators_of(org):
-            if curator.id != user.id:
-                await notify(
-                    repo, clock.now(), curator.id, i18n.get(curator.locale)("curator.forgotten", id=user.id)
-                )
+    erased = await people.forget(repo, user.id, t("forget.placeholder"), clock.now())
+    await tell_about_forgotten(repo, i18n, clock.now(), erased)
     await bot.send_message(user.id, t("forget.done"))
+
+
+async def tell_about_forgotten(repo: Repo, i18n: Translator, now: datetime, erased: Erased) -> None:
+    """The other side of each ended pair, neutrally; the curators of each programme, with no
+    name or id (there is none left to give)."""
+    titles = {}
+    for pid in erased.programmes:
+        programme = await repo.get_programme(pid)
+        titles[pid] = programme.title if programme is not None else ""
+    for left in erased.pairs:
+        ot = await strings_for(repo, i18n, left.other_user_id)
+        key = "forget.partner_left" if left.was_active else "forget.proposal_withdrawn"
+        await notify(repo, now, left.other_user_id, ot(key, programme=titles.get(left.programme_id, "")))
+    for pid, title in titles.items():
+        programme = await repo.get_programme(pid)
+        if programme is None:
+            continue
+        ended = sum(1 for p in erased.pairs if p.programme_id == pid)
+        for curator in await repo.curators_of(programme.organisation_id):
+            ct = i18n.get(curator.locale)
+            await notify(repo, now, curator.id, ct("curator.forgotten", programme=title, pairs=ended))
 
 
 async def on_free_text(message: Message, t: L10n) -> None:
@@ -192,9 +211,10 @@ async def on_domain_error(event: ErrorEvent, t: L10n) -> bool:
 async def on_not_modified(event: ErrorEvent) -> bool:
     """A press repeated, or an update delivered again after a restart, asked for the markup
     the message already has: the first one did the work; this one changes nothing."""
-    if event.update.callback_query is not None:
+    cb = event.update.callback_query
+    if cb is not None and not was_answered(cb.bot, cb.id):
         with suppress(TelegramAPIError):
-            await event.update.callback_query.answer()
+            await cb.answer()
     return True
 
 

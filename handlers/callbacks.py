@@ -66,6 +66,11 @@ class BindCb(CallbackData, prefix="bd"):
     pid: int
 
 
+class InviteCb(CallbackData, prefix="iv"):
+    action: str  # revoke
+    token: str
+
+
 class ForgetCb(CallbackData, prefix="fg"):
     answer: str  # yes | no
 

@@ -17,6 +17,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
 )
 
+from bot.answered import was_answered
 from bot.domain.errors import DomainError, InvalidInput
 from bot.i18n import L10n, Translator
 from bot.textutil import split_blocks
@@ -43,8 +44,13 @@ def error_text(t: L10n, error: DomainError) -> str:
 
 
 async def refuse(cb: CallbackQuery, t: L10n, error: DomainError | str) -> None:
-    """Answer a button press that a rule refused; nothing changes."""
+    """Answer a button press that a rule refused; nothing changes. A press the handler
+    already answered is told by a message: a query is answered once."""
     text = t(error) if isinstance(error, str) else error_text(t, error)
+    if was_answered(cb.bot, cb.id):
+        if cb.bot is not None:
+            await cb.bot.send_message(cb.from_user.id, text)
+        return
     await cb.answer(text[:200], show_alert=True)
 
 

@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, Telegram
 from bot.clock import Clock
 from bot.domain.catalog import Role, Status
 from bot.domain.errors import InvalidInput
+from bot.domain.invites import CURATOR_INVITE_TTL
 from bot.domain.models import Participant, Programme, User
 from bot.domain.programmes import parse_period
 from bot.i18n import Html, L10n, Translator
@@ -21,6 +22,7 @@ from handlers.callbacks import (
     DecideCb,
     DigestSetCb,
     ExportCb,
+    InviteCb,
     ListCb,
     MenteeCb,
     OutcomeCb,
@@ -117,8 +119,25 @@ async def on_pupils(
 async def on_add_curator(
     message: Message, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock, bot_username: str
 ) -> None:
-    invite = await curation.invite_for(repo, user.id, None, Role.CURATOR, clock.now(), people.new_token)
-    await message.answer(t("curator.invite", link=deep_link(bot_username, invite.token)))
+    invite = await curation.curator_invite(repo, user.id, clock.now(), people.new_token)
+    revoke = InlineKeyboardBuilder()
+    revoke.button(
+        text=t("curator.invite_revoke"), callback_data=InviteCb(action="revoke", token=invite.token)
+    )
+    hours = int(CURATOR_INVITE_TTL.total_seconds() // 3600)
+    link = deep_link(bot_username, invite.token)
+    await message.answer(t("curator.invite", link=link, hours=hours), reply_markup=revoke.as_markup())
+
+
+async def on_revoke_invite(
+    cb: CallbackQuery, callback_data: InviteCb, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock
+) -> None:
+    await curation.revoke_curator_invite(repo, user.id, callback_data.token, clock.now())
+    await cb.answer()
+    if cb.message is not None:
+        await bot.edit_message_text(
+            t("curator.invite_revoked"), chat_id=user.id, message_id=cb.message.message_id
+        )
 
 
 async def on_programme(
@@ -306,6 +325,7 @@ def router() -> Router:
     r.callback_query.filter(IsCurator())
     r.message.register(on_programmes, Command("programmes"))
     r.message.register(on_add_curator, Command("add_curator"))
+    r.callback_query.register(on_revoke_invite, InviteCb.filter(F.action == "revoke"))
     r.message.register(on_pupils, Command("pupils"))
     r.callback_query.register(on_programme, ProgCb.filter(F.action.in_(CARD_ACTIONS)))
     r.callback_query.register(on_list, ListCb.filter())
@@ -321,6 +341,7 @@ def refusals_router() -> Router:
     r.callback_query.register(_refuse_button, ProgCb.filter())
     r.callback_query.register(_refuse_button, ListCb.filter())
     r.callback_query.register(_refuse_button, DecideCb.filter())
+    r.callback_query.register(_refuse_button, InviteCb.filter())
     for cb in (
         PairsCb,
         PairCb,

@@ -43,6 +43,14 @@ HOURS = (7, 8, 9, 10, 12, 14, 16, 18)
 
 
 @dataclass(frozen=True)
+class Audience:
+    """The curators' group a digest goes to: who else reads it."""
+
+    members: int | None  # people in the chat, the bot aside (None: unknown)
+    curators: int  # the organisation's curators
+
+
+@dataclass(frozen=True)
 class Part:
     text: str
     markup: InlineKeyboardMarkup | None = None
@@ -151,11 +159,17 @@ def figures_text(t: L10n, d: service.Digest) -> str:
     return "\n".join(lines)
 
 
-def render(t: L10n, d: service.Digest) -> list[Part]:
-    """The digest as messages, each under Telegram's limit, buttons with their lines."""
+def render(t: L10n, d: service.Digest, group: Audience | None = None) -> list[Part]:
+    """The digest as messages, each under Telegram's limit, buttons with their lines. In a
+    group (``group``), pairs show as numbers and initials, without their risks: names and
+    details open in a curator's private chat (the card)."""
     p = d.programme
     week = max(1, (d.now.date() - p.start).days // 7 + 1)
     head = t("digest.head", title=p.title, week=week, date=d.now.strftime("%d.%m.%Y"))
+    if group is not None:
+        members = "?" if group.members is None else group.members
+        key = "digest.audience_warn" if rules.outsiders(group.members, group.curators) else "digest.audience"
+        head += "\n" + t(key, members=members, curators=group.curators)
     if d.this_week.quiet and not d.attention:
         return [Part(head + "\n\n" + t("digest.quiet", stage=Html(t(f"stage.{p.stage}"))))]
     parts: list[Part] = []
@@ -168,9 +182,12 @@ def render(t: L10n, d: service.Digest) -> list[Part]:
         # rows built directly: InlineKeyboardBuilder deep-copies itself on every button
         rows: list[list[InlineKeyboardButton]] = []
         for i, a in enumerate(chunk, start=start + 1):
-            lines.append(
-                t("digest.item", n=i, mentor=a.mentor.name, mentee=a.mentee.name, why=Html(risk_text(t, a)))
-            )
+            if group is not None:
+                mentor, mentee = rules.initials(a.mentor.name), rules.initials(a.mentee.name)
+                lines.append(t("digest.item_group", n=i, pair=a.pair.id, mentor=mentor, mentee=mentee))
+            else:
+                why = Html(risk_text(t, a))
+                lines.append(t("digest.item", n=i, mentor=a.mentor.name, mentee=a.mentee.name, why=why))
             rows.append(
                 [
                     InlineKeyboardButton(text=text, callback_data=data.pack())
@@ -201,8 +218,8 @@ async def chart(t: L10n, d: service.Digest) -> bytes | None:
     )
 
 
-async def full(t: L10n, d: service.Digest) -> list[Part]:
-    parts = render(t, d)
+async def full(t: L10n, d: service.Digest, group: Audience | None = None) -> list[Part]:
+    parts = render(t, d, group)
     picture = await chart(t, d)
     if picture is not None:
         parts.append(Part(t("digest.chart.caption"), None, picture))
@@ -268,7 +285,9 @@ async def on_digest_command(
             await message.answer(t("digest.only_curators"))
             return
         d = await service.build(repo, programme, clock.now())
-        await send_now(bot, chat.id, await full(t, d))
+        members = await bot.get_chat_member_count(chat.id) - 1  # the bot aside
+        curators = await service.note_chat_members(repo, programme, members)
+        await send_now(bot, chat.id, await full(t, d, Audience(members, curators)))
         return
     programmes = await repo.curator_programmes(user.id)
     if not programmes:

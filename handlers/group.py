@@ -3,28 +3,32 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.filters import JOIN_TRANSITION, LEAVE_TRANSITION, ChatMemberUpdatedFilter, Command
+from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
+from aiogram.types import User as TgUser
 
 from bot.clock import Clock
-from bot.domain.models import User
-from bot.i18n import L10n
+from bot.domain.digest import outsiders
+from bot.domain.models import Programme, User
+from bot.i18n import L10n, Translator
 from bot.services import curation
+from bot.services import digest as digests
 from handlers.callbacks import BindCb
+from handlers.common import notify
 from handlers.kb import InlineKeyboardBuilder
 from storage.repo import Repo
 
 GROUPS = F.chat.type.in_({"group", "supergroup"})
 
 
-async def on_bind(message: Message, repo: Repo, user: User, t: L10n, clock: Clock) -> None:
+async def on_bind(message: Message, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock) -> None:
     programmes = await repo.curator_programmes(user.id)
     if not programmes:
         await message.answer(t("group.only_curators"))
         return
     if len(programmes) == 1:
         bound = await curation.bind_chat(repo, user.id, programmes[0].id, message.chat.id, clock.now())
-        await message.answer(t("group.bound", title=bound.title))
+        await message.answer(t("group.bound", title=bound.title) + await _audience(repo, t, bot, bound))
         return
     kb = InlineKeyboardBuilder()
     for p in programmes:
@@ -47,7 +51,65 @@ async def on_bind_choice(
         return
     bound = await curation.bind_chat(repo, user.id, callback_data.pid, cb.message.chat.id, clock.now())
     await cb.answer()
-    await bot.send_message(cb.message.chat.id, t("group.bound", title=bound.title))
+    text = t("group.bound", title=bound.title) + await _audience(repo, t, bot, bound)
+    await bot.send_message(cb.message.chat.id, text)
+
+
+async def _audience(repo: Repo, t: L10n, bot: Bot, programme: Programme) -> str:
+    """How many people read the chat against how many curators the school has."""
+    assert programme.curator_chat_id is not None
+    members = await bot.get_chat_member_count(programme.curator_chat_id) - 1  # the bot aside
+    curators = await digests.note_chat_members(repo, programme, members)
+    key = "group.members_warn" if outsiders(members, curators) else "group.members"
+    return "\n\n" + t(key, members=members, curators=curators)
+
+
+async def on_member_joined(
+    event: ChatMemberUpdated, repo: Repo, i18n: Translator, bot: Bot, clock: Clock
+) -> None:
+    """Someone joined a bound curators' chat (the bot is an admin there): the curators hear
+    of a non-curator at once."""
+    await _joined(repo, i18n, bot, clock, event.chat.id, [event.new_chat_member.user])
+
+
+async def on_members_added(message: Message, repo: Repo, i18n: Translator, bot: Bot, clock: Clock) -> None:
+    """The service message of a join reaches the bot even when it is no admin (then no
+    chat_member update comes); when both come, the outbox keys report a person once."""
+    await _joined(repo, i18n, bot, clock, message.chat.id, message.new_chat_members or [])
+
+
+async def on_member_left(event: ChatMemberUpdated | Message, repo: Repo, bot: Bot) -> None:
+    programme = await digests.programme_of_chat(repo, event.chat.id)
+    if programme is not None:
+        await _recount(repo, bot, programme)
+
+
+async def _recount(repo: Repo, bot: Bot, programme: Programme) -> None:
+    """Ask Telegram again: counting joins and leaves would drift when both a chat_member
+    update and a service message tell of the same one."""
+    assert programme.curator_chat_id is not None
+    members = await bot.get_chat_member_count(programme.curator_chat_id) - 1  # the bot aside
+    await digests.note_chat_members(repo, programme, members)
+
+
+async def _joined(
+    repo: Repo, i18n: Translator, bot: Bot, clock: Clock, chat_id: int, people: list[TgUser]
+) -> None:
+    programme = await digests.programme_of_chat(repo, chat_id)
+    if programme is None:
+        return
+    await _recount(repo, bot, programme)
+    now = clock.now()
+    for joined in people:
+        if joined.is_bot or await repo.is_curator(joined.id, programme.organisation_id):
+            continue
+        name = joined.full_name + (f" (@{joined.username})" if joined.username else "")
+        for curator in await repo.curators_of(programme.organisation_id):
+            ct = i18n.get(curator.locale)
+            text = ct("group.outsider", name=name, title=programme.title)
+            await notify(
+                repo, now, curator.id, text, key=f"joined:{chat_id}:{joined.id}:{curator.id}:{now:%Y%m%d}"
+            )
 
 
 async def on_group_help(message: Message, t: L10n) -> None:
@@ -60,4 +122,8 @@ def router() -> Router:
     r.message.register(on_bind, Command("bind"))
     r.message.register(on_group_help, Command("help", "start"))
     r.callback_query.register(on_bind_choice, BindCb.filter())
+    r.chat_member.register(on_member_joined, ChatMemberUpdatedFilter(JOIN_TRANSITION))
+    r.chat_member.register(on_member_left, ChatMemberUpdatedFilter(LEAVE_TRANSITION))
+    r.message.register(on_members_added, F.new_chat_members)
+    r.message.register(on_member_left, F.left_chat_member)
     return r

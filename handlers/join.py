@@ -15,7 +15,7 @@ from bot.clock import Clock
 from bot.domain import questionnaire as q
 from bot.domain.catalog import CONSENT_VERSION, Role
 from bot.domain.errors import DomainError
-from bot.domain.models import User
+from bot.domain.models import Organisation, User
 from bot.i18n import Html, L10n, Translator
 from bot.services import people
 from handlers import keyboards as kb
@@ -33,6 +33,7 @@ async def on_invite(
     repo: Repo,
     user: User,
     t: L10n,
+    i18n: Translator,
     bot: Bot,
     clock: Clock,
 ) -> None:
@@ -43,10 +44,16 @@ async def on_invite(
         return
     await state.clear()
     if invite.role is Role.CURATOR:
-        added = await people.join_as_curator(repo, invite, user, clock.now())
+        try:
+            added = await people.join_as_curator(repo, invite, user, clock.now())
+        except DomainError:
+            await message.answer(t("join.bad_link"))
+            return
         org = await repo.get_organisation(invite.organisation_id)
         await set_user_commands(bot, t, user.id, curator=True, member=True)
         await message.answer(t("curator.joined" if added else "curator.already", org=org.name if org else ""))
+        if added and org is not None:
+            await tell_curators_of_grant(repo, i18n, clock.now(), org, user, invite.created_by)
         return
     assert programme is not None
     existing = await repo.find_participant(programme.id, user.id)
@@ -183,6 +190,22 @@ async def _tell_curators(
         text = ct("curator.new_application", name=name, role=Html(ct(f"role.{role.value}")), programme=title)
         button = kb.single(ct("btn.queue"), ProgCb(action="queue", pid=programme_id).pack())
         await notify(repo, now, curator.id, text, button)
+
+
+async def tell_curators_of_grant(
+    repo: Repo, i18n: Translator, now: datetime, org: Organisation, new: User, by: int | None
+) -> None:
+    """Someone became a curator (and sees every minor's data): the others know at once."""
+    inviter = await repo.get_user(by) if by is not None else None
+    for curator in await repo.curators_of(org.id):
+        if curator.id == new.id:
+            continue
+        ct = i18n.get(curator.locale)
+        handle = f" (@{new.username})" if new.username else ""
+        who = inviter.name if inviter is not None else ct("curator.granted_by_cli")
+        await notify(
+            repo, now, curator.id, ct("curator.granted", org=org.name, name=new.name + handle, by=who)
+        )
 
 
 def router() -> Router:

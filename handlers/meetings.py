@@ -88,6 +88,7 @@ async def on_meet(
     action, now = callback_data.action, clock.now()
     if action == "new":
         ctx = await service.pair_context(repo, user.id, callback_data.id)
+        await service.check_can_propose(repo, ctx, now)
         await cb.answer()
         await _ask_day(
             bot, t, state, user.id, {"mode": "new", "pair": ctx.pair.id}, ctx.programme.timezone, now

@@ -42,9 +42,17 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
 
     async def create_group(request: web.Request) -> web.Response:
         data = await body(request)
-        chat = emu.add_group(str(data.get("title") or "Кураторы"), [int(m) for m in data.get("members", [])])
+        members = [int(m) for m in data.get("members", [])]
+        chat = emu.add_group(str(data.get("title") or "Кураторы"), members, bool(data.get("bot_admin", True)))
         await emu.notify()
         return ok({"id": chat.id, "title": chat.title, "members": sorted(chat.members)})
+
+    async def join(request: web.Request) -> web.Response:
+        data = await body(request)
+        chat_id, uid = int(data["chat_id"]), int(data["user_id"])
+        if uid not in emu.users or chat_id not in emu.chats:
+            raise web.HTTPNotFound(text="no such user or chat")
+        return ok(await emu.member_joins(chat_id, uid))
 
     async def send(request: web.Request) -> web.Response:
         data = await body(request)
@@ -152,7 +160,7 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
 
     async def faults(request: web.Request) -> web.Response:
         data = await body(request)
-        for key in ("error_rate", "timeout_rate", "timeout_seconds"):
+        for key in ("error_rate", "timeout_rate", "timeout_seconds", "redirect_rate"):
             if key in data:
                 setattr(emu.faults, key, float(data[key]))
         return ok({"error_rate": emu.faults.error_rate, "timeout_rate": emu.faults.timeout_rate})
@@ -193,6 +201,7 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
     app.router.add_post("/control/groups", create_group)
     app.router.add_post("/control/send", send)
     app.router.add_post("/control/start", start)
+    app.router.add_post("/control/join", join)
     app.router.add_post("/control/press", press)
     app.router.add_post("/control/redeliver", redeliver)
     app.router.add_get("/control/callback/{id}", callback_answer)

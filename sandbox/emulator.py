@@ -39,6 +39,7 @@ class Faults:
     error_rate: float = 0.0  # share of bot requests answered with 500
     timeout_rate: float = 0.0  # share that hang for ``timeout_seconds`` first
     timeout_seconds: float = 2.0
+    redirect_rate: float = 0.0  # share answered with a redirect to themselves (a loop)
     rng: random.Random = field(default_factory=lambda: random.Random(1))
 
 
@@ -48,6 +49,7 @@ class Chat:
     type: str  # private | group
     title: str | None = None
     members: set[int] = field(default_factory=set)
+    bot_admin: bool = True  # only an admin bot gets chat_member updates
 
     def as_api(self, users: dict[int, dict[str, Any]]) -> dict[str, Any]:
         if self.type == "private":
@@ -77,6 +79,7 @@ class Emulator:
         self.users: dict[int, dict[str, Any]] = {}
         self.chats: dict[int, Chat] = {}
         self.blocked: set[int] = set()
+        self.allowed_updates: set[str] = set()  # as the bot last asked (chat_member only if listed)
         self.started: set[int] = set()  # users who opened the bot (a bot can't write first)
         self.messages: dict[int, list[dict[str, Any]]] = {}
         self._msg_ids: dict[int, itertools.count[int]] = {}
@@ -163,9 +166,9 @@ class Emulator:
         self.chats.setdefault(uid, Chat(uid, "private"))
         return user
 
-    def add_group(self, title: str, members: list[int]) -> Chat:
+    def add_group(self, title: str, members: list[int], bot_admin: bool = True) -> Chat:
         gid = -1000000000000 - next(self._group_ids)
-        chat = Chat(gid, "group", title, set(members))
+        chat = Chat(gid, "group", title, set(members), bot_admin)
         self.chats[gid] = chat
         return chat
 
@@ -187,7 +190,16 @@ class Emulator:
             "chat": chat.as_api(self.users),
             "from": self.bot_user if record["from_bot"] else self.users[record["user_id"]],
         }
-        for key in ("text", "caption", "reply_markup", "entities", "photo", "document", "sticker"):
+        for key in (
+            "text",
+            "caption",
+            "reply_markup",
+            "entities",
+            "photo",
+            "document",
+            "sticker",
+            "new_chat_members",
+        ):
             if record.get(key) is not None:
                 msg[key] = record[key]
         if record.get("edit_date"):
@@ -273,6 +285,9 @@ class Emulator:
         self.stats["requests"] += 1
         if method not in ("getUpdates", "getMe") and self.faults.rng.random() < self.faults.timeout_rate:
             await asyncio.sleep(self.faults.timeout_seconds)
+        if method not in ("getUpdates", "getMe") and self.faults.rng.random() < self.faults.redirect_rate:
+            self.stats["http_3xx"] = self.stats.get("http_3xx", 0) + 1
+            raise web.HTTPTemporaryRedirect(location=str(request.url))
         if method not in ("getUpdates", "getMe") and self.faults.rng.random() < self.faults.error_rate:
             self.stats["http_5xx"] += 1
             return self._error(500, "Internal Server Error")
@@ -342,6 +357,41 @@ class Emulator:
         if wait:
             raise RetryAfter(wait)
 
+    def _remember_allowed(self, params: dict[str, Any]) -> None:
+        allowed = params.get("allowed_updates")
+        if isinstance(allowed, str) and allowed:
+            allowed = json.loads(allowed)
+        if isinstance(allowed, list):
+            self.allowed_updates = {str(a) for a in allowed}
+
+    async def member_joins(self, chat_id: int, user_id: int) -> dict[str, int | None]:
+        """Someone joins a group. Telegram posts a service message there (every bot in the
+        group gets it) and sends a chat_member update only to a bot that is an admin and
+        asked for them in allowed_updates; returns both update ids (None: not sent)."""
+        chat = self.chats[chat_id]
+        chat.members.add(user_id)
+        user = self.users[user_id]
+        record = self._record(chat_id, {"from_bot": False, "user_id": user_id, "new_chat_members": [user]})
+        service = await self.push_update({"message": self.message_api(record)})
+        if "chat_member" not in self.allowed_updates or not chat.bot_admin:
+            return {"service_update_id": service, "update_id": None}
+        update = await self.push_update(
+            {
+                "chat_member": {
+                    "chat": chat.as_api(self.users),
+                    "from": user,
+                    "date": int(time.time()),
+                    "old_chat_member": {"status": "left", "user": user},
+                    "new_chat_member": {"status": "member", "user": user},
+                }
+            }
+        )
+        return {"service_update_id": service, "update_id": update}
+
+    async def api_getChatMemberCount(self, params: dict[str, Any]) -> int:
+        chat = self._chat(params)
+        return len(chat.members) + 1 if chat.type != "private" else 2  # the bot is a member too
+
     async def api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return self.bot_user
 
@@ -352,6 +402,7 @@ class Emulator:
                 "to delete the webhook first",
                 409,
             )
+        self._remember_allowed(params)
         offset = int(params.get("offset") or 0)
         limit = min(int(params.get("limit") or 100), 100)
         timeout = min(float(params.get("timeout") or 0), 50)
@@ -366,6 +417,7 @@ class Emulator:
         url = str(params.get("url") or "")
         if not url:
             return await self.api_deleteWebhook(params)
+        self._remember_allowed(params)
         self.webhook = {"url": url, "secret_token": params.get("secret_token")}
         if self._webhook_task is None or self._webhook_task.done():
             self._webhook_task = asyncio.create_task(self._deliver_webhook())

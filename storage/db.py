@@ -54,11 +54,14 @@ def create_engine(url: str) -> AsyncEngine:
             pool_size=1,
             max_overflow=0,
             pool_timeout=60,
+            hide_parameters=True,  # no names in errors
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=60)
+    return create_async_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=60, hide_parameters=True
+    )
 
 
 def _sqlite_path(url: str) -> str:

@@ -30,6 +30,7 @@ from bot.domain.models import (
 )
 from bot.domain.pairs import Pair, PairStatus
 from storage.dialect import dialect_insert
+from storage.erasure import ErasureRepo
 from storage.plans import PlansRepo
 from storage.preferences import PreferencesRepo
 from storage.reports import ReportsRepo
@@ -89,6 +90,7 @@ def _programme(row: ProgrammeRow) -> Programme:
         digest_hour=row.digest_hour,
         closing_at=row.closing_at,
         archived_at=row.archived_at,
+        chat_members=row.chat_members,
     )
 
 
@@ -149,6 +151,7 @@ class Repo:
         self.surveys = SurveysRepo(session)
         self.plans = PlansRepo(session)
         self.preferences = PreferencesRepo(session)
+        self.erasure = ErasureRepo(session)
 
     # --- users -----------------------------------------------------------------------------
     async def get_user(self, user_id: int) -> User | None:
@@ -184,32 +187,8 @@ class Repo:
         await self.session.execute(update(UserRow).where(UserRow.id == user_id).values(locale=locale))
 
     async def forget_user(self, user_id: int, placeholder: str, now: datetime) -> list[int]:
-        """Erase personal data, keep anonymous aggregates. Returns the organisations told."""
-        await self.session.execute(
-            update(UserRow)
-            .where(UserRow.id == user_id)
-            .values(name=placeholder, username=None, forgotten=True)
-        )
-        parts = (
-            await self.session.scalars(select(ParticipantRow).where(ParticipantRow.user_id == user_id))
-        ).all()
-        orgs: set[int] = set()
-        for p in parts:
-            p.name, p.age, p.status = placeholder, None, Status.LEFT.value
-            for table in (MentorProfileRow, MenteeProfileRow):
-                prof = await self.session.get(table, p.id)
-                if prof is not None:
-                    await self.session.delete(prof)
-            prog = await self.session.get(ProgrammeRow, p.programme_id)
-            if prog is not None:
-                orgs.add(prog.organisation_id)
-        await self.session.execute(
-            update(ConsentRow)
-            .where(ConsentRow.user_id == user_id, ConsentRow.withdrawn_at.is_(None))
-            .values(withdrawn_at=now)
-        )
-        await self.session.flush()
-        return sorted(orgs)
+        """Erase the person (see storage/erasure.py). Returns the organisations told."""
+        return (await self.erasure.erase_person(user_id, placeholder, now)).organisations
 
     async def user_organisations(self, user_id: int) -> list[int]:
         """Organisations whose programmes this person takes part in."""
@@ -339,6 +318,7 @@ class Repo:
                 role=invite.role.value,
                 created_by=created_by,
                 created_at=now,
+                expires_at=invite.expires_at,
             )
         )
         await self.session.flush()
@@ -348,6 +328,23 @@ class Repo:
         row = await self.session.get(InviteRow, token)
         return self._invite(row) if row and not row.revoked else None
 
+    async def use_invite(self, token: str, user_id: int, now: datetime) -> bool:
+        """Mark a single-use link used; False if it was used or revoked meanwhile."""
+        result = await self.session.execute(
+            update(InviteRow)
+            .where(InviteRow.token == token, InviteRow.used_at.is_(None), InviteRow.revoked.is_(False))
+            .values(used_at=now, used_by=user_id)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def revoke_invite(self, token: str) -> bool:
+        result = await self.session.execute(
+            update(InviteRow)
+            .where(InviteRow.token == token, InviteRow.revoked.is_(False))
+            .values(revoked=True)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
     @staticmethod
     def _invite(row: InviteRow) -> Invite:
         return Invite(
@@ -355,6 +352,9 @@ class Repo:
             OrganisationId(row.organisation_id),
             ProgrammeId(row.programme_id) if row.programme_id is not None else None,
             Role(row.role),
+            row.expires_at,
+            row.used_at is not None,
+            row.created_by,
         )
 
     # --- participants ------------------------------------------------------------------------
@@ -830,6 +830,9 @@ class OutboxItem(NamedTuple):
     deadline: datetime | None = None
 
 
+DONE = ("sent", "failed", "dropped")  # outbox statuses after which a row keeps no body
+
+
 class OutboxRepo:
     """The durable queue of messages the bot starts itself."""
 
@@ -857,14 +860,14 @@ class OutboxRepo:
             dedupe_key=key,
             chat_id=chat_id,
             user_id=chat_id if chat_id > 0 else None,
-            text=text,
-            markup=markup,
+            text=text if status not in DONE else "",  # a message that never goes keeps no body
+            markup=markup if status not in DONE else None,
             status=status,
             not_before=not_before or now,
             expires_at=expires_at,
             attempts=0,
             created_at=now,
-            photo=photo,
+            photo=photo if status not in DONE else None,
             deadline=deadline,
         )
         if checked:  # a bulk path: the caller asked ``existing`` a moment ago
@@ -938,7 +941,10 @@ class OutboxRepo:
 
     async def settle(self, item_id: int, worker: str, **values: Any) -> bool:
         """Record what became of a message this worker claimed (sent, failed, again later),
-        only while the claim is still this worker's; the claim is released."""
+        only while the claim is still this worker's; the claim is released. Delivered or
+        given up, the row keeps no body."""
+        if values.get("status") in DONE:
+            values.update(text="", markup=None, photo=None)
         result = await self.session.execute(
             update(OutboxRow)
             .where(OutboxRow.id == item_id, OutboxRow.claimed_by == worker, OutboxRow.status == "sending")
@@ -964,6 +970,8 @@ class OutboxRepo:
         )
 
     async def mark(self, ids: list[int], **values: Any) -> None:
+        if values.get("status") in DONE:  # delivered or given up: the body is not kept
+            values.update(text="", markup=None, photo=None)
         if ids:
             await self.session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(**values))
 
@@ -971,8 +979,22 @@ class OutboxRepo:
         await self.session.execute(
             update(OutboxRow)
             .where(OutboxRow.status == "pending", OutboxRow.dedupe_key.startswith(key_prefix))
-            .values(status="dropped", error="superseded")
+            .values(status="dropped", error="superseded", text="", markup=None, photo=None)
         )
+
+    async def prune(self, before: datetime) -> int:
+        """Rows delivered or given up before ``before`` go (their keys kept them from
+        going twice; after a month no job makes those keys again). A finished row still
+        holding a body (settled by a path that kept it) loses the body now."""
+        await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.status.in_(DONE), (OutboxRow.text != "") | OutboxRow.photo.is_not(None))
+            .values(text="", markup=None, photo=None)
+        )
+        result = await self.session.execute(
+            delete(OutboxRow).where(OutboxRow.status.in_(DONE), OutboxRow.created_at < before)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def counts(self) -> dict[str, int]:
         rows = await self.session.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status))
@@ -1065,6 +1087,17 @@ class MeetingsRepo:
         self.session.add(row)
         await self.session.flush()
         return _meeting(row)
+
+    async def open_proposals(self, pair_id: int, now: datetime) -> int:
+        """The pair's proposals still waiting for an answer (their time not yet come)."""
+        count = await self.session.scalar(
+            select(func.count(MeetingRow.id)).where(
+                MeetingRow.pair_id == pair_id,
+                MeetingRow.status == MeetingStatus.PROPOSED.value,
+                MeetingRow.starts_at > now,
+            )
+        )
+        return int(count or 0)
 
     async def get(self, meeting_id: int) -> Meeting | None:
         row = await self.session.get(MeetingRow, meeting_id)

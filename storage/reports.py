@@ -117,16 +117,17 @@ class ReportsRepo:
                 func.coalesce(MentorProfileRow.kind, MenteeProfileRow.kind),
                 MentorProfileRow.capacity,
                 UserRow.unreachable,
+                ParticipantRow.status,
             )
             .join(UserRow, UserRow.id == ParticipantRow.user_id)
             .outerjoin(MentorProfileRow, MentorProfileRow.participant_id == ParticipantRow.id)
             .outerjoin(MenteeProfileRow, MenteeProfileRow.participant_id == ParticipantRow.id)
             .where(ParticipantRow.programme_id == programme_id, ParticipantRow.role != "curator")
-            .where(ParticipantRow.status.in_(COUNTED))
+            .where(ParticipantRow.status.in_((*COUNTED, "left")))  # the left: on their ended pair
         )
         snap.people = [
-            SnapPerson(pid, role, name, joined, kind, capacity or 1, bool(unreachable))
-            for pid, role, name, joined, kind, capacity, unreachable in people.all()
+            SnapPerson(pid, role, name, joined, kind, capacity or 1, bool(unreachable), status == "left")
+            for pid, role, name, joined, kind, capacity, unreachable, status in people.all()
         ]
         pairs = await self.session.execute(
             select(
@@ -138,6 +139,7 @@ class ReportsRepo:
                 PairRow.created_at,
                 PairRow.started_at,
                 PairRow.ended_at,
+                PairRow.end_reason,
             ).where(PairRow.programme_id == programme_id, PairRow.status != "draft")
         )
         snap.pairs = [SnapPair(*row) for row in pairs.all()]

@@ -96,6 +96,8 @@ class ProgrammeRow(Base):
     digest_hour: Mapped[int] = mapped_column(Integer, default=9, server_default="9")
     closing_at: Mapped[datetime | None] = mapped_column(DateTime)  # stage 7 began
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime)  # past the retention period
+    chat_members: Mapped[int | None] = mapped_column(Integer)  # people in the curators' chat, bot aside
 
 
 class InviteRow(Base):
@@ -111,6 +113,9 @@ class InviteRow(Base):
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    used_by: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class ParticipantRow(Base):

@@ -14,7 +14,8 @@ MISSING_REFLECTIONS = 2
 LOW_USEFULNESS = 4  # of 10, this or less
 GOOD_USEFULNESS = 7  # "share ≥ 7"
 FALLING_DROP = 2  # three meetings in a row, each worse, at least this much in all
-RECENT_DAYS = 7  # a declined or expired proposal is news for a week
+RECENT_DAYS = 7  # a declined or expired proposal (or a side that left) is news for a week
+LEFT_REASON = "left"  # a pair's end reason when a side asked to be forgotten
 CHECKIN_GRACE = timedelta(days=1)  # an unanswered check-in counts as missing after this
 COVERAGE_TARGET = 0.70  # the national target: 70% of pupils covered by mentoring
 PUPIL_KINDS = frozenset({"pupil", "college"})
@@ -30,6 +31,7 @@ class Risk(StrEnum):
     DISAGREE = "disagree"
     EXPIRED = "expired"
     DECLINED = "declined"
+    LEFT = "left"  # a side asked to be forgotten: the pair ended
     OVER_CAPACITY = "over_capacity"
 
 
@@ -45,6 +47,7 @@ class SnapPerson:
     kind: str | None = None
     capacity: int = 1
     unreachable: bool = False
+    left: bool = False  # erased at their request: shown on their ended pair, never counted
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class SnapPair:
     created_at: datetime
     started_at: datetime | None = None
     ended_at: datetime | None = None
+    end_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,17 @@ class _Index:
             self.by_pair[m.pair_id].append(m)
 
 
+def initials(name: str) -> str:
+    """«Снежана Уникальнова» → «С. У.»: enough for curators who know the pair, nothing for
+    a stranger in the group."""
+    return " ".join(f"{word[0]}." for word in name.split() if word[:1].isalpha()) or "—"
+
+
+def outsiders(members: int | None, curators: int) -> bool:
+    """More people in the curators' chat than the organisation has curators."""
+    return members is not None and members > curators
+
+
 def falling(values: list[float]) -> bool:
     if len(values) < 3:
         return False
@@ -186,10 +201,12 @@ def attention(snap: Snapshot, now: datetime) -> list[Attention]:
             continue
         risks: list[Risk] = []
         silent: int | None = None
+        recent = pair.ended_at is not None and now - pair.ended_at <= timedelta(days=RECENT_DAYS)
         if pair.status in ("declined", "expired"):
-            recent = pair.ended_at is not None and now - pair.ended_at <= timedelta(days=RECENT_DAYS)
             if recent and pair.mentee_id not in taken:
                 risks.append(Risk.DECLINED if pair.status == "declined" else Risk.EXPIRED)
+        elif pair.status == "ended" and pair.end_reason == LEFT_REASON and recent:
+            risks.append(Risk.LEFT)
         elif pair.status in ("proposed", "active"):
             if mentor.unreachable or mentee.unreachable:
                 risks.append(Risk.UNREACHABLE)
@@ -232,7 +249,7 @@ def attention(snap: Snapshot, now: datetime) -> list[Attention]:
 def figures(snap: Snapshot, week_start: datetime, week_end: datetime) -> Figures:
     """The figures of one week [start, end); participants and pairs as of its end."""
     ix = _Index(snap)
-    people = [p for p in snap.people if p.joined_at < week_end]
+    people = [p for p in snap.people if p.joined_at < week_end and not p.left]
     active = [
         p
         for p in snap.pairs

@@ -36,6 +36,13 @@ REFLECTION_REMINDER = timedelta(hours=24)
 REFLECTION_MISSING = timedelta(hours=48)
 DEFAULT_NUDGE_DAYS = 14
 DISAGREE_POINTS = 4
+OPEN_PROPOSALS_MAX = 3  # a pair's proposals not yet answered: more is flooding the other side
+
+
+def check_open_proposals(open_now: int, limit: int = OPEN_PROPOSALS_MAX) -> None:
+    """One more proposal while ``open_now`` of the pair's wait for an answer: refused at the limit."""
+    if open_now >= limit:
+        raise InvalidInput("meet.proposals.too_many", max=limit)
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,7 @@ class Programme:
     digest_hour: int = 9
     closing_at: datetime | None = None  # stage 7 began
     archived_at: datetime | None = None
+    chat_members: int | None = None  # people in the curators' chat (the bot aside), as last known
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,9 @@ class Invite:
     organisation_id: OrganisationId
     programme_id: ProgrammeId | None
     role: Role
+    expires_at: datetime | None = None  # curators' links expire; programmes' do not
+    used: bool = False  # a curator's link works once
+    created_by: int | None = None
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
+from bot.domain import invites
 from bot.domain import programmes as rules
 from bot.domain.catalog import CADENCE_DAYS, Cadence, Form, Role, Status
 from bot.domain.errors import AlreadyDecided, Archived, NotAllowed, NotFound
@@ -96,6 +97,28 @@ async def invite_for(
     invite = Invite(token_factory(), OrganisationId(org_id), pid, role)
     await repo.audit(org_id, curator_id, "invite.created", now, target=role.value)
     return await repo.create_invite(invite, curator_id, now)
+
+
+async def curator_invite(
+    repo: Repo, curator_id: int, now: datetime, token_factory: Callable[[], str]
+) -> Invite:
+    """A new single-use link for a colleague, expiring in 72 hours."""
+    org = await require_organisation(repo, curator_id)
+    invite = Invite(
+        token_factory(), OrganisationId(org.id), None, Role.CURATOR, invites.curator_invite_expiry(now)
+    )
+    await repo.audit(org.id, curator_id, "invite.created", now, target=Role.CURATOR.value)
+    return await repo.create_invite(invite, curator_id, now)
+
+
+async def revoke_curator_invite(repo: Repo, curator_id: int, token: str, now: datetime) -> None:
+    invite = await repo.get_invite(token)
+    if invite is None or invite.role is not Role.CURATOR or invite.used:
+        raise AlreadyDecided()
+    if not await repo.is_curator(curator_id, invite.organisation_id):
+        raise NotAllowed()
+    await repo.revoke_invite(token)
+    await repo.audit(invite.organisation_id, curator_id, "invite.revoked", now, target=Role.CURATOR.value)
 
 
 async def decide(

@@ -44,6 +44,14 @@ async def for_curator(repo: Repo, curator_id: int, programme_id: int, now: datet
     return await build(repo, programme, now)
 
 
+async def note_chat_members(repo: Repo, programme: Programme, members: int | None) -> int:
+    """Remember how many people the curators' chat has (the bot aside); returns how many
+    curators the organisation has, to compare."""
+    if members is not None:
+        await repo.update_programme(programme.id, chat_members=members)
+    return len(await repo.curators_of(programme.organisation_id))
+
+
 async def programme_of_chat(repo: Repo, chat_id: int) -> Programme | None:
     pid = await repo.reports.programme_of_chat(chat_id)
     return await repo.get_programme(pid) if pid is not None else None

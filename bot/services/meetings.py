@@ -75,6 +75,11 @@ def clean_text(text: str | None) -> str:
     return value
 
 
+async def check_can_propose(repo: Repo, ctx: PairContext, now: datetime) -> None:
+    """A pair holds at most a few proposals waiting for an answer (see rules.OPEN_PROPOSALS_MAX)."""
+    rules.check_open_proposals(await repo.meetings.open_proposals(ctx.pair.id, now))
+
+
 async def propose(
     repo: Repo,
     user_id: int,
@@ -94,6 +99,7 @@ async def propose(
             raise AlreadyDecided()
         await repo.meetings.update(old.id, status=MeetingStatus.CANCELLED, reason="another time")
         await repo.outbox.drop_pending(f"meet:{old.id}:")
+    await check_can_propose(repo, ctx, now)
     meeting = await repo.meetings.create(
         pair_id,
         kind,

@@ -5,10 +5,12 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from bot.domain import invites
 from bot.domain import questionnaire as q
 from bot.domain.catalog import CONSENT_VERSION, Role, Status
 from bot.domain.errors import AlreadyDecided, NotAllowed, NotFound
 from bot.domain.models import Invite, Organisation, Participant, Programme, User
+from storage.erasure import Erased
 from storage.repo import Repo
 
 
@@ -37,17 +39,26 @@ async def bootstrap_curator(
     if await repo.get_user(user_id) is None:
         await repo.touch_user(user_id, name or f"id{user_id}", None, now)
     added = await repo.add_curator(org.id, user_id, None, now)
-    await repo.audit(org.id, None, "curator.bootstrap", now, target=str(user_id))
+    if added:
+        await repo.audit(org.id, None, "curator.granted", now, target=str(user_id), by="cli")
     return org, added
 
 
 async def join_as_curator(repo: Repo, invite: Invite, user: User, now: datetime) -> bool:
+    """A curator's link, once and before it expires: the person becomes a curator (the
+    grant is audited; the existing curators are told by the caller)."""
     if invite.role is not Role.CURATOR:
         raise NotAllowed()
-    added = await repo.add_curator(invite.organisation_id, user.id, None, now)
-    if added:
-        await repo.audit(invite.organisation_id, user.id, "curator.joined", now, target=str(user.id))
-    return added
+    if await repo.is_curator(user.id, invite.organisation_id):
+        return False  # the link stays unused for the colleague it was meant for
+    invites.check_usable(invite, now)
+    if not await repo.use_invite(invite.token, user.id, now):
+        raise NotFound()
+    await repo.add_curator(invite.organisation_id, user.id, invite.created_by, now)
+    await repo.audit(
+        invite.organisation_id, user.id, "curator.granted", now, target=str(user.id), by=invite.created_by
+    )
+    return True
 
 
 async def submit_application(
@@ -87,11 +98,13 @@ async def save_profile(
     return updated
 
 
-async def forget(repo: Repo, user_id: int, placeholder: str, now: datetime) -> list[int]:
-    orgs = await repo.forget_user(user_id, placeholder, now)
-    for org in orgs:
-        await repo.audit(org, user_id, "participant.forgotten", now)
-    return orgs
+async def forget(repo: Repo, user_id: int, placeholder: str, now: datetime) -> Erased:
+    """The right to be forgotten: the person's identity and texts leave every table, their
+    open pairs end; the audit keeps that it happened, under the random pseudonym."""
+    erased = await repo.erasure.erase_person(user_id, placeholder, now)
+    for org in erased.organisations:
+        await repo.audit(org, erased.pseudonym, "participant.forgotten", now, pairs_ended=len(erased.pairs))
+    return erased
 
 
 async def set_share_contact(repo: Repo, user_id: int, value: bool) -> None:

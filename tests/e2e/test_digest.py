@@ -180,10 +180,16 @@ async def test_weeks_of_a_programme_digest_survey_completion_and_report(
     head = await curator.expect("Сводка: Наставничество 2026/27", chat_id=gid)
     text = head["text"]
     assert "Требуют внимания: 2 пары" in text
-    assert text.index("Борис Тест") < text.index("Вера Тест")  # the quiet pair first
-    assert "нет встречи 19 дней" in text
-    assert "2+ рефлексии без ответа" in text and "низкая польза" in text
-    assert "Анна Тест" not in text  # a pair that is fine is not news
+    # in the group: pair numbers and initials, no names, no risks (issue 12)
+    assert text.index("(Б. Т. → Б. Т.)") < text.index("(В. Т. → В. Т.)")  # the quiet pair first
+    assert "Тест" not in text and "низкая польза" not in text
+    # the names and the reasons are in a curator's private digest
+    await curator.send("/digest")
+    private = (await curator.expect("Сводка: Наставничество 2026/27"))["text"]
+    assert private.index("Борис Тест") < private.index("Вера Тест")
+    assert "нет встречи 19 дней" in private
+    assert "2+ рефлексии без ответа" in private and "низкая польза" in private
+    assert "Анна Тест" not in private  # a pair that is fine is not news
     figures = await curator.expect("Цифры недели", chat_id=gid)
     assert "Работающих пар: 3" in figures["text"]
     assert "Встреч прошло: 3" in figures["text"]
@@ -224,7 +230,7 @@ async def test_weeks_of_a_programme_digest_survey_completion_and_report(
     clock.current = MONDAY_9_MSK + timedelta(weeks=1)
     assert await digest_tick(db, i18n, clock) == 1
     second = await curator.expect("Сводка: Наставничество 2026/27", chat_id=gid)
-    assert "Борис Тест" in second["text"] and "Вера Тест" not in second["text"]
+    assert "(Б. Т. → Б. Т.)" in second["text"] and "(В. Т. → В. Т.)" not in second["text"]
     assert "Требует внимания: 1 пара" in second["text"]
     await curator.expect("Цифры недели", "Работающих пар: 2 (−1)", chat_id=gid)
 

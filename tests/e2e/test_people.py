@@ -111,22 +111,24 @@ async def test_forget_me_erases_personal_data_and_tells_the_curator(
     told = await curator.expect("попросил удалить свои данные")  # sent after the commit (outbox)
     assert "Кирилл" not in told["text"]
     assert bot.app is not None and bot.app.db is not None
-    async with bot.app.db.sessions() as s:
-        user = await s.get(UserRow, kid.id)
-        assert user is not None and user.forgotten and user.username is None and "Кирилл" not in user.name
-        part = await s.scalar(select(ParticipantRow).where(ParticipantRow.user_id == kid.id))
+    async with bot.app.db.sessions() as s:  # the Telegram id is gone; a pseudonym stands in
+        assert await s.get(UserRow, kid.id) is None
+        part = await s.scalar(select(ParticipantRow))
         assert part is not None and part.status == "left" and "Кирилл" not in part.name
+        assert part.user_id != kid.id
         assert await s.get(MenteeProfileRow, part.id) is None
-        consent = await s.scalar(select(ConsentRow).where(ConsentRow.user_id == kid.id))
+        consent = await s.scalar(select(ConsentRow).where(ConsentRow.user_id == part.user_id))
         assert consent is not None and consent.withdrawn_at is not None
         actions = list(await s.scalars(select(AuditRow.action)))
         assert "participant.forgotten" in actions
-    # a later message from the same Telegram account does not bring the name back
+    # a later message from the same Telegram account is a new contact: nothing links it
+    # to the erased application, whose name does not come back
     await kid.send("/start")
     await kid.expect("ссылку-приглашение")
     async with bot.app.db.sessions() as s:
-        user = await s.get(UserRow, kid.id)
-        assert user is not None and "Кирилл" not in user.name
+        assert await s.scalar(select(ParticipantRow).where(ParticipantRow.user_id == kid.id)) is None
+        part = await s.scalar(select(ParticipantRow))
+        assert part is not None and "Кирилл" not in part.name
 
 
 async def test_long_participant_lists_are_split_below_4096(

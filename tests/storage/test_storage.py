@@ -42,7 +42,7 @@ TABLES = {
     "outbox",
     "leases",
 }
-REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010"]
+REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011"]
 
 
 async def tables(db: Database) -> set[str]:
@@ -122,7 +122,8 @@ async def test_repository_round_trip_and_forgetting(database_url: str) -> None:
             gone = await repo.get_participant(p.id)
             assert gone is not None and gone.name == "Удалённый" and gone.profile is None
             assert gone.status is Status.LEFT
-            assert [(v, w is not None) for v, _, w in await repo.consents(2)] == [("v1", True)]
+            assert await repo.consents(2) == []  # the record stays under a pseudonym, not the id
+            assert [(v, w is not None) for v, _, w in await repo.consents(gone.user_id)] == [("v1", True)]
             assert (await repo.counts(prog.id)).mentors == 0
     finally:
         await db.close()

@@ -1,0 +1,227 @@
+"""/forget_me erases for real: after it, no column of any table holds the person's name,
+@username, Telegram id or anything they wrote; their pairs end, the other side is told
+neutrally, and nothing reaches the forgotten account again."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import text
+
+from bot.clock import FakeClock
+from bot.domain.catalog import MeetFormat, Role, Status
+from bot.domain.matching import Reasons
+from bot.domain.models import Profile
+from bot.domain.pairs import PairStatus
+from bot.jobs import meetings_tick
+from handlers.callbacks import ProposalCb
+from sandbox.client import Person, SandboxClient
+from storage.db import Database
+from storage.tables import PairRow, SurveyResponseRow, SurveyRow
+from tests.conftest import MakeCurator, Running, eventually
+from tests.e2e import flows
+
+NAME, USERNAME = "Снежана Уникальнова", "snezh_unik"
+WRITTEN = [  # everything the forgotten person typed into the bot
+    "Библиотека на Ледяной 7",
+    "Разобрали задачи про лёд",
+    "Готовлюсь к пятнице",
+    "Цель ледяная: олимпиада",
+    "Пункт ледяной: задачи",
+    "Ответ в анкете про лёд",
+]
+MENTOR_PROFILE = Profile(
+    Role.MENTOR, "teacher", experience=10, tags=("olympiad",), interests=("chess",), capacity=2,
+    slots=("tue_pm",), format=MeetFormat.ANY,
+)  # fmt: skip
+
+
+async def kid_and_mentor(
+    bot: Running, client: SandboxClient, curator: Person, status: PairStatus
+) -> tuple[Person, Person, int]:
+    """The kid registers through the bot (the curator is told her name); the curator's
+    approval and the pair are set in the database."""
+    links = await flows.invite_links(curator, await flows.create_programme(curator))
+    kid = await client.person("Снежана", username=USERNAME)
+    await flows.register_mentee(kid, links["mentee"], name=NAME, minor_age=None)
+    await flows.send_summary(kid)
+    await curator.expect("Новая заявка", NAME)
+    mentor = await client.person("Анна")
+    await mentor.send("/start")
+    await mentor.expect("/help")
+    assert bot.app is not None and bot.app.db is not None
+    now = bot.clock.now()
+    async with bot.app.db.unit() as repo:
+        kid_part = await repo.find_participant(1, kid.id)
+        assert kid_part is not None
+        await repo.decide(kid_part.id, Status.APPROVED, False, curator.id, now)
+        m = await repo.create_participant(1, mentor.id, "Анна Тест", None, MENTOR_PROFILE, now)
+        await repo.decide(m.id, Status.APPROVED, True, curator.id, now)
+        pair_id = await repo.create_pair(
+            1, m.id, kid_part.id, status, 5.0, None, Reasons(("chess",), ("olympiad",), 3, False), False, now
+        )
+        if status is PairStatus.ACTIVE:
+            await repo.update_pair(pair_id, started_at=now)
+    return kid, mentor, pair_id
+
+
+async def dump(db: Database) -> list[tuple[str, str, Any]]:
+    """Every value of every column of every table (text, numbers, JSON as stored)."""
+    out: list[tuple[str, str, Any]] = []
+    async with db.engine.connect() as conn:
+        names = (await conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))).scalars()
+        for table in list(names):
+            result = await conn.execute(text(f'SELECT * FROM "{table}"'))  # noqa: S608 (our own table names)
+            columns = list(result.keys())
+            for row in result.all():
+                out += [(table, c, v) for c, v in zip(columns, row, strict=True)]
+    return out
+
+
+def leaks(values: list[tuple[str, str, Any]], user_id: int) -> list[str]:
+    words = ["Снежана", "Уникальнова", USERNAME, *WRITTEN]
+    own_id = re.compile(rf"(?<!\d){user_id}(?!\d)")
+    found = []
+    for table, column, value in values:
+        if isinstance(value, int) and value == user_id:
+            found.append(f"{table}.{column} = the Telegram id")
+        elif isinstance(value, str):
+            hits = [w for w in words if w.casefold() in value.casefold()]
+            if hits or own_id.search(value):
+                found.append(f"{table}.{column}: {value[:120]!r}")
+    return found
+
+
+async def test_forget_me_leaves_no_name_id_or_text_in_any_table(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator, clock: FakeClock
+) -> None:
+    curator = await make_curator()
+    kid, mentor, pair_id = await kid_and_mentor(bot, client, curator, PairStatus.ACTIVE)
+    assert bot.app is not None and bot.app.db is not None and bot.app.i18n is not None
+    db, i18n = bot.app.db, bot.app.i18n
+    # she proposes a meeting and types the place; the mentor confirms
+    await kid.send("/meetings")
+    listing = await kid.expect("Встречи с Анна Тест")
+    await kid.press(listing, "Назначить встречу")
+    await kid.expect("Выбери день")
+    await kid.send("03.10 16:30")
+    kinds = await kid.expect("Какая это встреча?")
+    await kid.press(kinds, "⭐")
+    fmt = await kid.expect("Как встречаетесь")
+    await kid.press(fmt, "очно")
+    await kid.expect("Где встречаетесь")
+    await kid.send(WRITTEN[0])
+    offer = await mentor.expect("Снежана Уникальнова предлагает встречу", WRITTEN[0])
+    await mentor.press(offer, "Подтвердить")
+    await kid.expect("подтвердил(а) встречу")
+    # after it, her private check-in with two texts
+    clock.current = datetime(2026, 10, 3, 15, 0)
+    assert (await meetings_tick(db, i18n, clock))["checkins"] == 2
+    ask = await kid.expect("Встреча состоялась?")
+    await kid.press(ask, "Да")
+    await kid.press(await kid.expect("Насколько встреча была полезной"), "8")
+    await kid.press(await kid.expect("Насколько"), "9")
+    await kid.expect("Что успели сделать")
+    await kid.send(WRITTEN[1])
+    await kid.expect("Что дальше")
+    await kid.send(WRITTEN[2])
+    await kid.expect("Твои ответы увидит только куратор")
+    # the pair's plan, written by her
+    await kid.send("/meetings")
+    await kid.press(await kid.expect("Встречи с Анна Тест"), "План пары")
+    await kid.press(await kid.expect("План пары"), "Цель")
+    await kid.expect("цель пары")
+    await kid.send(WRITTEN[3])
+    await kid.expect("Цель:")
+    await kid.send("/meetings")
+    await kid.press(await kid.expect("Встречи с Анна Тест"), "План пары")
+    await kid.press(await kid.expect("План пары"), "Пункт")
+    await kid.expect("пункт плана")
+    await kid.send(WRITTEN[4])
+    await kid.expect("Выполнено: 0 из 1")
+    # a questionnaire answer in her own words; a next meeting proposed by the mentor
+    async with db.unit() as repo:
+        kid_part = await repo.find_participant(1, kid.id)
+        assert kid_part is not None
+        survey = SurveyRow(programme_id=1, kind="entry", launched_by=curator.id, launched_at=clock.now())
+        repo.session.add(survey)
+        await repo.session.flush()
+        repo.session.add(
+            SurveyResponseRow(
+                survey_id=survey.id, participant_id=kid_part.id, role="mentee", items=[1, 2],
+                answers={"1": 7, "2": WRITTEN[5]}, asked_at=clock.now(), completed_at=clock.now(),
+            )
+        )  # fmt: skip
+    await mentor.send("/meetings")
+    await mentor.press(await mentor.expect("Встречи с Снежана Уникальнова"), "Назначить встречу")
+    await mentor.expect("Выбери день")
+    await mentor.send("10.10 16:30")
+    await mentor.press(await mentor.expect("Какая это встреча?"), "⭐")
+    await mentor.press(await mentor.expect("Как встречаетесь"), "онлайн")
+    await mentor.press(await mentor.expect("ссылку на звонок"), "Пропустить")
+    await kid.expect("Анна Тест предлагает встречу")
+
+    await kid.send("/forget_me")
+    await kid.press(await kid.expect("Удалить твои данные"), "Да, удалить")
+    await kid.expect("твои данные удалены")
+
+    async def delivered() -> bool:
+        async with db.engine.connect() as conn:
+            q = "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')"
+            return (await conn.execute(text(q))).scalar() == 0
+
+    await eventually(delivered)
+    found = leaks(await dump(db), kid.id)
+    assert not found, "\n".join(found)
+    told = await mentor.expect("Твоя пара в программе «Наставничество 2026/27» завершена")
+    assert "Снежана" not in told["text"]
+    await curator.expect("попросил удалить свои данные", "Пар завершено: 1")
+    async with db.sessions() as s:
+        pair = await s.get(PairRow, pair_id)
+        assert pair is not None and pair.status == "ended" and pair.end_reason == "left"
+        scores = (await s.execute(text("SELECT usefulness FROM reflections WHERE usefulness = 8"))).all()
+        assert scores, "her scores stay, without her identity, for the figures"
+        consent = (await s.execute(text("SELECT user_id, withdrawn_at FROM consents"))).all()
+        assert consent and all(uid < -(2**53) and w is not None for uid, w in consent)
+
+    # weeks later: no reminder, check-in or nudge for the ended pair, to anyone
+    before = {p.id: len(await client.get("/control/messages", chat_id=p.id, after=0)) for p in (kid, mentor)}
+    for days in (1, 8, 16, 30):
+        clock.current = datetime(2026, 10, 3, 15, 0) + timedelta(days=days)
+        counts = await meetings_tick(db, i18n, clock)
+        assert not any(counts.values()), counts
+    await eventually(delivered)
+    after = {p.id: len(await client.get("/control/messages", chat_id=p.id, after=0)) for p in (kid, mentor)}
+    assert after == before
+
+
+async def test_a_pending_proposal_is_withdrawn_when_a_side_is_forgotten(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    curator = await make_curator()
+    kid, mentor, pair_id = await kid_and_mentor(bot, client, curator, PairStatus.PROPOSED)
+    await kid.send("/forget_me")
+    await kid.press(await kid.expect("Удалить твои данные"), "Да, удалить")
+    await kid.expect("твои данные удалены")
+    told = await mentor.expect("больше не действует", "второй участник покинул программу")
+    assert "Снежана" not in told["text"]
+    # the mentor presses «Принять» on the old proposal: nothing is formed, no link is shared
+    fake = {"chat_id": mentor.id, "message_id": told["message_id"]}
+    answer = await mentor.press_data(fake, ProposalCb(pair=pair_id, answer="y").pack())
+    assert answer is not None and answer["show_alert"]
+    texts = [m.get("text") or "" for m in await client.get("/control/messages", chat_id=mentor.id, after=0)]
+    assert not any("Вы пара" in t or "tg://user?id=" in t for t in texts), texts
+    assert bot.app is not None and bot.app.db is not None
+    db = bot.app.db
+
+    async def ended() -> bool:
+        async with db.sessions() as s:
+            pair = await s.get(PairRow, pair_id)
+            return pair is not None and pair.status == "ended"
+
+    await eventually(ended)
+    await curator.send("/digest")  # the curators see it in the digest, with no name
+    digest = await curator.expect("участник удалил свои данные — пара завершена")
+    assert "Снежана" not in digest["text"] and "Удалённый участник" in digest["text"]
