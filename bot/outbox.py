@@ -18,7 +18,7 @@ import secrets
 import socket
 from collections.abc import Callable
 from contextlib import suppress
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -48,7 +48,9 @@ class Sender:
     DEFAULT_CONCURRENCY = 8
     LEASE = timedelta(seconds=60)  # a claim older than this belongs to a dead worker
     AHEAD_S = 2.0  # claim about this many seconds' worth of sending at a time
-    HOLD_S = 2.0  # a row whose chat is busy for longer goes back to the queue (no head-of-line wait)
+    HOLD_S = 2.0  # a row whose chat is busy for longer waits parked (no head-of-line wait)
+    SETTLE_EVERY_S = 0.05  # sent messages are recorded in batches this often (or SETTLE_BATCH)
+    SETTLE_BATCH = 16
 
     def __init__(
         self,
@@ -75,8 +77,17 @@ class Sender:
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
         self._stop = asyncio.Event()
+        self._sent: list[tuple[int, datetime, int]] = []
 
     async def run(self) -> None:
+        recorder = asyncio.create_task(self._recorder())
+        try:
+            await self._run()
+        finally:
+            await recorder
+            await self._record_sent()
+
+    async def _run(self) -> None:
         loop = asyncio.get_running_loop()
         parked: dict[int, tuple[float, OutboxItem]] = {}  # claimed, its chat busy: ready at
         renewed = loop.time()
@@ -172,17 +183,25 @@ class Sender:
                 else:
                     await self._later(item, timedelta(seconds=backoff(item.attempts)), str(exc))
             else:
-                async with self.db.unit() as repo:
-                    await repo.outbox.settle(
-                        item.id,
-                        self.worker,
-                        status="sent",
-                        sent_at=self.clock.now(),
-                        message_id=sent.message_id,
-                        error=None,
-                    )
+                self._sent.append((item.id, self.clock.now(), sent.message_id))
+                if len(self._sent) >= self.SETTLE_BATCH:
+                    await self._record_sent()
         finally:
             self._slots.release()
+
+    async def _record_sent(self) -> None:
+        """What went, recorded in one short transaction for many messages (a transaction per
+        message was most of a wave's cost); a crash before this loses only the record."""
+        batch, self._sent = self._sent, []
+        if batch:
+            async with self.db.unit() as repo:
+                await repo.outbox.settle_sent(batch, self.worker)
+
+    async def _recorder(self) -> None:
+        while not self._stop.is_set() or self._tasks:
+            await asyncio.sleep(self.SETTLE_EVERY_S)
+            await self._record_sent()
+        await self._record_sent()
 
     async def _later(self, item: OutboxItem, delay: timedelta, why: str) -> None:
         async with self.db.unit() as repo:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -951,6 +951,31 @@ class OutboxRepo:
             .values(claimed_by=None, lease_until=None, **values)
         )
         return bool(getattr(result, "rowcount", 0))
+
+    async def settle_sent(self, sent: Sequence[tuple[int, datetime, int]], worker: str) -> None:
+        """Record many sent messages (id, when, Telegram's message id) of this worker's claims
+        in one statement run for each; a sent row keeps no body."""
+        table = cast(Table, OutboxRow.__table__)
+        stmt = (
+            update(table)
+            .where(
+                table.c.id == bindparam("b_id"),
+                table.c.claimed_by == worker,
+                table.c.status == "sending",
+            )
+            .values(
+                status="sent",
+                sent_at=bindparam("b_at"),
+                message_id=bindparam("b_mid"),
+                error=None,
+                claimed_by=None,
+                lease_until=None,
+                text="",
+                markup=None,
+                photo=None,
+            )
+        )
+        await self.session.execute(stmt, [{"b_id": i, "b_at": at, "b_mid": mid} for i, at, mid in sent])
 
     async def waiting_deadlines(self) -> list[datetime]:
         """Deadlines of messages queued and not yet sent (a reminder wave's planning counts them)."""

@@ -8,7 +8,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from bot.clock import FakeClock
 from bot.domain.catalog import MeetFormat, Role, Status
@@ -71,8 +71,8 @@ async def dump(db: Database) -> list[tuple[str, str, Any]]:
     """Every value of every column of every table (text, numbers, JSON as stored)."""
     out: list[tuple[str, str, Any]] = []
     async with db.engine.connect() as conn:
-        names = (await conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))).scalars()
-        for table in list(names):
+        names = await conn.run_sync(lambda c: inspect(c).get_table_names())  # either engine
+        for table in names:
             result = await conn.execute(text(f'SELECT * FROM "{table}"'))  # noqa: S608 (our own table names)
             columns = list(result.keys())
             for row in result.all():
