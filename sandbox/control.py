@@ -117,7 +117,7 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
         """Long poll for the web chat: returns when anything changed after ``since``."""
         since = int(request.query.get("since", "0"))
         deadline = time.monotonic() + min(float(request.query.get("wait", "25")), 25)
-        while emu.version <= since and not emu.closing and time.monotonic() < deadline:
+        while emu.version == since and not emu.closing and time.monotonic() < deadline:
             await emu.wait_change(deadline - time.monotonic())
         return ok({"version": emu.version})
 
