@@ -14,6 +14,7 @@ from handlers import (
     group,
     join,
     meetings,
+    owner,
     pairs,
     plans,
     programmes,
@@ -25,6 +26,7 @@ from handlers import (
 
 def get_routers() -> list[Router]:
     return [
+        owner.router(),
         join.router(),
         basics.router(),
         curator.router(),

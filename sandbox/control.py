@@ -64,6 +64,9 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
             payload = payload.split("start=", 1)[1].split("&", 1)[0]
         text = f"/start {payload}".strip()
         record = await emu.user_sends(int(data["user_id"]), text)
+        if payload and emu.owner_link and emu.owner_link.endswith(f"start={payload}"):
+            emu.owner_link = None  # one use: the page stops offering it
+            await emu.notify()
         return ok({"message_id": record["message_id"]})
 
     async def press(request: web.Request) -> web.Response:
@@ -172,6 +175,7 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
                 ],
                 "blocked": sorted(emu.blocked),
                 "webhook": emu.webhook["url"] if emu.webhook else None,
+                "owner_link": emu.owner_link,
             }
         )
 

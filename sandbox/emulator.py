@@ -63,6 +63,9 @@ class Chat:
         return {"id": self.id, "type": self.type, "title": self.title}
 
 
+SANDBOX_USERNAME = "nastavnik_sandbox_bot"
+
+
 class Emulator:
     """With ``state_file`` the people, groups, chats and every id counter are kept in that
     file (written atomically a moment after each change, and on shutdown) and loaded at
@@ -70,7 +73,7 @@ class Emulator:
     from 1 again either."""
 
     def __init__(
-        self, token: str, bot_username: str = "nastavnik_sandbox_bot", state_file: Path | None = None
+        self, token: str, bot_username: str = SANDBOX_USERNAME, state_file: Path | None = None
     ) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])

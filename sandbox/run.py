@@ -16,7 +16,7 @@ from pathlib import Path
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.app import App
+from bot.app import App, owner_link_notice
 from bot.settings import Settings
 from sandbox.emulator import Emulator
 
@@ -100,6 +100,11 @@ async def run_sandbox(settings: Settings, demo: bool = False, port: int | None =
             print(f"The demo school goes on from {demo_db} (delete it to start over)", flush=True)
         print(f"Sandbox is running: open {url} in a browser (Ctrl+C stops it)", flush=True)
         print(f"Its people and chats are kept in {state_file}", flush=True)
+        if app.owner_link and not demo:
+            emulator.owner_link = app.owner_link  # the page offers it to the selected person
+            await emulator.notify()
+            print(owner_link_notice(app.owner_link), flush=True)
+            print("(the web chat offers it too: «Стать куратором»)", flush=True)
         serving = asyncio.create_task(app.serve(handle_signals=False))
         await stop.wait()
         await app.stop()

@@ -29,6 +29,7 @@ from bot.domain.models import (
     UserId,
 )
 from bot.domain.pairs import Pair, PairStatus
+from storage.owner import OwnerInvitesRepo
 from storage.plans import PlansRepo
 from storage.preferences import PreferencesRepo
 from storage.reports import ReportsRepo
@@ -146,6 +147,7 @@ class Repo:
         self.surveys = SurveysRepo(session)
         self.plans = PlansRepo(session)
         self.preferences = PreferencesRepo(session)
+        self.owner_invites = OwnerInvitesRepo(session)
 
     # --- users -----------------------------------------------------------------------------
     async def get_user(self, user_id: int) -> User | None:

@@ -27,11 +27,13 @@ function el(tag, props = {}, ...children) {
 
 async function loadState() {
   const s = await api("GET", "/control/state");
-  state.people = s.users; state.groups = s.groups; state.bot = s.bot;
+  state.people = s.users; state.groups = s.groups; state.bot = s.bot; state.ownerLink = s.owner_link;
   renderSidebar();
 }
 
 function renderSidebar() {
+  $("#owner").hidden = !state.ownerLink;
+  $("#owner-link").textContent = state.ownerLink || "";
   const people = $("#people"); people.replaceChildren();
   for (const p of state.people) {
     const li = el("li", { textContent: `${p.first_name}${p.last_name ? " " + p.last_name : ""} · ${p.language_code}` });
@@ -180,6 +182,13 @@ $("#open-link").onsubmit = async (e) => {
   if (!state.me) { toast("Сначала выберите человека"); return; }
   await api("POST", "/control/start", { user_id: state.me, payload: e.target.link.value.trim() });
   e.target.reset();
+  await select(state.me, state.me);
+};
+
+$("#owner-go").onclick = async () => {
+  if (!state.me) { toast("Сначала выберите или создайте человека — он станет куратором"); return; }
+  await api("POST", "/control/start", { user_id: state.me, payload: state.ownerLink });
+  await loadState();
   await select(state.me, state.me);
 };
 

@@ -82,6 +82,18 @@ async def test_a_stopped_and_started_sandbox_answers_the_same_people(tmp_path: P
         group = await c.post("/control/groups", title="Кураторы", members=[person.id])
         await person.send("/start")
         await person.expect("ссылку-приглашение", timeout=30)
+        # an empty school: the sandbox prints the owner's one-time link and its page offers it
+        assert first.proc.stdout is not None
+        notice = (await asyncio.wait_for(first.proc.stdout.readline(), 10)).decode()
+        link = (await c.get("/control/state"))["owner_link"]
+        assert link and "No curator yet" in notice and link in notice
+        director = await c.person("Директор")
+        await director.start(link)
+        await director.expect("Как называется ваша школа", timeout=30)
+        assert (await c.get("/control/state"))["owner_link"] is None  # offered once
+        await director.send("Школа №7")
+        await director.press(await director.expect("в каком часовом поясе"), "Самара")
+        await director.expect("Готово: вы куратор «Школа №7»")
         first_ids = {u["id"] for u in (await c.get("/control/state"))["users"]}
     state_file = tmp_path / "data" / "nastavnik.sandbox.json"
     assert state_file.exists(), sorted(p.name for p in (tmp_path / "data").iterdir())
@@ -91,6 +103,10 @@ async def test_a_stopped_and_started_sandbox_answers_the_same_people(tmp_path: P
     async with sandbox(tmp_path, "run") as second, SandboxClient(second.url) as c:
         state = await c.get("/control/state")
         assert {u["id"] for u in state["users"]} == first_ids  # the same people, same ids
+        assert state["owner_link"] is None and not any("No curator" in x for x in second.lines)
+        boss = await resume(c, director.id, "Директор")
+        await boss.send("/start")
+        await boss.expect("Вы куратор", timeout=30)
         assert [g["id"] for g in state["groups"]] == [group["id"]]
         history = await c.get("/control/messages", chat_id=person.id)
         assert any("ссылку-приглашение" in (m.get("text") or "") for m in history)  # the chat stays
