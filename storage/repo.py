@@ -494,6 +494,20 @@ class Repo:
         )
         return Page([_participant(r) for r in rows], total)
 
+    async def awaiting_parental_consent(self, programme_id: int, limit: int = 50) -> Page:
+        """Minors (pending or approved) whose parent's consent the curator has not marked."""
+        where = [
+            ParticipantRow.programme_id == programme_id,
+            ParticipantRow.status != "left",
+            ParticipantRow.age < 18,
+            ParticipantRow.parental_consent.is_(False),
+        ]
+        total = await self.session.scalar(select(func.count()).where(*where)) or 0
+        rows = await self.session.scalars(
+            select(ParticipantRow).where(*where).order_by(ParticipantRow.id).limit(limit)
+        )
+        return Page([_participant(r) for r in rows], total)
+
     async def counts(self, programme_id: int) -> ProgrammeCounts:
         rows: Sequence[Any] = (
             await self.session.execute(

@@ -391,18 +391,3 @@ class KvRow(Base):
     __tablename__ = "kv"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
-
-
-class OwnerInviteRow(Base):
-    """A one-time «стать куратором» link: only the SHA-256 of its secret is kept. With no
-    organisation name the person names the school themselves when they open it."""
-
-    __tablename__ = "owner_invites"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    org_name: Mapped[str | None] = mapped_column(String(200))
-    timezone: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    expires_at: Mapped[datetime] = mapped_column(DateTime)
-    used_at: Mapped[datetime | None] = mapped_column(DateTime)
-    used_by: Mapped[int | None] = mapped_column(BigInteger)
