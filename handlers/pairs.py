@@ -17,6 +17,7 @@ from bot.services import pairs as service
 from bot.services.curation import require_programme
 from handlers import meeting_texts as mt
 from handlers import pair_texts as texts
+from handlers.answered import collapse
 from handlers.callbacks import ChooseCb, MenteeCb, PairCb, PairsCb, PickCb, ProgCb, ProposalCb, RankCb
 from handlers.common import notify, send_long, strings_for
 from handlers.curator import IsCurator
@@ -91,9 +92,29 @@ async def on_pairs(
         await bot.send_message(
             user.id, t("pairs.published", count=len(published), hours=programme.proposal_ttl_hours)
         )
-    elif action == "speed":
+    elif action == "speed":  # say what will happen and to whom, then ask
+        counts = await repo.counts(pid)
+        await cb.answer()
+        confirm = InlineKeyboardBuilder()
+        confirm.button(text=t("rank.confirm.go"), callback_data=PairsCb(action="speedgo", pid=pid))
+        confirm.button(text=t("rank.confirm.stay"), callback_data=PairsCb(action="speedno", pid=pid))
+        confirm.adjust(1)
+        await bot.send_message(
+            user.id,
+            t(
+                "rank.confirm.text",
+                mentors=Html(t("n.mentors", count=counts.mentors)),
+                mentees=Html(t("n.mentees", count=counts.mentees)),
+            ),
+            reply_markup=confirm.as_markup(),
+        )
+    elif action == "speedno":
+        await cb.answer()
+        await collapse(bot, cb, t("rank.confirm.stayed"))
+    elif action == "speedgo":
         shown = await service.start_preferences(repo, user.id, pid, now)
         await cb.answer()
+        await collapse(bot, cb, t("rank.confirm.went"))
         for item in shown:
             st = await strings_for(repo, i18n, item.participant.user_id)
             text, markup = rank_view(st, item.preference_id, item.candidates, [])

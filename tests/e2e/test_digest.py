@@ -389,6 +389,9 @@ async def test_the_curator_edits_the_questionnaire_and_the_entry_survey_follows(
     forged = await other.press_data(card, button_data(card, "Завершить программу"))
     assert forged is not None and "недоступно" in forged["text"]
     await curator.press(menu, "Запустить входную анкету")
+    ask = await curator.expect("Входная анкета: что будет, если запустить", "1 наставляемый")
+    assert "отправлена" not in (await client.message(ask["chat_id"], ask["message_id"]))["text"]
+    await curator.press(ask, "Да, разослать анкету")  # one tap asks first; the second sends
     await curator.expect("Анкета «Входная» отправлена 1 участнику")
     invite = await kid.expect("анкету «Входная»", "15 вопросов")
     await kid.press(invite, "Начать анкету")

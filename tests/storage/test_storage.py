@@ -40,9 +40,8 @@ TABLES = {
     "reflections",
     "programme_breaks",
     "outbox",
-    "owner_invites",
 }
-REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010"]
+REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009"]
 
 
 async def tables(db: Database) -> set[str]:
