@@ -183,7 +183,8 @@ async def on_rank(
 
 async def show_draft(bot: Bot, t: L10n, chat_id: int, d: service.Draft) -> None:
     total = sum(p.score or 0 for p in d.pairs)
-    blocks = [t("pairs.draft_head", title=d.programme.title, count=len(d.pairs), total=f"{total:.1f}")]
+    avg = total / len(d.pairs) if d.pairs else 0.0
+    blocks = [t("pairs.draft_head", title=d.programme.title, count=len(d.pairs), avg=f"{avg:.1f}")]
     blocks += [texts.pair_line(t, i + 1, p) for i, p in enumerate(d.pairs)]
     if d.unmatched:
         blocks.append(t("pairs.unmatched_head", count=len(d.unmatched)))
@@ -193,7 +194,7 @@ async def show_draft(bot: Bot, t: L10n, chat_id: int, d: service.Draft) -> None:
         ]
     kb = InlineKeyboardBuilder()
     for i, p in enumerate(d.pairs[:BUTTONS]):
-        kb.button(text=f"✏️ {i + 1}", callback_data=PairCb(action="card", pair=p.id))
+        kb.button(text=t("pairs.btn.pair_n", n=i + 1), callback_data=PairCb(action="card", pair=p.id))
     for m in list(d.unmatched)[: max(0, BUTTONS - len(d.pairs))]:
         kb.button(text=f"➕ {d.mentees[m].name[:20]}", callback_data=MenteeCb(mentee=m))
     kb.adjust(5)
@@ -304,6 +305,13 @@ async def _meetings_for_curator(repo: Repo, t: L10n, pair: Pair) -> list[str]:
                 t(
                     "pairs.refl",
                     who=who,
+                    second_label=Html(
+                        t(
+                            "pairs.second_mentor"
+                            if r.participant_id == pair.mentor.id
+                            else "pairs.second_mentee"
+                        )
+                    ),
                     happened=Html(t(f"reflect.happened.{r.happened}")),
                     useful=r.usefulness if r.usefulness is not None else "—",
                     second=r.second if r.second is not None else "—",

@@ -353,7 +353,7 @@ async def results_blocks(repo: Repo, t: L10n, user: User, pid: int) -> list[str]
         lines = [t("survey.group", form=form, role=Html(t(f"survey.role_{g.role}")), count=g.responses)]
         for r in g.items:
             if r.item.kind is rules.ItemKind.SCALE and r.mean is not None:
-                dist = " ".join(f"{v}:{c}" for v, c in r.distribution.items())
+                dist = ", ".join(t("survey.r_dist", value=v, count=c) for v, c in r.distribution.items())
                 lines.append(t("survey.r_scale", text=r.item.text, mean=f"{r.mean:.1f}", n=r.n, dist=dist))
             elif r.item.kind is rules.ItemKind.YESNO and r.n:
                 lines.append(

@@ -301,6 +301,7 @@ async def test_weeks_of_a_programme_digest_survey_completion_and_report(
     await curator.press(menu, "Итоги")
     results = await curator.expect("Итоги анкеты «Итоговая»", "SWOT")
     assert "Насколько эффективной была программа" in results["text"]
+    assert "n=" not in results["text"] and "из 10 (ответили" in results["text"]
     assert "<b>9.0</b>" not in results["text"]  # rendered as bold, not as literal tags
     assert "&lt;b&gt;Больше встреч&lt;/b&gt;" not in results["text"]
     assert "<b>Больше встреч</b> 🙂" in results["text"]  # the typed text, shown as typed
