@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.models import Organisation
+from storage.owner import OwnerInvite
 from storage.repo import Repo
 
 PREFIX = "owner_"
@@ -23,7 +24,7 @@ LIFETIME = timedelta(days=7)
 
 @dataclass(frozen=True)
 class OpenedLink:
-    id: int
+    invite: OwnerInvite
     org_name: str | None  # None: ask the person
     timezone: str | None
 
@@ -48,7 +49,7 @@ async def make(repo: Repo, now: datetime, org_name: str | None = None, timezone:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise InvalidInput("owner.bad_tz") from None
     token = PREFIX + secrets.token_urlsafe(24)
-    await repo.owner_invites.create(_hash(token), org_name, timezone, now, now + LIFETIME)
+    await repo.owner_invites.create(_hash(token), org_name, timezone, now + LIFETIME)
     return token
 
 
@@ -65,7 +66,7 @@ async def open_link(repo: Repo, token: str, now: datetime) -> OpenedLink:
         raise NotFound()
     if invite.org_name is None and await repo.has_curators():
         raise NotFound()  # a start-up link: the school already has its first curator
-    return OpenedLink(invite.id, invite.org_name, invite.timezone)
+    return OpenedLink(invite, invite.org_name, invite.timezone)
 
 
 async def use(
@@ -74,7 +75,7 @@ async def use(
     """Makes the person the curator of the school (a new organisation, or the one the CLI
     named if it exists); the link is spent."""
     opened = await open_link(repo, token, now)
-    if not await repo.owner_invites.use(opened.id, user_id, now):
+    if not await repo.owner_invites.use(opened.invite, user_id):
         raise NotFound()
     name = (opened.org_name or org_name).strip()
     tz = opened.timezone or timezone
