@@ -3,10 +3,12 @@ time, reschedule, cancel, .ics, a weekly cadence; and the private check-in after
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
@@ -102,8 +104,13 @@ async def on_meet(
     if action == "ok":
         meeting, ctx = await service.confirm(repo, user.id, meeting.id)
         await cb.answer()
-        if cb.message is not None:
-            await bot.edit_message_reply_markup(chat_id=user.id, message_id=cb.message.message_id)
+        if cb.message is not None:  # the proposal now reads «подтверждена», without buttons
+            with suppress(TelegramBadRequest):
+                await bot.edit_message_text(
+                    t("meet.proposed_by", other=ctx.other.name, line=Html(mt.line(t, meeting, tz))),
+                    chat_id=user.id,
+                    message_id=cb.message.message_id,
+                )
         await bot.send_message(user.id, t("meet.confirmed", when=mt.when(t, meeting, tz)))
         ot = await strings_for(repo, i18n, ctx.other.user_id)
         await notify(

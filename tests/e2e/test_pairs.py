@@ -183,6 +183,9 @@ async def test_matching_proposals_and_answers(
     await curator.expect("Пара начала работу: Алиса Тест и Артём Тест")
     again = await p["Алиса"].press_data(intro, ProposalCb(pair=alice_pair, answer="n").pack())
     assert again is not None and "уже решено" in again["text"]
+    await p["Артём"].press(artem_contact, "Назначить встречу")  # straight from the announcement
+    await p["Артём"].expect("Выбери день")
+    await p["Артём"].send("/cancel")
 
     # Ольга declines with a reason; the curator is told; the pairing is excluded
     await p["Ольга"].press(olga_intro, "Не сейчас")

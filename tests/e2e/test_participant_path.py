@@ -1,0 +1,43 @@
+"""A participant's path: /meetings named where they look for it, a confirmed proposal that
+says so, a stale button that says what to do instead."""
+
+from __future__ import annotations
+
+from sandbox.client import SandboxClient
+from tests.conftest import MakeCurator, Running
+from tests.e2e import flows
+from tests.e2e.test_meetings import active_pair
+
+
+async def test_meetings_are_named_and_a_confirmed_proposal_says_so(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    curator = await make_curator()
+    await flows.create_programme(curator)
+    mentor, mentee = await active_pair(bot, client)
+    await mentee.send("/start")
+    await mentee.expect("Твои программы", "/meetings")
+    await mentee.send("/help")
+    await mentee.expect("/meetings — встречи с твоей парой")
+
+    await mentor.send("/meetings")
+    listing = await mentor.expect("Встречи с Алиса Тест")
+    await mentor.press(listing, "Назначить встречу")
+    await mentor.expect("Выбери день")
+    await mentor.send("03.10 16:30")
+    kinds = await mentor.expect("Какая это встреча?")
+    await mentor.press(kinds, "знакомство")
+    fmt = await mentor.expect("Как встречаетесь")
+    await mentor.press(fmt, "очно")
+    await mentor.expect("Где встречаетесь")
+    await mentor.send("каб. 21")
+    await mentor.expect("Отправил Алиса Тест предложение встречи")
+    offer = await mentee.expect("Анна Тест предлагает встречу", "ждёт подтверждения")
+    await mentee.press(offer, "Подтвердить")
+    await mentee.expect("подтверждена")
+    now = await client.message(offer["chat_id"], offer["message_id"])
+    assert "ждёт подтверждения" not in now["text"] and "(подтверждена)" in now["text"]
+    assert "reply_markup" not in now
+    stale = await mentee.press_data(offer, offer["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+    assert stale is not None and stale["text"]
+    assert "/meetings" in stale["text"] or "уже" in stale["text"]  # says what to do, never silence
