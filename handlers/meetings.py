@@ -163,9 +163,11 @@ async def on_meet(
 async def _ask_day(
     bot: Bot, t: L10n, state: FSMContext, chat_id: int, data: dict[str, Any], tz: str, now: datetime
 ) -> None:
-    today = rules.to_local(now, tz).date()
+    local = rules.to_local(now, tz)
+    today = local.date()
+    first = 0 if rules.offered_hours(today, local, HOURS) else 1  # no hour left today: from tomorrow
     kb = InlineKeyboardBuilder()
-    for i in range(14):
+    for i in range(first, first + 14):
         day = today + timedelta(days=i)
         kb.button(
             text=f"{t(f'day.{DAYS[day.weekday()]}')} {day:%d.%m}", callback_data=DayCb(day=f"{day:%Y%m%d}")
@@ -176,16 +178,22 @@ async def _ask_day(
     await bot.send_message(chat_id, t("meet.ask_day"), reply_markup=kb.as_markup())
 
 
-async def on_day(cb: CallbackQuery, callback_data: DayCb, state: FSMContext, t: L10n, bot: Bot) -> None:
+async def on_day(
+    cb: CallbackQuery, callback_data: DayCb, state: FSMContext, t: L10n, bot: Bot, clock: Clock
+) -> None:
     try:
         day = datetime.strptime(callback_data.day, "%Y%m%d").date()
     except ValueError:
         return await refuse(cb, t, "error.stale")
+    data = await state.get_data()
+    hours = rules.offered_hours(day, rules.to_local(clock.now(), str(data.get("tz"))), HOURS)
+    if not hours:
+        return await refuse(cb, t, "meet.when.no_hours")
     await state.update_data(day=day.isoformat())
     await state.set_state(MeetingForm.time)
     await cb.answer()
     kb = InlineKeyboardBuilder()
-    for hour in HOURS:
+    for hour in hours:
         kb.button(text=f"{hour:02d}:00", callback_data=TimeCb(hhmm=f"{hour:02d}00"))
     kb.adjust(5)
     await bot.send_message(

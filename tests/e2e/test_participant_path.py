@@ -3,6 +3,10 @@ says so, a stale button that says what to do instead."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from bot.clock import FakeClock
+from handlers.callbacks import DayCb
 from sandbox.client import SandboxClient
 from tests.conftest import MakeCurator, Running
 from tests.e2e import flows
@@ -41,3 +45,32 @@ async def test_meetings_are_named_and_a_confirmed_proposal_says_so(
     stale = await mentee.press_data(offer, offer["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
     assert stale is not None and stale["text"]
     assert "/meetings" in stale["text"] or "уже" in stale["text"]  # says what to do, never silence
+
+
+async def test_the_time_picker_offers_no_past_hours(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator, clock: FakeClock
+) -> None:
+    curator = await make_curator()
+    await flows.create_programme(curator)
+    mentor, _mentee = await active_pair(bot, client)
+    clock.current = datetime(2026, 10, 1, 9, 30)  # 12:30 in Moscow
+    await mentor.send("/meetings")
+    listing = await mentor.expect("Встречи с Алиса Тест")
+    await mentor.press(listing, "Назначить встречу")
+    days = await mentor.expect("Выбери день")
+    await mentor.press(days, "01.10")  # today
+    times = await mentor.expect("01.10")
+    labels = [b["text"] for row in times["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels[0] == "13:00" and "12:00" not in labels and "08:00" not in labels
+    await mentor.press(times, "13:00")
+    await mentor.expect("Какая это встреча?")  # accepted, not refused
+    await mentor.send("/cancel")
+    clock.current = datetime(2026, 10, 1, 17, 55)  # 20:55: nothing left today
+    await mentor.send("/meetings")
+    listing = await mentor.expect("Встречи с Алиса Тест")
+    await mentor.press(listing, "Назначить встречу")
+    days = await mentor.expect("Выбери день")
+    labels = [b["text"] for row in days["reply_markup"]["inline_keyboard"] for b in row]
+    assert not any("01.10" in x for x in labels) and "02.10" in labels[0]
+    stale = await mentor.press_data(days, DayCb(day="20261001").pack())  # an old picker's today
+    assert stale is not None and "свободных часов уже не осталось" in stale["text"]
