@@ -164,6 +164,12 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
         return ok(emu.commands_for(int(request.query["user_id"])))
 
     async def state(request: web.Request) -> web.Response:
+        roles: dict[int, str] = {}
+        if emu.roles_source is not None:
+            try:
+                roles = await emu.roles_source()
+            except Exception:  # the sidebar goes without roles rather than without people
+                roles = {}
         return ok(
             {
                 "bot": emu.bot_user,
@@ -176,6 +182,7 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
                 "blocked": sorted(emu.blocked),
                 "webhook": emu.webhook["url"] if emu.webhook else None,
                 "owner_link": emu.owner_link,
+                "roles": {str(uid): label for uid, label in roles.items()},
             }
         )
 

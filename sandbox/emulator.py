@@ -12,6 +12,7 @@ import logging
 import os
 import random
 import time
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,6 +121,7 @@ class Emulator:
         self.closing = False
         self.version = 0  # grows on every change; the web chat waits on it
         self.owner_link: str | None = None  # the one-time «стать куратором» link, shown on the page
+        self.roles_source: Callable[[], Awaitable[dict[int, str]]] | None = None  # sidebar's roles
         self.state_file = state_file
         self._dirty = False
         self._saver: asyncio.Task[None] | None = None

@@ -19,6 +19,8 @@ from pydantic import SecretStr
 from bot.app import App, owner_link_notice
 from bot.settings import Settings
 from sandbox.emulator import Emulator
+from storage.db import Database
+from storage.roles import roles_by_user
 
 log = logging.getLogger(__name__)
 SANDBOX_TOKEN = "1000001:sandbox-token"
@@ -35,6 +37,20 @@ async def start_emulator(
     await site.start()
     bound = runner.addresses[0][1] if runner.addresses else port
     return emulator, runner, f"http://{host}:{bound}"
+
+
+ROLE_LABELS = {"curator": "куратор", "mentor": "наставник", "mentee": "наставляемый"}
+
+
+def show_roles(emulator: Emulator, db: Database) -> None:
+    """The web chat's sidebar shows each person's role, read from the bot's database."""
+
+    async def source() -> dict[int, str]:
+        async with db.sessions() as session:
+            found = await roles_by_user(session)
+        return {uid: ", ".join(ROLE_LABELS.get(r, r) for r in roles) for uid, roles in found.items()}
+
+    emulator.roles_source = source
 
 
 def sqlite_path(database_url: str) -> Path | None:
@@ -92,6 +108,8 @@ async def run_sandbox(settings: Settings, demo: bool = False, port: int | None =
         loop.add_signal_handler(sig, stop.set)
     try:
         await app.start()
+        assert app.db is not None
+        show_roles(emulator, app.db)
         if fill:
             from sandbox.demo import fill_demo
 
