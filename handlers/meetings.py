@@ -23,6 +23,7 @@ from bot.domain.models import User
 from bot.i18n import Html, L10n, Translator
 from bot.services import meetings as service
 from handlers import meeting_texts as mt
+from handlers.answered import collapse
 from handlers.callbacks import DayCb, FormatCb, KindCb, MeetCb, PlanCb, ReflectCb, TimeCb
 from handlers.common import error_text, notify, refuse, strings_for, tell_curators
 from handlers.states import MeetingForm, Reflect
@@ -192,6 +193,7 @@ async def on_day(
     await state.update_data(day=day.isoformat())
     await state.set_state(MeetingForm.time)
     await cb.answer()
+    await collapse(bot, cb, f"{t(f'day.{DAYS[day.weekday()]}')} {day:%d.%m}")
     kb = InlineKeyboardBuilder()
     for hour in hours:
         kb.button(text=f"{hour:02d}:00", callback_data=TimeCb(hhmm=f"{hour:02d}00"))
@@ -240,6 +242,7 @@ async def on_time(
     except (DomainError, KeyError, ValueError):
         return await refuse(cb, t, "error.stale")
     await cb.answer()
+    await collapse(bot, cb, f"{when:%H:%M}")
     await _got_time(user.id, when, state, repo, user, t, i18n, bot, clock)
     return None
 
@@ -284,6 +287,11 @@ async def _got_time(
         await bot.send_message(chat_id, error_text(t, err))
         return
     await state.update_data(when=when.isoformat())
+    if data["mode"] == "other":  # only the time changes: the kind, format and place stay
+        old, _ctx = await service.meeting_context(repo, user.id, int(data["meeting"]))
+        await state.update_data(kind=old.kind.value, online=old.online)
+        await _finish_new(bot, state, repo, user, t, i18n, clock, old.place)
+        return
     if data["mode"] == "move":
         await state.set_state(MeetingForm.reason)
         await bot.send_message(chat_id, t("meet.ask_reason_move"))
@@ -307,6 +315,7 @@ async def on_kind(cb: CallbackQuery, callback_data: KindCb, state: FSMContext, t
     await state.update_data(kind=callback_data.kind)
     await state.set_state(MeetingForm.format)
     await cb.answer()
+    await collapse(bot, cb, t(f"meet.kind.{callback_data.kind}"))
     kb = InlineKeyboardBuilder()
     kb.button(text=t("meet.offline"), callback_data=FormatCb(online=0))
     kb.button(text=t("meet.online"), callback_data=FormatCb(online=1))
@@ -318,6 +327,7 @@ async def on_format(cb: CallbackQuery, callback_data: FormatCb, state: FSMContex
     await state.update_data(online=bool(callback_data.online))
     await state.set_state(MeetingForm.place)
     await cb.answer()
+    await collapse(bot, cb, t("meet.online" if callback_data.online else "meet.offline"))
     kb = InlineKeyboardBuilder()
     kb.button(text=t("btn.skip"), callback_data=MeetCb(action="noplace", id=0))
     key = "meet.ask_link" if callback_data.online else "meet.ask_place"

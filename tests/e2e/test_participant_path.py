@@ -74,3 +74,35 @@ async def test_the_time_picker_offers_no_past_hours(
     assert not any("01.10" in x for x in labels) and "02.10" in labels[0]
     stale = await mentor.press_data(days, DayCb(day="20261001").pack())  # an old picker's today
     assert stale is not None and "свободных часов уже не осталось" in stale["text"]
+
+
+async def test_another_time_asks_only_for_the_time_and_answered_prompts_collapse(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    curator = await make_curator()
+    await flows.create_programme(curator)
+    mentor, mentee = await active_pair(bot, client)
+    await mentor.send("/meetings")
+    listing = await mentor.expect("Встречи с Алиса Тест")
+    await mentor.press(listing, "Назначить встречу")
+    await mentor.expect("Выбери день")
+    await mentor.send("03.10 16:30")
+    kinds = await mentor.expect("Какая это встреча?")
+    await mentor.press(kinds, "пробная встреча")
+    fmt = await mentor.expect("Как встречаетесь")
+    await mentor.press(fmt, "очно")
+    await mentor.expect("Где встречаетесь")
+    await mentor.send("каб. 21")
+    await mentor.expect("Отправил Алиса Тест предложение встречи")
+    for prompt, answer in ((kinds, "→ пробная встреча"), (fmt, "→ очно")):
+        now = await client.message(prompt["chat_id"], prompt["message_id"])
+        assert now["text"].endswith(answer) and "reply_markup" not in now
+
+    offer = await mentee.expect("Анна Тест предлагает встречу")
+    await mentee.press(offer, "Другое время")
+    await mentee.expect("Выбери день")
+    await mentee.send("05.10 17:00")
+    sent = await mentee.expect("Отправил", "предложение встречи")  # no kind, format or place asked
+    assert "05.10 17:00" in sent["text"]
+    counter = await mentor.expect("Алиса Тест предлагает встречу", "05.10 17:00")
+    assert "пробная встреча" in counter["text"] and "каб. 21" in counter["text"]
