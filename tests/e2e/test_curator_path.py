@@ -10,6 +10,7 @@ from sandbox.client import SandboxClient
 from storage.tables import ParticipantRow, ProgrammeRow
 from tests.conftest import MakeCurator, Running, eventually
 from tests.e2e import flows
+from tests.e2e.test_pairs import seed
 
 
 async def test_an_approved_minor_waiting_for_consent_has_a_button(
@@ -80,3 +81,20 @@ async def test_the_next_stage_is_explained_and_asked_for(
     await curator.press(ask, "Не сейчас")
     await curator.expect("Этап 2 из 7")
     assert await stage() == 2
+
+
+async def test_an_old_publish_button_says_it_is_out_of_date(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    curator = await make_curator()
+    card = await flows.create_programme(curator)
+    await seed(bot, client, programme_id=1)
+    await curator.press(card, "Пары")
+    menu = await curator.expect("Пары «Наставничество 2026/27»")
+    await curator.press(menu, "Подобрать пары")
+    draft = await curator.expect("Черновик пар")
+    await curator.press(draft, "Опубликовать")
+    await curator.expect("Опубликовано предложений")
+    again = await curator.press(draft, "Опубликовать")
+    assert again is not None and "устарела" in again["text"] and "недоступно" not in again["text"]
+    assert "Пары в работе" in again["text"]
