@@ -32,6 +32,12 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	      || echo "NOTE: could not install chromium: the browser test will be skipped"; \
 	  else echo "NOTE: chromium is missing and this is not root: the browser test will be skipped"; fi; }
+	@fc-list 2>/dev/null | grep -qi "color emoji" || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing an emoji font for the browser test's screenshots..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-color-emoji >/dev/null) \
+	      || echo "NOTE: could not install fonts-noto-color-emoji: screenshots show no emoji"; \
+	  else echo "NOTE: no emoji font and this is not root: screenshots show no emoji"; fi; }
 
 # The suite runs twice: on SQLite (the embedded default) and on PostgreSQL (a region's
 # engine), which the tests start themselves from the machine's binaries.

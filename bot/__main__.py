@@ -43,6 +43,9 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--org", required=True, help='organisation name, e.g. "Школа №10"')
     add.add_argument("--tz", default="Europe/Moscow", help="organisation timezone (IANA name)")
     add.add_argument("--name", default="", help="the curator's name until they write to the bot")
+    inv = cur_sub.add_parser("invite", help="print a one-time link that makes whoever opens it a curator")
+    inv.add_argument("--org", required=True, help='organisation name, e.g. "Школа №10"')
+    inv.add_argument("--tz", default="Europe/Moscow", help="organisation timezone (IANA name)")
     ex = sub.add_parser("export", help="write a report (XLSX, or a ZIP of CSVs) for an organisation")
     ex.add_argument("--org", type=int, default=None, help="organisation id (default: the only one)")
     ex.add_argument("--programme", type=int, default=None, help="only this programme")
@@ -83,6 +86,47 @@ async def curator_add(settings: Settings, args: argparse.Namespace) -> str:
         return f"{args.telegram_id} {state} of «{org.name}» (organisation {org.id}, {org.timezone})"
     finally:
         await db.close()
+
+
+async def curator_invite(settings: Settings, args: argparse.Namespace) -> str:
+    """A one-time «стать куратором» link for the school named (the first curator of another
+    school, or of this one, without knowing their Telegram id)."""
+    from bot.clock import SystemClock
+    from bot.services import owner
+    from storage.db import Database
+
+    try:
+        zoneinfo.ZoneInfo(args.tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise SystemExit(f"Unknown timezone: {args.tz}") from None
+    username = await bot_username(settings)
+    db = Database(settings.database_url)
+    try:
+        await db.migrate()
+        async with db.unit() as repo:
+            token = await owner.make(repo, SystemClock().now(), args.org.strip(), args.tz)
+    finally:
+        await db.close()
+    days = owner.LIFETIME.days
+    return (
+        f"One-time link: whoever opens it becomes a curator of «{args.org.strip()}» ({args.tz}); "
+        f"it works once, within {days} days:\n{owner.link(username, token)}"
+    )
+
+
+async def bot_username(settings: Settings) -> str:
+    """The bot's @username (asked of Telegram), or the sandbox bot's with no BOT_TOKEN."""
+    if settings.bot_token is None:
+        from sandbox.emulator import SANDBOX_USERNAME
+
+        return SANDBOX_USERNAME
+    from bot.app import build_bot
+
+    bot = build_bot(settings)
+    try:
+        return (await bot.get_me()).username or "bot"
+    finally:
+        await bot.session.close()
 
 
 async def export(settings: Settings, args: argparse.Namespace) -> tuple[bytes, str]:
@@ -136,6 +180,8 @@ def main(argv: list[str] | None = None) -> None:
     if command == "migrate":
         asyncio.run(migrate_only(settings))
         print("database is up to date")
+    elif command == "curator" and args.action == "invite":
+        print(asyncio.run(curator_invite(settings, args)))
     elif command == "curator":
         print(asyncio.run(curator_add(settings, args)))
     elif command == "export":

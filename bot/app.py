@@ -109,6 +109,7 @@ class App:
     _sender_task: asyncio.Task[None] | None = None
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
+    owner_link: str | None = None  # a one-time «стать куратором» link while there is no curator
 
     async def start(self) -> None:
         token = self.settings.bot_token
@@ -145,6 +146,7 @@ class App:
             )
             self._sender_task = asyncio.create_task(self.sender.run())
         log.info("bot @%s ready (role %s)", me.username, self.role)
+        self.owner_link = await first_curator_link(self.db, self.clock, me.username or "bot")
 
     async def serve(self, handle_signals: bool = True) -> None:
         assert self.bot is not None and self.dp is not None
@@ -223,10 +225,24 @@ class App:
             await self.db.close()
 
 
+async def first_curator_link(db: Database, clock: Clock, bot_username: str) -> str | None:
+    from bot.services import owner
+
+    async with db.unit() as repo:
+        token = await owner.at_start(repo, clock.now())
+    return owner.link(bot_username, token) if token else None
+
+
+def owner_link_notice(link: str) -> str:
+    return f"No curator yet: open this one-time link in Telegram to become the school's first curator: {link}"
+
+
 async def run(settings: Settings, clock: Clock | None = None, role: Role = "all") -> None:
     app = App(settings, clock or SystemClock(), role=role)
     try:
         await app.start()
+        if app.owner_link:
+            print(owner_link_notice(app.owner_link), flush=True)
         await app.serve()
     finally:
         await app.close()

@@ -18,6 +18,7 @@ from handlers import (
     group,
     join,
     meetings,
+    owner,
     pairs,
     plans,
     programmes,
@@ -52,6 +53,7 @@ def inline_sync_filters(routers: Iterable[Router]) -> None:
 
 def get_routers() -> list[Router]:
     routers = [
+        owner.router(),
         join.router(),
         basics.router(),
         curator.router(),

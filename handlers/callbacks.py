@@ -219,3 +219,9 @@ class ContactCb(CallbackData, prefix="ct"):
     """Show my Telegram to my pair (1) or keep it to the curator (0)."""
 
     v: int
+
+
+class OwnerTzCb(CallbackData, prefix="ow"):
+    """The owner link's dialogue: the school's timezone, an index into catalog.TIMEZONES."""
+
+    i: int

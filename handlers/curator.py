@@ -17,6 +17,7 @@ from bot.i18n import Html, L10n, Translator
 from bot.middlewares import CuratorCheck
 from bot.services import curation, people
 from handlers import render
+from handlers.answered import collapse
 from handlers.callbacks import (
     CloseCb,
     DecideCb,
@@ -54,10 +55,12 @@ def deep_link(bot_username: str, token: str) -> str:
     return f"https://t.me/{bot_username}?start={token}"
 
 
-CARD_ACTIONS = frozenset({"card", "invites", "queue", "list", "breaks", "stage"})
+CARD_ACTIONS = frozenset({"card", "invites", "queue", "consent", "list", "breaks", "stage"})
+STAGE_TO = "to"  # ProgCb action "to3": the curator confirmed moving the programme to stage 3
 OPEN_BUTTONS = (
     "invites",
     "queue",
+    "consent",
     "list",
     "pairs",
     "breaks",
@@ -175,8 +178,41 @@ async def on_programme(
         current = await repo.meetings.breaks(programme.id)
         listed = "\n".join(f"• {a:%d.%m.%Y} — {b:%d.%m.%Y}" for a, b in current) or t("prog.break.none")
         await bot.send_message(user.id, t("prog.break.ask", current=listed))
-    elif action == "stage":
+    elif action == "consent":
+        await cb.answer()
+        await _send_consents(bot, repo, t, user.id, programme)
+    elif action == "stage":  # say what the next stage means, then ask
+        await cb.answer()
+        if programme.stage >= 7:
+            await bot.send_message(user.id, t("prog.stage.last"))
+            return
+        nxt = programme.stage + 1
+        confirm = InlineKeyboardBuilder()
+        confirm.button(
+            text=t("prog.stage.go", stage=nxt),
+            callback_data=ProgCb(action=f"{STAGE_TO}{nxt}", pid=programme.id),
+        )
+        confirm.button(text=t("prog.stage.stay"), callback_data=ProgCb(action="card", pid=programme.id))
+        confirm.adjust(1)
+        await bot.send_message(
+            user.id,
+            t(
+                "prog.stage.confirm",
+                stage=programme.stage,
+                name=Html(t(f"stage.{programme.stage}")),
+                next=nxt,
+                next_name=Html(t(f"stage.{nxt}")),
+                about=Html(t(f"stage_about.{nxt}")),
+            ),
+            reply_markup=confirm.as_markup(),
+        )
+    elif action.startswith(STAGE_TO):
+        target = action.removeprefix(STAGE_TO)
+        if not target.isdigit() or int(target) != programme.stage + 1:
+            await cb.answer(t("prog.stage.stale", stage=programme.stage)[:200], show_alert=True)
+            return
         updated = await curation.advance_stage(repo, user.id, programme.id, clock.now())
+        await collapse(bot, cb, t("prog.stage.done", stage=updated.stage))
         await cb.answer(
             t("prog.stage_now", stage=updated.stage, name=Html(t(f"stage.{updated.stage}")))[:200]
         )
@@ -192,6 +228,20 @@ async def on_programme(
             render.programme_card(t, programme, await repo.counts(programme.id)),
             reply_markup=programme_keyboard(t, programme),
         )
+
+
+async def _send_consents(bot: Bot, repo: Repo, t: L10n, chat_id: int, programme: Programme) -> None:
+    page = await repo.awaiting_parental_consent(programme.id, limit=QUEUE_BATCH)
+    if not page.items:
+        await bot.send_message(chat_id, t("consent_list.empty", title=programme.title))
+        return
+    await bot.send_message(chat_id, t("consent_list.head", title=programme.title, count=page.total))
+    for p in page.items:
+        full = await repo.get_participant(p.id)
+        if full is not None:
+            await send_long(
+                bot, chat_id, [render.participant_card(t, full, programme)], decision_keyboard(t, full)
+            )
 
 
 async def _send_queue(bot: Bot, repo: Repo, t: L10n, chat_id: int, programme: Programme) -> None:
@@ -328,6 +378,7 @@ def router() -> Router:
     r.callback_query.register(on_revoke_invite, InviteCb.filter(F.action == "revoke"))
     r.message.register(on_pupils, Command("pupils"))
     r.callback_query.register(on_programme, ProgCb.filter(F.action.in_(CARD_ACTIONS)))
+    r.callback_query.register(on_programme, ProgCb.filter(F.action.startswith(STAGE_TO)))
     r.callback_query.register(on_list, ListCb.filter())
     r.callback_query.register(on_decide, DecideCb.filter())
     r.message.register(on_break, BreakForm.period)

@@ -3,10 +3,12 @@ time, reschedule, cancel, .ics, a weekly cadence; and the private check-in after
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
@@ -20,6 +22,7 @@ from bot.domain.models import User
 from bot.i18n import Html, L10n, Translator
 from bot.services import meetings as service
 from handlers import meeting_texts as mt
+from handlers.answered import collapse
 from handlers.callbacks import DayCb, FormatCb, KindCb, MeetCb, PlanCb, ReflectCb, TimeCb
 from handlers.common import error_text, notify, refuse, strings_for, tell_curators
 from handlers.kb import InlineKeyboardBuilder
@@ -103,8 +106,13 @@ async def on_meet(
     if action == "ok":
         meeting, ctx = await service.confirm(repo, user.id, meeting.id)
         await cb.answer()
-        if cb.message is not None:
-            await bot.edit_message_reply_markup(chat_id=user.id, message_id=cb.message.message_id)
+        if cb.message is not None:  # the proposal now reads «подтверждена», without buttons
+            with suppress(TelegramBadRequest):
+                await bot.edit_message_text(
+                    t("meet.proposed_by", other=ctx.other.name, line=Html(mt.line(t, meeting, tz))),
+                    chat_id=user.id,
+                    message_id=cb.message.message_id,
+                )
         await bot.send_message(user.id, t("meet.confirmed", when=mt.when(t, meeting, tz)))
         ot = await strings_for(repo, i18n, ctx.other.user_id)
         await notify(
@@ -157,9 +165,11 @@ async def on_meet(
 async def _ask_day(
     bot: Bot, t: L10n, state: FSMContext, chat_id: int, data: dict[str, Any], tz: str, now: datetime
 ) -> None:
-    today = rules.to_local(now, tz).date()
+    local = rules.to_local(now, tz)
+    today = local.date()
+    first = 0 if rules.offered_hours(today, local, HOURS) else 1  # no hour left today: from tomorrow
     kb = InlineKeyboardBuilder()
-    for i in range(14):
+    for i in range(first, first + 14):
         day = today + timedelta(days=i)
         kb.button(
             text=f"{t(f'day.{DAYS[day.weekday()]}')} {day:%d.%m}", callback_data=DayCb(day=f"{day:%Y%m%d}")
@@ -170,16 +180,23 @@ async def _ask_day(
     await bot.send_message(chat_id, t("meet.ask_day"), reply_markup=kb.as_markup())
 
 
-async def on_day(cb: CallbackQuery, callback_data: DayCb, state: FSMContext, t: L10n, bot: Bot) -> None:
+async def on_day(
+    cb: CallbackQuery, callback_data: DayCb, state: FSMContext, t: L10n, bot: Bot, clock: Clock
+) -> None:
     try:
         day = datetime.strptime(callback_data.day, "%Y%m%d").date()
     except ValueError:
         return await refuse(cb, t, "error.stale")
+    data = await state.get_data()
+    hours = rules.offered_hours(day, rules.to_local(clock.now(), str(data.get("tz"))), HOURS)
+    if not hours:
+        return await refuse(cb, t, "meet.when.no_hours")
     await state.update_data(day=day.isoformat())
     await state.set_state(MeetingForm.time)
     await cb.answer()
+    await collapse(bot, cb, f"{t(f'day.{DAYS[day.weekday()]}')} {day:%d.%m}")
     kb = InlineKeyboardBuilder()
-    for hour in HOURS:
+    for hour in hours:
         kb.button(text=f"{hour:02d}:00", callback_data=TimeCb(hhmm=f"{hour:02d}00"))
     kb.adjust(5)
     await bot.send_message(
@@ -226,6 +243,7 @@ async def on_time(
     except (DomainError, KeyError, ValueError):
         return await refuse(cb, t, "error.stale")
     await cb.answer()
+    await collapse(bot, cb, f"{when:%H:%M}")
     await _got_time(user.id, when, state, repo, user, t, i18n, bot, clock)
     return None
 
@@ -270,6 +288,11 @@ async def _got_time(
         await bot.send_message(chat_id, error_text(t, err))
         return
     await state.update_data(when=when.isoformat())
+    if data["mode"] == "other":  # only the time changes: the kind, format and place stay
+        old, _ctx = await service.meeting_context(repo, user.id, int(data["meeting"]))
+        await state.update_data(kind=old.kind.value, online=old.online)
+        await _finish_new(bot, state, repo, user, t, i18n, clock, old.place)
+        return
     if data["mode"] == "move":
         await state.set_state(MeetingForm.reason)
         await bot.send_message(chat_id, t("meet.ask_reason_move"))
@@ -293,6 +316,7 @@ async def on_kind(cb: CallbackQuery, callback_data: KindCb, state: FSMContext, t
     await state.update_data(kind=callback_data.kind)
     await state.set_state(MeetingForm.format)
     await cb.answer()
+    await collapse(bot, cb, t(f"meet.kind.{callback_data.kind}"))
     kb = InlineKeyboardBuilder()
     kb.button(text=t("meet.offline"), callback_data=FormatCb(online=0))
     kb.button(text=t("meet.online"), callback_data=FormatCb(online=1))
@@ -304,6 +328,7 @@ async def on_format(cb: CallbackQuery, callback_data: FormatCb, state: FSMContex
     await state.update_data(online=bool(callback_data.online))
     await state.set_state(MeetingForm.place)
     await cb.answer()
+    await collapse(bot, cb, t("meet.online" if callback_data.online else "meet.offline"))
     kb = InlineKeyboardBuilder()
     kb.button(text=t("btn.skip"), callback_data=MeetCb(action="noplace", id=0))
     key = "meet.ask_link" if callback_data.online else "meet.ask_place"

@@ -16,6 +16,7 @@ from bot.services import pairs as service
 from bot.services.curation import require_programme
 from handlers import meeting_texts as mt
 from handlers import pair_texts as texts
+from handlers.answered import collapse
 from handlers.callbacks import ChooseCb, MenteeCb, PairCb, PairsCb, PickCb, ProgCb, ProposalCb, RankCb
 from handlers.common import notify, send_long, strings_for
 from handlers.curator import IsCurator
@@ -91,9 +92,29 @@ async def on_pairs(
         await bot.send_message(
             user.id, t("pairs.published", count=len(published), hours=programme.proposal_ttl_hours)
         )
-    elif action == "speed":
+    elif action == "speed":  # say what will happen and to whom, then ask
+        counts = await repo.counts(pid)
+        await cb.answer()
+        confirm = InlineKeyboardBuilder()
+        confirm.button(text=t("rank.confirm.go"), callback_data=PairsCb(action="speedgo", pid=pid))
+        confirm.button(text=t("rank.confirm.stay"), callback_data=PairsCb(action="speedno", pid=pid))
+        confirm.adjust(1)
+        await bot.send_message(
+            user.id,
+            t(
+                "rank.confirm.text",
+                mentors=Html(t("n.mentors", count=counts.mentors)),
+                mentees=Html(t("n.mentees", count=counts.mentees)),
+            ),
+            reply_markup=confirm.as_markup(),
+        )
+    elif action == "speedno":
+        await cb.answer()
+        await collapse(bot, cb, t("rank.confirm.stayed"))
+    elif action == "speedgo":
         shown = await service.start_preferences(repo, user.id, pid, now)
         await cb.answer()
+        await collapse(bot, cb, t("rank.confirm.went"))
         for item in shown:
             st = await strings_for(repo, i18n, item.participant.user_id)
             text, markup = rank_view(st, item.preference_id, item.candidates, [])
@@ -162,7 +183,8 @@ async def on_rank(
 
 async def show_draft(bot: Bot, t: L10n, chat_id: int, d: service.Draft) -> None:
     total = sum(p.score or 0 for p in d.pairs)
-    blocks = [t("pairs.draft_head", title=d.programme.title, count=len(d.pairs), total=f"{total:.1f}")]
+    avg = total / len(d.pairs) if d.pairs else 0.0
+    blocks = [t("pairs.draft_head", title=d.programme.title, count=len(d.pairs), avg=f"{avg:.1f}")]
     blocks += [texts.pair_line(t, i + 1, p) for i, p in enumerate(d.pairs)]
     if d.unmatched:
         blocks.append(t("pairs.unmatched_head", count=len(d.unmatched)))
@@ -172,7 +194,7 @@ async def show_draft(bot: Bot, t: L10n, chat_id: int, d: service.Draft) -> None:
         ]
     kb = InlineKeyboardBuilder()
     for i, p in enumerate(d.pairs[:BUTTONS]):
-        kb.button(text=f"✏️ {i + 1}", callback_data=PairCb(action="card", pair=p.id))
+        kb.button(text=t("pairs.btn.pair_n", n=i + 1), callback_data=PairCb(action="card", pair=p.id))
     for m in list(d.unmatched)[: max(0, BUTTONS - len(d.pairs))]:
         kb.button(text=f"➕ {d.mentees[m].name[:20]}", callback_data=MenteeCb(mentee=m))
     kb.adjust(5)
@@ -283,6 +305,13 @@ async def _meetings_for_curator(repo: Repo, t: L10n, pair: Pair) -> list[str]:
                 t(
                     "pairs.refl",
                     who=who,
+                    second_label=Html(
+                        t(
+                            "pairs.second_mentor"
+                            if r.participant_id == pair.mentor.id
+                            else "pairs.second_mentee"
+                        )
+                    ),
                     happened=Html(t(f"reflect.happened.{r.happened}")),
                     useful=r.usefulness if r.usefulness is not None else "—",
                     second=r.second if r.second is not None else "—",

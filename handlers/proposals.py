@@ -15,9 +15,10 @@ from bot.domain.pairs import Outcome, Pair
 from bot.i18n import Html, L10n, Translator
 from bot.services import pairs as service
 from handlers import pair_texts as texts
-from handlers.callbacks import ChooseCb, ProposalCb
+from handlers.callbacks import ChooseCb, MeetCb, ProposalCb
 from handlers.common import notify, strings_for, tell_curators
 from handlers.kb import InlineKeyboardBuilder
+from handlers.keyboards import single as kb_single
 from handlers.pairs import propose
 from handlers.states import DeclineReason
 from storage.repo import Repo
@@ -66,6 +67,7 @@ async def on_answer(
                 now,
                 person.user_id,
                 texts.contact(st, other, other_user.share_contact if other_user else True, names),
+                kb_single(st("meet.btn.new"), MeetCb(action="new", id=pair.id).pack()),
                 key=f"contact:{pair.id}:{side.value}",
             )
         await _curators(repo, now, i18n, pair, "curator.pair_active")

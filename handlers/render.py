@@ -106,6 +106,7 @@ def programme_card(t: L10n, p: Programme, counts: ProgrammeCounts) -> str:
         title=p.title,
         stage=p.stage,
         stage_name=Html(t(f"stage.{p.stage}")),
+        about=Html(t(f"stage_about.{p.stage}")),
         forms=Html(labels(t, "form", (f.value for f in p.forms))),
         fmt=Html(t("prog.group" if p.group_format else "prog.one_to_one")),
         start=p.start.strftime("%d.%m.%Y"),

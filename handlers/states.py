@@ -64,3 +64,8 @@ class SurveyForm(StatesGroup):
 class PlanForm(StatesGroup):
     goal = State()  # data["pair"]
     item = State()  # data["pair"]
+
+
+class OwnerSetup(StatesGroup):
+    name = State()  # data["token"]: the one-time link being used
+    timezone = State()

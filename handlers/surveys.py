@@ -15,6 +15,7 @@ from bot.domain.errors import AlreadyDecided, DomainError, NotAllowed
 from bot.domain.models import User
 from bot.i18n import Html, L10n, Translator, escape
 from bot.services import surveys as service
+from handlers.answered import collapse
 from handlers.callbacks import ProgCb, SurveyAdminCb, SurveyCb, SurveyItemCb
 from handlers.common import error_text, notify, send_long, strings_for
 from handlers.kb import InlineKeyboardBuilder
@@ -200,13 +201,38 @@ async def on_admin(
     clock: Clock,
 ) -> None:
     pid, action = callback_data.pid, callback_data.a
-    if action == "launch":
+    if action == "launch":  # say what will happen and to whom, then ask
+        counts = await repo.counts(pid)
+        await cb.answer()
+        confirm = InlineKeyboardBuilder()
+        confirm.button(
+            text=t("survey.confirm.go"), callback_data=SurveyAdminCb(a="go", pid=pid, k=callback_data.k)
+        )
+        confirm.button(
+            text=t("survey.confirm.stay"), callback_data=SurveyAdminCb(a="stay", pid=pid, k=callback_data.k)
+        )
+        confirm.adjust(1)
+        await bot.send_message(
+            user.id,
+            t(
+                "survey.confirm.text",
+                kind=Html(t(f"survey.kind.{callback_data.k}")),
+                mentors=Html(t("n.mentors", count=counts.mentors)),
+                mentees=Html(t("n.mentees", count=counts.mentees)),
+            ),
+            reply_markup=confirm.as_markup(),
+        )
+    elif action == "stay":
+        await cb.answer()
+        await collapse(bot, cb, t("survey.confirm.stayed"))
+    elif action == "go":
         try:
             launched = await launch_and_invite(repo, clock.now(), i18n, user.id, pid, callback_data.k)
         except AlreadyDecided:
             await cb.answer(t("survey.already_launched"), show_alert=True)
             return
         await cb.answer()
+        await collapse(bot, cb, t("survey.confirm.went"))
         await bot.send_message(
             user.id,
             t(
@@ -327,7 +353,7 @@ async def results_blocks(repo: Repo, t: L10n, user: User, pid: int) -> list[str]
         lines = [t("survey.group", form=form, role=Html(t(f"survey.role_{g.role}")), count=g.responses)]
         for r in g.items:
             if r.item.kind is rules.ItemKind.SCALE and r.mean is not None:
-                dist = " ".join(f"{v}:{c}" for v, c in r.distribution.items())
+                dist = ", ".join(t("survey.r_dist", value=v, count=c) for v, c in r.distribution.items())
                 lines.append(t("survey.r_scale", text=r.item.text, mean=f"{r.mean:.1f}", n=r.n, dist=dist))
             elif r.item.kind is rules.ItemKind.YESNO and r.n:
                 lines.append(

@@ -72,6 +72,9 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
             payload = payload.split("start=", 1)[1].split("&", 1)[0]
         text = f"/start {payload}".strip()
         record = await emu.user_sends(int(data["user_id"]), text)
+        if payload and emu.owner_link and emu.owner_link.endswith(f"start={payload}"):
+            emu.owner_link = None  # one use: the page stops offering it
+            await emu.notify()
         return ok({"message_id": record["message_id"]})
 
     async def press(request: web.Request) -> web.Response:
@@ -125,7 +128,7 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
         """Long poll for the web chat: returns when anything changed after ``since``."""
         since = int(request.query.get("since", "0"))
         deadline = time.monotonic() + min(float(request.query.get("wait", "25")), 25)
-        while emu.version <= since and not emu.closing and time.monotonic() < deadline:
+        while emu.version == since and not emu.closing and time.monotonic() < deadline:
             await emu.wait_change(deadline - time.monotonic())
         return ok({"version": emu.version})
 
@@ -169,6 +172,12 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
         return ok(emu.commands_for(int(request.query["user_id"])))
 
     async def state(request: web.Request) -> web.Response:
+        roles: dict[int, str] = {}
+        if emu.roles_source is not None:
+            try:
+                roles = await emu.roles_source()
+            except Exception:  # the sidebar goes without roles rather than without people
+                roles = {}
         return ok(
             {
                 "bot": emu.bot_user,
@@ -180,6 +189,8 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
                 ],
                 "blocked": sorted(emu.blocked),
                 "webhook": emu.webhook["url"] if emu.webhook else None,
+                "owner_link": emu.owner_link,
+                "roles": {str(uid): label for uid, label in roles.items()},
             }
         )
 

@@ -5,7 +5,7 @@ in the emulator (so they appear in the web chat) and in the bot's database."""
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot.app import App
 from bot.domain import catalog as c
@@ -126,7 +126,8 @@ async def fill_demo(app: App, emulator: Emulator) -> None:
                 slots=tuple(rng.sample(c.SLOTS, 6)),
                 format=rng.choice(list(MeetFormat)),
             )
-            age = None if teacher else 11 + (i % 6)
+            assert profile.grade is not None or teacher
+            age = None if teacher else (profile.grade or 0) + 7  # a 7th-former is 14: ages fit the class
             p = await repo.create_participant(programme.id, person["id"], name, age, profile, now)
             await repo.add_consent(person["id"], p.id, c.CONSENT_VERSION, "self", now)
             if i < 16:
@@ -150,6 +151,7 @@ async def _history(
     curators' group) has something to say: most pairs are fine, one went quiet, one is unhappy.
     The other mentees wait for the curator to run the matching."""
     started = now - timedelta(weeks=5, days=1)
+    first_day = started.date() + timedelta(days=(1 - started.weekday()) % 7)  # the next Tuesday
     for n, ((mentor_id, kind), mentee_id) in enumerate(zip(mentors, mentees, strict=False)):
         pair_id = await repo.create_pair(
             programme_id, mentor_id, mentee_id, PairStatus.ACTIVE, 7.5, FORM_OF.get(kind, Form.TEACHER_PUPIL),
@@ -158,7 +160,8 @@ async def _history(
         await repo.update_pair(pair_id, started_at=started)
         weeks = 2 if n == 4 else 5  # the fifth pair has gone quiet
         for w in range(weeks):
-            when = started + timedelta(weeks=w, days=1, hours=12)
+            # after lessons: Tuesdays 15:30 Moscow (12:30 UTC), a week apart
+            when = datetime.combine(first_day + timedelta(weeks=w), time(12, 30))
             kind_m = (Kind.INTRO, Kind.TRIAL, Kind.PLANNING)[w] if w < 3 else Kind.REGULAR
             m = await repo.meetings.create(
                 pair_id, kind_m, when, w % 2 == 1, None, MeetingStatus.CONFIRMED, 0, when

@@ -9,10 +9,13 @@ import asyncio
 import itertools
 import json
 import logging
+import os
 import random
 import time
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import ClientSession, ClientTimeout, web
@@ -63,8 +66,18 @@ class Chat:
         return {"id": self.id, "type": self.type, "title": self.title}
 
 
+SANDBOX_USERNAME = "nastavnik_sandbox_bot"
+
+
 class Emulator:
-    def __init__(self, token: str, bot_username: str = "nastavnik_sandbox_bot") -> None:
+    """With ``state_file`` the people, groups, chats and every id counter are kept in that
+    file (written atomically a moment after each change, and on shutdown) and loaded at
+    start, so a restarted sandbox goes on where it stopped: Telegram never numbers updates
+    from 1 again either."""
+
+    def __init__(
+        self, token: str, bot_username: str = SANDBOX_USERNAME, state_file: Path | None = None
+    ) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_user = {
@@ -110,6 +123,15 @@ class Emulator:
         self._webhook_task: asyncio.Task[None] | None = None
         self.closing = False
         self.version = 0  # grows on every change; the web chat waits on it
+        self.owner_link: str | None = None  # the one-time «стать куратором» link, shown on the page
+        self.roles_source: Callable[[], Awaitable[dict[int, str]]] | None = None  # sidebar's roles
+        self.state_file = state_file
+        self._dirty = False
+        self._saver: asyncio.Task[None] | None = None
+        if state_file is not None and state_file.exists():
+            self.load(state_file)
+        elif state_file is not None:  # a new sandbox next to a database that may remember updates
+            self._update_ids = itertools.count(int(time.time()))
 
     # --- the web application -----------------------------------------------------------
     def app(self) -> web.Application:
@@ -131,9 +153,19 @@ class Emulator:
     async def _cleanup(self, _app: web.Application) -> None:
         if self._webhook_task is not None:
             self._webhook_task.cancel()
+        if self._saver is not None:
+            self._saver.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._saver
+        if self.state_file is not None:
+            self.save(self.state_file, clean=True)
 
     async def notify(self) -> None:
         self.version += 1
+        if self.state_file is not None:
+            self._dirty = True
+            if self._saver is None or self._saver.done():
+                self._saver = asyncio.create_task(self._save_soon())
         async with self._changed:
             self._changed.notify_all()
 
@@ -141,6 +173,93 @@ class Emulator:
         async with self._changed:
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), timeout)
+
+    # --- the state file ---------------------------------------------------------------------
+    STATE_VERSION = 1
+    CRASH_GAP = 1000  # ids skipped after a stop without a final save (kill -9)
+
+    async def _save_soon(self) -> None:
+        """Coalesces a burst of changes into one write a fraction of a second later."""
+        while self._dirty and self.state_file is not None:
+            await asyncio.sleep(0.2)
+            self._dirty = False
+            self.save(self.state_file, clean=False)
+
+    @staticmethod
+    def _peek(counter: itertools.count[int]) -> tuple[int, itertools.count[int]]:
+        n = next(counter)
+        return n, itertools.count(n)
+
+    def snapshot(self, clean: bool) -> dict[str, Any]:
+        counters: dict[str, int] = {}
+        for name in ("_update_ids", "_user_ids", "_group_ids", "_cb_ids", "_file_ids"):
+            counters[name], fresh = self._peek(getattr(self, name))
+            setattr(self, name, fresh)
+        return {
+            "version": self.STATE_VERSION,
+            "clean": clean,
+            "bot_id": self.bot_id,
+            "counters": counters,
+            "users": list(self.users.values()),
+            "chats": [
+                {"id": c.id, "type": c.type, "title": c.title, "members": sorted(c.members)}
+                for c in self.chats.values()
+            ],
+            "blocked": sorted(self.blocked),
+            "started": sorted(self.started),
+            "messages": [m for chat in self.messages.values() for m in chat],
+            "updates": self.updates,
+            "files": {fid: [name, mime] for fid, (_data, name, mime) in self.files.items()},
+            "commands": [[scope, lang, cmds] for (scope, lang), cmds in self.commands.items()],
+        }
+
+    def save(self, path: Path, clean: bool = False) -> None:
+        """Write the state atomically: a temporary file in the same folder, then a rename."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        files_dir = self._files_dir(path)
+        for fid, (data, _name, _mime) in self.files.items():
+            target = files_dir / fid
+            if not target.exists():
+                files_dir.mkdir(exist_ok=True)
+                _write_atomic(target, data)
+        body = json.dumps(self.snapshot(clean), ensure_ascii=False, separators=(",", ":"))
+        _write_atomic(path, body.encode())
+
+    @staticmethod
+    def _files_dir(path: Path) -> Path:
+        return path.with_name(path.name + ".files")
+
+    def load(self, path: Path) -> None:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        if state.get("version") != self.STATE_VERSION or state.get("bot_id") != self.bot_id:
+            log.warning("%s is from another sandbox; starting empty", path)
+            return
+        self.users = {int(u["id"]): u for u in state["users"]}
+        self.chats = {
+            int(c["id"]): Chat(int(c["id"]), c["type"], c.get("title"), set(c["members"]))
+            for c in state["chats"]
+        }
+        self.blocked = set(state["blocked"])
+        self.started = set(state["started"])
+        self.messages = {}
+        for m in state["messages"]:
+            self.messages.setdefault(int(m["chat_id"]), []).append(m)
+        self._msg_ids = {
+            chat_id: itertools.count(max(m["message_id"] for m in msgs) + 1)
+            for chat_id, msgs in self.messages.items()
+        }
+        self.updates = list(state["updates"])
+        self.history = {int(u["update_id"]): u for u in self.updates}
+        files_dir = self._files_dir(path)
+        for fid, (name, mime) in state["files"].items():
+            with suppress(OSError):
+                self.files[fid] = ((files_dir / fid).read_bytes(), name, mime)
+        self.commands = {(scope, lang): cmds for scope, lang, cmds in state["commands"]}
+        counters = state["counters"]
+        gap = 0 if state.get("clean") else self.CRASH_GAP
+        self._update_ids = itertools.count(int(counters["_update_ids"]) + gap)
+        for name in ("_user_ids", "_group_ids", "_cb_ids", "_file_ids"):
+            setattr(self, name, itertools.count(int(counters[name])))
 
     # --- people ------------------------------------------------------------------------------
     def add_user(
@@ -634,6 +753,15 @@ class Emulator:
             content_type=mime,
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
 
 
 class RetryAfter(Exception):

@@ -31,6 +31,7 @@ from bot.domain.models import (
 from bot.domain.pairs import Pair, PairStatus
 from storage.dialect import dialect_insert
 from storage.erasure import ErasureRepo
+from storage.owner import OwnerInvitesRepo
 from storage.plans import PlansRepo
 from storage.preferences import PreferencesRepo
 from storage.reports import ReportsRepo
@@ -152,6 +153,7 @@ class Repo:
         self.plans = PlansRepo(session)
         self.preferences = PreferencesRepo(session)
         self.erasure = ErasureRepo(session)
+        self.owner_invites = OwnerInvitesRepo(session)
 
     # --- users -----------------------------------------------------------------------------
     async def get_user(self, user_id: int) -> User | None:
@@ -492,6 +494,20 @@ class Repo:
         total = await self.session.scalar(select(func.count()).where(*where)) or 0
         rows = await self.session.scalars(
             select(ParticipantRow).where(*where).order_by(ParticipantRow.id).offset(offset).limit(limit)
+        )
+        return Page([_participant(r) for r in rows], total)
+
+    async def awaiting_parental_consent(self, programme_id: int, limit: int = 50) -> Page:
+        """Minors (pending or approved) whose parent's consent the curator has not marked."""
+        where = [
+            ParticipantRow.programme_id == programme_id,
+            ParticipantRow.status != "left",
+            ParticipantRow.age < 18,
+            ParticipantRow.parental_consent.is_(False),
+        ]
+        total = await self.session.scalar(select(func.count()).where(*where)) or 0
+        rows = await self.session.scalars(
+            select(ParticipantRow).where(*where).order_by(ParticipantRow.id).limit(limit)
         )
         return Page([_participant(r) for r in rows], total)
 

@@ -4,6 +4,7 @@ comes next in the model's sequence, and what is due when (reminders, check-ins, 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -118,6 +119,12 @@ def _at(day: date, hour: int, minute: int) -> datetime:
         return datetime.combine(day, time(hour, minute))
     except ValueError:
         raise InvalidInput("meet.when.invalid") from None
+
+
+def offered_hours(day: date, now_local: datetime, hours: Iterable[int]) -> list[int]:
+    """The whole hours of ``day`` the time picker may offer: none that ``check_when`` would
+    refuse (today's past hours and the next ``MIN_LEAD``)."""
+    return [h for h in hours if datetime.combine(day, time(h, 0)) >= now_local + MIN_LEAD]
 
 
 def check_when(when_local: datetime, now_local: datetime) -> datetime:

@@ -223,8 +223,8 @@ async def publish(repo: Repo, curator_id: int, programme_id: int, now: datetime)
     """Drafts become proposals with a deadline; whoever stayed unmatched goes first next round."""
     await require_programme(repo, curator_id, programme_id, write=True)
     d = await draft(repo, curator_id, programme_id)
-    if not d.pairs:
-        raise NotAllowed()
+    if not d.pairs:  # an old «Опубликовать»: say what happened and where to look instead
+        raise InvalidInput("pairs.nothing_to_publish")
     expires = rules.expiry(now, d.programme.proposal_ttl_hours)
     for pair in d.pairs:
         await repo.update_pair(pair.id, status=PairStatus.PROPOSED, proposed_at=now, expires_at=expires)

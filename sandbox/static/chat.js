@@ -27,14 +27,17 @@ function el(tag, props = {}, ...children) {
 
 async function loadState() {
   const s = await api("GET", "/control/state");
-  state.people = s.users; state.groups = s.groups; state.bot = s.bot;
+  state.people = s.users; state.groups = s.groups; state.bot = s.bot; state.ownerLink = s.owner_link; state.roles = s.roles || {};
   renderSidebar();
 }
 
 function renderSidebar() {
+  $("#owner").hidden = !state.ownerLink;
+  $("#owner-link").textContent = state.ownerLink || "";
   const people = $("#people"); people.replaceChildren();
   for (const p of state.people) {
-    const li = el("li", { textContent: `${p.first_name}${p.last_name ? " " + p.last_name : ""} · ${p.language_code}` });
+    const role = (state.roles || {})[p.id];
+    const li = el("li", { textContent: `${p.first_name}${p.last_name ? " " + p.last_name : ""}${role ? " — " + role : ""} · ${p.language_code}` });
     li.dataset.testid = "person"; li.dataset.id = p.id;
     if (state.me === p.id && state.chat === p.id) li.className = "active";
     li.onclick = () => select(p.id, p.id);
@@ -93,13 +96,27 @@ async function renderMessages() {
   box.scrollTop = box.scrollHeight;
 }
 
+const OFF_MARKS = ["▫️", "⬜", "⛔"];
+// a keyboard of toggles: some option is marked off, or it ends with «Готово ✔️»
+function isToggleGroup(rows) {
+  return rows.some((row) => row.some((b) => OFF_MARKS.some((m) => b.text.includes(m)) || b.text.includes("✔️")));
+}
+
 function inlineKeyboard(message, rows) {
   const kb = el("div", { className: "kb" });
+  const toggles = isToggleGroup(rows);
   for (const row of rows) {
     const r = el("div", { className: "row" });
     for (const b of row) {
       const button = el("button", { type: "button", textContent: b.text });
       button.dataset.testid = "inline-button";
+      // a toggle's state in text too, so it reads without an emoji font
+      const on = toggles && b.text.includes("✅"), off = toggles && OFF_MARKS.some((m) => b.text.includes(m));
+      if (on || off) {
+        button.classList.add(on ? "on" : "off");
+        button.setAttribute("aria-pressed", on ? "true" : "false");
+        button.append(el("span", { className: "state", textContent: on ? " · выбрано" : "" }));
+      }
       if (b.url) button.onclick = () => window.open(b.url, "_blank", "noopener");
       else button.onclick = () => press(message, b.callback_data);
       r.append(button);
@@ -180,6 +197,13 @@ $("#open-link").onsubmit = async (e) => {
   if (!state.me) { toast("Сначала выберите человека"); return; }
   await api("POST", "/control/start", { user_id: state.me, payload: e.target.link.value.trim() });
   e.target.reset();
+  await select(state.me, state.me);
+};
+
+$("#owner-go").onclick = async () => {
+  if (!state.me) { toast("Сначала выберите или создайте человека — он станет куратором"); return; }
+  await api("POST", "/control/start", { user_id: state.me, payload: state.ownerLink });
+  await loadState();
   await select(state.me, state.me);
 };
 

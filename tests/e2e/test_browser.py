@@ -84,6 +84,9 @@ async def test_a_mentee_registers_in_the_web_chat(
             await expect(
                 page.get_by_test_id("inline-button").filter(has_text="✅ Выбор профессии")
             ).to_be_visible()
+            chosen = page.locator("button.on").filter(has_text="Выбор профессии")  # state as text too
+            await expect(chosen).to_contain_text("выбрано")
+            await expect(chosen).to_have_attribute("aria-pressed", "true")
             await tap("Готово")
             await expect(messages).to_contain_text("Что тебе интересно")
             await tap("Робототехника")

@@ -307,6 +307,7 @@ async def test_weeks_of_a_programme_digest_survey_completion_and_report(
     await curator.press(menu, "Итоги")
     results = await curator.expect("Итоги анкеты «Итоговая»", "SWOT")
     assert "Насколько эффективной была программа" in results["text"]
+    assert "n=" not in results["text"] and "из 10 (ответили" in results["text"]
     assert "<b>9.0</b>" not in results["text"]  # rendered as bold, not as literal tags
     assert "&lt;b&gt;Больше встреч&lt;/b&gt;" not in results["text"]
     assert "<b>Больше встреч</b> 🙂" in results["text"]  # the typed text, shown as typed
@@ -395,6 +396,9 @@ async def test_the_curator_edits_the_questionnaire_and_the_entry_survey_follows(
     forged = await other.press_data(card, button_data(card, "Завершить программу"))
     assert forged is not None and "недоступно" in forged["text"]
     await curator.press(menu, "Запустить входную анкету")
+    ask = await curator.expect("Входная анкета: что будет, если запустить", "1 наставляемый")
+    assert "отправлена" not in (await client.message(ask["chat_id"], ask["message_id"]))["text"]
+    await curator.press(ask, "Да, разослать анкету")  # one tap asks first; the second sends
     await curator.expect("Анкета «Входная» отправлена 1 участнику")
     invite = await kid.expect("анкету «Входная»", "15 вопросов")
     await kid.press(invite, "Начать анкету")

@@ -199,6 +199,7 @@ async def test_meetings_reminders_and_two_way_reflection(
     await curator.press(active, "🔎 1")
     details = await curator.expect("Решали олимпиадные задачи")
     assert "польза 9" in details["text"] and "по-разному ответили" in details["text"]
+    assert "вторая оценка" not in details["text"] and "польза 9 из 10" in details["text"]
 
 
 async def test_breaks_silence_nudges(

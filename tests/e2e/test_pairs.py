@@ -122,13 +122,14 @@ async def test_matching_proposals_and_answers(
     await curator.press(menu, "Подобрать пары")
     draft = await curator.expect("Черновик пар", "Без пары: 1")
     text = draft["text"]
+    assert "сумма баллов" not in text and "совместимость" in text and "в среднем" in text
     assert "Алиса Тест ↔ Артём Тест" in text and "Максим Тест ↔ Софья Тест" in text
     assert "запрос «Подготовка к олимпиадам» ↔ «Олимпиады»" in text and "общие интересы: Шахматы" in text
     assert "общие свободные часы: 3 в неделю" in text
     assert "Ольга Тест — нет подходящего наставника" in text
 
     # edit: swap Максим's mentor to Артём, then pair Ольга by hand despite the rules
-    await curator.press(draft, "✏️ 2")
+    await curator.press(draft, "✏️ Пара 2")
     pair_card = await curator.expect("Максим Тест")
     await curator.press(pair_card, "Другой наставник")
     options = await curator.expect("Кого поставить наставником для Максим Тест")
@@ -139,7 +140,7 @@ async def test_matching_proposals_and_answers(
     await curator.press(options, "⚠️ Софья Тест")
     warning = await curator.expect("нарушает правила")
     await curator.press(warning, "Да, поставить")
-    await curator.expect("Ольга Тест", "вручную")
+    await curator.expect("Ольга Тест", "пару составил куратор")
 
     async def three_drafts() -> bool:
         return [(r.status, r.manual) for r in await pair_rows(bot)] == [
@@ -182,6 +183,9 @@ async def test_matching_proposals_and_answers(
     await curator.expect("Пара начала работу: Алиса Тест и Артём Тест")
     again = await p["Алиса"].press_data(intro, ProposalCb(pair=alice_pair, answer="n").pack())
     assert again is not None and "уже решено" in again["text"]
+    await p["Артём"].press(artem_contact, "Назначить встречу")  # straight from the announcement
+    await p["Артём"].expect("Выбери день")
+    await p["Артём"].send("/cancel")
 
     # Ольга declines with a reason; the curator is told; the pairing is excluded
     await p["Ольга"].press(olga_intro, "Не сейчас")

@@ -63,6 +63,8 @@ async def test_speed_meetings_rankings_make_a_stable_draft(
     early = await curator.press(menu, "Пары по предпочтениям")  # nobody asked yet
     assert early is not None and "Пока никто не ответил" in early["text"]
     await curator.press(menu, "Быстрые встречи")
+    ask = await curator.expect("что будет, если запустить", "одобрено: 2 наставника, 2 наставляемых")
+    await curator.press(ask, "Да, разослать")  # one tap asks first; the second sends
     await curator.expect("Предпочтения запрошены у 4 участников")
     # both mentees want Петя; Петя prefers Коля; Маша prefers Оля
     await rank(people["Оля"], ["Петя", "Маша"])
