@@ -25,6 +25,7 @@ from handlers import (
 
 def get_routers() -> list[Router]:
     return [
+        basics.commands_router(),
         join.router(),
         basics.router(),
         curator.router(),

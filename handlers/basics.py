@@ -17,8 +17,8 @@ from bot.domain.errors import DomainError
 from bot.domain.models import User
 from bot.i18n import Html, L10n, Translator
 from bot.services import people
+from handlers import join, questionnaire, render
 from handlers import keyboards as kb
-from handlers import questionnaire, render
 from handlers.callbacks import ContactCb, ForgetCb, LangCb, ProfileCb
 from handlers.common import error_text, notify, refuse, send_long, set_user_commands
 from handlers.states import Questionnaire
@@ -54,9 +54,20 @@ async def on_start(message: Message, state: FSMContext, repo: Repo, user: User, 
     await message.answer(t("start.member", name=user.name, body=Html("\n".join(lines))))
 
 
-async def on_help(message: Message, repo: Repo, user: User, t: L10n) -> None:
+async def on_help(message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, bot: Bot) -> None:
     key = "help.curator" if await repo.is_curator(user.id) else "help.member"
     await message.answer(t(key))
+    current = await state.get_state()
+    if current is None:
+        return
+    # in a dialogue: say which, how to go on and how to leave; then its question again
+    await message.answer(t("help.resume", dialogue=Html(t(f"dialogue.{current.split(':', 1)[0]}"))))
+    if current == Questionnaire.step.state:
+        await questionnaire.ask(bot, user.id, t, await state.get_data())
+    elif current == Questionnaire.summary.state:
+        await questionnaire.show_summary(bot, user.id, t, await state.get_data())
+    else:
+        await join.reprompt(message, current, t)
 
 
 async def on_cancel(message: Message, state: FSMContext, t: L10n) -> None:
@@ -205,9 +216,6 @@ def router() -> Router:
         ExceptionTypeFilter(TelegramBadRequest),
         ExceptionMessageFilter("message is not modified"),
     )
-    r.message.register(on_start, CommandStart(deep_link=False), PRIVATE)
-    r.message.register(on_help, Command("help"), PRIVATE)
-    r.message.register(on_cancel, Command("cancel"), PRIVATE)
     r.message.register(on_language_cmd, Command("language"), PRIVATE)
     r.message.register(on_profile, Command("profile"), PRIVATE)
     r.message.register(on_forget, Command("forget_me"), PRIVATE)
@@ -215,6 +223,16 @@ def router() -> Router:
     r.callback_query.register(on_profile_edit, ProfileCb.filter())
     r.callback_query.register(on_contact, ContactCb.filter())
     r.callback_query.register(on_forget_answer, ForgetCb.filter())
+    return r
+
+
+def commands_router() -> Router:
+    """Registered first: /start, /help and /cancel work in every dialogue and every state,
+    before any router that waits for a button or an answer can take them."""
+    r = Router(name="commands")
+    r.message.register(on_start, CommandStart(deep_link=False), PRIVATE)
+    r.message.register(on_help, Command("help"), PRIVATE)
+    r.message.register(on_cancel, Command("cancel"), PRIVATE)
     return r
 
 
