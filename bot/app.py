@@ -20,6 +20,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock, SystemClock
+from bot.edits import NotModifiedIsDone
 from bot.i18n import Translator
 from bot.middlewares import Person, UnitOfWork
 from bot.outbox import Sender
@@ -39,6 +40,7 @@ def build_bot(settings: Settings) -> Bot:
         raise ValueError("BOT_TOKEN is not set")
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     session.middleware(RetryMiddleware())
+    session.middleware(NotModifiedIsDone())
     return Bot(
         settings.bot_token.get_secret_value(),
         session=session,

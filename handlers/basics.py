@@ -3,11 +3,8 @@ and the answers of last resort (free text, a stale button)."""
 
 from __future__ import annotations
 
-from contextlib import suppress
-
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
-from aiogram.filters import Command, CommandStart, ExceptionMessageFilter, ExceptionTypeFilter
+from aiogram.filters import Command, CommandStart, ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, InlineKeyboardMarkup, Message
 
@@ -200,22 +197,8 @@ async def on_domain_error(event: ErrorEvent, t: L10n) -> bool:
     return True
 
 
-async def on_not_modified(event: ErrorEvent) -> bool:
-    """A press repeated, or an update delivered again after a restart, asked for the markup
-    the message already has: the first one did the work; this one changes nothing."""
-    if event.update.callback_query is not None:
-        with suppress(TelegramAPIError):
-            await event.update.callback_query.answer()
-    return True
-
-
 def router() -> Router:
     r = Router(name="basics")
-    r.errors.register(
-        on_not_modified,
-        ExceptionTypeFilter(TelegramBadRequest),
-        ExceptionMessageFilter("message is not modified"),
-    )
     r.message.register(on_language_cmd, Command("language"), PRIVATE)
     r.message.register(on_profile, Command("profile"), PRIVATE)
     r.message.register(on_forget, Command("forget_me"), PRIVATE)
