@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint browser demo bench clean
+.PHONY: run test lint browser postgres demo bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,19 @@ browser:
 	      || echo "NOTE: could not install chromium: the browser test will be skipped"; \
 	  else echo "NOTE: chromium is missing and this is not root: the browser test will be skipped"; fi; }
 
-test: lint browser
+# The suite runs twice: on SQLite (the embedded default) and on PostgreSQL (a region's
+# engine), which the tests start themselves from the machine's binaries.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing PostgreSQL for the second test run..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+	      || echo "NOTE: could not install PostgreSQL: the PostgreSQL run will be skipped"; \
+	  else echo "NOTE: PostgreSQL is missing and this is not root: the PostgreSQL run will be skipped"; fi; }
+
+test: lint browser postgres
 	$(PY) -m pytest -q
+	$(PY) -m pytest -q --database postgresql
 
 bench: $(STAMP)
 	$(PY) bench/startup.py

@@ -27,7 +27,13 @@ def load_settings() -> Settings:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot", description="Наставник: a mentoring bot")
     sub = p.add_subparsers(dest="command")
-    sub.add_parser("run", help="run the bot (the default; with no BOT_TOKEN, the local sandbox)")
+    run = sub.add_parser("run", help="run the bot (the default; with no BOT_TOKEN, the local sandbox)")
+    run.add_argument(
+        "--role",
+        choices=("web", "worker", "all"),
+        default="all",
+        help="web: answer updates; worker: scheduler and sender (one leader at a time); all: both",
+    )
     sub.add_parser("migrate", help="apply database migrations and exit")
     cur = sub.add_parser("curator", help="manage curators")
     cur_sub = cur.add_subparsers(dest="action", required=True)
@@ -135,7 +141,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         from bot.app import run
 
-        asyncio.run(run(settings))
+        asyncio.run(run(settings, role=getattr(args, "role", "all")))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ import logging
 import signal
 from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Literal
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -20,10 +22,12 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock, SystemClock
+from bot.domain.pacing import Pacer
 from bot.edits import NotModifiedIsDone
 from bot.i18n import Translator
-from bot.middlewares import Person, UnitOfWork
-from bot.outbox import Sender
+from bot.leader import Leadership
+from bot.middlewares import CommitBeforeSend, ConversationState, Isolation, Person, UnitOfWork
+from bot.outbox import Sender, worker_name
 from bot.retry import RetryMiddleware
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
@@ -39,6 +43,7 @@ def build_bot(settings: Settings) -> Bot:
     if settings.bot_token is None:
         raise ValueError("BOT_TOKEN is not set")
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session.middleware(CommitBeforeSend())
     session.middleware(RetryMiddleware())
     session.middleware(NotModifiedIsDone())
     return Bot(
@@ -48,31 +53,51 @@ def build_bot(settings: Settings) -> Bot:
     )
 
 
+def update_source(settings: Settings, bot_id: int) -> str:
+    """Which stream of update ids this is: the bot and the server it polls. A new emulator
+    or a new token starts a new stream, so old marks never hide new updates."""
+    return f"{bot_id}@{settings.telegram_api_url}"[:120]
+
+
 def build_dispatcher(
-    settings: Settings, db: Database, clock: Clock, i18n: Translator, bot_username: str
+    settings: Settings, db: Database, clock: Clock, i18n: Translator, bot_username: str, bot_id: int = 0
 ) -> Dispatcher:
+    isolation = SimpleEventIsolation()
     dp = Dispatcher(
         storage=SqlStorage(db.sessions),
-        events_isolation=SimpleEventIsolation(),
+        events_isolation=isolation,
+        disable_fsm=True,  # registered below, in the order the unit of work needs
         settings=settings,
         clock=clock,
         i18n=i18n,
         bot_username=bot_username,
     )
-    unit_of_work = UnitOfWork(db, clock)
+    unit_of_work = UnitOfWork(db, clock, update_source(settings, bot_id))
+    dp.update.outer_middleware(Isolation(dp.fsm, isolation))
     dp.update.outer_middleware(unit_of_work)
+    dp.update.outer_middleware(ConversationState())
     dp["unit_of_work"] = unit_of_work  # the app drains it before closing
     dp.update.outer_middleware(Person(i18n, clock))
     dp.include_routers(*get_routers())
     return dp
 
 
+Role = Literal["web", "worker", "all"]
+
+
 @dataclass
 class App:
-    """A running bot: built by ``start``, served by ``serve``, closed by ``stop``."""
+    """A running bot: built by ``start``, served by ``serve``, closed by ``stop``.
+
+    Roles: ``web`` answers updates (polling, or a webhook behind a proxy; run N of them);
+    ``worker`` runs the scheduler and the outbox sender — every worker competes for one
+    leadership lease and only the leader ticks and sends; ``all`` (the default) is both."""
 
     settings: Settings
     clock: Clock = field(default_factory=SystemClock)
+    role: Role = "all"
+    leadership: Leadership | None = None
+    _leader_task: asyncio.Task[None] | None = None
     db: Database | None = None
     bot: Bot | None = None
     dp: Dispatcher | None = None
@@ -89,17 +114,41 @@ class App:
         self.bot = build_bot(self.settings)
         me = await self.bot.get_me()
         self.i18n = i18n = Translator(self.settings.default_locale)
-        self.dp = build_dispatcher(self.settings, self.db, self.clock, i18n, me.username or "bot")
+        self.dp = build_dispatcher(self.settings, self.db, self.clock, i18n, me.username or "bot", me.id)
         await set_default_commands(self.bot, i18n)
-        self.scheduler = build_scheduler(self.db, i18n, self.clock)
-        self.scheduler.start()
-        self.sender = Sender(self.db, self.bot, self.clock, i18n)
-        self._sender_task = asyncio.create_task(self.sender.run())
-        log.info("bot @%s ready", me.username)
+        if self.role in ("worker", "all"):
+            holder = worker_name()
+            s = self.settings
+            ttl = timedelta(seconds=s.leader_ttl_s)
+            self.leadership = leading = Leadership(
+                self.db, self.clock, holder, ttl, renew_s=s.leader_ttl_s / 5
+            )
+            await leading.try_take()
+            self._leader_task = asyncio.create_task(leading.run())
+            self.scheduler = build_scheduler(self.db, i18n, self.clock, leading=leading)
+            self.scheduler.start()
+            self.sender = Sender(
+                self.db,
+                self.bot,
+                self.clock,
+                i18n,
+                Pacer(global_rate=s.outbox_rate),
+                worker=holder,
+                active=leading,
+                lease=timedelta(seconds=s.outbox_lease_s),
+            )
+            self._sender_task = asyncio.create_task(self.sender.run())
+        log.info("bot @%s ready (role %s)", me.username, self.role)
 
     async def serve(self, handle_signals: bool = True) -> None:
         assert self.bot is not None and self.dp is not None
-        if self.settings.webhook_mode:
+        if self.role == "worker":  # no updates here: tick and send until told to stop
+            if handle_signals:
+                loop = asyncio.get_running_loop()
+                for sig in (signal.SIGTERM, signal.SIGINT):
+                    loop.add_signal_handler(sig, self._stopped.set)
+            await self._stopped.wait()
+        elif self.settings.webhook_mode:
             await self._serve_webhook(handle_signals)
         else:
             await self.bot.delete_webhook()
@@ -137,7 +186,7 @@ class App:
     async def stop(self) -> None:
         """Ask ``serve`` to return (from a test or a signal)."""
         self._stopped.set()
-        if self.dp is not None and not self.settings.webhook_mode:
+        if self.dp is not None and not self.settings.webhook_mode and self.role != "worker":
             with suppress(RuntimeError):
                 await self.dp.stop_polling()
 
@@ -152,6 +201,10 @@ class App:
             await self.sender.stop()
             with suppress(asyncio.CancelledError):
                 await asyncio.wait_for(self._sender_task, 10)
+        if self.leadership is not None and self._leader_task is not None:
+            await self.leadership.stop()
+            with suppress(asyncio.CancelledError):
+                await asyncio.wait_for(self._leader_task, 5)
         if self._runner is not None:
             await self._runner.cleanup()
         if self.dp is not None:
@@ -163,8 +216,8 @@ class App:
             await self.db.close()
 
 
-async def run(settings: Settings, clock: Clock | None = None) -> None:
-    app = App(settings, clock or SystemClock())
+async def run(settings: Settings, clock: Clock | None = None, role: Role = "all") -> None:
+    app = App(settings, clock or SystemClock(), role=role)
     try:
         await app.start()
         await app.serve()

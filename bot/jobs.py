@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-
 from bot.clock import Clock
 from bot.domain import meetings as rules
 from bot.domain.meetings import Meeting
 from bot.domain.models import Programme
+from bot.domain.pacing import GLOBAL_RATE, latest_starts
 from bot.domain.pairs import PairStatus
 from bot.i18n import Html, L10n, Translator
 from bot.services import digest as digests
@@ -20,6 +19,7 @@ from handlers import digest as digest_views
 from handlers import meeting_texts as mt
 from handlers.callbacks import ProposalCb, SurveyCb
 from handlers.common import notify, strings_for
+from handlers.kb import InlineKeyboardBuilder
 from storage.db import Database
 from storage.repo import PairSides, Repo, Side
 
@@ -94,7 +94,9 @@ class _Tick:
         return self._breaks[programme_id]
 
 
-async def meetings_tick(db: Database, i18n: Translator, clock: Clock) -> dict[str, int]:
+async def meetings_tick(
+    db: Database, i18n: Translator, clock: Clock, rate: float = GLOBAL_RATE
+) -> dict[str, int]:
     """Reminders before meetings, check-ins after them, one reminder of an unanswered
     check-in, and nudges for pairs that have gone quiet (not during breaks).
 
@@ -105,6 +107,7 @@ async def meetings_tick(db: Database, i18n: Translator, clock: Clock) -> dict[st
     async with db.unit() as repo:
         tick = _Tick(repo, i18n)
         await _reminders(repo, tick, now, counts)
+        await _early_reminders(repo, tick, now, counts, rate)
         await _checkins(repo, tick, now, counts)
         for r in await repo.meetings.unanswered(now - rules.REFLECTION_REMINDER):
             await repo.meetings.answer(r.id, reminded=True)
@@ -144,6 +147,21 @@ async def meetings_tick(db: Database, i18n: Translator, clock: Clock) -> dict[st
     return counts
 
 
+def reminder_key(m: Meeting, offset: timedelta, side: Side) -> str:
+    hours = int(offset.total_seconds() // 3600)
+    return f"meet:{m.id}:{m.starts_at:%Y%m%d%H%M}:{hours}h:{side.participant_id}"
+
+
+def reminder_text(t: L10n, m: Meeting, timezone: str, other: str, left_hours: int) -> str:
+    return t(
+        "meet.reminder",
+        when=mt.when(t, m, timezone),
+        kind=Html(t(f"meet.kind.{m.kind.value}")),
+        other=other,
+        left=Html(t("meet.in_hours", count=left_hours)),
+    )
+
+
 async def _reminders(repo: Repo, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:
     horizon = max(rules.DEFAULT_REMINDERS)
     meetings = [
@@ -153,12 +171,8 @@ async def _reminders(repo: Repo, tick: _Tick, now: datetime, counts: dict[str, i
     ]
     sides = await repo.meetings.sides([m.pair_id for m, _ in meetings])
 
-    def key(m: Meeting, offset: timedelta, side: Side) -> str:
-        hours = int(offset.total_seconds() // 3600)
-        return f"meet:{m.id}:{m.starts_at:%Y%m%d%H%M}:{hours}h:{side.participant_id}"
-
     wanted = [
-        key(m, offset, side)
+        reminder_key(m, offset, side)
         for m, due in meetings
         if (pair := sides.get(m.pair_id)) is not None
         for offset in due
@@ -179,22 +193,82 @@ async def _reminders(repo: Repo, tick: _Tick, now: datetime, counts: dict[str, i
         for offset in due:
             nearest = offset == min(due)
             for side in (pair.mentor, pair.mentee):
-                k = key(m, offset, side)
+                k = reminder_key(m, offset, side)
                 if k in done:
                     continue
                 t = await tick.t(side.user_id)
-                text = t(
-                    "meet.reminder",
-                    when=mt.when(t, m, programme.timezone),
-                    kind=Html(t(f"meet.kind.{m.kind.value}")),
-                    other=pair.other(side).name,
-                    left=Html(t("meet.in_hours", count=left)),
-                )
+                text = reminder_text(t, m, programme.timezone, pair.other(side).name, left)
                 status = "pending" if nearest else "dropped"
                 if await repo.outbox.enqueue(
-                    k, side.user_id, text, None, now, expires_at=m.starts_at, status=status, checked=True
+                    k,
+                    side.user_id,
+                    text,
+                    None,
+                    now,
+                    expires_at=m.starts_at,
+                    status=status,
+                    checked=True,
+                    deadline=m.starts_at - offset,
                 ):
                     counts["reminders"] += 1 if nearest else 0
+
+
+WAVE_LOOKAHEAD = timedelta(hours=2)  # how early a big reminder wave is planned and may start
+WAVE_SHARE = 0.8  # of the outbox's rate, planned for reminders (the rest: everything else)
+
+
+async def _early_reminders(
+    repo: Repo, tick: _Tick, now: datetime, counts: dict[str, int], rate: float
+) -> None:
+    """Reminders whose moment is up to two hours ahead, queued now with the moment they
+    must go at the latest (their deadline) and the moment they may go (``not_before``), so
+    that a wave all goes by its moments at the outbox's rate (Monday's 20,000 meetings at
+    10:00 cannot all be told at 09:00 sharp): planned earliest deadline first, starting
+    early enough; the sender takes the earliest deadline first. Planned once, so a slow
+    tick never makes the wave late; a moved or cancelled meeting drops them as before."""
+    horizon = max(rules.DEFAULT_REMINDERS)
+    upcoming = [
+        (m, offset)
+        for m in await repo.meetings.confirmed_between(now, now + horizon + WAVE_LOOKAHEAD)
+        for offset in rules.DEFAULT_REMINDERS
+        if now < m.starts_at - offset <= now + WAVE_LOOKAHEAD
+    ]
+    if not upcoming:
+        return
+    sides = await repo.meetings.sides(list({m.pair_id for m, _ in upcoming}))
+    wanted = [
+        (m, offset, pair, side)
+        for m, offset in upcoming
+        if (pair := sides.get(m.pair_id)) is not None and pair.status == PairStatus.ACTIVE.value
+        for side in (pair.mentor, pair.mentee)
+    ]
+    done = await repo.outbox.existing([reminder_key(m, o, side) for m, o, _, side in wanted])
+    todo = [w for w in wanted if reminder_key(w[0], w[1], w[3]) not in done]
+    if not todo:
+        return
+    queued = await repo.outbox.waiting_deadlines()
+    starts = latest_starts([m.starts_at - o for m, o, _, _ in todo] + queued, rate * WAVE_SHARE)
+    planned = list(zip(todo, starts, strict=False))
+    await tick.preload([side.user_id for (_, _, _, side), _ in planned])
+    for (m, offset, pair, side), start in planned:
+        programme = await tick.programme(pair.programme_id)
+        if programme is None:
+            continue
+        go = max(now, start)
+        t = await tick.t(side.user_id)
+        left = max(1, round((m.starts_at - go).total_seconds() / 3600))
+        if await repo.outbox.enqueue(
+            reminder_key(m, offset, side),
+            side.user_id,
+            reminder_text(t, m, programme.timezone, pair.other(side).name, left),
+            None,
+            now,
+            not_before=go,
+            expires_at=m.starts_at,
+            checked=True,
+            deadline=m.starts_at - offset,
+        ):
+            counts["reminders"] += 1
 
 
 async def _checkins(repo: Repo, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:

@@ -1,36 +1,72 @@
-"""Outer middlewares: one unit of work per update, then who the person is and their language."""
+"""Outer middlewares, in the order an update meets them:
+
+1. ``Isolation``: one update at a time per person and chat (aiogram's event isolation),
+   taken before any database work, so a person's second update waits without holding a
+   connection or a lock that others need.
+2. ``UnitOfWork``: one database session for the update. The update guard and the
+   handler's writes commit together; a Bot API call commits what was done so far first
+   (``storage.db.commit_current``), so no transaction is held while Telegram answers.
+3. ``ConversationState``: the FSM state, read once, through the unit of work's session.
+4. ``Person``: who the person is (created on first contact), their strings, and a
+   curator check asked at most once per update."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.middleware import FSMContextMiddleware
+from aiogram.fsm.storage.base import BaseEventIsolation
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject, Update
 from aiogram.types import User as TgUser
 
 from bot.clock import Clock
 from bot.i18n import Translator
-from storage.db import Database
+from storage.db import Database, commit_current
+from storage.repo import Repo
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 log = logging.getLogger(__name__)
 
 
+class Isolation(BaseMiddleware):
+    """Resolves the person's FSM context and holds their isolation lock for the update."""
+
+    def __init__(self, fsm: FSMContextMiddleware, isolation: BaseEventIsolation) -> None:
+        self.fsm = fsm
+        self.isolation = isolation
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        data["fsm_storage"] = self.fsm.storage
+        context = self.fsm.resolve_event_context(cast(Bot, data["bot"]), data)
+        if context is None:
+            return await handler(event, data)
+        data["state"] = context
+        async with self.isolation.lock(key=context.key):
+            return await handler(event, data)
+
+
 class UnitOfWork(BaseMiddleware):
     """Opens one DB session for the update; commits when the handler returns, rolls back
-    when it raises (so a refused action changes nothing).
+    what is not yet committed when it raises.
 
     An update handled before is skipped: Telegram sends an update again when the bot
     stopped before confirming it, and a second toggle or answer must change nothing. The
-    mark is written in the same transaction as the handler's effects. ``drain`` lets a
-    stopping bot finish the updates in hand before it closes the database."""
+    mark is keyed by the bot and its API server (a new emulator or token never meets old
+    marks) and commits with the handler's first effects, before anything is sent.
+    ``drain`` lets a stopping bot finish the updates in hand before it closes the database."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, source: str) -> None:
         self.db = db
         self.clock = clock
+        self.source = source
         self._active = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -40,7 +76,9 @@ class UnitOfWork(BaseMiddleware):
         self._idle.clear()
         try:
             async with self.db.unit() as repo:
-                if isinstance(event, Update) and not await repo.first_time(event.update_id, self.clock.now()):
+                if isinstance(event, Update) and not await repo.first_time(
+                    self.source, event.update_id, self.clock.now()
+                ):
                     log.info("update %s was handled before; skipped", event.update_id)
                     return None
                 data["repo"] = repo
@@ -59,8 +97,34 @@ class UnitOfWork(BaseMiddleware):
         return True
 
 
+class ConversationState(BaseMiddleware):
+    """``raw_state`` for the state filters, read once through the update's own session."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        context: FSMContext | None = data.get("state")
+        if context is not None:
+            data["raw_state"] = await context.get_state()
+        return await handler(event, data)
+
+
+class CuratorCheck:
+    """Is this person a curator (of an organisation)? Asked of the database once per update
+    however many routers' filters ask it."""
+
+    def __init__(self, repo: Repo, user_id: int) -> None:
+        self.repo = repo
+        self.user_id = user_id
+        self._orgs: set[int] | None = None
+
+    async def __call__(self, org_id: int | None = None) -> bool:
+        if self._orgs is None:
+            self._orgs = {o.id for o in await self.repo.curator_organisations(self.user_id)}
+        return bool(self._orgs) if org_id is None else org_id in self._orgs
+
+
 class Person(BaseMiddleware):
-    """Puts ``user`` (the domain user, created on first contact) and ``t`` (their strings)."""
+    """Puts ``user`` (the domain user, created on first contact), ``t`` (their strings) and
+    ``curator`` (a ``CuratorCheck``)."""
 
     def __init__(self, i18n: Translator, clock: Clock) -> None:
         self.i18n = i18n
@@ -78,8 +142,24 @@ class Person(BaseMiddleware):
         if user is None or changed or user.unreachable:
             user = await repo.touch_user(tg.id, name, tg.username, self.clock.now())
         data["user"] = user
+        data["curator"] = CuratorCheck(repo, user.id)
         data["t"] = self.i18n.get(self.i18n.pick(user.locale, tg.language_code))
         return await handler(event, data)
+
+
+class CommitBeforeSend(BaseRequestMiddleware):
+    """A Bot API request made while an update's unit of work is open commits that unit's
+    transaction first: what the person is told is already durable, and Telegram's latency
+    never holds SQLite's write lock or a pooled connection."""
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Any:
+        await commit_current()
+        return await make_request(bot, method)
 
 
 def is_update(event: TelegramObject) -> bool:

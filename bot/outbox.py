@@ -1,11 +1,22 @@
 """The paced, durable sender: every message the bot starts itself is an outbox row,
-recorded before it is sent and marked after. After a crash only rows that were in
-flight (status "sending") can go twice; everything else goes exactly once."""
+recorded before it is sent and settled after.
+
+Several processes may share one database. A sender claims a few seconds' worth of due
+rows at a time, earliest deadline first, atomically and under a lease (see
+``OutboxRepo.claim``); only the worker holding a claim may settle it, and rows of a worker
+that died are taken again when its lease runs out — never while it lives. Only the leader
+process sends (``bot/leader.py``), so Telegram's limits (30/s overall, 1/s per chat,
+20/min per group) hold for the whole installation, not per process. After a crash only
+rows that were on the wire can go twice: the Bot API has no idempotency key."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import secrets
+import socket
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import timedelta
 
@@ -28,8 +39,16 @@ from storage.repo import OutboxItem
 log = logging.getLogger(__name__)
 
 
+def worker_name() -> str:
+    """This process, as claims and leases name it."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
 class Sender:
     DEFAULT_CONCURRENCY = 8
+    LEASE = timedelta(seconds=60)  # a claim older than this belongs to a dead worker
+    AHEAD_S = 2.0  # claim about this many seconds' worth of sending at a time
+    HOLD_S = 2.0  # a row whose chat is busy for longer goes back to the queue (no head-of-line wait)
 
     def __init__(
         self,
@@ -40,54 +59,89 @@ class Sender:
         pacer: Pacer | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
         idle_s: float = 0.1,
-        batch: int = 200,
+        batch: int | None = None,
+        worker: str | None = None,
+        active: Callable[[], bool] | None = None,
+        lease: timedelta | None = None,
     ) -> None:
         self.db, self.bot, self.clock, self.i18n = db, bot, clock, i18n
         self.pacer = pacer or Pacer()
         self.concurrency = concurrency
         self.idle_s = idle_s
-        self.batch = batch
+        self.batch = batch or max(1, int(self.pacer.global_rate * self.AHEAD_S))
+        self.worker = worker or worker_name()
+        self.active = active or (lambda: True)
+        self.lease = lease or self.LEASE
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
         self._stop = asyncio.Event()
 
     async def run(self) -> None:
-        async with self.db.unit() as repo:
-            again = await repo.outbox.reset_inflight()
-        if again:
-            log.warning("outbox: %s messages were in flight at the last stop; sending them again", again)
+        loop = asyncio.get_running_loop()
+        parked: dict[int, tuple[float, OutboxItem]] = {}  # claimed, its chat busy: ready at
+        renewed = loop.time()
         while not self._stop.is_set():
-            async with self.db.unit() as repo:
-                items = await repo.outbox.due(self.clock.now(), self.batch)
-            if not items:
-                with suppress(TimeoutError):
-                    await asyncio.wait_for(self._stop.wait(), self.idle_s)
-                continue
-            for item in items:
-                if self._stop.is_set():
+            if not self.active():
+                await self._release([item for _, item in parked.values()])
+                parked.clear()
+            now_l = loop.time()
+            ready = [item for at, item in parked.values() if at <= now_l]
+            for item in ready:
+                del parked[item.id]
+            items: list[OutboxItem] = []
+            room = self.batch - len(parked)
+            if self.active() and room > 0:
+                async with self.db.unit() as repo:
+                    items = await repo.outbox.claim(self.clock.now(), room, self.worker, self.lease)
+            if parked and now_l - renewed > self.lease.total_seconds() / 3:
+                async with self.db.unit() as repo:
+                    await repo.outbox.renew(list(parked), self.worker, self.clock.now() + self.lease)
+                renewed = now_l
+            queue = ready + items
+            for n, item in enumerate(queue):
+                if self._stop.is_set() or not self.active():
+                    await self._release(queue[n:])
                     break
-                await self._dispatch(item)
+                wait = self.pacer.wait(item.chat_id, loop.time())
+                if wait > self.HOLD_S:  # this chat is busy: others go first, it waits parked
+                    parked[item.id] = (loop.time() + wait, item)
+                    continue
+                await self._dispatch(item, wait)
+            if not queue:
+                nap = self.idle_s
+                if parked:
+                    nap = min(nap, max(0.0, min(at for at, _ in parked.values()) - loop.time()))
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), nap)
+        await self._release([item for _, item in parked.values()])
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def stop(self) -> None:
         self._stop.set()
 
-    async def _dispatch(self, item: OutboxItem) -> None:
+    async def _release(self, items: list[OutboxItem]) -> None:
+        """Give claimed rows back untouched (stopping, or no longer the leader)."""
+        if not items:
+            return
+        async with self.db.unit() as repo:
+            for item in items:
+                await repo.outbox.settle(item.id, self.worker, status="pending", attempts=item.attempts - 1)
+
+    async def _dispatch(self, item: OutboxItem, wait: float) -> None:
         loop = asyncio.get_running_loop()
-        wait = self.pacer.wait(item.chat_id, loop.time())
         while wait > 0:  # the pacer's next free moment for this chat (not an event to wait on)
             await asyncio.sleep(wait)
             wait = self.pacer.wait(item.chat_id, loop.time())
+        now = self.clock.now()
+        if item.expires_at is not None and now >= item.expires_at:
+            async with self.db.unit() as repo:
+                await repo.outbox.settle(
+                    item.id, self.worker, status="dropped", error="its moment has passed"
+                )
+            return
         await self._slots.acquire()
         self.pacer.take(item.chat_id, loop.time())
-        now = self.clock.now()
-        async with self.db.unit() as repo:
-            if item.expires_at is not None and now >= item.expires_at:
-                await repo.outbox.mark([item.id], status="dropped", error="its moment has passed")
-                self._slots.release()
-                return
-            await repo.outbox.mark([item.id], status="sending", attempts=item.attempts + 1)
         task = asyncio.create_task(self._send(item))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -113,14 +167,15 @@ class Sender:
                 log.error("outbox %s: Telegram refused the message: %s", item.id, exc)
                 await self._final(item, "failed", str(exc))
             except (TelegramServerError, TelegramNetworkError) as exc:
-                if item.attempts + 1 >= MAX_ATTEMPTS:
+                if item.attempts >= MAX_ATTEMPTS:
                     await self._final(item, "failed", str(exc))
                 else:
-                    await self._later(item, timedelta(seconds=backoff(item.attempts + 1)), str(exc))
+                    await self._later(item, timedelta(seconds=backoff(item.attempts)), str(exc))
             else:
                 async with self.db.unit() as repo:
-                    await repo.outbox.mark(
-                        [item.id],
+                    await repo.outbox.settle(
+                        item.id,
+                        self.worker,
                         status="sent",
                         sent_at=self.clock.now(),
                         message_id=sent.message_id,
@@ -131,18 +186,18 @@ class Sender:
 
     async def _later(self, item: OutboxItem, delay: timedelta, why: str) -> None:
         async with self.db.unit() as repo:
-            await repo.outbox.mark(
-                [item.id], status="pending", not_before=self.clock.now() + delay, error=why[:300]
+            await repo.outbox.settle(
+                item.id, self.worker, status="pending", not_before=self.clock.now() + delay, error=why[:300]
             )
 
     async def _final(self, item: OutboxItem, status: str, why: str) -> None:
         async with self.db.unit() as repo:
-            await repo.outbox.mark([item.id], status=status, error=why[:300])
+            await repo.outbox.settle(item.id, self.worker, status=status, error=why[:300])
 
     async def _blocked(self, item: OutboxItem, why: str) -> None:
         """The person blocked the bot: mark them unreachable and tell their curators once."""
         async with self.db.unit() as repo:
-            await repo.outbox.mark([item.id], status="failed", error=why[:300])
+            await repo.outbox.settle(item.id, self.worker, status="failed", error=why[:300])
             if item.user_id is None or not await repo.outbox.mark_unreachable(item.user_id):
                 return
             user = await repo.get_user(item.user_id)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from typing import Any
+
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot import jobs
@@ -9,14 +13,35 @@ from bot.clock import Clock
 from bot.i18n import Translator
 from storage.db import Database
 
+Job = Callable[[Database, Translator, Clock], Awaitable[Any]]
 
-def build_scheduler(db: Database, i18n: Translator, clock: Clock, every_s: int = 30) -> AsyncIOScheduler:
+
+def gated(job: Job, leading: Callable[[], bool]) -> Job:
+    """The job runs only in the process that leads (see ``bot/leader.py``)."""
+
+    @wraps(job)
+    async def run(db: Database, i18n: Translator, clock: Clock) -> Any:
+        if leading():
+            return await job(db, i18n, clock)
+        return None
+
+    return run
+
+
+def build_scheduler(
+    db: Database,
+    i18n: Translator,
+    clock: Clock,
+    every_s: int = 30,
+    leading: Callable[[], bool] = lambda: True,
+) -> AsyncIOScheduler:
     """Each tick decides from the database what is due, so nothing is lost to a restart
-    and the outbox's keys make every message happen once."""
+    and the outbox's keys make every message happen once. Every process schedules the
+    ticks; only the leader's run."""
     scheduler = AsyncIOScheduler(timezone="UTC")
     for job in (jobs.proposals_tick, jobs.meetings_tick, jobs.digest_tick, jobs.surveys_tick):
         scheduler.add_job(
-            job,
+            gated(job, leading),
             "interval",
             seconds=every_s,
             args=[db, i18n, clock],
@@ -26,7 +51,7 @@ def build_scheduler(db: Database, i18n: Translator, clock: Clock, every_s: int =
             misfire_grace_time=every_s,
         )
     scheduler.add_job(
-        jobs.housekeeping_tick,
+        gated(jobs.housekeeping_tick, leading),
         "interval",
         seconds=3600,
         args=[db, i18n, clock],

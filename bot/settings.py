@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8081, ge=1, le=65535)
     webhook_path: str = "/webhook"
+    outbox_rate: float = Field(default=28.0, gt=0)  # messages a second, all processes together
+    outbox_lease_s: float = Field(default=60.0, gt=0)  # a claim older than this: its worker died
+    leader_ttl_s: float = Field(default=15.0, gt=0)  # a leader silent this long is replaced
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = Field(default=8080, ge=0, le=65535)
 

@@ -3,7 +3,11 @@ then dialogues, then the fallback that answers whatever is left."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from aiogram import Router
+from aiogram.dispatcher.event.handler import CallableObject
 
 from handlers import (
     basics,
@@ -23,8 +27,31 @@ from handlers import (
 )
 
 
+def _inline(obj: CallableObject) -> None:
+    """aiogram runs a plain (non-async) filter in a worker thread: a state or an F-filter
+    then costs a thread hop per check, dozens per update. These checks are trivial, so run
+    them in the loop instead (their parameters were read from the original at creation)."""
+    if obj.awaitable:
+        return
+    sync: Callable[..., Any] = obj.callback
+
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        return sync(*args, **kwargs)
+
+    obj.callback, obj.awaitable = call, True
+
+
+def inline_sync_filters(routers: Iterable[Router]) -> None:
+    for router in routers:
+        for observer in router.observers.values():
+            for handler in [observer._handler, *observer.handlers]:
+                for flt in handler.filters or ():
+                    _inline(flt)
+        inline_sync_filters(router.sub_routers)
+
+
 def get_routers() -> list[Router]:
-    return [
+    routers = [
         basics.commands_router(),
         join.router(),
         basics.router(),
@@ -45,3 +72,5 @@ def get_routers() -> list[Router]:
         questionnaire.router(),
         basics.fallback_router(),
     ]
+    inline_sync_filters(routers)
+    return routers

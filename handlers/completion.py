@@ -7,7 +7,6 @@ import asyncio
 
 from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.charts import certificate
 from bot.clock import Clock
@@ -19,6 +18,7 @@ from bot.services.curation import require_programme
 from handlers.callbacks import CloseCb, OutcomeCb, ProgCb
 from handlers.common import notify, strings_for
 from handlers.curator import IsCurator
+from handlers.kb import InlineKeyboardBuilder
 from handlers.surveys import launch_and_invite
 from storage.repo import Repo
 

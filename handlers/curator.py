@@ -6,7 +6,6 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.domain.catalog import Role, Status
@@ -14,6 +13,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.models import Participant, Programme, User
 from bot.domain.programmes import parse_period
 from bot.i18n import Html, L10n, Translator
+from bot.middlewares import CuratorCheck
 from bot.services import curation, people
 from handlers import render
 from handlers.callbacks import (
@@ -32,6 +32,7 @@ from handlers.callbacks import (
     SurveyItemCb,
 )
 from handlers.common import notify, send_long, strings_for
+from handlers.kb import InlineKeyboardBuilder
 from handlers.states import BreakForm
 from storage.repo import Repo
 
@@ -41,8 +42,10 @@ CURATOR_ONLY = ("programmes", "new_programme", "add_curator", "export", "pupils"
 
 
 class IsCurator(Filter):
-    async def __call__(self, event: TelegramObject, repo: Repo, user: User) -> bool:
-        return await repo.is_curator(user.id)
+    """Curators only; the database is asked once per update however many routers ask."""
+
+    async def __call__(self, event: TelegramObject, curator: CuratorCheck | None = None) -> bool:
+        return curator is not None and await curator()
 
 
 def deep_link(bot_username: str, token: str) -> str:

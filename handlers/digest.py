@@ -19,7 +19,6 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
 )
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.charts import ChartLabels, weekly_chart
 from bot.clock import Clock
@@ -34,6 +33,7 @@ from handlers import keyboards
 from handlers import pairs as pair_views
 from handlers.callbacks import DigestCb, DigestSetCb, ProgCb
 from handlers.common import notify, strings_for
+from handlers.kb import InlineKeyboardBuilder
 from storage.repo import Repo
 
 PER_MESSAGE = 10  # at-risk pairs (and their rows of buttons) in one message

@@ -8,7 +8,6 @@ import asyncio
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.domain.models import User
@@ -18,6 +17,7 @@ from bot.services.curation import require_programme
 from handlers import keyboards
 from handlers.callbacks import ExportCb, ProgCb
 from handlers.curator import IsCurator
+from handlers.kb import InlineKeyboardBuilder
 from storage.repo import Repo
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.domain.models import User
 from bot.i18n import L10n
 from bot.services import curation
 from handlers.callbacks import BindCb
+from handlers.kb import InlineKeyboardBuilder
 from storage.repo import Repo
 
 GROUPS = F.chat.type.in_({"group", "supergroup"})

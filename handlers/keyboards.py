@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain import catalog as c
 from bot.domain.models import Programme
@@ -21,6 +20,7 @@ from handlers.callbacks import (
     SummaryCb,
     ToggleCb,
 )
+from handlers.kb import InlineKeyboardBuilder
 
 CHECK = "✅ "
 

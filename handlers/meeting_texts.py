@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain import meetings as rules
 from bot.domain.catalog import DAYS, Role
 from bot.domain.meetings import Meeting
 from bot.i18n import Html, L10n
 from handlers.callbacks import MeetCb, ReflectCb
+from handlers.kb import InlineKeyboardBuilder
 
 
 def when(t: L10n, m: Meeting, tz: str) -> str:

@@ -10,7 +10,6 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.domain import meetings as rules
@@ -23,6 +22,7 @@ from bot.services import meetings as service
 from handlers import meeting_texts as mt
 from handlers.callbacks import DayCb, FormatCb, KindCb, MeetCb, PlanCb, ReflectCb, TimeCb
 from handlers.common import error_text, notify, refuse, strings_for, tell_curators
+from handlers.kb import InlineKeyboardBuilder
 from handlers.states import MeetingForm, Reflect
 from storage.repo import Repo
 

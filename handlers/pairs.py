@@ -7,7 +7,6 @@ from datetime import datetime
 from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.domain.models import Participant, Programme, User
@@ -20,6 +19,7 @@ from handlers import pair_texts as texts
 from handlers.callbacks import ChooseCb, MenteeCb, PairCb, PairsCb, PickCb, ProgCb, ProposalCb, RankCb
 from handlers.common import notify, send_long, strings_for
 from handlers.curator import IsCurator
+from handlers.kb import InlineKeyboardBuilder
 from handlers.plans import plan_lines
 from handlers.states import EndReason
 from storage.repo import Repo

@@ -7,7 +7,6 @@ from datetime import datetime
 from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.domain.catalog import Role
@@ -18,6 +17,7 @@ from bot.services import pairs as service
 from handlers import pair_texts as texts
 from handlers.callbacks import ChooseCb, ProposalCb
 from handlers.common import notify, strings_for, tell_curators
+from handlers.kb import InlineKeyboardBuilder
 from handlers.pairs import propose
 from handlers.states import DeclineReason
 from storage.repo import Repo

@@ -8,7 +8,6 @@ from datetime import datetime
 from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.domain import surveys as rules
@@ -18,6 +17,7 @@ from bot.i18n import Html, L10n, Translator, escape
 from bot.services import surveys as service
 from handlers.callbacks import ProgCb, SurveyAdminCb, SurveyCb, SurveyItemCb
 from handlers.common import error_text, notify, send_long, strings_for
+from handlers.kb import InlineKeyboardBuilder
 from handlers.states import SurveyForm
 from storage.repo import Repo
 

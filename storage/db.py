@@ -23,13 +23,35 @@ from storage.repo import Repo
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+def normalise_url(url: str) -> str:
+    """``postgresql://…`` (as PostgreSQL's own tools write it) means the asyncpg driver."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+asyncpg://" + url[len(plain) :]
+    return url
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
 def create_engine(url: str) -> AsyncEngine:
-    if url.startswith("sqlite"):
+    url = normalise_url(url)
+    if is_sqlite(url):
         _ensure_sqlite_dir(url)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        # SQLite has one writer at a time. Every transaction starts with BEGIN IMMEDIATE (a
+        # deferred one that read first and then writes fails at once with "database is
+        # locked" when another writer committed in between), and the process keeps one
+        # connection: sessions queue for it in asyncio (FIFO, no busy-wait sleeps) and hold
+        # it only while their short transaction is open. Other processes on the same file
+        # wait through busy_timeout.
+        engine = create_async_engine(
+            url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=60
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=60)
 
 
 def _ensure_sqlite_dir(url: str) -> None:
@@ -39,12 +61,17 @@ def _ensure_sqlite_dir(url: str) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # the driver emits no BEGIN of its own; _sqlite_begin does
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -81,23 +108,43 @@ def current_session() -> AsyncSession | None:
     return _current.get()
 
 
+async def commit_current() -> None:
+    """Commit the current unit of work's open transaction, if any (called before every Bot
+    API request, so a lock or a pooled connection is never held across the network)."""
+    session = _current.get()
+    if session is not None and session.in_transaction():
+        await session.commit()
+
+
 class Database:
     """The bot's database: one engine, one session (a unit of work) per update."""
 
     def __init__(self, url: str) -> None:
-        self.url = url
-        self.engine = create_engine(url)
+        self.url = normalise_url(url)
+        self.engine = create_engine(self.url)
         self.sessions = session_factory(self.engine)
 
     async def migrate(self, revision: str = "head", *, down: bool = False) -> None:
         await migrate(self.engine, revision, down=down)
 
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.url)
+
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[Repo]:
-        async with self.sessions() as session, session.begin():
+        """One unit of work: commits when the block ends, rolls back when it raises. A Bot
+        API call made inside it commits what was done so far first (``commit_current``),
+        so no transaction is ever held while Telegram answers; work after the call runs in
+        a new transaction of the same session."""
+        async with self.sessions() as session:
             token = _current.set(session)
             try:
                 yield Repo(session)
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
             finally:
                 _current.reset(token)
 

@@ -20,32 +20,46 @@ class SqlStorage(BaseStorage):
         self._sessions = sessions
         self._keys = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
 
-    async def _row(self, session: AsyncSession, key: StorageKey) -> FsmRow:
-        k = self._keys.build(key)
-        row = await session.get(FsmRow, k)
+    async def _get(self, session: AsyncSession, key: str) -> FsmRow | None:
+        """The row, read once per unit of work (a missing row too: most people are in no
+        dialogue, and the state filters ask for it many times an update)."""
+        seen: dict[str, FsmRow | None] = session.info.setdefault("fsm_rows", {})
+        if key not in seen:
+            seen[key] = await session.get(FsmRow, key)
+        return seen[key]
+
+    async def _row(self, session: AsyncSession, key: str) -> FsmRow:
+        row = await self._get(session, key)
         if row is None:
-            row = FsmRow(key=k, state=None, data={})
+            row = FsmRow(key=key, state=None, data={})
             session.add(row)
+            session.info["fsm_rows"][key] = row
         return row
 
     async def _write(self, key: StorageKey, **values: Any) -> None:
-        values["updated_at"] = datetime.now(UTC).replace(tzinfo=None)
+        k = self._keys.build(key)
         session = current_session()
         if session is not None:
-            row = await self._row(session, key)
+            current = await self._get(session, k)
+            if current is None and all(not v for v in values.values()):
+                return  # clearing what was never set
+            if current is not None and all(getattr(current, n) == v for n, v in values.items()):
+                return  # nothing changes
+            row = await self._row(session, k)
             for name, value in values.items():
                 setattr(row, name, value)
-            await session.flush()
-            return
+            row.updated_at = datetime.now(UTC).replace(tzinfo=None)
+            return  # flushed with the unit of work (before a send or at its end)
         async with self._sessions.begin() as own:
-            row = await self._row(own, key)
+            row = await self._row(own, k)
             for name, value in values.items():
                 setattr(row, name, value)
+            row.updated_at = datetime.now(UTC).replace(tzinfo=None)
 
     async def _read(self, key: StorageKey) -> FsmRow | None:
         session = current_session()
         if session is not None:
-            return await session.get(FsmRow, self._keys.build(key))
+            return await self._get(session, self._keys.build(key))
         async with self._sessions() as own:
             return await own.get(FsmRow, self._keys.build(key))
 

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -29,6 +29,7 @@ from bot.domain.models import (
     UserId,
 )
 from bot.domain.pairs import Pair, PairStatus
+from storage.dialect import dialect_insert
 from storage.plans import PlansRepo
 from storage.preferences import PreferencesRepo
 from storage.reports import ReportsRepo
@@ -41,6 +42,7 @@ from storage.tables import (
     ExclusionRow,
     InviteRow,
     KvRow,
+    LeaseRow,
     MeetingRow,
     MenteeProfileRow,
     MentorProfileRow,
@@ -141,6 +143,7 @@ class Repo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.outbox = OutboxRepo(session)
+        self.leases = LeasesRepo(session)
         self.meetings = MeetingsRepo(session)
         self.reports = ReportsRepo(session)
         self.surveys = SurveysRepo(session)
@@ -557,14 +560,16 @@ class Repo:
         return list(rows)
 
     # --- key/value ----------------------------------------------------------------------------
-    async def first_time(self, update_id: int, now: datetime) -> bool:
+    async def first_time(self, source: str, update_id: int, now: datetime) -> bool:
         """Record that an update is being handled; False if it was handled before (it is
-        recorded in the same transaction as the handler's effects)."""
-        if await self.session.get(SeenUpdateRow, update_id) is not None:
-            return False
-        self.session.add(SeenUpdateRow(update_id=update_id, at=now))
-        await self.session.flush()
-        return True
+        recorded in the same transaction as the handler's first effects). One statement,
+        a write first: two workers given the same update cannot both go on."""
+        table = SeenUpdateRow.__table__
+        insert = dialect_insert(self.session, table)
+        result = await self.session.execute(
+            insert.values(source=source, update_id=update_id, at=now).on_conflict_do_nothing()
+        )
+        return bool(getattr(result, "rowcount", 0))
 
     async def forget_seen_updates(self, before: datetime) -> int:
         result = await self.session.execute(delete(SeenUpdateRow).where(SeenUpdateRow.at < before))
@@ -819,9 +824,10 @@ class OutboxItem(NamedTuple):
     user_id: int | None
     text: str
     markup: dict[str, Any] | None
-    attempts: int
+    attempts: int  # including the attempt this claim is for
     expires_at: datetime | None
     photo: bytes | None = None
+    deadline: datetime | None = None
 
 
 class OutboxRepo:
@@ -842,32 +848,32 @@ class OutboxRepo:
         status: str = "pending",
         photo: bytes | None = None,
         checked: bool = False,
+        deadline: datetime | None = None,
     ) -> bool:
         """Record a message once: the same key never makes a second message. ``status``
         "dropped" records a message that must never go (a superseded reminder). ``checked``:
         the caller has just asked ``existing`` about this key (a bulk path skips the lookup)."""
-        if not checked:
-            exists = await self.session.scalar(select(OutboxRow.id).where(OutboxRow.dedupe_key == key))
-            if exists is not None:
-                return False
-        self.session.add(
-            OutboxRow(
-                dedupe_key=key,
-                chat_id=chat_id,
-                user_id=chat_id if chat_id > 0 else None,
-                text=text,
-                markup=markup,
-                status=status,
-                not_before=not_before or now,
-                expires_at=expires_at,
-                attempts=0,
-                created_at=now,
-                photo=photo,
-            )
+        values = dict(
+            dedupe_key=key,
+            chat_id=chat_id,
+            user_id=chat_id if chat_id > 0 else None,
+            text=text,
+            markup=markup,
+            status=status,
+            not_before=not_before or now,
+            expires_at=expires_at,
+            attempts=0,
+            created_at=now,
+            photo=photo,
+            deadline=deadline,
         )
-        if not checked:
-            await self.session.flush()
-        return True
+        if checked:  # a bulk path: the caller asked ``existing`` a moment ago
+            self.session.add(OutboxRow(**values))
+            return True
+        result = await self.session.execute(
+            dialect_insert(self.session, OutboxRow.__table__).values(**values).on_conflict_do_nothing()
+        )
+        return bool(getattr(result, "rowcount", 0))
 
     async def exists(self, key: str) -> bool:
         return await self.session.scalar(select(OutboxRow.id).where(OutboxRow.dedupe_key == key)) is not None
@@ -884,28 +890,82 @@ class OutboxRepo:
             )
         return found
 
-    async def due(self, now: datetime, limit: int) -> list[OutboxItem]:
-        rows = await self.session.scalars(
-            select(OutboxRow)
-            .where(OutboxRow.status == "pending", OutboxRow.not_before <= now)
-            .order_by(OutboxRow.not_before, OutboxRow.id)
-            .limit(limit)
+    async def claim(self, now: datetime, limit: int, worker: str, lease: timedelta) -> list[OutboxItem]:
+        """Take up to ``limit`` messages that are due, earliest deadline first, for this
+        worker until ``now + lease``: pending ones, and ones whose sender's lease ran out
+        (it died mid-send). Atomic across processes: PostgreSQL skips rows another worker
+        has locked; SQLite's BEGIN IMMEDIATE lets one writer at a time in. Rows another
+        live worker is sending are never taken."""
+        due = or_(
+            and_(OutboxRow.status == "pending", OutboxRow.not_before <= now),
+            and_(OutboxRow.status == "sending", OutboxRow.lease_until < now),
         )
-        return [
-            OutboxItem(r.id, r.chat_id, r.user_id, r.text, r.markup, r.attempts, r.expires_at, r.photo)
-            for r in rows
-        ]
+        ids = list(
+            await self.session.scalars(
+                select(OutboxRow.id)
+                .where(due)
+                .order_by(func.coalesce(OutboxRow.deadline, OutboxRow.not_before), OutboxRow.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        if not ids:
+            return []
+        rows = await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(ids), due)
+            .values(
+                status="sending",
+                claimed_by=worker,
+                lease_until=now + lease,
+                attempts=OutboxRow.attempts + 1,
+            )
+            .returning(
+                OutboxRow.id,
+                OutboxRow.chat_id,
+                OutboxRow.user_id,
+                OutboxRow.text,
+                OutboxRow.markup,
+                OutboxRow.attempts,
+                OutboxRow.expires_at,
+                OutboxRow.photo,
+                OutboxRow.deadline,
+            )
+        )
+        items = [OutboxItem(*r) for r in rows.all()]
+        items.sort(key=lambda i: (i.deadline or now, i.id))
+        return items
+
+    async def settle(self, item_id: int, worker: str, **values: Any) -> bool:
+        """Record what became of a message this worker claimed (sent, failed, again later),
+        only while the claim is still this worker's; the claim is released."""
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == item_id, OutboxRow.claimed_by == worker, OutboxRow.status == "sending")
+            .values(claimed_by=None, lease_until=None, **values)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def waiting_deadlines(self) -> list[datetime]:
+        """Deadlines of messages queued and not yet sent (a reminder wave's planning counts them)."""
+        rows = await self.session.scalars(
+            select(OutboxRow.deadline).where(
+                OutboxRow.status.in_(("pending", "sending")), OutboxRow.deadline.is_not(None)
+            )
+        )
+        return [d for d in rows if d is not None]
+
+    async def renew(self, ids: list[int], worker: str, until: datetime) -> None:
+        """Keep this worker's claims (rows waiting for a busy chat) from running out."""
+        await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(ids), OutboxRow.claimed_by == worker, OutboxRow.status == "sending")
+            .values(lease_until=until)
+        )
 
     async def mark(self, ids: list[int], **values: Any) -> None:
         if ids:
             await self.session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(**values))
-
-    async def reset_inflight(self) -> int:
-        """After a crash: what was being sent may or may not have gone; send it again."""
-        result = await self.session.execute(
-            update(OutboxRow).where(OutboxRow.status == "sending").values(status="pending")
-        )
-        return int(getattr(result, "rowcount", 0) or 0)
 
     async def drop_pending(self, key_prefix: str) -> None:
         await self.session.execute(
@@ -1181,3 +1241,32 @@ class MeetingsRepo:
 
     async def pair_started(self, pair_id: int) -> datetime | None:
         return await self.session.scalar(select(PairRow.started_at).where(PairRow.id == pair_id))
+
+
+class LeasesRepo:
+    """Roles held by one process at a time, with a lease the holder renews."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def take(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
+        """Take or renew ``name`` for ``holder`` until ``now + ttl``; True if it is ours.
+        One conditional statement: free, expired or already ours."""
+        await self.session.execute(
+            dialect_insert(self.session, LeaseRow.__table__)
+            .values(name=name, holder=holder, until=now - timedelta(seconds=1))
+            .on_conflict_do_nothing()
+        )
+        result = await self.session.execute(
+            update(LeaseRow)
+            .where(LeaseRow.name == name, or_(LeaseRow.holder == holder, LeaseRow.until < now))
+            .values(holder=holder, until=now + ttl)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def release(self, name: str, holder: str) -> None:
+        await self.session.execute(delete(LeaseRow).where(LeaseRow.name == name, LeaseRow.holder == holder))
+
+    async def holder(self, name: str, now: datetime) -> str | None:
+        row = await self.session.get(LeaseRow, name)
+        return row.holder if row is not None and row.until >= now else None

@@ -274,6 +274,7 @@ class OutboxRow(Base):
     """A message the bot starts itself: recorded before it is sent, marked after."""
 
     __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_not_before", "status", "not_before"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
@@ -289,6 +290,9 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     photo: Mapped[bytes | None] = mapped_column(LargeBinary)  # a picture; ``text`` is its caption
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # the worker sending it ("sending")
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)  # then another worker may retry
+    deadline: Mapped[datetime | None] = mapped_column(DateTime)  # when it should have gone, at the latest
 
 
 class PreferenceRow(Base):
@@ -381,6 +385,7 @@ class SeenUpdateRow(Base):
     before confirming it; the second delivery must change nothing."""
 
     __tablename__ = "seen_updates"
+    source: Mapped[str] = mapped_column(String(120), primary_key=True)  # bot id @ API server
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(DateTime, index=True)
 
@@ -391,3 +396,13 @@ class KvRow(Base):
     __tablename__ = "kv"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class LeaseRow(Base):
+    """A role only one process may hold at a time (the scheduler and sender leader): taken
+    over by another process when the holder stops renewing it."""
+
+    __tablename__ = "leases"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    until: Mapped[datetime] = mapped_column(DateTime)

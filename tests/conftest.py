@@ -1,11 +1,17 @@
 """Shared fixtures: a Bot API emulator on 127.0.0.1, the real bot talking to it over
-HTTP, and a real SQLite file per test."""
+HTTP, and a real database per test: an SQLite file, or (``--database postgresql``, as
+``make test`` runs the suite a second time) a fresh database in a throwaway PostgreSQL
+server that pytest-postgresql starts from the machine's binaries."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +19,8 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from pydantic import SecretStr
+from pytest_postgresql import factories
+from pytest_postgresql.janitor import DatabaseJanitor
 
 from bot.__main__ import curator_add
 from bot.app import App
@@ -21,6 +29,64 @@ from bot.settings import Settings
 from sandbox.client import Person, SandboxClient
 from sandbox.emulator import Emulator
 from sandbox.run import SANDBOX_TOKEN, start_emulator
+
+PG_CTL = Path(__file__).parent / "pg_ctl_as_postgres"
+_OWN_TEMP = pytest.StashKey[str]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default=os.environ.get("TEST_DATABASE", "sqlite"),
+        help="the engine every test's database runs on (make test runs both)",
+    )
+
+
+def postgres_binaries() -> bool:
+    return bool(shutil.which("pg_ctl") or list(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl")))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A temporary root of this run's own: pytest keeps only the three newest numbered
+    roots, so two runs at once (two engines, two checkouts) would delete each other's
+    databases, PostgreSQL's data directory among them, mid-test."""
+    if not config.option.basetemp:
+        config.option.basetemp = tempfile.mkdtemp(prefix="nastavnik-tests-")
+        config.stash[_OWN_TEMP] = config.option.basetemp
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    own = config.stash.get(_OWN_TEMP, None)
+    if own:
+        shutil.rmtree(own, ignore_errors=True)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"database engine: {config.getoption('--database')}"
+
+
+pg_server = factories.postgresql_proc(executable=str(PG_CTL), host="127.0.0.1", port=None)
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database for one test, on the engine the run was asked for."""
+    if request.config.getoption("--database") == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+        return
+    if not postgres_binaries():
+        pytest.skip("PostgreSQL's binaries (pg_ctl) are not on this machine: the PostgreSQL run is skipped")
+    proc = request.getfixturevalue("pg_server")
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    janitor = DatabaseJanitor(
+        user=proc.user, host=proc.host, port=proc.port, dbname=name, password=proc.password
+    )
+    janitor.init()
+    try:
+        yield f"postgresql+asyncpg://{proc.user}@{proc.host}:{proc.port}/{name}"
+    finally:
+        janitor.drop()
 
 
 @pytest.fixture
@@ -34,12 +100,12 @@ async def emulator() -> AsyncIterator[tuple[Emulator, str]]:
 
 
 @pytest.fixture
-def settings(emulator: tuple[Emulator, str], tmp_path: Path) -> Settings:
+def settings(emulator: tuple[Emulator, str], database_url: str) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         bot_token=SecretStr(SANDBOX_TOKEN),
         telegram_api_url=emulator[1],
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        database_url=database_url,
     )
 
 

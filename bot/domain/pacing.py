@@ -4,7 +4,9 @@ Token buckets over an injected time (seconds, monotonic), so tests need no waiti
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 GLOBAL_RATE = 28.0  # a little under Telegram's ≈30 messages a second
 CHAT_RATE = 1.0  # ≈1 a second into one private chat
@@ -70,3 +72,18 @@ def backoff(attempt: int, base: float = 1.0, cap: float = 300.0) -> float:
 
 
 MAX_ATTEMPTS = 8  # then the message is given up and logged
+
+
+def latest_starts(deadlines: Sequence[datetime], rate: float) -> list[datetime]:
+    """The latest moment each message may go so that all go by their deadlines when they
+    are sent one after another at ``rate`` a second, earliest deadline first: a backward
+    pass from the last deadline. A wave bigger than the rate allows starts early enough
+    instead of everything going at its own moment and the tail arriving late."""
+    gap = timedelta(seconds=1 / rate)
+    order = sorted(range(len(deadlines)), key=lambda i: deadlines[i])
+    starts: list[datetime] = list(deadlines)
+    following: datetime | None = None
+    for i in reversed(order):
+        start = deadlines[i] if following is None else min(deadlines[i], following - gap)
+        starts[i] = following = start
+    return starts

@@ -1,0 +1,126 @@
+"""Two bot processes on one database (PostgreSQL in the second run of ``make test``, SQLite
+in the first): a message wave sent once, people answered once while both processes receive
+their updates, and a ``kill -9`` of the leader that the other process takes over from."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+from sandbox.client import SandboxClient
+from sandbox.emulator import Emulator
+from sandbox.run import SANDBOX_TOKEN
+from storage.db import Database
+
+ROOT = Path(__file__).resolve().parents[2]
+WAVE = 3000
+
+
+def env(emulator_url: str, database_url: str) -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_", "WEBHOOK_"))}
+    return {
+        **keep,
+        "BOT_TOKEN": SANDBOX_TOKEN,
+        "TELEGRAM_API_URL": emulator_url,
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
+        "OUTBOX_RATE": "400",  # the emulator's limits are off: the wave takes seconds, not minutes
+        "OUTBOX_LEASE_S": "4",
+        "LEADER_TTL_S": "3",
+    }
+
+
+async def start(emulator_url: str, database_url: str, log: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=env(emulator_url, database_url),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=log.open("wb"),
+    )
+
+
+async def leader_pid(db: Database) -> int | None:
+    async with db.unit() as repo:
+        holder = await repo.leases.holder("leader", datetime.now().replace(tzinfo=None))
+    return int(holder.split(":")[1]) if holder else None
+
+
+def bot_messages(emu: Emulator, chat_ids: set[int]) -> Counter[int]:
+    return Counter(chat for chat in chat_ids for m in emu.messages.get(chat, ()) if m["from_bot"])
+
+
+async def settled(db: Database) -> bool:
+    async with db.unit() as repo:
+        counts = await repo.outbox.counts()
+    return counts.get("pending", 0) + counts.get("sending", 0) == 0
+
+
+async def test_two_processes_share_the_wave_and_survive_a_kill_of_the_leader(
+    emulator: tuple[Emulator, str], client: SandboxClient, database_url: str, tmp_path: Path
+) -> None:
+    emu, url = emulator
+    db = Database(database_url)
+    await db.migrate()
+    now = datetime.now().replace(tzinfo=None)
+    people = []
+    async with db.unit() as repo:
+        for i in range(WAVE):
+            user = emu.add_user(f"Волна {i}")
+            emu.started.add(user["id"])
+            people.append(user["id"])
+            await repo.outbox.enqueue(f"wave:{i}", user["id"], f"Напоминание №{i}", None, now, checked=True)
+    first = await start(url, database_url, tmp_path / "a.log")
+    second = await start(url, database_url, tmp_path / "b.log")
+    procs = {first.pid: first, second.pid: second}
+    try:
+        # both answer people while the wave goes: each update handled by exactly one of them
+        talkers = [await client.person(f"Собеседник {i}") for i in range(20)]
+        await asyncio.gather(*(p.send("/help") for p in talkers))
+        for p in talkers:
+            await p.expect("/profile", timeout=30)
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 60
+        wave = set(people)
+        while sum(bot_messages(emu, wave).values()) < WAVE // 3:
+            assert loop.time() < deadline, "the wave did not start"
+            await asyncio.sleep(0.05)
+        victim = await leader_pid(db)
+        assert victim in procs, "no leader among the two processes"
+        procs[victim].send_signal(signal.SIGKILL)
+        await procs[victim].wait()
+        survivor = next(p for pid, p in procs.items() if pid != victim)
+
+        deadline = loop.time() + 90
+        while not await settled(db):
+            assert loop.time() < deadline, "the other process did not take the wave over"
+            await asyncio.sleep(0.2)
+        assert await leader_pid(db) == survivor.pid
+
+        got = bot_messages(emu, wave)
+        lost = [u for u in people if got[u] == 0]
+        twice = [u for u, n in got.items() if n > 1]
+        assert lost == []
+        # A message sent but not yet recorded when the leader died cannot be known sent (the
+        # Bot API has no idempotency key), so it goes again: at-least-once, never lost. That
+        # is at most what was on the wire or awaiting its record (the sender's concurrency,
+        # twice over at this test's 400 messages a second); nothing else goes twice.
+        print(f"wave {WAVE}: lost {len(lost)}, sent twice {len(twice)} (in doubt at the kill)")
+        assert len(twice) <= 16, twice
+        answers = bot_messages(emu, {p.id for p in talkers})
+        assert all(n == 1 for n in answers.values()) and len(answers) == len(talkers)
+    finally:
+        for proc in procs.values():
+            if proc.returncode is None:
+                proc.send_signal(signal.SIGTERM)
+                await asyncio.wait_for(proc.wait(), 20)
+        await db.close()
