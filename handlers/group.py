@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
-from bot.domain.models import User
+from bot.domain.catalog import DAYS
+from bot.domain.models import Programme, User
 from bot.i18n import L10n
-from bot.services import curation
+from bot.services import curation, digest
 from handlers.callbacks import BindCb
 from handlers.kb import InlineKeyboardBuilder
 from storage.repo import Repo
@@ -24,7 +27,7 @@ async def on_bind(message: Message, repo: Repo, user: User, t: L10n, clock: Cloc
         return
     if len(programmes) == 1:
         bound = await curation.bind_chat(repo, user.id, programmes[0].id, message.chat.id, clock.now())
-        await message.answer(t("group.bound", title=bound.title))
+        await message.answer(await _bound_text(repo, t, bound, clock.now()))
         return
     kb = InlineKeyboardBuilder()
     for p in programmes:
@@ -47,7 +50,15 @@ async def on_bind_choice(
         return
     bound = await curation.bind_chat(repo, user.id, callback_data.pid, cb.message.chat.id, clock.now())
     await cb.answer()
-    await bot.send_message(cb.message.chat.id, t("group.bound", title=bound.title))
+    await bot.send_message(cb.message.chat.id, await _bound_text(repo, t, bound, clock.now()))
+
+
+async def _bound_text(repo: Repo, t: L10n, programme: Programme, now: datetime) -> str:
+    """Bound: when the first digest comes (never at once mid-week), and /digest for one now."""
+    first = await digest.bound(repo, programme, now)
+    day = t(f"day.{DAYS[first.weekday()]}")
+    when = f"{day} {first:%d.%m %H:%M} ({programme.timezone})"
+    return t("group.bound", title=programme.title, first=when)
 
 
 async def on_group_help(message: Message, t: L10n) -> None:
