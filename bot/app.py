@@ -31,6 +31,7 @@ from bot.outbox import Sender, worker_name
 from bot.retry import RetryMiddleware
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
+from bot.throttle import PersonThrottle
 from handlers import get_routers
 from handlers.common import set_default_commands
 from storage.db import Database
@@ -73,6 +74,7 @@ def build_dispatcher(
         bot_username=bot_username,
     )
     unit_of_work = UnitOfWork(db, clock, update_source(settings, bot_id))
+    dp.update.outer_middleware(PersonThrottle(settings, i18n))
     dp.update.outer_middleware(Isolation(dp.fsm, isolation))
     dp.update.outer_middleware(unit_of_work)
     dp.update.outer_middleware(ConversationState())

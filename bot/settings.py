@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     outbox_rate: float = Field(default=28.0, gt=0)  # messages a second, all processes together
     outbox_lease_s: float = Field(default=60.0, gt=0)  # a claim older than this: its worker died
     leader_ttl_s: float = Field(default=15.0, gt=0)  # a leader silent this long is replaced
+    throttle_updates: int = Field(default=20, ge=1)  # more updates than this from one person...
+    throttle_window_s: float = Field(default=10.0, gt=0)  # ...within this window: the rest dropped
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = Field(default=8080, ge=0, le=65535)
 
