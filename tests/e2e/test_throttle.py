@@ -21,7 +21,7 @@ WINDOW = 3.0  # shorter than the default 10 s so that the pause in the test is s
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"throttle_window_s": WINDOW})
+    return settings.model_copy(update={"throttle_updates": 20, "throttle_window_s": WINDOW})
 
 
 @pytest.fixture
