@@ -58,6 +58,7 @@ bench: $(STAMP)
 	$(PY) bench/matching.py
 	$(PY) bench/notify.py
 	$(PY) bench/crash.py
+	$(PY) bench/abuse.py
 	$(PY) bench/digest.py
 
 clean:

@@ -25,6 +25,7 @@ from bot import logsafe
 from bot.answered import AnsweredQueries
 from bot.clock import Clock, SystemClock
 from bot.domain.pacing import Pacer
+from bot.edits import NotModifiedIsDone
 from bot.i18n import Translator
 from bot.leader import Leadership
 from bot.middlewares import CommitBeforeSend, ConversationState, Isolation, Person, UnitOfWork
@@ -32,6 +33,7 @@ from bot.outbox import Sender, worker_name
 from bot.retry import RetryMiddleware
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
+from bot.throttle import PersonThrottle
 from bot.webhook import ClosedRequestHandler, webhook_secret
 from handlers import get_routers
 from handlers.common import set_default_commands
@@ -48,6 +50,7 @@ def build_bot(settings: Settings) -> Bot:
     session.middleware(CommitBeforeSend())
     session.middleware(RetryMiddleware())
     session.middleware(AnsweredQueries())
+    session.middleware(NotModifiedIsDone())
     return Bot(
         settings.bot_token.get_secret_value(),
         session=session,
@@ -75,6 +78,7 @@ def build_dispatcher(
         bot_username=bot_username,
     )
     unit_of_work = UnitOfWork(db, clock, update_source(settings, bot_id))
+    dp.update.outer_middleware(PersonThrottle(settings, i18n))
     dp.update.outer_middleware(Isolation(dp.fsm, isolation))
     dp.update.outer_middleware(unit_of_work)
     dp.update.outer_middleware(ConversationState())

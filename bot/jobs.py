@@ -4,6 +4,7 @@ and put messages into the outbox under keys that make each message happen once."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from bot.clock import Clock
@@ -152,6 +153,18 @@ async def meetings_tick(
 def reminder_key(m: Meeting, offset: timedelta, side: Side) -> str:
     hours = int(offset.total_seconds() // 3600)
     return f"meet:{m.id}:{m.starts_at:%Y%m%d%H%M}:{hours}h:{side.participant_id}"
+
+
+async def fix_reminders(repo: Repo, m: Meeting, sides: Sequence[Side], now: datetime) -> timedelta | None:
+    """The meeting's time is fixed now (confirmed, or a confirmed meeting moved): each
+    side's reminders whose moment has already passed are recorded as never to go, in this
+    update's transaction, so no tick sends them late. Returns the next reminder's offset."""
+    for offset in rules.reminders_passed(m.starts_at, now):
+        for side in sides:
+            await repo.outbox.enqueue(
+                reminder_key(m, offset, side), side.user_id, "", None, now, status="dropped"
+            )
+    return rules.next_reminder(m.starts_at, now)
 
 
 def reminder_text(t: L10n, m: Meeting, timezone: str, other: str, left_hours: int) -> str:

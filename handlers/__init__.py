@@ -53,6 +53,7 @@ def inline_sync_filters(routers: Iterable[Router]) -> None:
 
 def get_routers() -> list[Router]:
     routers = [
+        basics.commands_router(),
         owner.router(),
         join.router(),
         basics.router(),

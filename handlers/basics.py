@@ -3,24 +3,21 @@ and the answers of last resort (free text, a stale button)."""
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import datetime
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
-from aiogram.filters import Command, CommandStart, ExceptionMessageFilter, ExceptionTypeFilter
+from aiogram.filters import Command, CommandStart, ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, InlineKeyboardMarkup, Message
 
-from bot.answered import was_answered
 from bot.clock import Clock
 from bot.domain import questionnaire as q
 from bot.domain.errors import DomainError
 from bot.domain.models import User
 from bot.i18n import Html, L10n, Translator
 from bot.services import people
+from handlers import join, questionnaire, render
 from handlers import keyboards as kb
-from handlers import questionnaire, render
 from handlers.callbacks import ContactCb, ForgetCb, LangCb, ProfileCb
 from handlers.common import error_text, notify, refuse, send_long, set_user_commands, strings_for
 from handlers.states import Questionnaire
@@ -57,9 +54,20 @@ async def on_start(message: Message, state: FSMContext, repo: Repo, user: User, 
     await message.answer(t("start.member", name=user.name, body=Html("\n".join(lines))))
 
 
-async def on_help(message: Message, repo: Repo, user: User, t: L10n) -> None:
+async def on_help(message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, bot: Bot) -> None:
     key = "help.curator" if await repo.is_curator(user.id) else "help.member"
     await message.answer(t(key))
+    current = await state.get_state()
+    if current is None:
+        return
+    # in a dialogue: say which, how to go on and how to leave; then its question again
+    await message.answer(t("help.resume", dialogue=Html(t(f"dialogue.{current.split(':', 1)[0]}"))))
+    if current == Questionnaire.step.state:
+        await questionnaire.ask(bot, user.id, t, await state.get_data())
+    elif current == Questionnaire.summary.state:
+        await questionnaire.show_summary(bot, user.id, t, await state.get_data())
+    else:
+        await join.reprompt(message, current, t)
 
 
 async def on_cancel(message: Message, state: FSMContext, t: L10n) -> None:
@@ -208,26 +216,8 @@ async def on_domain_error(event: ErrorEvent, t: L10n) -> bool:
     return True
 
 
-async def on_not_modified(event: ErrorEvent) -> bool:
-    """A press repeated, or an update delivered again after a restart, asked for the markup
-    the message already has: the first one did the work; this one changes nothing."""
-    cb = event.update.callback_query
-    if cb is not None and not was_answered(cb.bot, cb.id):
-        with suppress(TelegramAPIError):
-            await cb.answer()
-    return True
-
-
 def router() -> Router:
     r = Router(name="basics")
-    r.errors.register(
-        on_not_modified,
-        ExceptionTypeFilter(TelegramBadRequest),
-        ExceptionMessageFilter("message is not modified"),
-    )
-    r.message.register(on_start, CommandStart(deep_link=False), PRIVATE)
-    r.message.register(on_help, Command("help"), PRIVATE)
-    r.message.register(on_cancel, Command("cancel"), PRIVATE)
     r.message.register(on_language_cmd, Command("language"), PRIVATE)
     r.message.register(on_profile, Command("profile"), PRIVATE)
     r.message.register(on_forget, Command("forget_me"), PRIVATE)
@@ -235,6 +225,16 @@ def router() -> Router:
     r.callback_query.register(on_profile_edit, ProfileCb.filter())
     r.callback_query.register(on_contact, ContactCb.filter())
     r.callback_query.register(on_forget_answer, ForgetCb.filter())
+    return r
+
+
+def commands_router() -> Router:
+    """Registered first: /start, /help and /cancel work in every dialogue and every state,
+    before any router that waits for a button or an answer can take them."""
+    r = Router(name="commands")
+    r.message.register(on_start, CommandStart(deep_link=False), PRIVATE)
+    r.message.register(on_help, Command("help"), PRIVATE)
+    r.message.register(on_cancel, Command("cancel"), PRIVATE)
     return r
 
 

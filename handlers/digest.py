@@ -284,6 +284,7 @@ async def on_digest_command(
         if not await repo.is_curator(user.id, programme.organisation_id):
             await message.answer(t("digest.only_curators"))
             return
+        await service.asked_in_group(repo, programme, clock.now())  # recorded before it is sent
         d = await service.build(repo, programme, clock.now())
         members = await bot.get_chat_member_count(chat.id) - 1  # the bot aside
         curators = await service.note_chat_members(repo, programme, members)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import Bot, F, Router
 from aiogram.filters import JOIN_TRANSITION, LEAVE_TRANSITION, ChatMemberUpdatedFilter, Command
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 from aiogram.types import User as TgUser
 
 from bot.clock import Clock
+from bot.domain.catalog import DAYS
 from bot.domain.digest import outsiders
 from bot.domain.models import Programme, User
 from bot.i18n import L10n, Translator
@@ -28,7 +31,9 @@ async def on_bind(message: Message, repo: Repo, user: User, t: L10n, bot: Bot, c
         return
     if len(programmes) == 1:
         bound = await curation.bind_chat(repo, user.id, programmes[0].id, message.chat.id, clock.now())
-        await message.answer(t("group.bound", title=bound.title) + await _audience(repo, t, bot, bound))
+        await message.answer(
+            await _bound_text(repo, t, bound, clock.now()) + await _audience(repo, t, bot, bound)
+        )
         return
     kb = InlineKeyboardBuilder()
     for p in programmes:
@@ -51,7 +56,7 @@ async def on_bind_choice(
         return
     bound = await curation.bind_chat(repo, user.id, callback_data.pid, cb.message.chat.id, clock.now())
     await cb.answer()
-    text = t("group.bound", title=bound.title) + await _audience(repo, t, bot, bound)
+    text = await _bound_text(repo, t, bound, clock.now()) + await _audience(repo, t, bot, bound)
     await bot.send_message(cb.message.chat.id, text)
 
 
@@ -110,6 +115,14 @@ async def _joined(
             await notify(
                 repo, now, curator.id, text, key=f"joined:{chat_id}:{joined.id}:{curator.id}:{now:%Y%m%d}"
             )
+
+
+async def _bound_text(repo: Repo, t: L10n, programme: Programme, now: datetime) -> str:
+    """Bound: when the first digest comes (never at once mid-week), and /digest for one now."""
+    first = await digests.bound(repo, programme, now)
+    day = t(f"day.{DAYS[first.weekday()]}")
+    when = f"{day} {first:%d.%m %H:%M} ({programme.timezone})"
+    return t("group.bound", title=programme.title, first=when)
 
 
 async def on_group_help(message: Message, t: L10n) -> None:

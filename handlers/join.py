@@ -122,12 +122,16 @@ async def on_age(cb: CallbackQuery, callback_data: AgeCb, state: FSMContext, t: 
 
 
 async def on_buttons_expected(message: Message, state: FSMContext, t: L10n) -> None:
-    current = await state.get_state()
+    await reprompt(message, await state.get_state(), t)
+
+
+async def reprompt(message: Message, current: str | None, t: L10n) -> None:
+    """The joining step's buttons again (after typing, or after /help); other states: nothing."""
     if current == Join.language.state:
         await message.answer(t("join.language"), reply_markup=kb.languages(t))
     elif current == Join.consent.state:
         await message.answer(t("hint.use_buttons"), reply_markup=kb.consent(t))
-    else:
+    elif current == Join.age.state:
         await message.answer(t("consent.age"), reply_markup=kb.ages())
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.domain import meetings as rules
@@ -13,9 +15,21 @@ from handlers.kb import InlineKeyboardBuilder
 
 
 def when(t: L10n, m: Meeting, tz: str) -> str:
-    local = rules.to_local(m.starts_at, tz)
+    return moment(t, m.starts_at, tz)
+
+
+def moment(t: L10n, utc: datetime, tz: str) -> str:
+    local = rules.to_local(utc, tz)
     day = t(f"day.{DAYS[local.weekday()]}")
     return f"{day} {local:%d.%m %H:%M}"
+
+
+def next_reminder(t: L10n, m: Meeting, offset: timedelta | None, tz: str) -> str:
+    """The confirmation's promise: when the next reminder comes, or that none will."""
+    if offset is None:
+        return t("meet.no_reminder")
+    hours = int(offset.total_seconds() // 3600)
+    return t("meet.remind_before", count=hours, at=moment(t, m.starts_at - offset, tz))
 
 
 def line(t: L10n, m: Meeting, tz: str) -> str:

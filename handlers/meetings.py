@@ -13,6 +13,7 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot import jobs
 from bot.clock import Clock
 from bot.domain import meetings as rules
 from bot.domain.catalog import DAYS
@@ -27,7 +28,7 @@ from handlers.callbacks import DayCb, FormatCb, KindCb, MeetCb, PlanCb, ReflectC
 from handlers.common import error_text, notify, refuse, strings_for, tell_curators
 from handlers.kb import InlineKeyboardBuilder
 from handlers.states import MeetingForm, Reflect
-from storage.repo import Repo
+from storage.repo import Repo, Side
 
 PRIVATE = F.chat.type == "private"
 HOURS = range(8, 21)
@@ -105,6 +106,7 @@ async def on_meet(
     tz = ctx.programme.timezone
     if action == "ok":
         meeting, ctx = await service.confirm(repo, user.id, meeting.id)
+        nxt = await jobs.fix_reminders(repo, meeting, _sides(ctx), now)
         await cb.answer()
         if cb.message is not None:  # the proposal now reads «подтверждена», without buttons
             with suppress(TelegramBadRequest):
@@ -113,13 +115,15 @@ async def on_meet(
                     chat_id=user.id,
                     message_id=cb.message.message_id,
                 )
-        await bot.send_message(user.id, t("meet.confirmed", when=mt.when(t, meeting, tz)))
+        note = Html(mt.next_reminder(t, meeting, nxt, tz))
+        await bot.send_message(user.id, t("meet.confirmed", when=mt.when(t, meeting, tz), reminder=note))
         ot = await strings_for(repo, i18n, ctx.other.user_id)
+        note = Html(mt.next_reminder(ot, meeting, nxt, tz))
         await notify(
             repo,
             now,
             ctx.other.user_id,
-            ot("meet.confirmed_by", other=ctx.me.name, when=mt.when(ot, meeting, tz)),
+            ot("meet.confirmed_by", other=ctx.me.name, when=mt.when(ot, meeting, tz), reminder=note),
         )
     elif action == "other":
         if meeting.status is not MeetingStatus.PROPOSED or meeting.proposed_by == user.id:
@@ -390,6 +394,10 @@ async def _finish_new(
     )
 
 
+def _sides(ctx: service.PairContext) -> list[Side]:
+    return [Side(p.id, p.user_id, p.name, p.role) for p in (ctx.pair.mentor, ctx.pair.mentee)]
+
+
 async def on_reason(
     message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, i18n: Translator, clock: Clock
 ) -> None:
@@ -409,6 +417,8 @@ async def on_reason(
                 now,
             )
             key, mine = "meet.moved_by", "meet.moved"
+            if meeting.status is MeetingStatus.CONFIRMED:
+                await jobs.fix_reminders(repo, meeting, _sides(ctx), now)
     except DomainError as err:
         if err.key.startswith("meet.text"):
             await message.answer(error_text(t, err))

@@ -106,6 +106,7 @@ def settings(emulator: tuple[Emulator, str], database_url: str) -> Settings:
         bot_token=SecretStr(SANDBOX_TOKEN),
         telegram_api_url=emulator[1],
         database_url=database_url,
+        throttle_updates=10_000,  # scripted people press faster than any person; test_throttle sets 20
     )
 
 

@@ -327,11 +327,43 @@ def due(now_local: datetime, weekday: int, hour: int) -> bool:
     """Whether this week's digest moment (weekday and hour, local time) has come. It goes
     once a week (the caller keys it by ``week_key``): after downtime it still goes the
     same week; a week missed entirely is skipped, not sent late."""
+    return now_local >= week_moment(now_local, weekday, hour)
+
+
+def week_moment(now_local: datetime, weekday: int, hour: int) -> datetime:
+    """This week's digest moment (Monday-first weeks), in the same timezone as ``now_local``."""
     monday = (now_local - timedelta(days=now_local.weekday())).date()
-    moment = datetime.combine(monday + timedelta(days=weekday), datetime.min.time()).replace(
+    return datetime.combine(monday + timedelta(days=weekday), datetime.min.time()).replace(
         hour=hour, tzinfo=now_local.tzinfo
     )
-    return now_local >= moment
+
+
+ON_DEMAND_LEAD = timedelta(hours=12)
+
+
+def first_scheduled(now_local: datetime, weekday: int, hour: int) -> tuple[datetime, list[str]]:
+    """A group bound now: its first scheduled digest, and the weeks whose slot it must not
+    fill (this week's, if its moment has passed: a curator binding on Thursday expects the
+    next Monday's digest, not one at once; /digest gives one now)."""
+    this = week_moment(now_local, weekday, hour)
+    if now_local < this:
+        return this, []
+    return this + timedelta(days=7), [week_key(this)]
+
+
+def weeks_covered(
+    now_local: datetime, weekday: int, hour: int, lead: timedelta = ON_DEMAND_LEAD
+) -> list[str]:
+    """The weeks whose scheduled digest an on-demand one in the curators' group stands for:
+    this week's if its moment has passed (Monday 10:00 after a 09:00 slot that has not gone
+    yet), and the next one if it comes within ``lead`` (Monday 08:30 before 09:00), so the
+    group never gets the same figures twice within hours. Asked earlier, the next digest
+    still goes: by then there is a new week to tell."""
+    this = week_moment(now_local, weekday, hour)
+    if now_local < this:
+        return [week_key(this)] if this - now_local <= lead else []
+    upcoming = this + timedelta(days=7)
+    return [week_key(this)] + ([week_key(upcoming)] if upcoming - now_local <= lead else [])
 
 
 def week_key(now_local: datetime) -> str:

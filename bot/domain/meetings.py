@@ -145,6 +145,23 @@ def reminders_due(
     return [o for o in offsets if now >= m.starts_at - o]
 
 
+def reminders_passed(
+    starts_at: datetime, fixed_at: datetime, offsets: tuple[timedelta, ...] = DEFAULT_REMINDERS
+) -> list[timedelta]:
+    """Reminders whose moment came before the meeting's time was fixed (confirmed, or a
+    confirmed meeting moved): they are never sent, so a meeting confirmed 5 hours ahead
+    does not get "24 hours before" seconds after the confirmation, nor the same words twice."""
+    return [o for o in offsets if starts_at - o <= fixed_at]
+
+
+def next_reminder(
+    starts_at: datetime, fixed_at: datetime, offsets: tuple[timedelta, ...] = DEFAULT_REMINDERS
+) -> timedelta | None:
+    """The first reminder still to come after the time was fixed (its offset), or None."""
+    ahead = [o for o in offsets if starts_at - o > fixed_at]
+    return max(ahead) if ahead else None
+
+
 def checkin_due(m: Meeting, now: datetime) -> bool:
     return m.status is MeetingStatus.CONFIRMED and now >= m.starts_at + CHECKIN_AFTER
 

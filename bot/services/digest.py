@@ -74,6 +74,34 @@ async def due(repo: Repo, now: datetime) -> list[tuple[Programme, str]]:
     return out
 
 
+def _local(programme: Programme, now: datetime) -> datetime:
+    return now.replace(tzinfo=UTC).astimezone(ZoneInfo(programme.timezone))
+
+
+async def _fill_slots(repo: Repo, programme: Programme, weeks: list[str], now: datetime) -> None:
+    """Mark these weeks' scheduled digests as taken (the scheduler skips them)."""
+    for week in weeks:
+        chat = programme.curator_chat_id or 0
+        await repo.outbox.enqueue(f"digest:{programme.id}:{week}:0", chat, "", None, now, status="dropped")
+
+
+async def bound(repo: Repo, programme: Programme, now: datetime) -> datetime:
+    """A curators' group was bound now: this week's digest is not sent at once if its
+    moment has passed. Returns the first scheduled digest's moment (local time)."""
+    first, skip = rules.first_scheduled(
+        _local(programme, now), programme.digest_weekday, programme.digest_hour
+    )
+    await _fill_slots(repo, programme, skip, now)
+    return first
+
+
+async def asked_in_group(repo: Repo, programme: Programme, now: datetime) -> None:
+    """An on-demand digest in the curators' group stands for a scheduled one near it."""
+    local = _local(programme, now)
+    weeks = rules.weeks_covered(local, programme.digest_weekday, programme.digest_hour)
+    await _fill_slots(repo, programme, weeks, now)
+
+
 async def set_schedule(
     repo: Repo, curator_id: int, programme_id: int, weekday: int, hour: int, now: datetime
 ) -> Programme:

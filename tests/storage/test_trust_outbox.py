@@ -30,7 +30,7 @@ async def test_a_finished_row_loses_its_body_and_goes_after_the_period(tmp_path:
             rows = {
                 key: (body, markup, photo)
                 for key, body, markup, photo in await conn.execute(
-                    text("SELECT dedupe_key, text, coalesce(markup, 'null'), photo FROM outbox")
+                    text("SELECT dedupe_key, text, coalesce(CAST(markup AS TEXT), 'null'), photo FROM outbox")
                 )
             }
         assert rows["sent"] == rows["failed"] == ("", "null", None)
