@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint browser demo bench clean
+.PHONY: run test lint browser demo bench mutation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ bench: $(STAMP)
 	$(PY) bench/notify.py
 	$(PY) bench/crash.py
 	$(PY) bench/digest.py
+
+# Mutants of bot/domain/ against tests/unit (mutmut; ~10 min on 2 cores; not part of `make test`).
+# One JSON line per module and a total. `make mutation MODULES="pairs programmes"` for a subset.
+mutation: $(STAMP)
+	$(PY) tools/mutation.py $(MODULES)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

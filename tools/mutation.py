@@ -1,0 +1,93 @@
+"""`make mutation`: mutmut over bot/domain/ with tests/unit, one JSON line per module.
+
+Usage: python tools/mutation.py [--report] [MODULE ...]
+  MODULE   e.g. `pairs` or `programmes` to mutate only those (iterating); default all.
+  --report print the table from the last run without running mutmut.
+The score counts killed + timeout over all generated mutants (no_tests counts against).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MUTANTS = ROOT / "mutants"
+KILLED = {1, 3}  # mutmut: 3 (pytest internal error) also counts as killed
+TIMEOUT = {36, -24, 24, 152, 255}
+NO_TESTS = {5, 33}
+SURVIVED = {0}
+SKIPPED = {34}
+
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).with_name(name))
+
+
+def run(modules: list[str]) -> int:
+    names = [f"bot.domain.{m}.*" for m in modules]
+    children = os.environ.get("MUTATION_JOBS", "2")
+    budget = int(os.environ.get("MUTATION_BUDGET", "900"))  # seconds; a guard, not the goal
+    try:
+        done = subprocess.run(  # noqa: S603 (our own venv's mutmut, fixed arguments)
+            [_bin("mutmut"), "run", "--max-children", children, *names],
+            cwd=ROOT,
+            timeout=budget,
+            stdout=subprocess.DEVNULL,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        print(json.dumps({"error": f"mutmut ran past {budget} s; the table is partial"}))
+        return 1
+    return done.returncode
+
+
+def tally(modules: list[str]) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for meta in sorted((MUTANTS / "bot" / "domain").glob("*.py.meta")):
+        module = meta.name.removesuffix(".py.meta")
+        if modules and module not in modules:
+            continue
+        codes = list(json.loads(meta.read_text())["exit_code_by_key"].values())
+        if not codes:
+            continue
+        rows.append(_row(module, codes))
+    return rows
+
+
+def _row(module: str, codes: list[int | None]) -> dict[str, object]:
+    killed = sum(c in KILLED for c in codes)
+    timeout = sum(c in TIMEOUT for c in codes)
+    generated = len(codes) - sum(c in SKIPPED for c in codes)
+    return {
+        "module": module,
+        "generated": generated,
+        "killed": killed,
+        "survived": sum(c in SURVIVED for c in codes),
+        "timeout": timeout,
+        "no_tests": sum(c in NO_TESTS for c in codes),
+        "other": generated - killed - timeout - sum(c in SURVIVED | NO_TESTS for c in codes),
+        "score": round(100 * (killed + timeout) / generated, 1) if generated else 100.0,
+    }
+
+
+def main(argv: list[str]) -> int:
+    report_only = "--report" in argv
+    modules = [a.removesuffix(".py") for a in argv if not a.startswith("--")]
+    code = 0 if report_only else run(modules)
+    rows = tally(modules)
+    counts = ("generated", "killed", "survived", "timeout", "no_tests", "other")
+    sums = {k: sum(int(str(r[k])) for r in rows) for k in counts}
+    caught = sums["killed"] + sums["timeout"]
+    score = round(100 * caught / sums["generated"], 1) if sums["generated"] else 0.0
+    total: dict[str, object] = {"module": "TOTAL", **sums, "score": score}
+    for row in [*rows, total]:
+        print(json.dumps(row))
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
