@@ -28,7 +28,9 @@ def _bin(name: str) -> str:
 
 
 def run(modules: list[str]) -> int:
-    names = [f"bot.domain.{m}.*" for m in modules]
+    # Named mutants are always run again; unnamed ones would keep a cached verdict from an
+    # older run even after the tests changed, so a full run names them all.
+    names = [f"bot.domain.{m}.*" for m in modules] or ["bot.domain.*"]
     children = os.environ.get("MUTATION_JOBS", "2")
     budget = int(os.environ.get("MUTATION_BUDGET", "900"))  # seconds; a guard, not the goal
     try:
