@@ -1,8 +1,9 @@
 """`make mutation`: mutmut over bot/domain/ with tests/unit, one JSON line per module.
 
-Usage: python tools/mutation.py [--report] [MODULE ...]
+Usage: python tools/mutation.py [--report | --resume] [MODULE ...]
   MODULE   e.g. `pairs` or `programmes` to mutate only those (iterating); default all.
   --report print the table from the last run without running mutmut.
+  --resume rerun only the mutants the last run did not kill (after adding tests; quicker).
 The score counts killed + timeout over all generated mutants (no_tests counts against).
 """
 
@@ -27,10 +28,14 @@ def _bin(name: str) -> str:
     return str(Path(sys.executable).with_name(name))
 
 
-def run(modules: list[str]) -> int:
+def run(modules: list[str], resume: bool) -> int:
     # Named mutants are always run again; unnamed ones would keep a cached verdict from an
     # older run even after the tests changed, so a full run names them all.
     names = [f"bot.domain.{m}.*" for m in modules] or ["bot.domain.*"]
+    if resume:  # only those not killed last time (new tests kill; they never revive a mutant)
+        names = [k for k, c in _codes(modules) if c not in KILLED | TIMEOUT]
+        if not names:
+            return 0
     children = os.environ.get("MUTATION_JOBS", "2")
     budget = int(os.environ.get("MUTATION_BUDGET", "900"))  # seconds; a guard, not the goal
     try:
@@ -45,6 +50,14 @@ def run(modules: list[str]) -> int:
         print(json.dumps({"error": f"mutmut ran past {budget} s; the table is partial"}))
         return 1
     return done.returncode
+
+
+def _codes(modules: list[str]) -> list[tuple[str, int | None]]:
+    out: list[tuple[str, int | None]] = []
+    for meta in sorted((MUTANTS / "bot" / "domain").glob("*.py.meta")):
+        if not modules or meta.name.removesuffix(".py.meta") in modules:
+            out += json.loads(meta.read_text())["exit_code_by_key"].items()
+    return out
 
 
 def tally(modules: list[str]) -> list[dict[str, object]]:
@@ -79,7 +92,7 @@ def _row(module: str, codes: list[int | None]) -> dict[str, object]:
 def main(argv: list[str]) -> int:
     report_only = "--report" in argv
     modules = [a.removesuffix(".py") for a in argv if not a.startswith("--")]
-    code = 0 if report_only else run(modules)
+    code = 0 if report_only else run(modules, "--resume" in argv)
     rows = tally(modules)
     counts = ("generated", "killed", "survived", "timeout", "no_tests", "other")
     sums = {k: sum(int(str(r[k])) for r in rows) for k in counts}
