@@ -14,9 +14,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "mutants"
+LOG = MUTANTS / "mutation.log"  # mutmut's own output of the last run
 KILLED = {1, 3}  # mutmut: 3 (pytest internal error) also counts as killed
 TIMEOUT = {36, -24, 24, 152, 255}
 NO_TESTS = {5, 33}
@@ -38,17 +40,26 @@ def run(modules: list[str], resume: bool) -> int:
             return 0
     children = os.environ.get("MUTATION_JOBS", "2")
     budget = int(os.environ.get("MUTATION_BUDGET", "900"))  # seconds; a guard, not the goal
+    LOG.parent.mkdir(exist_ok=True)
+    with LOG.open("w") as log:
+        return _mutmut(names, children, budget, log)
+
+
+def _mutmut(names: list[str], children: str, budget: int, log: IO[str]) -> int:
     try:
         done = subprocess.run(  # noqa: S603 (our own venv's mutmut, fixed arguments)
             [_bin("mutmut"), "run", "--max-children", children, *names],
             cwd=ROOT,
             timeout=budget,
-            stdout=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             check=False,
         )
     except subprocess.TimeoutExpired:
         print(json.dumps({"error": f"mutmut ran past {budget} s; the table is partial"}))
         return 1
+    if done.returncode:
+        print(json.dumps({"error": f"mutmut exited {done.returncode}; see {LOG}", "verdicts": "stale"}))
     return done.returncode
 
 

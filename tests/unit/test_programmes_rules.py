@@ -116,3 +116,14 @@ def test_period_boundaries() -> None:
         "01.01.2027 по",
     ):
         refused("prog.break.invalid", rules.parse_period, bad)
+
+
+def test_a_refusal_carries_its_key_and_params() -> None:
+    err = InvalidInput("prog.ask.title.invalid", min=3, max=100)
+    assert (err.key, err.params, str(err), err.args) == (
+        "prog.ask.title.invalid",
+        {"min": 3, "max": 100},
+        "prog.ask.title.invalid",
+        ("prog.ask.title.invalid",),
+    )
+    assert NotAllowed().key == "error.not_allowed"
