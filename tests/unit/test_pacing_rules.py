@@ -13,6 +13,8 @@ def test_bucket_refills_at_its_rate_up_to_its_capacity() -> None:
     assert b.wait(0.25) == 0.25  # half a token refilled
     assert b.wait(0.5) == 0.0  # exactly one token: may go
     assert b.wait(0.49) > 0
+    assert b.wait(0.75) == 0.0  # one and a half tokens: no wait, not a negative one
+    assert b.wait(10.0) == 0.0  # full at 3
     b.take(10.0)  # long idle: full at 3, one taken
     assert (b.tokens, b.stamp) == (2.0, 10.0)
     b.take(10.0)

@@ -174,6 +174,9 @@ def test_profile_of_an_incomplete_draft_and_capacity_defaults() -> None:
     draft = mentor_draft()
     del draft[S.FORMAT]
     refused("error.incomplete", q.to_profile, Role.MENTOR, draft)
+    no_capacity = mentor_draft()
+    del no_capacity[S.CAPACITY]  # only a mentor is asked it: still incomplete
+    refused("error.incomplete", q.to_profile, Role.MENTOR, no_capacity)
     mentee = {
         S.NAME: "Аня",
         S.KIND: "college",
