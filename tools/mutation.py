@@ -39,7 +39,7 @@ def run(modules: list[str], resume: bool) -> int:
         if not names:
             return 0
     children = os.environ.get("MUTATION_JOBS", "2")
-    budget = int(os.environ.get("MUTATION_BUDGET", "900"))  # seconds; a guard, not the goal
+    budget = int(os.environ.get("MUTATION_BUDGET", "2400"))  # seconds; a guard, not the goal
     LOG.parent.mkdir(exist_ok=True)
     with LOG.open("w") as log:
         return _mutmut(names, children, budget, log)
