@@ -141,7 +141,7 @@ def test_the_mix_and_the_ranges() -> None:
         assert (0 <= p.experience <= 3) if p.kind == "yteacher" else p.experience is None  # type: ignore[operator]
         requests = c.REQUESTS[10:] if p.kind == "yteacher" else c.REQUESTS[:10]
         assert 1 <= len(p.tags) <= 3 and set(p.tags) <= set(requests)
-        assert p.capacity == 1
+        assert p.capacity == 1 and not p.priority
     assert {p.grade for p in mentees if p.kind == "pupil"} == set(range(5, 11))
     assert {p.experience for p in mentees if p.kind == "yteacher"} == {0, 1, 2, 3}
     assert {len(p.tags) for p in mentees} == {1, 2, 3}
@@ -149,9 +149,11 @@ def test_the_mix_and_the_ranges() -> None:
         assert 1 <= len(p.interests) <= 4 and set(p.interests) <= set(c.INTERESTS)
         days = {s.split("_")[0] for s in p.slots}
         parts = {s.split("_")[1] for s in p.slots}
-        assert 2 <= len(days) <= 4 and "sun" not in days
+        assert 2 <= len(days) <= 4 and days <= set(c.DAYS[:6])
+        assert len(p.slots) >= len(days)  # one or two parts of each chosen day
         assert parts <= {"pm", "ev"} or parts <= {"am", "pm"}
     assert {len(p.interests) for p in mentors} == {1, 2, 3, 4}
+    assert {len(p.interests) for p in mentees} == {1, 2, 3, 4}
     evening = sum("ev" in {s.split("_")[1] for s in p.slots} for p in mentors + mentees)
     morning = sum("am" in {s.split("_")[1] for s in p.slots} for p in mentors + mentees)
     assert evening > 2 * morning  # 70 % of people are free afternoons and evenings, 30 % mornings
