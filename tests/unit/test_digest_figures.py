@@ -275,3 +275,17 @@ def test_constants() -> None:
         "biweekly": 14,
         "monthly": 30,
     }
+
+
+def test_edges_a_meeting_exactly_now_a_flat_step_a_new_proposal_a_stranger_first() -> None:
+    now = T0 + 20 * DAY
+    s = snap(pairs=[active()], meetings=[d.SnapMeeting(5, 10, now, "confirmed")])
+    assert risks(s, now) == {}  # a confirmed meeting starting now counts as held
+    assert risks(s, now - timedelta(seconds=1)) == {10: (d.Risk.NO_MEETING,)}  # not yet
+    assert not d.falling([9, 7, 7]) and not d.falling([9, 9, 7])  # each step must be worse
+    ended = T0 + DAY
+    declined = d.SnapPair(20, 1, 3, "declined", "pp", T0, None, ended)
+    proposed = d.SnapPair(21, 1, 3, "proposed", "pp", T0 + DAY)
+    assert risks(snap(pairs=[declined, proposed]), ended + DAY) == {}  # a new proposal is on its way
+    stranger = d.SnapPair(12, 1, 99, "active", "pp", T0, T0)  # a person no longer in the programme
+    assert risks(snap(pairs=[stranger, declined]), ended + DAY) == {20: (d.Risk.DECLINED,)}

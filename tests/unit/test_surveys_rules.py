@@ -137,3 +137,20 @@ def test_swot_thresholds_and_limits() -> None:
     assert edge.strengths == [("q1", 8.0)] and edge.weaknesses == []  # 8 is strong, 6 is not weak
     many = s.swot(s.results([ITEMS[2]], [resp(i, {"3": f"w{i}"}) for i in range(9)]), top=1)
     assert len(many.wishes) == 2
+
+
+def test_open_answers_most_often_first_then_as_first_given() -> None:
+    said = ["Яблоки", "арбуз", "яблоки", "вишня"]
+    [g] = s.results(ITEMS[2:3], [resp(i, {"3": text}) for i, text in enumerate(said)])
+    # by count, then in the order first given: not alphabetical (арбуз < вишня < яблоки)
+    assert g.items[0].texts == ["Яблоки (×2)", "арбуз", "вишня"]
+    [g] = s.results(ITEMS[2:3], [resp(1, {"3": "вишня"}), resp(2, {"3": "арбуз"})])
+    assert g.items[0].texts == ["вишня", "арбуз"]
+
+
+def test_swot_skips_a_scale_nobody_answered_yet() -> None:
+    # a questionnaire in progress: item 4 asked, not answered, so it has no mean
+    groups = s.results(ITEMS, [s.Response(1, 1, "mentee", "pp", (1, 4), {"1": 9}, False)])
+    assert [(r.item.id, r.mean) for r in groups[0].items] == [(1, 9.0), (4, None)]
+    assert s.swot(groups) == s.Swot([("Польза", 9.0)], [], [])
+    assert [(c.item.id, c.entry, c.final) for c in s.compare(groups, groups)] == [(1, 9.0, 9.0)]
