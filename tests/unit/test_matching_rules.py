@@ -85,3 +85,17 @@ def test_greedy_breaks_ties_by_the_mentees_order() -> None:
     got = mt.greedy([mentor], mentees)
     best = [e.id for e in mentees if len(e.tags) == 2]
     assert [p.mentee for p in got.pairs] == best[:3]  # the three first given among the best
+
+
+def test_the_optimum_by_hand_with_a_programmes_weights() -> None:
+    mentors = [teacher(1, 1, MOTIVATION), teacher(2, 2)]
+    young = mt.Person(103, 103, "yteacher", experience=0)
+    mentees = [pupil(101, MOTIVATION, sport=True), pupil(102, MOTIVATION), young, pupil(104), pupil(105)]
+    w = mt.Weights(base=2.0)  # 1→101: 2 + 3 + 1 = 6, 1→102: 5, every other allowed pair 2
+    got = mt.match(mentors, mentees, w=w)
+    assert (got.total, got.edges) == (10.0, 8)  # 1→101 and two of the rest with mentor 2
+    assert sorted((p.mentor, p.score) for p in got.pairs) == [(1, 6.0), (2, 2.0), (2, 2.0)]
+    assert (1, 101) in {(p.mentor, p.mentee) for p in got.pairs}
+    assert set(got.unmatched.values()) == {"no_capacity", "no_compatible"} and got.unmatched[103] == (
+        "no_compatible"
+    )
