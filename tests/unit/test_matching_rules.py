@@ -99,3 +99,13 @@ def test_the_optimum_by_hand_with_a_programmes_weights() -> None:
     assert set(got.unmatched.values()) == {"no_capacity", "no_compatible"} and got.unmatched[103] == (
         "no_compatible"
     )
+
+
+def test_exclusions_in_every_block_and_of_people_not_in_this_run() -> None:
+    mentors = [teacher(1, 3)]
+    mentees = [pupil(101), pupil(102), pupil(103)]
+    rules = mt.Rules(excluded=frozenset({(1, 103), (1, 999), (7, 101)}))  # 999 and 7 are elsewhere
+    for block in (1, 2, 512):  # the mentees scored a block at a time: the same edges
+        rows, cols, vals = mt.candidate_edges(mentors, mentees, rules, mt.Weights(), None, block=block)
+        assert (rows.tolist(), cols.tolist(), vals.tolist()) == ([0, 1], [0, 0], [1.0, 1.0])
+    assert {p.mentee for p in mt.match(mentors, mentees, rules).pairs} == {101, 102}
