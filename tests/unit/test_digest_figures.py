@@ -289,3 +289,14 @@ def test_edges_a_meeting_exactly_now_a_flat_step_a_new_proposal_a_stranger_first
     assert risks(snap(pairs=[declined, proposed]), ended + DAY) == {}  # a new proposal is on its way
     stranger = d.SnapPair(12, 1, 99, "active", "pp", T0, T0)  # a person no longer in the programme
     assert risks(snap(pairs=[stranger, declined]), ended + DAY) == {20: (d.Risk.DECLINED,)}
+
+
+def test_pairs_of_one_form_add_up_and_a_week_ends_before_its_end() -> None:
+    start, end = T0 + 7 * DAY, T0 + 14 * DAY
+    s = snap(
+        pairs=[active(10 + i, 2 + i) for i in range(4)],
+        reflections=[refl(5, "mentee", None, end), refl(6, "mentor", None, end - timedelta(seconds=1))],
+    )
+    f = d.figures(s, start, end)
+    assert (f.pairs_by_form, f.active_pairs, f.expected) == ({"pp": 4}, 4, 4)  # weekly: one a week each
+    assert f.asked == {"mentor": 1}  # asked at the very end: next week's
