@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint browser postgres demo bench clean
+.PHONY: run test lint browser postgres demo bench mutation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ bench: $(STAMP)
 	$(PY) bench/crash.py
 	$(PY) bench/abuse.py
 	$(PY) bench/digest.py
+
+# Mutants of bot/domain/ against tests/unit (mutmut; ~10 min on 2 cores; not part of `make test`).
+# One JSON line per module and a total. `make mutation MODULES="pairs programmes"` for a subset.
+mutation: $(STAMP)
+	$(PY) tools/mutation.py $(MODULES)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
