@@ -27,6 +27,7 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import AsyncGenerator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -98,8 +99,9 @@ class Telegram(BaseSession):
             message_id=self.sent, date=datetime.now(UTC), chat=Chat(id=chat_id, type="private"), text="ok"
         )
 
-    async def stream_content(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError
+    async def stream_content(self, *args: Any, **kwargs: Any) -> AsyncGenerator[bytes, None]:
+        """The wave downloads no files: an empty stream, as a file with no bytes."""
+        yield b""
 
     async def close(self) -> None:
         return None
