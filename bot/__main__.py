@@ -8,11 +8,15 @@ import logging
 import sys
 import zoneinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from bot import logsafe
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.services.links import StartLinks
 
 
 def load_settings() -> Settings:
@@ -99,7 +103,7 @@ async def curator_invite(settings: Settings, args: argparse.Namespace) -> str:
         zoneinfo.ZoneInfo(args.tz)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise SystemExit(f"Unknown timezone: {args.tz}") from None
-    username = await bot_username(settings)
+    links = await start_links(settings)
     db = Database(settings.database_url)
     try:
         await db.migrate()
@@ -110,23 +114,30 @@ async def curator_invite(settings: Settings, args: argparse.Namespace) -> str:
     days = owner.LIFETIME.days
     return (
         f"One-time link: whoever opens it becomes a curator of «{args.org.strip()}» ({args.tz}); "
-        f"it works once, within {days} days:\n{owner.link(username, token)}"
+        f"it works once, within {days} days:\n" + "\n".join(url for _, url in links.urls(token))
     )
 
 
-async def bot_username(settings: Settings) -> str:
-    """The bot's @username (asked of Telegram), or the sandbox bot's with no BOT_TOKEN."""
-    if settings.bot_token is None:
+async def start_links(settings: Settings) -> StartLinks:
+    """The bot's username in each messenger (asked of each), or the sandbox bot's with no token."""
+    from bot.services.links import StartLinks
+
+    if not settings.messengers:
         from sandbox.emulator import SANDBOX_USERNAME
 
-        return SANDBOX_USERNAME
+        return StartLinks(telegram=SANDBOX_USERNAME, max=SANDBOX_USERNAME)
     from bot.app import build_bot
+    from bot.app import start_links as ask
+    from storage.db import Database
+    from storage.message_refs import MessageRefs
 
-    bot = build_bot(settings)
+    db = Database(settings.database_url)
+    bot = build_bot(settings, MessageRefs(db.sessions))
     try:
-        return (await bot.get_me()).username or "bot"
+        return await ask(bot, settings)
     finally:
         await bot.session.close()
+        await db.close()
 
 
 async def export(settings: Settings, args: argparse.Namespace) -> tuple[bytes, str]:
@@ -175,7 +186,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     settings = load_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logsafe.install(settings.bot_token.get_secret_value() if settings.bot_token else None)
+    logsafe.install(
+        *(t.get_secret_value() if t else None for t in (settings.bot_token, settings.max_bot_token))
+    )
     command = args.command or "run"
     if command == "migrate":
         asyncio.run(migrate_only(settings))
@@ -188,7 +201,7 @@ def main(argv: list[str] | None = None) -> None:
         data, summary = asyncio.run(export(settings, args))
         Path(args.out).write_bytes(data)
         print(summary)
-    elif command == "sandbox" or (command == "run" and settings.bot_token is None):
+    elif command == "sandbox" or (command == "run" and not settings.messengers):
         from sandbox.run import run_sandbox
 
         demo = getattr(args, "demo", False)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
 from aiogram import Bot, Dispatcher
@@ -24,14 +25,20 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot import logsafe
 from bot.answered import AnsweredQueries
 from bot.clock import Clock, SystemClock
+from bot.domain.identity import Messenger
 from bot.domain.pacing import Pacer
 from bot.edits import NotModifiedIsDone
 from bot.i18n import Translator
 from bot.leader import Leadership
+from bot.messengers.max_api import MaxApi
+from bot.messengers.max_polling import MaxPolling
+from bot.messengers.max_session import MaxSession
+from bot.messengers.routing import RoutingSession
 from bot.middlewares import CommitBeforeSend, ConversationState, Isolation, Person, UnitOfWork
 from bot.outbox import Sender, worker_name
 from bot.retry import RetryMiddleware
 from bot.scheduler import build_scheduler
+from bot.services.links import StartLinks
 from bot.settings import Settings
 from bot.throttle import PersonThrottle
 from bot.webhook import ClosedRequestHandler, webhook_secret
@@ -39,23 +46,60 @@ from handlers import get_routers
 from handlers.common import set_default_commands
 from storage.db import Database
 from storage.fsm import SqlStorage
+from storage.message_refs import MessageRefs
 
 log = logging.getLogger(__name__)
 
 
-def build_bot(settings: Settings) -> Bot:
-    if settings.bot_token is None:
-        raise ValueError("BOT_TOKEN is not set")
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+MAX_ONLY_TOKEN = "1:max-only"  # noqa: S105 - aiogram's Bot wants a token; with MAX alone it is never sent
+
+
+def build_bot(
+    settings: Settings, refs: MessageRefs | None = None, now: Callable[[], datetime] | None = None
+) -> Bot:
+    """One bot for both messengers: a session that routes each call by the chat's messenger
+    (``bot/messengers/routing.py``); the request middlewares serve both."""
+    telegram = None
+    if settings.bot_token is not None:
+        telegram = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    max_session = None
+    if settings.max_bot_token is not None:
+        if refs is None:
+            raise ValueError("MAX needs the database (message ids)")
+        api = MaxApi(settings.max_bot_token.get_secret_value(), settings.max_api_url, settings.max_ca_file)
+        max_session = MaxSession(api, refs, now or SystemClock().now)
+    if telegram is None and max_session is None:
+        raise ValueError("neither BOT_TOKEN nor MAX_BOT_TOKEN is set")
+    session = RoutingSession(telegram, max_session)
     session.middleware(CommitBeforeSend())
     session.middleware(RetryMiddleware())
     session.middleware(AnsweredQueries())
     session.middleware(NotModifiedIsDone())
+    token = settings.bot_token.get_secret_value() if settings.bot_token else MAX_ONLY_TOKEN
     return Bot(
-        settings.bot_token.get_secret_value(),
+        token,
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
+
+
+def max_session_of(bot: Bot) -> MaxSession | None:
+    session = bot.session
+    if isinstance(session, RoutingSession):
+        found = session.sessions[Messenger.MAX]
+        return found if isinstance(found, MaxSession) else None
+    return None
+
+
+async def start_links(bot: Bot, settings: Settings) -> StartLinks:
+    """The bot's username in each messenger it serves (asked of each at start)."""
+    telegram = (await bot.get_me()).username or "bot" if settings.bot_token is not None else None
+    maxed = max_session_of(bot)
+    max_name = None
+    if maxed is not None:
+        me = await maxed.load_me()
+        max_name = str(me.get("username") or me.get("user_id"))
+    return StartLinks(telegram=telegram, max=max_name)
 
 
 def update_source(settings: Settings, bot_id: int) -> str:
@@ -65,7 +109,13 @@ def update_source(settings: Settings, bot_id: int) -> str:
 
 
 def build_dispatcher(
-    settings: Settings, db: Database, clock: Clock, i18n: Translator, bot_username: str, bot_id: int = 0
+    settings: Settings,
+    db: Database,
+    clock: Clock,
+    i18n: Translator,
+    bot_username: str,
+    bot_id: int = 0,
+    links: StartLinks | None = None,
 ) -> Dispatcher:
     isolation = SimpleEventIsolation()
     dp = Dispatcher(
@@ -76,6 +126,7 @@ def build_dispatcher(
         clock=clock,
         i18n=i18n,
         bot_username=bot_username,
+        links=links or StartLinks(telegram=bot_username),
     )
     unit_of_work = UnitOfWork(db, clock, update_source(settings, bot_id))
     dp.update.outer_middleware(PersonThrottle(settings, i18n))
@@ -114,20 +165,24 @@ class App:
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
     owner_link: str | None = None  # a one-time «стать куратором» link while there is no curator
+    owner_links: list[tuple[str, str]] = field(default_factory=list)  # the same, per messenger
+    links: StartLinks | None = None
+    max_polling: MaxPolling | None = None
+    _max_task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        token = self.settings.bot_token
-        logsafe.install(token.get_secret_value() if token else None)
-        self.db = Database(self.settings.database_url)
+        s = self.settings
+        logsafe.install(*(t.get_secret_value() if t else None for t in (s.bot_token, s.max_bot_token)))
+        self.db = Database(s.database_url)
         await self.db.migrate()
-        self.bot = build_bot(self.settings)
-        me = await self.bot.get_me()
-        self.i18n = i18n = Translator(self.settings.default_locale)
-        self.dp = build_dispatcher(self.settings, self.db, self.clock, i18n, me.username or "bot", me.id)
+        self.bot = build_bot(s, MessageRefs(self.db.sessions), self.clock.now)
+        self.links = links = await start_links(self.bot, s)
+        self.i18n = i18n = Translator(s.default_locale)
+        username = links.telegram or links.max or "bot"
+        self.dp = build_dispatcher(s, self.db, self.clock, i18n, username, self.bot.id, links)
         await set_default_commands(self.bot, i18n)
         if self.role in ("worker", "all"):
             holder = worker_name()
-            s = self.settings
             ttl = timedelta(seconds=s.leader_ttl_s)
             self.leadership = leading = Leadership(
                 self.db, self.clock, holder, ttl, renew_s=s.leader_ttl_s / 5
@@ -149,12 +204,21 @@ class App:
                 lease=timedelta(seconds=s.outbox_lease_s),
             )
             self._sender_task = asyncio.create_task(self.sender.run())
-        log.info("bot @%s ready (role %s)", me.username, self.role)
-        self.owner_link = await first_curator_link(self.db, self.clock, me.username or "bot")
+        log.info("bot ready: %s (role %s)", links, self.role)
+        self.owner_links = await first_curator_links(self.db, self.clock, links)
+        self.owner_link = self.owner_links[0][1] if self.owner_links else None
 
     async def serve(self, handle_signals: bool = True) -> None:
         assert self.bot is not None and self.dp is not None
         if self.role == "worker":  # no updates here: tick and send until told to stop
+            if handle_signals:
+                loop = asyncio.get_running_loop()
+                for sig in (signal.SIGTERM, signal.SIGINT):
+                    loop.add_signal_handler(sig, self._stopped.set)
+            await self._stopped.wait()
+            return
+        self._start_max_polling()
+        if self.settings.bot_token is None:  # MAX alone: its polling runs until told to stop
             if handle_signals:
                 loop = asyncio.get_running_loop()
                 for sig in (signal.SIGTERM, signal.SIGINT):
@@ -170,6 +234,15 @@ class App:
                 close_bot_session=False,
                 allowed_updates=self.dp.resolve_used_update_types(),
             )
+
+    def _start_max_polling(self) -> None:
+        """MAX's updates by long polling, beside Telegram's (polling or webhook)."""
+        assert self.bot is not None and self.dp is not None and self.db is not None
+        maxed = max_session_of(self.bot)
+        if maxed is None or maxed.me is None:
+            return
+        self.max_polling = MaxPolling(maxed.max, self.dp, self.bot, maxed.refs, maxed.me, self.clock.now)
+        self._max_task = asyncio.create_task(self.max_polling.run())
 
     async def _serve_webhook(self, handle_signals: bool) -> None:
         assert self.bot is not None and self.dp is not None
@@ -199,7 +272,14 @@ class App:
     async def stop(self) -> None:
         """Ask ``serve`` to return (from a test or a signal)."""
         self._stopped.set()
-        if self.dp is not None and not self.settings.webhook_mode and self.role != "worker":
+        if self.max_polling is not None and self._max_task is not None:
+            self._max_task.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._max_task
+            await self.max_polling.stop()
+            self.max_polling = None
+        polling = self.settings.bot_token is not None and not self.settings.webhook_mode
+        if self.dp is not None and polling and self.role != "worker":
             with suppress(RuntimeError):
                 await self.dp.stop_polling()
 
@@ -229,24 +309,25 @@ class App:
             await self.db.close()
 
 
-async def first_curator_link(db: Database, clock: Clock, bot_username: str) -> str | None:
+async def first_curator_links(db: Database, clock: Clock, links: StartLinks) -> list[tuple[str, str]]:
     from bot.services import owner
 
     async with db.unit() as repo:
         token = await owner.at_start(repo, clock.now())
-    return owner.link(bot_username, token) if token else None
+    return links.urls(token) if token else []
 
 
-def owner_link_notice(link: str) -> str:
-    return f"No curator yet: open this one-time link in Telegram to become the school's first curator: {link}"
+def owner_link_notice(links: list[tuple[str, str]]) -> str:
+    where = " or ".join(f"in {name}: {url}" for name, url in links)
+    return f"No curator yet: open this one-time link to become the school's first curator, {where}"
 
 
 async def run(settings: Settings, clock: Clock | None = None, role: Role = "all") -> None:
     app = App(settings, clock or SystemClock(), role=role)
     try:
         await app.start()
-        if app.owner_link:
-            print(owner_link_notice(app.owner_link), flush=True)
+        if app.owner_links:
+            print(owner_link_notice(app.owner_links), flush=True)
         await app.serve()
     finally:
         await app.close()

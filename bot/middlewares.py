@@ -76,8 +76,9 @@ class UnitOfWork(BaseMiddleware):
         self._idle.clear()
         try:
             async with self.db.unit() as repo:
+                source = data.get("update_source") or self.source  # MAX's stream has its own
                 if isinstance(event, Update) and not await repo.first_time(
-                    self.source, event.update_id, self.clock.now()
+                    source, event.update_id, self.clock.now()
                 ):
                     log.info("update %s was handled before; skipped", event.update_id)
                     return None

@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_API = "https://api.telegram.org"
+MAX_API = "https://platform-api.max.ru"
 SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
@@ -20,6 +21,9 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     telegram_api_url: str = TELEGRAM_API
+    max_bot_token: SecretStr | None = None  # MAX (dev.max.ru): either token alone also works
+    max_api_url: str = MAX_API
+    max_ca_file: str | None = None  # a certificate authority to trust for MAX's host (PEM file)
     database_url: str = "sqlite+aiosqlite:///./data/nastavnik.db"
     default_locale: Literal["ru", "en"] = "ru"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -47,7 +51,7 @@ class Settings(BaseSettings):
             return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
         return data
 
-    @field_validator("telegram_api_url", "webhook_url")
+    @field_validator("telegram_api_url", "max_api_url", "webhook_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
@@ -79,6 +83,22 @@ class Settings(BaseSettings):
         if not SECRET_TOKEN.fullmatch(value.get_secret_value()):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
         return value
+
+    @field_validator("max_bot_token")
+    @classmethod
+    def _max_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if any(c.isspace() for c in value.get_secret_value()):
+            raise ValueError("looks wrong: a MAX token is one word, as MAX's MasterBot gives it")
+        return value
+
+    @property
+    def messengers(self) -> tuple[str, ...]:
+        """The messengers this installation serves (none: the sandbox serves both)."""
+        return tuple(
+            name for name, token in (("telegram", self.bot_token), ("max", self.max_bot_token)) if token
+        )
 
     @property
     def webhook_mode(self) -> bool:

@@ -16,6 +16,7 @@ from bot.domain.programmes import parse_period
 from bot.i18n import Html, L10n, Translator
 from bot.middlewares import CuratorCheck
 from bot.services import curation, people
+from bot.services.links import StartLinks
 from handlers import render
 from handlers.answered import collapse
 from handlers.callbacks import (
@@ -51,8 +52,8 @@ class IsCurator(Filter):
         return curator is not None and await curator()
 
 
-def deep_link(bot_username: str, token: str) -> str:
-    return f"https://t.me/{bot_username}?start={token}"
+def deep_link(links: StartLinks, token: str) -> str:
+    return links.text(token)
 
 
 CARD_ACTIONS = frozenset({"card", "invites", "queue", "consent", "list", "breaks", "stage"})
@@ -120,7 +121,7 @@ async def on_pupils(
 
 
 async def on_add_curator(
-    message: Message, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock, bot_username: str
+    message: Message, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock, links: StartLinks
 ) -> None:
     invite = await curation.curator_invite(repo, user.id, clock.now(), people.new_token)
     revoke = InlineKeyboardBuilder()
@@ -128,7 +129,7 @@ async def on_add_curator(
         text=t("curator.invite_revoke"), callback_data=InviteCb(action="revoke", token=invite.token)
     )
     hours = int(CURATOR_INVITE_TTL.total_seconds() // 3600)
-    link = deep_link(bot_username, invite.token)
+    link = deep_link(links, invite.token)
     await message.answer(t("curator.invite", link=link, hours=hours), reply_markup=revoke.as_markup())
 
 
@@ -152,19 +153,19 @@ async def on_programme(
     t: L10n,
     bot: Bot,
     clock: Clock,
-    bot_username: str,
+    links: StartLinks,
 ) -> None:
     programme = await curation.require_programme(repo, user.id, callback_data.pid)
     action = callback_data.action
     if action == "invites":
-        links = {}
+        urls = {}
         for role in (Role.MENTOR, Role.MENTEE):
             invite = await curation.invite_for(
                 repo, user.id, programme.id, role, clock.now(), people.new_token
             )
-            links[role.value] = deep_link(bot_username, invite.token)
+            urls[role.value] = deep_link(links, invite.token)
         await cb.answer()
-        await bot.send_message(user.id, t("prog.invites", title=programme.title, **links))
+        await bot.send_message(user.id, t("prog.invites", title=programme.title, **urls))
     elif action == "queue":
         await cb.answer()
         await _send_queue(bot, repo, t, user.id, programme)

@@ -121,7 +121,7 @@ async def run_sandbox(settings: Settings, demo: bool = False, port: int | None =
         if app.owner_link and not demo:
             emulator.owner_link = app.owner_link  # the page offers it to the selected person
             await emulator.notify()
-            print(owner_link_notice(app.owner_link), flush=True)
+            print(owner_link_notice(app.owner_links), flush=True)
             print("(the web chat offers it too: «Стать куратором»)", flush=True)
         serving = asyncio.create_task(app.serve(handle_signals=False))
         await stop.wait()

@@ -411,3 +411,13 @@ class LeaseRow(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
     until: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MessageRefRow(Base):
+    """A MAX message id (a string such as ``mid.…``) behind the integer id the bot's
+    handlers see, so an edit or a delete finds the message again in any process."""
+
+    __tablename__ = "message_refs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mid: Mapped[str] = mapped_column(String(128), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)

@@ -37,10 +37,6 @@ def is_owner_token(payload: str) -> bool:
     return payload.startswith(PREFIX)
 
 
-def link(bot_username: str, token: str) -> str:
-    return f"https://t.me/{bot_username}?start={token}"
-
-
 async def make(repo: Repo, now: datetime, org_name: str | None = None, timezone: str | None = None) -> str:
     """A new one-time link's payload (``owner_`` and 32 URL-safe characters)."""
     if timezone is not None:

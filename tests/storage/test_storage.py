@@ -16,6 +16,7 @@ from storage.fsm import SqlStorage
 NOW = datetime(2026, 9, 1, 9, 0)
 TABLES = {
     "seen_updates",
+    "message_refs",
     "preferences",
     "plans",
     "plan_items",
@@ -42,7 +43,7 @@ TABLES = {
     "outbox",
     "leases",
 }
-REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011"]
+REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012"]
 
 
 async def tables(db: Database) -> set[str]:

@@ -1,0 +1,1 @@
+"""Messengers: MAX adapter and the session that routes calls by messenger."""
