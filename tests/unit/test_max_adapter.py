@@ -145,3 +145,23 @@ def test_start_links_per_messenger() -> None:
     ]
     assert both.text("t1") == "\nTelegram: https://t.me/tg_bot?start=t1\nMAX: https://max.ru/max_bot?start=t1"
     assert StartLinks(max="m").text("t") == "https://max.ru/m?start=t"
+
+
+def test_each_messenger_is_paced_by_its_own_limits() -> None:
+    from bot.domain.pacing import Pacer
+
+    pacer = Pacer()
+    person, tg_person = from_max(5), 100001
+    pacer.take(person, 0.0)
+    assert pacer.wait(person, 0.0) == pytest.approx(0.5)  # MAX: 2 a second into one chat
+    pacer.take(tg_person, 0.0)
+    assert pacer.wait(tg_person, 0.0) == pytest.approx(1.0)  # Telegram: 1 a second
+    group = from_max(-70801090403050)
+    pacer.take(group, 0.0)
+    assert pacer.wait(group, 0.0) == pytest.approx(0.5)  # a MAX group chat: same 2 a second
+    # the overall buckets are separate: 28 a second each, not shared between the two bots
+    for i in range(1, 40):
+        t = i / 28
+        assert pacer.wait(from_max(1000 + i), t) == 0.0
+        pacer.take(from_max(1000 + i), t)
+    assert pacer.wait(200001, 2.0) == 0.0
