@@ -4,6 +4,7 @@ contacts only once both accepted."""
 from __future__ import annotations
 
 from bot.domain.catalog import Role
+from bot.domain.identity import Messenger, messenger_of
 from bot.domain.matching import Reasons
 from bot.domain.models import Participant
 from bot.domain.pairs import Pair
@@ -67,13 +68,28 @@ def intro(t: L10n, pair: Pair, side: Role) -> str:
     return t("intro.text", who=Html(who(t, other)), tags=Html(tags), why=Html(reasons_text(t, pair.reasons)))
 
 
-def contact(t: L10n, other: Participant, shares: bool = True, curators: str = "") -> str:
-    """What a side learns once both accepted: the other's Telegram, unless they chose to be
-    reached through the curator (set in /profile)."""
+def contact(
+    t: L10n, other: Participant, shares: bool = True, curators: str = "", viewer: int | None = None
+) -> str:
+    """What a side learns once both accepted: the other's account in their messenger, unless
+    they chose to be reached through the curator (set in /profile). When the two use
+    different messengers (a teacher in Telegram, a pupil in MAX), a link of one would not
+    open in the other: the name and messenger are given, and the bot's meetings suggested."""
     if not shares:
         return t("pair.contact_hidden", who=Html(who(t, other)), curators=curators or "—")
+    theirs = messenger_of(other.user_id)
+    if viewer is not None and messenger_of(viewer) is not theirs:
+        handle = f"@{escape(other.username)}" if other.username else escape(other.name)
+        return t(
+            "pair.contact_elsewhere", who=Html(who(t, other)), link=Html(handle), messenger=MESSENGERS[theirs]
+        )
     if other.username:
         link = f"@{escape(other.username)}"
+    elif theirs is Messenger.MAX:
+        link = escape(other.name)
     else:
         link = f'<a href="tg://user?id={other.user_id}">{escape(other.name)}</a>'
     return t("pair.contact", who=Html(who(t, other)), link=Html(link))
+
+
+MESSENGERS = {Messenger.TELEGRAM: "Telegram", Messenger.MAX: "MAX"}

@@ -66,7 +66,9 @@ async def on_answer(
                 repo,
                 now,
                 person.user_id,
-                texts.contact(st, other, other_user.share_contact if other_user else True, names),
+                texts.contact(
+                    st, other, other_user.share_contact if other_user else True, names, person.user_id
+                ),
                 kb_single(st("meet.btn.new"), MeetCb(action="new", id=pair.id).pack()),
                 key=f"contact:{pair.id}:{side.value}",
             )
