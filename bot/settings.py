@@ -9,7 +9,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_API = "https://api.telegram.org"
-MAX_API = "https://platform-api.max.ru"
+MAX_API = "https://platform-api2.max.ru"
 SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, FormData, TCPConnector
 
-MAX_API = "https://platform-api.max.ru"
+MAX_API = "https://platform-api2.max.ru"
 
 
 class MaxError(Exception):
