@@ -22,9 +22,11 @@ from handlers.callbacks import ProposalCb, SurveyCb
 from handlers.common import notify, strings_for
 from handlers.kb import InlineKeyboardBuilder
 from storage.db import Database
+from storage.message_refs import MessageRefs
 from storage.repo import PairSides, Repo, Side
 
 OUTBOX_KEPT = timedelta(days=30)  # a delivered row (with no body) keeps its key this long
+MESSAGE_REFS_KEPT = timedelta(days=60)  # a MAX message id behind a button this old is forgotten
 
 
 async def proposals_tick(db: Database, i18n: Translator, clock: Clock) -> pairs.Due:
@@ -396,8 +398,9 @@ async def surveys_tick(db: Database, i18n: Translator, clock: Clock) -> int:
 
 async def housekeeping_tick(db: Database, i18n: Translator, clock: Clock, retention_months: int = 12) -> int:
     """Forget the marks of handled updates after two days (Telegram keeps an unconfirmed
-    update for 24 hours), delivered outbox rows after a month, and the personal data of
-    programmes archived longer than the retention period."""
+    update for 24 hours), delivered outbox rows after a month, MAX message ids after 60 days
+    (buttons older than that are answered as stale), and the personal data of programmes
+    archived longer than the retention period."""
     now = clock.now()
     async with db.unit() as repo:
         done = await repo.forget_seen_updates(now - timedelta(days=2))
@@ -405,4 +408,4 @@ async def housekeeping_tick(db: Database, i18n: Translator, clock: Clock, retent
         before = now - timedelta(days=round(retention_months * 365.25 / 12))
         placeholder = i18n.get(i18n.default)("forget.placeholder")
         done += len(await repo.erasure.anonymise_archived(before, placeholder, now))
-        return done
+    return done + await MessageRefs(db.sessions).forget_before(now - MESSAGE_REFS_KEPT)
