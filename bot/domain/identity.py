@@ -28,7 +28,9 @@ class ForeignId(ValueError):
 
 
 def messenger_of(internal: int) -> Messenger:
-    return Messenger.MAX if abs(internal) >= MAX_BASE else Messenger.TELEGRAM
+    """MAX for ids in MAX's band; Telegram for the rest (erasure's pseudonyms, below -2**62,
+    reach no one either way)."""
+    return Messenger.MAX if MAX_BASE <= abs(internal) < MAX_BASE + MAX_SPAN else Messenger.TELEGRAM
 
 
 def from_max(max_id: int) -> int:

@@ -25,6 +25,7 @@ def test_ids_of_two_messengers_never_meet_and_come_back() -> None:
         assert to_max(ours) == raw
         assert is_group(ours) == (raw < 0)
         assert abs(ours) >= MAX_BASE and ours not in telegram_ids
+    assert messenger_of(-(2**62 + 5)) is Messenger.TELEGRAM  # erasure's pseudonyms are no one's
     with pytest.raises(ForeignId):
         from_max(2**59)
     with pytest.raises(ForeignId):
