@@ -18,6 +18,7 @@ from handlers import (
     group,
     join,
     meetings,
+    moves,
     owner,
     pairs,
     plans,
@@ -55,6 +56,7 @@ def get_routers() -> list[Router]:
     routers = [
         basics.commands_router(),
         owner.router(),
+        moves.router(),
         join.router(),
         basics.router(),
         curator.router(),
