@@ -335,8 +335,8 @@ class MaxApi:
         if chat.type == "private":
             status = "suspended" if chat.id in self.world.blocked else "active"
             user = self.face.user_api(chat.id)
-            return {**common, "type": "dialog", "status": status, "title": None, "participants_count": 2,
-                    "dialog_with_user": user}  # fmt: skip
+            dialog = {"type": "dialog", "status": status, "title": None, "participants_count": 2}
+            return {**common, **dialog, "dialog_with_user": user}
         return {
             **common,
             "type": "chat",
