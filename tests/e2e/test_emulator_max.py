@@ -8,12 +8,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp import ClientSession, FormData
 
 from sandbox.client import Person, SandboxClient
 from sandbox.emulator import MAX_SANDBOX_TOKEN, Emulator
 from sandbox.max_face import BOT_USER_ID
 from sandbox.run import SANDBOX_TOKEN
+from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 Reply = tuple[int, Any]
 
@@ -414,3 +416,51 @@ async def test_state_file_keeps_the_max_side(tmp_path: Path) -> None:
     assert again.add_user("Петя", messenger="max")["id"] == person["id"] + 1
     assert again.max.new_group_id() == group.id - 1 and again.max.next_update == emu.max.next_update
     assert person["id"] in again.started
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed: browser test skipped")
+    pytest.importorskip("playwright", reason="playwright is not installed: browser test skipped")
+    return CHROMIUM
+
+
+async def test_web_chat_shows_each_persons_messenger(
+    chromium_path: str, emulator: tuple[Emulator, str], client: SandboxClient
+) -> None:
+    """A mixed pair in the browser: each person and chat is marked with its messenger, and a
+    MAX person opens a max.ru link, sees the bot's keyboard and presses it."""
+    from playwright.async_api import async_playwright, expect
+
+    emu, url = emulator
+    await client.person("Оля")
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        page = await browser.new_page(viewport={"width": 1280, "height": 900})
+        try:
+            await page.goto(url)
+            await page.get_by_test_id("new-person-name").fill("Маша")
+            await page.get_by_test_id("new-person-messenger").select_option("max")
+            await page.get_by_test_id("new-person").get_by_role("button").click()
+            await expect(page.get_by_test_id("chat-title")).to_contain_text("в MAX — Маша")
+            people = page.get_by_test_id("person")
+            await expect(people.filter(has_text="Оля").get_by_test_id("messenger-badge")).to_have_text("TG")
+            await expect(people.filter(has_text="Маша").get_by_test_id("messenger-badge")).to_have_text("MAX")
+            await page.get_by_test_id("open-link-input").fill(
+                "https://max.ru/nastavnik_sandbox_bot?start=web"
+            )
+            await page.get_by_test_id("open-link-go").click()
+            start = await updates(url, timeout=5, types="bot_started")
+            masha = start["updates"][0]["user"]["user_id"]
+            assert start["updates"][0]["payload"] == "web" and emu.messenger_of(masha) == "max"
+            question = {"text": "Готовы?", "attachments": [keyboard([callback("Готова", "ready")])]}
+            assert (await max_call(url, "POST", "/messages", question, user_id=masha))[0] == 200
+            await page.get_by_test_id("inline-button").filter(has_text="Готова").click()
+            pressed = await updates(url, marker=start["marker"], timeout=5, types="message_callback")
+            cb_id = pressed["updates"][0]["callback"]["callback_id"]
+            assert pressed["updates"][0]["callback"]["payload"] == "ready"
+            await max_call(url, "POST", "/answers", {"notification": "Отлично"}, callback_id=cb_id)
+            await expect(page.get_by_test_id("toast")).to_have_text("Отлично")
+        finally:
+            await browser.close()
