@@ -21,6 +21,7 @@ class Person:
     name: str
     client: SandboxClient
     seen: dict[int, int] = field(default_factory=dict)  # chat id -> the last message id read
+    messenger: str = "telegram"  # or "max": the same calls drive either face
 
     async def send(self, text: str, chat_id: int | None = None) -> None:
         await self.client.post("/control/send", user_id=self.id, text=text, chat_id=chat_id or self.id)
@@ -129,9 +130,14 @@ class SandboxClient:
     async def post(self, path: str, **data: Any) -> Any:
         return await self._call("POST", path, json=data)
 
-    async def person(self, name: str, language_code: str = "ru", **extra: Any) -> Person:
-        user = await self.post("/control/users", first_name=name, language_code=language_code, **extra)
-        return Person(int(user["id"]), name, self)
+    async def person(
+        self, name: str, language_code: str = "ru", messenger: str = "telegram", **extra: Any
+    ) -> Person:
+        """A new person in Telegram (default) or in MAX (``messenger="max"``)."""
+        user = await self.post(
+            "/control/users", first_name=name, language_code=language_code, messenger=messenger, **extra
+        )
+        return Person(int(user["id"]), name, self, messenger=messenger)
 
     async def message(self, chat_id: int, message_id: int) -> dict[str, Any]:
         for m in await self.get("/control/messages", chat_id=chat_id, after=message_id - 1):

@@ -1,22 +1,21 @@
-"""The emulator's control API: tests and the web chat act as people through it."""
+"""The emulator's control API: tests and the web chat act as people through it. It is
+messenger-neutral: the same calls drive a Telegram person or a MAX person, and it knows the
+emulator only through the ``World`` protocol (sandbox/world.py)."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
-from sandbox.telegram_rules import BadRequest
-
-if TYPE_CHECKING:
-    from sandbox.emulator import Emulator
+from sandbox.world import MESSENGERS, TELEGRAM, BadRequest, World
 
 STATIC = Path(__file__).parent / "static"
 
 
-def add_control_routes(app: web.Application, emu: Emulator) -> None:
+def add_control_routes(app: web.Application, emu: World) -> None:
     async def body(request: web.Request) -> dict[str, Any]:
         if request.can_read_body:
             data = await request.json()
@@ -30,29 +29,46 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
 
     async def create_user(request: web.Request) -> web.Response:
         data = await body(request)
+        messenger = str(data.get("messenger") or TELEGRAM)
+        if messenger not in MESSENGERS:
+            raise web.HTTPBadRequest(text=f"messenger is one of {MESSENGERS}")
         user = emu.add_user(
             str(data.get("first_name") or "Гость")[:64],
             str(data.get("language_code") or "ru"),
             data.get("id"),
             data.get("username"),
             data.get("last_name"),
+            messenger,
         )
         await emu.notify()
-        return ok(user)
+        return ok({**user, "messenger": messenger})
 
     async def create_group(request: web.Request) -> web.Response:
         data = await body(request)
         members = [int(m) for m in data.get("members", [])]
-        chat = emu.add_group(str(data.get("title") or "Кураторы"), members, bool(data.get("bot_admin", True)))
-        await emu.notify()
-        return ok({"id": chat.id, "title": chat.title, "members": sorted(chat.members)})
+        if any(m not in emu.users for m in members):
+            raise web.HTTPNotFound(text="no such user")
+        if data.get("messenger") and members and emu.messenger_of(members[0]) != data["messenger"]:
+            raise web.HTTPBadRequest(text="the members are not in that messenger")
+        try:
+            chat = await emu.add_group_announced(
+                str(data.get("title") or "Кураторы"), members, bool(data.get("bot_admin", True))
+            )
+        except BadRequest as exc:
+            raise web.HTTPBadRequest(text=exc.description) from None
+        return ok(
+            {"id": chat.id, "title": chat.title, "members": sorted(chat.members), "messenger": chat.messenger}
+        )
 
     async def join(request: web.Request) -> web.Response:
         data = await body(request)
         chat_id, uid = int(data["chat_id"]), int(data["user_id"])
         if uid not in emu.users or chat_id not in emu.chats:
             raise web.HTTPNotFound(text="no such user or chat")
-        return ok(await emu.member_joins(chat_id, uid))
+        try:
+            return ok(await emu.member_joins(chat_id, uid))
+        except BadRequest as exc:
+            raise web.HTTPBadRequest(text=exc.description) from None
 
     async def send(request: web.Request) -> web.Response:
         data = await body(request)
@@ -67,15 +83,10 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
 
     async def start(request: web.Request) -> web.Response:
         data = await body(request)
-        payload = str(data.get("payload") or "")
-        if "start=" in payload:  # a whole t.me link was pasted
-            payload = payload.split("start=", 1)[1].split("&", 1)[0]
-        text = f"/start {payload}".strip()
-        record = await emu.user_sends(int(data["user_id"]), text)
-        if payload and emu.owner_link and emu.owner_link.endswith(f"start={payload}"):
-            emu.owner_link = None  # one use: the page stops offering it
-            await emu.notify()
-        return ok({"message_id": record["message_id"]})
+        try:
+            return ok(await emu.user_starts(int(data["user_id"]), str(data.get("payload") or "")))
+        except BadRequest as exc:
+            raise web.HTTPNotFound(text=exc.description) from None
 
     async def press(request: web.Request) -> web.Response:
         data = await body(request)
@@ -134,32 +145,11 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
 
     async def block(request: web.Request) -> web.Response:
         data = await body(request)
-        uid = int(data["user_id"])
-        if data.get("blocked", True):
-            emu.blocked.add(uid)
-        else:
-            emu.blocked.discard(uid)
+        await emu.set_blocked(int(data["user_id"]), bool(data.get("blocked", True)))
         return ok(sorted(emu.blocked))
 
     async def limits(request: web.Request) -> web.Response:
-        data = await body(request)
-        for key in (
-            "enabled",
-            "global_rate",
-            "global_burst",
-            "chat_rate",
-            "chat_burst",
-            "group_per_minute",
-        ):
-            if key in data:
-                setattr(emu.limits, key, type(getattr(emu.limits, key))(data[key]))
-        emu.limits.buckets.clear()
-        return ok(
-            {
-                k: getattr(emu.limits, k)
-                for k in ("enabled", "global_rate", "chat_rate", "chat_burst", "group_per_minute")
-            }
-        )
+        return ok(emu.set_limits(await body(request)))
 
     async def faults(request: web.Request) -> web.Response:
         data = await body(request)
@@ -180,13 +170,7 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
                 roles = {}
         return ok(
             {
-                "bot": emu.bot_user,
-                "users": list(emu.users.values()),
-                "groups": [
-                    {"id": c.id, "title": c.title, "members": sorted(c.members)}
-                    for c in emu.chats.values()
-                    if c.type != "private"
-                ],
+                **emu.public_info(),
                 "blocked": sorted(emu.blocked),
                 "webhook": emu.webhook["url"] if emu.webhook else None,
                 "owner_link": emu.owner_link,
@@ -246,5 +230,6 @@ def _public(record: dict[str, Any]) -> dict[str, Any]:
         "edit_date",
         "deleted",
         "sticker",
+        "mid",
     )
     return {k: record[k] for k in keys if record.get(k) is not None}

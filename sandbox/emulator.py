@@ -10,17 +10,21 @@ import itertools
 import json
 import logging
 import os
-import random
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from aiohttp import ClientSession, ClientTimeout, web
 
-from sandbox.telegram_rules import CAPTION_LIMIT, BadRequest, Limits, check_markup, check_text
+from sandbox.control import add_control_routes
+from sandbox.max_api import add_max_routes
+from sandbox.max_face import MaxFace
+from sandbox.telegram_rules import CAPTION_LIMIT, Limits, check_markup, check_text
+from sandbox.world import MAX, TELEGRAM, BadRequest, Chat, Faults, RetryAfter
+
+__all__ = ["SANDBOX_USERNAME", "BadRequest", "Chat", "Emulator", "Faults", "RetryAfter"]
 
 log = logging.getLogger(__name__)
 
@@ -37,36 +41,8 @@ JSON_FIELDS = {
 }
 
 
-@dataclass
-class Faults:
-    error_rate: float = 0.0  # share of bot requests answered with 500
-    timeout_rate: float = 0.0  # share that hang for ``timeout_seconds`` first
-    timeout_seconds: float = 2.0
-    redirect_rate: float = 0.0  # share answered with a redirect to themselves (a loop)
-    rng: random.Random = field(default_factory=lambda: random.Random(1))
-
-
-@dataclass
-class Chat:
-    id: int
-    type: str  # private | group
-    title: str | None = None
-    members: set[int] = field(default_factory=set)
-    bot_admin: bool = True  # only an admin bot gets chat_member updates
-
-    def as_api(self, users: dict[int, dict[str, Any]]) -> dict[str, Any]:
-        if self.type == "private":
-            u = users[self.id]
-            return {
-                "id": self.id,
-                "type": "private",
-                "first_name": u["first_name"],
-                **({"username": u["username"]} if u.get("username") else {}),
-            }
-        return {"id": self.id, "type": self.type, "title": self.title}
-
-
 SANDBOX_USERNAME = "nastavnik_sandbox_bot"
+MAX_SANDBOX_TOKEN = "max-sandbox-token"  # noqa: S105 - the sandbox's fixed fake token
 
 
 class Emulator:
@@ -76,7 +52,11 @@ class Emulator:
     from 1 again either."""
 
     def __init__(
-        self, token: str, bot_username: str = SANDBOX_USERNAME, state_file: Path | None = None
+        self,
+        token: str,
+        bot_username: str = SANDBOX_USERNAME,
+        state_file: Path | None = None,
+        max_token: str | None = MAX_SANDBOX_TOKEN,
     ) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
@@ -128,6 +108,7 @@ class Emulator:
         self.state_file = state_file
         self._dirty = False
         self._saver: asyncio.Task[None] | None = None
+        self.max = MaxFace(self, max_token)  # the MAX face: its ids, updates and rules
         if state_file is not None and state_file.exists():
             self.load(state_file)
         elif state_file is not None:  # a new sandbox next to a database that may remember updates
@@ -138,9 +119,9 @@ class Emulator:
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self.handle_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self.handle_file)
-        from sandbox.control import add_control_routes
-
         add_control_routes(app, self)
+        if self.max.token is not None:
+            add_max_routes(app, self.max)
         app.on_shutdown.append(self._shutdown)
         app.on_cleanup.append(self._cleanup)
         return app
@@ -202,7 +183,13 @@ class Emulator:
             "counters": counters,
             "users": list(self.users.values()),
             "chats": [
-                {"id": c.id, "type": c.type, "title": c.title, "members": sorted(c.members)}
+                {
+                    "id": c.id,
+                    "type": c.type,
+                    "title": c.title,
+                    "members": sorted(c.members),
+                    "messenger": c.messenger,
+                }
                 for c in self.chats.values()
             ],
             "blocked": sorted(self.blocked),
@@ -211,6 +198,7 @@ class Emulator:
             "updates": self.updates,
             "files": {fid: [name, mime] for fid, (_data, name, mime) in self.files.items()},
             "commands": [[scope, lang, cmds] for (scope, lang), cmds in self.commands.items()],
+            "max": self.max.snapshot(),
         }
 
     def save(self, path: Path, clean: bool = False) -> None:
@@ -236,9 +224,16 @@ class Emulator:
             return
         self.users = {int(u["id"]): u for u in state["users"]}
         self.chats = {
-            int(c["id"]): Chat(int(c["id"]), c["type"], c.get("title"), set(c["members"]))
+            int(c["id"]): Chat(
+                int(c["id"]),
+                c["type"],
+                c.get("title"),
+                set(c["members"]),
+                messenger=c.get("messenger", TELEGRAM),
+            )
             for c in state["chats"]
         }
+        self.max.load(state.get("max") or {}, 0 if state.get("clean") else self.CRASH_GAP)
         self.blocked = set(state["blocked"])
         self.started = set(state["started"])
         self.messages = {}
@@ -269,8 +264,11 @@ class Emulator:
         user_id: int | None = None,
         username: str | None = None,
         last_name: str | None = None,
+        messenger: str = TELEGRAM,
     ) -> dict[str, Any]:
-        uid = user_id or next(self._user_ids)
+        if messenger not in (TELEGRAM, MAX):
+            raise BadRequest(f"unknown messenger {messenger!r}")
+        uid = user_id or self.max.new_user_id() if messenger == MAX else user_id or next(self._user_ids)
         user = {
             "id": uid,
             "is_bot": False,
@@ -282,13 +280,34 @@ class Emulator:
         if last_name:
             user["last_name"] = last_name
         self.users[uid] = user
-        self.chats.setdefault(uid, Chat(uid, "private"))
+        self.chats.setdefault(uid, Chat(uid, "private", messenger=messenger))
+        if messenger == MAX:
+            self.max.open_dialog(uid)
         return user
 
-    def add_group(self, title: str, members: list[int], bot_admin: bool = True) -> Chat:
-        gid = -1000000000000 - next(self._group_ids)
-        chat = Chat(gid, "group", title, set(members), bot_admin)
+    def messenger_of(self, user_id: int) -> str:
+        """The messenger a person (their private chat) or a group lives in."""
+        chat = self.chats.get(user_id)
+        return chat.messenger if chat is not None else TELEGRAM
+
+    def add_group(
+        self, title: str, members: list[int], bot_admin: bool = True, messenger: str | None = None
+    ) -> Chat:
+        """A group of one messenger: its members must all be people of that messenger."""
+        messenger = messenger or (self.messenger_of(members[0]) if members else TELEGRAM)
+        if any(self.messenger_of(m) != messenger for m in members):
+            raise BadRequest("a group's members must all be in the group's messenger")
+        gid = self.max.new_group_id() if messenger == MAX else -1000000000000 - next(self._group_ids)
+        chat = Chat(gid, "group", title, set(members), bot_admin, messenger)
         self.chats[gid] = chat
+        return chat
+
+    async def add_group_announced(self, title: str, members: list[int], bot_admin: bool = True) -> Chat:
+        """A group made from the control API: MAX tells the bot it was added (``bot_added``)."""
+        chat = self.add_group(title, members, bot_admin)
+        if chat.messenger == MAX:
+            await self.max.bot_added(chat, members[0] if members else None)
+        await self.notify()
         return chat
 
     def _next_message_id(self, chat_id: int) -> int:
@@ -300,6 +319,16 @@ class Emulator:
         record["chat_id"] = chat_id
         self.messages.setdefault(chat_id, []).append(record)
         return record
+
+    def record_message(self, chat_id: int, record: dict[str, Any]) -> dict[str, Any]:
+        """A new message of a chat, numbered in the chat (both faces)."""
+        return self._record(chat_id, record)
+
+    def store_file(self, data: bytes, name: str, mime: str | None) -> str:
+        """A file the bot sent or uploaded; ``/control/files/{id}`` serves it."""
+        file_id = f"file{next(self._file_ids)}"
+        self.files[file_id] = (data, name, mime or "application/octet-stream")
+        return file_id
 
     def message_api(self, record: dict[str, Any]) -> dict[str, Any]:
         chat = self.chats[record["chat_id"]]
@@ -353,13 +382,46 @@ class Emulator:
         if chat_id == user_id:
             self.started.add(user_id)
         self._record(chat_id, record)
-        record["update_id"] = await self.push_update({"message": self.message_api(record)})
+        if self.messenger_of(chat_id) == MAX:
+            record["update_id"] = await self.max.user_message(record)
+        else:
+            record["update_id"] = await self.push_update({"message": self.message_api(record)})
         return record
+
+    async def user_starts(self, user_id: int, payload: str) -> dict[str, Any]:
+        """The person opens the bot's link (``t.me/<bot>?start=X``, ``max.ru/<bot>?start=X``
+        or ``max.ru/<bot>/start/X``; a bare payload works too): Telegram gets ``/start X``,
+        MAX a ``bot_started`` with the payload."""
+        if user_id not in self.users:
+            raise BadRequest("no such user", 404)
+        payload = _start_payload(payload)
+        if self.messenger_of(user_id) == MAX:
+            result = {"message_id": None, "update_id": await self.max.user_starts(user_id, payload)}
+        else:
+            record = await self.user_sends(user_id, f"/start {payload}".strip())
+            result = {"message_id": record["message_id"], "update_id": record["update_id"]}
+        if payload and self.owner_link and _start_payload(self.owner_link) == payload:
+            self.owner_link = None  # one use: the page stops offering it
+            await self.notify()
+        return result
+
+    async def set_blocked(self, user_id: int, blocked: bool) -> None:
+        """The person blocks (unblocks) the bot; MAX tells the bot (``bot_stopped``)."""
+        was = user_id in self.blocked
+        if blocked:
+            self.blocked.add(user_id)
+        else:
+            self.blocked.discard(user_id)
+        if blocked and not was and self.messenger_of(user_id) == MAX:
+            await self.max.user_blocked(user_id)
+        await self.notify()
 
     async def user_presses(self, user_id: int, chat_id: int, message_id: int, data: str) -> str:
         record = self.find_message(chat_id, message_id)
         if record is None:
             raise BadRequest("Bad Request: message not found")
+        if self.messenger_of(chat_id) == MAX:
+            return await self.max.user_presses(user_id, record, data)
         cb_id = str(next(self._cb_ids))
         self.press_updates[cb_id] = await self.push_update(
             {
@@ -462,7 +524,7 @@ class Emulator:
         except ValueError:
             raise BadRequest("Bad Request: chat not found") from None
         chat = self.chats.get(chat_id)
-        if chat is None:
+        if chat is None or chat.messenger != TELEGRAM:  # a MAX chat is not on this face
             raise BadRequest("Bad Request: chat not found")
         return chat
 
@@ -488,7 +550,11 @@ class Emulator:
         group gets it) and sends a chat_member update only to a bot that is an admin and
         asked for them in allowed_updates; returns both update ids (None: not sent)."""
         chat = self.chats[chat_id]
+        if chat.messenger != self.messenger_of(user_id):
+            raise BadRequest("the person and the group are in different messengers")
         chat.members.add(user_id)
+        if chat.messenger == MAX:
+            return {"service_update_id": None, "update_id": await self.max.user_joined(chat, user_id)}
         user = self.users[user_id]
         record = self._record(chat_id, {"from_bot": False, "user_id": user_id, "new_chat_members": [user]})
         service = await self.push_update({"message": self.message_api(record)})
@@ -732,7 +798,10 @@ class Emulator:
         return True
 
     def commands_for(self, user_id: int) -> list[dict[str, str]]:
-        """What the "/" menu shows this person, by Telegram's scope order."""
+        """What the "/" menu shows this person, by Telegram's scope order (on MAX: the
+        commands the bot set with ``PATCH /me``)."""
+        if self.messenger_of(user_id) == MAX:
+            return self.max.menu()
         lang = self.users.get(user_id, {}).get("language_code", "")
         for scope in (f"chat:{user_id}", "all_private_chats", "default"):
             for language in (lang, ""):
@@ -740,6 +809,39 @@ class Emulator:
                 if found:
                     return found
         return []
+
+    LIMIT_KEYS = ("enabled", "global_rate", "global_burst", "chat_rate", "chat_burst", "group_per_minute")
+    MAX_LIMIT_KEYS = ("max_global_rate", "max_chat_rate")
+
+    def set_limits(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Flood limits of both faces (``enabled`` switches both); returns the settings."""
+        for key in self.LIMIT_KEYS:
+            if key in values:
+                setattr(self.limits, key, type(getattr(self.limits, key))(values[key]))
+        for key in self.MAX_LIMIT_KEYS:
+            if key in values:
+                setattr(self.max.limits, key.removeprefix("max_"), float(values[key]))
+        self.limits.buckets.clear()
+        self.max.limits.buckets.clear()
+        shown = ("enabled", "global_rate", "chat_rate", "chat_burst", "group_per_minute")
+        return {
+            **{k: getattr(self.limits, k) for k in shown},
+            "max_global_rate": self.max.limits.global_rate,
+            "max_chat_rate": self.max.limits.chat_rate,
+        }
+
+    def public_info(self) -> dict[str, Any]:
+        """The bot on each face, and the people and groups with their messenger."""
+        return {
+            "bot": self.bot_user,
+            "max_bot": self.max.bot_api() if self.max.token is not None else None,
+            "users": [{**u, "messenger": self.messenger_of(uid)} for uid, u in self.users.items()],
+            "groups": [
+                {"id": c.id, "title": c.title, "members": sorted(c.members), "messenger": c.messenger}
+                for c in self.chats.values()
+                if c.type != "private"
+            ],
+        }
 
     async def handle_file(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
@@ -755,6 +857,15 @@ class Emulator:
         )
 
 
+def _start_payload(link: str) -> str:
+    """The start payload of a pasted link, or the text itself when it is no link."""
+    if "start=" in link:
+        return link.split("start=", 1)[1].split("&", 1)[0]
+    if "max.ru/" in link and "/start/" in link:
+        return link.split("/start/", 1)[1].split("?", 1)[0]
+    return link
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as f:
@@ -762,9 +873,3 @@ def _write_atomic(path: Path, data: bytes) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
-
-
-class RetryAfter(Exception):
-    def __init__(self, seconds: int) -> None:
-        super().__init__(seconds)
-        self.seconds = seconds

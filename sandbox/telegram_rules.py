@@ -10,6 +10,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from sandbox.world import BadRequest
+
+__all__ = ["BadRequest", "Bucket", "Limits", "check_markup", "check_text", "parse_html"]
+
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_LIMIT = 64
@@ -40,13 +44,6 @@ _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 NAMED = {"lt", "gt", "amp", "quot"}
 
 
-class BadRequest(Exception):
-    def __init__(self, description: str, code: int = 400) -> None:
-        super().__init__(description)
-        self.description = description
-        self.code = code
-
-
 def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
@@ -55,7 +52,7 @@ def _offset(text: str, i: int) -> int:
     return len(text[:i].encode("utf-8"))
 
 
-def parse_html(text: str) -> tuple[str, str]:
+def parse_html(text: str, allowed: frozenset[str] | set[str] = ALLOWED_TAGS) -> tuple[str, str]:
     """Check text as Telegram's HTML parse mode does. Returns (plain text, safe HTML
     for display) or raises BadRequest with Telegram's wording."""
     plain: list[str] = []
@@ -73,7 +70,7 @@ def parse_html(text: str) -> tuple[str, str]:
                 )
             closing, name, attrs, _ = m.groups()
             name = name.lower()
-            if name not in ALLOWED_TAGS:
+            if name not in allowed:
                 kind = "end" if closing else "start"
                 raise BadRequest(
                     f'Bad Request: can\'t parse entities: Unsupported {kind} tag "{name}" at byte '

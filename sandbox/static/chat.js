@@ -31,23 +31,38 @@ async function loadState() {
   renderSidebar();
 }
 
+const MESSENGERS = { telegram: "Telegram", max: "MAX" };
+// a small badge that says the messenger in text (colour only repeats it)
+function badge(messenger) {
+  const m = messenger === "max" ? "max" : "telegram";
+  const node = el("span", { className: `badge ${m}`, textContent: m === "max" ? "MAX" : "TG", title: MESSENGERS[m] });
+  node.dataset.testid = "messenger-badge";
+  return node;
+}
+
 function renderSidebar() {
   $("#owner").hidden = !state.ownerLink;
   $("#owner-link").textContent = state.ownerLink || "";
   const people = $("#people"); people.replaceChildren();
   for (const p of state.people) {
     const role = (state.roles || {})[p.id];
-    const li = el("li", { textContent: `${p.first_name}${p.last_name ? " " + p.last_name : ""}${role ? " — " + role : ""} · ${p.language_code}` });
-    li.dataset.testid = "person"; li.dataset.id = p.id;
+    const li = el("li", {}, badge(p.messenger), ` ${p.first_name}${p.last_name ? " " + p.last_name : ""}${role ? " — " + role : ""} · ${p.language_code}`);
+    li.dataset.testid = "person"; li.dataset.id = p.id; li.dataset.messenger = p.messenger || "telegram";
     if (state.me === p.id && state.chat === p.id) li.className = "active";
     li.onclick = () => select(p.id, p.id);
     people.append(li);
   }
   const groups = $("#groups"); groups.replaceChildren();
   for (const g of state.groups) {
-    const li = el("li", { textContent: `👥 ${g.title}` });
+    const li = el("li", {}, badge(g.messenger), ` 👥 ${g.title}`);
+    li.dataset.testid = "group"; li.dataset.messenger = g.messenger || "telegram";
     if (state.chat === g.id) li.className = "active";
-    li.onclick = () => { if (state.me) select(state.me, g.id); else toast("Сначала выберите человека"); };
+    li.onclick = () => {
+      const me = state.people.find((p) => p.id === state.me);
+      if (!me) toast("Сначала выберите человека");
+      else if ((me.messenger || "telegram") !== (g.messenger || "telegram")) toast(`Эта группа в ${MESSENGERS[g.messenger]}: выберите человека оттуда`);
+      else select(state.me, g.id);
+    };
     groups.append(li);
   }
 }
@@ -55,12 +70,21 @@ function renderSidebar() {
 function title() {
   const me = state.people.find((p) => p.id === state.me);
   const group = state.groups.find((g) => g.id === state.chat);
-  return me ? `${group ? "👥 " + group.title + " — пишет " : "Чат с ботом — "}${me.first_name}` : "";
+  const where = me && me.messenger === "max" ? " в MAX" : " в Telegram";
+  return me ? `${group ? "👥 " + group.title + where + " — пишет " : "Чат с ботом" + where + " — "}${me.first_name}` : "";
+}
+
+function renderTitle() {
+  const me = state.people.find((p) => p.id === state.me);
+  const chatBadge = $("#chat-badge");
+  chatBadge.hidden = !me;
+  chatBadge.replaceChildren(...(me ? [badge(me.messenger)] : []));
+  $("#chat-title").textContent = title();
 }
 
 async function select(userId, chatId) {
   state.me = userId; state.chat = chatId;
-  $("#chat-title").textContent = title();
+  renderTitle();
   renderSidebar();
   await renderMessages();
 }
@@ -117,7 +141,8 @@ function inlineKeyboard(message, rows) {
         button.setAttribute("aria-pressed", on ? "true" : "false");
         button.append(el("span", { className: "state", textContent: on ? " · выбрано" : "" }));
       }
-      if (b.url) button.onclick = () => window.open(b.url, "_blank", "noopener");
+      if (b.max_type) { button.disabled = true; button.title = `Кнопка MAX «${b.max_type}»: в песочнице не нажимается`; }
+      else if (b.url) button.onclick = () => window.open(b.url, "_blank", "noopener");
       else button.onclick = () => press(message, b.callback_data);
       r.append(button);
     }
@@ -177,7 +202,7 @@ $("#menu-button").onclick = async () => {
 $("#new-person").onsubmit = async (e) => {
   e.preventDefault();
   const f = e.target;
-  const user = await api("POST", "/control/users", { first_name: f.name.value.trim(), language_code: f.lang.value });
+  const user = await api("POST", "/control/users", { first_name: f.name.value.trim(), language_code: f.lang.value, messenger: f.messenger.value });
   f.reset();
   await loadState();
   await select(user.id, user.id);
