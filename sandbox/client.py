@@ -104,8 +104,12 @@ def button_data(message: dict[str, Any], label: str) -> str:
 
 
 class SandboxClient:
-    def __init__(self, base_url: str) -> None:
+    """``messenger``: where new people and groups are made unless a call says otherwise
+    (the end-to-end tests run their main flows once per messenger)."""
+
+    def __init__(self, base_url: str, messenger: str = "telegram") -> None:
         self.base_url = base_url.rstrip("/")
+        self.messenger = messenger
         self._http: ClientSession | None = None
 
     async def __aenter__(self) -> SandboxClient:
@@ -131,9 +135,10 @@ class SandboxClient:
         return await self._call("POST", path, json=data)
 
     async def person(
-        self, name: str, language_code: str = "ru", messenger: str = "telegram", **extra: Any
+        self, name: str, language_code: str = "ru", messenger: str | None = None, **extra: Any
     ) -> Person:
-        """A new person in Telegram (default) or in MAX (``messenger="max"``)."""
+        """A new person in the client's messenger, or in the one named (``messenger="max"``)."""
+        messenger = messenger or self.messenger
         user = await self.post(
             "/control/users", first_name=name, language_code=language_code, messenger=messenger, **extra
         )

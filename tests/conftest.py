@@ -25,9 +25,10 @@ from pytest_postgresql.janitor import DatabaseJanitor
 from bot.__main__ import curator_add
 from bot.app import App
 from bot.clock import FakeClock
+from bot.domain.identity import from_max
 from bot.settings import Settings
 from sandbox.client import Person, SandboxClient
-from sandbox.emulator import Emulator
+from sandbox.emulator import MAX_SANDBOX_TOKEN, Emulator
 from sandbox.run import SANDBOX_TOKEN, start_emulator
 
 PG_CTL = Path(__file__).parent / "pg_ctl_as_postgres"
@@ -105,6 +106,8 @@ def settings(emulator: tuple[Emulator, str], database_url: str) -> Settings:
         _env_file=None,  # type: ignore[call-arg]
         bot_token=SecretStr(SANDBOX_TOKEN),
         telegram_api_url=emulator[1],
+        max_bot_token=SecretStr(MAX_SANDBOX_TOKEN),  # one installation serves both faces
+        max_api_url=emulator[1] + "/max",
         database_url=database_url,
         throttle_updates=10_000,  # scripted people press faster than any person; test_throttle sets 20
     )
@@ -156,12 +159,27 @@ async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[Running]:
 
 
 @pytest.fixture
-async def client(emulator: tuple[Emulator, str]) -> AsyncIterator[SandboxClient]:
-    async with SandboxClient(emulator[1]) as c:
+def messenger(request: pytest.FixtureRequest) -> str:
+    """Where a test's people are made: Telegram, unless a module runs its flows in both
+    (``pytestmark = BOTH_MESSENGERS``)."""
+    return str(getattr(request, "param", "telegram"))
+
+
+BOTH_MESSENGERS = pytest.mark.parametrize("messenger", ["telegram", "max"], indirect=True)
+
+
+@pytest.fixture
+async def client(emulator: tuple[Emulator, str], messenger: str) -> AsyncIterator[SandboxClient]:
+    async with SandboxClient(emulator[1], messenger) as c:
         yield c
 
 
 MakeCurator = Callable[..., Awaitable[Person]]
+
+
+def bot_id(person: Person) -> int:
+    """The id the bot knows a sandbox person by (MAX's ids live in their own band)."""
+    return from_max(person.id) if person.messenger == "max" else person.id
 
 
 @pytest.fixture
@@ -170,7 +188,7 @@ def make_curator(client: SandboxClient, settings: Settings) -> MakeCurator:
 
     async def make(name: str = "Татьяна", org: str = "Школа №10", language_code: str = "ru") -> Person:
         person = await client.person(name, language_code)
-        args = argparse.Namespace(telegram_id=person.id, org=org, tz="Europe/Moscow", name=name)
+        args = argparse.Namespace(telegram_id=bot_id(person), org=org, tz="Europe/Moscow", name=name)
         await curator_add(settings, args)
         await person.send("/start")
         await person.expect("Вы куратор" if language_code == "ru" else "You are a curator")

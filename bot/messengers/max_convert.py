@@ -85,12 +85,42 @@ def _chat_of(recipient: Mapping[str, Any], person: Mapping[str, Any]) -> dict[st
     return _group(int(recipient["chat_id"]))
 
 
+MARKUP = {
+    "strong": "bold",
+    "emphasized": "italic",
+    "monospaced": "code",
+    "strikethrough": "strikethrough",
+    "underline": "underline",
+    "quote": "blockquote",
+    "heading": "bold",
+    "link": "text_link",
+}
+
+
+def entities(markup: list[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
+    """MAX's markup (plain text plus typed ranges) as the Bot API's entities, so a message
+    the bot reads back (a pressed message it edits) keeps its formatting."""
+    out = []
+    for m in markup or []:
+        kind = MARKUP.get(str(m.get("type")))
+        if kind is None or (kind == "text_link" and not m.get("url")):
+            continue
+        entity = {"type": kind, "offset": int(m["from"]), "length": int(m["length"])}
+        if kind == "text_link":
+            entity["url"] = m["url"]
+        out.append(entity)
+    return out
+
+
 def _content(body: Mapping[str, Any]) -> dict[str, Any]:
     text = body.get("text")
     if text:
         out: dict[str, Any] = {"text": text}
+        found = entities(body.get("markup"))
         if text.startswith("/"):
-            out["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+            found.insert(0, {"type": "bot_command", "offset": 0, "length": len(text.split()[0])})
+        if found:
+            out["entities"] = found
         return out
     for att in body.get("attachments") or []:
         kind = att.get("type")

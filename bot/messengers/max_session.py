@@ -157,10 +157,14 @@ class MaxSession(BaseSession):
         return True
 
     async def _answer(self, bot: Bot, m: AnswerCallbackQuery) -> bool:
-        if not m.text:  # MAX needs no empty answer: the press is already acknowledged
-            return True
+        """The press is acknowledged; an empty answer is a courtesy MAX may refuse (400),
+        and a refused courtesy is no error."""
         callback = m.callback_query_id.removeprefix(conv.CALLBACK_PREFIX)
-        await self.max.call("POST", "/answers", {"callback_id": callback}, {"notification": m.text})
+        try:
+            await self.max.call("POST", "/answers", {"callback_id": callback}, {"notification": m.text or ""})
+        except MaxError as exc:
+            if m.text or exc.status != 400:
+                raise
         return True
 
     # --- files -----------------------------------------------------------------------------

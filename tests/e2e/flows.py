@@ -7,7 +7,7 @@ from typing import Any
 
 from sandbox.client import Person
 
-LINK = re.compile(r"https://t\.me/\w+\?start=([\w-]+)")
+LINK = re.compile(r"https://t\.me/\w+\?start=([\w-]+)")  # the same token opens the MAX link too
 
 
 async def create_programme(curator: Person, title: str = "Наставничество 2026/27") -> dict[str, Any]:

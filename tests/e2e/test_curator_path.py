@@ -11,6 +11,9 @@ from storage.tables import ParticipantRow, ProgrammeRow
 from tests.conftest import MakeCurator, Running, eventually
 from tests.e2e import flows
 from tests.e2e.test_pairs import seed
+from tests.conftest import BOTH_MESSENGERS, bot_id
+
+pytestmark = BOTH_MESSENGERS
 
 
 async def test_an_approved_minor_waiting_for_consent_has_a_button(

@@ -19,6 +19,9 @@ from sandbox.client import Person, SandboxClient
 from storage.tables import MeetingRow, ReflectionRow
 from tests.conftest import MakeCurator, Running, eventually
 from tests.e2e import flows
+from tests.conftest import BOTH_MESSENGERS, bot_id
+
+pytestmark = BOTH_MESSENGERS
 
 
 async def active_pair(bot: Running, client: SandboxClient) -> tuple[Person, Person]:
@@ -59,7 +62,7 @@ async def active_pair(bot: Running, client: SandboxClient) -> tuple[Person, Pers
         ids = []
         for person, profile in people:
             p = await repo.create_participant(
-                1, person.id, f"{person.name} Тест", None, profile, bot.clock.now()
+                1, bot_id(person), f"{person.name} Тест", None, profile, bot.clock.now()
             )
             await repo.decide(p.id, Status.APPROVED, True, 0, bot.clock.now())
             ids.append(p.id)

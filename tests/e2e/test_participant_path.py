@@ -11,6 +11,9 @@ from sandbox.client import SandboxClient
 from tests.conftest import MakeCurator, Running
 from tests.e2e import flows
 from tests.e2e.test_meetings import active_pair
+from tests.conftest import BOTH_MESSENGERS, bot_id
+
+pytestmark = BOTH_MESSENGERS
 
 
 async def test_meetings_are_named_and_a_confirmed_proposal_says_so(

@@ -8,6 +8,9 @@ from sandbox.client import SandboxClient
 from storage.tables import ConsentRow, MenteeProfileRow, MentorProfileRow, ParticipantRow
 from tests.conftest import MakeCurator, Running, eventually
 from tests.e2e import flows
+from tests.conftest import BOTH_MESSENGERS, bot_id
+
+pytestmark = BOTH_MESSENGERS
 
 
 async def test_curator_registers_mentor_and_mentee_and_approves_them(
@@ -68,7 +71,7 @@ async def test_curator_registers_mentor_and_mentee_and_approves_them(
         assert [(c.on_behalf, c.confirmed_by) for c in consents] == [
             ("self", None),
             ("self", None),
-            ("parent", curator.id),
+            ("parent", bot_id(curator)),
         ]
 
     # the participants list with a filter

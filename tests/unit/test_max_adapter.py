@@ -166,3 +166,25 @@ def test_each_messenger_is_paced_by_its_own_limits() -> None:
         assert pacer.wait(from_max(1000 + i), t) == 0.0
         pacer.take(from_max(1000 + i), t)
     assert pacer.wait(200001, 2.0) == 0.0
+
+
+def test_maxs_markup_reads_as_entities() -> None:
+    body = {
+        "mid": "m",
+        "text": "Этап 2 из 7 — docs",
+        "markup": [
+            {"type": "strong", "from": 0, "length": 11},
+            {"type": "link", "from": 14, "length": 4, "url": "https://dev.max.ru"},
+            {"type": "user_mention", "from": 0, "length": 1},
+        ],
+    }
+    update = {
+        "update_type": "message_created",
+        "message": {"recipient": {"chat_type": "dialog"}, "body": body, "sender": USER},
+    }
+    made = conv.to_update(update, {"m": 1}, BOT)
+    assert made is not None
+    assert made["message"]["entities"] == [
+        {"type": "bold", "offset": 0, "length": 11},
+        {"type": "text_link", "offset": 14, "length": 4, "url": "https://dev.max.ru"},
+    ]
