@@ -386,7 +386,9 @@ class Emulator:
         if chat_id == user_id:
             self.started.add(user_id)
         self._record(chat_id, record)
-        if self.messenger_of(chat_id) == MAX:
+        if chat_id in self.bot_left:  # the bot is no longer in that group: it hears nothing
+            record["update_id"] = None
+        elif self.messenger_of(chat_id) == MAX:
             record["update_id"] = await self.max.user_message(record)
         else:
             record["update_id"] = await self.push_update({"message": self.message_api(record)})

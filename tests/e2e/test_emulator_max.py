@@ -410,6 +410,9 @@ async def test_groups_members_and_actions(emulator: tuple[Emulator, str], client
     ]
     status, body = await max_call(url, "POST", "/messages", {"text": "я тут?"}, chat_id=gid)
     assert status == 403 and body["code"] == "chat.denied"
+    before = (await updates(url))["marker"]
+    await owner.send("бот ушёл", chat_id=gid)
+    assert (await updates(url, marker=before))["updates"] == []
 
 
 async def test_state_file_keeps_the_max_side(tmp_path: Path) -> None:
