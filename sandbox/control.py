@@ -70,6 +70,17 @@ def add_control_routes(app: web.Application, emu: World) -> None:
         except BadRequest as exc:
             raise web.HTTPBadRequest(text=exc.description) from None
 
+    async def leave(request: web.Request) -> web.Response:
+        """The person leaves the group, or (``bot: true``) removes the bot from it."""
+        data = await body(request)
+        chat_id, uid = int(data["chat_id"]), int(data["user_id"])
+        chat = emu.chats.get(chat_id)
+        if uid not in emu.users or chat is None or chat.type == "private":
+            raise web.HTTPNotFound(text="no such user or group")
+        if data.get("bot"):
+            return ok({"update_id": await emu.bot_removed(chat_id, uid)})
+        return ok({"update_id": await emu.member_leaves(chat_id, uid)})
+
     async def send(request: web.Request) -> web.Response:
         data = await body(request)
         uid = int(data["user_id"])
@@ -197,6 +208,7 @@ def add_control_routes(app: web.Application, emu: World) -> None:
     app.router.add_post("/control/send", send)
     app.router.add_post("/control/start", start)
     app.router.add_post("/control/join", join)
+    app.router.add_post("/control/leave", leave)
     app.router.add_post("/control/press", press)
     app.router.add_post("/control/redeliver", redeliver)
     app.router.add_get("/control/callback/{id}", callback_answer)

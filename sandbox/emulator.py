@@ -74,6 +74,7 @@ class Emulator:
         self.blocked: set[int] = set()
         self.allowed_updates: set[str] = set()  # as the bot last asked (chat_member only if listed)
         self.started: set[int] = set()  # users who opened the bot (a bot can't write first)
+        self.bot_left: set[int] = set()  # groups the bot was removed from
         self.messages: dict[int, list[dict[str, Any]]] = {}
         self._msg_ids: dict[int, itertools.count[int]] = {}
         self.updates: list[dict[str, Any]] = []
@@ -194,6 +195,7 @@ class Emulator:
             ],
             "blocked": sorted(self.blocked),
             "started": sorted(self.started),
+            "bot_left": sorted(self.bot_left),
             "messages": [m for chat in self.messages.values() for m in chat],
             "updates": self.updates,
             "files": {fid: [name, mime] for fid, (_data, name, mime) in self.files.items()},
@@ -236,6 +238,7 @@ class Emulator:
         self.max.load(state.get("max") or {}, 0 if state.get("clean") else self.CRASH_GAP)
         self.blocked = set(state["blocked"])
         self.started = set(state["started"])
+        self.bot_left = set(state.get("bot_left", []))
         self.messages = {}
         for m in state["messages"]:
             self.messages.setdefault(int(m["chat_id"]), []).append(m)
@@ -347,6 +350,7 @@ class Emulator:
             "document",
             "sticker",
             "new_chat_members",
+            "left_chat_member",
         ):
             if record.get(key) is not None:
                 msg[key] = record[key]
@@ -382,7 +386,9 @@ class Emulator:
         if chat_id == user_id:
             self.started.add(user_id)
         self._record(chat_id, record)
-        if self.messenger_of(chat_id) == MAX:
+        if chat_id in self.bot_left:  # the bot is no longer in that group: it hears nothing
+            record["update_id"] = None
+        elif self.messenger_of(chat_id) == MAX:
             record["update_id"] = await self.max.user_message(record)
         else:
             record["update_id"] = await self.push_update({"message": self.message_api(record)})
@@ -529,6 +535,8 @@ class Emulator:
         return chat
 
     def _check_can_send(self, chat: Chat) -> None:
+        if chat.id in self.bot_left:
+            raise BadRequest("Forbidden: bot was kicked from the group chat", 403)
         if chat.type == "private":
             if chat.id in self.blocked:
                 raise BadRequest("Forbidden: bot was blocked by the user", 403)
@@ -572,6 +580,36 @@ class Emulator:
             }
         )
         return {"service_update_id": service, "update_id": update}
+
+    async def member_leaves(self, chat_id: int, user_id: int) -> int:
+        """Someone leaves a group: Telegram posts ``left_chat_member``, MAX ``user_removed``."""
+        chat = self.chats[chat_id]
+        chat.members.discard(user_id)
+        if chat.messenger == MAX:
+            return await self.max.user_left(chat, user_id)
+        record = self._record(
+            chat_id, {"from_bot": False, "user_id": user_id, "left_chat_member": self.users[user_id]}
+        )
+        return await self.push_update({"message": self.message_api(record)})
+
+    async def bot_removed(self, chat_id: int, by: int) -> int:
+        """A member removes the bot from a group (``my_chat_member`` / ``bot_removed``); the
+        bot can't write there any more."""
+        chat = self.chats[chat_id]
+        self.bot_left.add(chat_id)
+        if chat.messenger == MAX:
+            return await self.max.bot_removed(chat, by)
+        change = {
+            "chat": chat.as_api(self.users),
+            "from": self.users[by],
+            "date": int(time.time()),
+            "old_chat_member": {
+                "status": "administrator" if chat.bot_admin else "member",
+                "user": self.bot_user,
+            },
+            "new_chat_member": {"status": "left", "user": self.bot_user},
+        }
+        return await self.push_update({"my_chat_member": change})
 
     async def api_getChatMemberCount(self, params: dict[str, Any]) -> int:
         chat = self._chat(params)

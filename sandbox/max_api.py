@@ -163,6 +163,8 @@ class MaxApi:
         raise invalid("user_id or chat_id is required")
 
     def _check_can_send(self, chat: Chat) -> None:
+        if chat.id in self.world.bot_left:
+            raise BadRequest(f"Key: error.chat.bot.removed, args: [{chat.id},].", 403, "chat.denied")
         if chat.type == "private":
             dialog = self.face.dialogs[chat.id]
             if chat.id in self.world.blocked:

@@ -123,3 +123,21 @@ async def test_files_are_stored_and_downloadable(emulator: tuple[Emulator, str])
         file_id = body["result"]["document"]["file_id"]
         async with http.get(f"{url}/control/files/{file_id}") as resp:
             assert await resp.read() == b"col1;col2\n1;2\n"
+
+
+async def test_leaving_a_group_and_removing_the_bot(emulator: tuple[Emulator, str]) -> None:
+    emu, url = emulator
+    ann, bob = emu.add_user("Аня"), emu.add_user("Боря")
+    group = emu.add_group("Кураторы", [ann["id"], bob["id"]])
+    async with ClientSession() as http:
+        for payload in (
+            {"chat_id": group.id, "user_id": bob["id"]},
+            {"chat_id": group.id, "user_id": ann["id"], "bot": True},
+        ):
+            async with http.post(f"{url}/control/leave", json=payload) as resp:
+                assert resp.status == 200
+    left, removed = emu.updates[-2:]
+    assert left["message"]["left_chat_member"]["id"] == bob["id"] and bob["id"] not in group.members
+    assert removed["my_chat_member"]["new_chat_member"] == {"status": "left", "user": emu.bot_user}
+    status, body = await call(url, "sendMessage", chat_id=group.id, text="я тут?")
+    assert status == 403 and "kicked" in body["description"]

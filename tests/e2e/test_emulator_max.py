@@ -401,6 +401,18 @@ async def test_groups_members_and_actions(emulator: tuple[Emulator, str], client
     )
     assert (await max_call(url, "POST", f"/chats/{gid}/actions", {"action": "dancing"}))[0] == 400
     assert (await max_call(url, "GET", "/chats/-70000000000999"))[0] == 404
+    await client.post("/control/leave", chat_id=gid, user_id=newcomer.id)
+    await client.post("/control/leave", chat_id=gid, user_id=owner.id, bot=True)
+    gone = (await updates(url, types="user_removed,bot_removed"))["updates"]
+    assert [(u["update_type"], u["user"]["user_id"], u["chat_id"]) for u in gone] == [
+        ("user_removed", newcomer.id, gid),
+        ("bot_removed", owner.id, gid),
+    ]
+    status, body = await max_call(url, "POST", "/messages", {"text": "я тут?"}, chat_id=gid)
+    assert status == 403 and body["code"] == "chat.denied"
+    before = (await updates(url))["marker"]
+    await owner.send("бот ушёл", chat_id=gid)
+    assert (await updates(url, marker=before))["updates"] == []
 
 
 async def test_state_file_keeps_the_max_side(tmp_path: Path) -> None:
