@@ -98,7 +98,7 @@ class MaxSession(BaseSession):
             mode = bot.default[mode.name]
         body: dict[str, Any] = {}
         if text is not None:
-            html = mode is not None and str(mode).upper() == "HTML"
+            html = str(getattr(mode, "value", mode) or "").upper() == "HTML"  # ParseMode.HTML or "HTML"
             body["text"] = conv.html(text) if html else text
             body["format"] = "html" if html else None
         attachments = []
