@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from bot.app import App
 from bot.domain import catalog as c
 from bot.domain.catalog import Cadence, Form, MeetFormat, Role, Status
+from bot.domain.identity import from_max
 from bot.domain.meetings import Kind, MeetingStatus
 from bot.domain.models import OrganisationId, Profile, Programme, ProgrammeId
 from bot.domain.pairs import PairStatus
@@ -58,6 +60,13 @@ MENTEES = [
 ]
 
 
+def _person(emulator: Emulator, first: str, last: str, in_max: bool) -> tuple[dict[str, Any], int]:
+    """A demo person in Telegram or in MAX (a mixed school) and the id the bot knows them by."""
+    person = emulator.add_user(first, "ru", last_name=last, messenger="max" if in_max else "telegram")
+    emulator.started.add(person["id"])
+    return person, from_max(person["id"]) if in_max else person["id"]
+
+
 async def fill_demo(app: App, emulator: Emulator) -> None:
     assert app.db is not None and app.clock is not None
     rng = random.Random(7)
@@ -86,10 +95,9 @@ async def fill_demo(app: App, emulator: Emulator) -> None:
             ),
             now,
         )
-        for first, last, kind in MENTORS:
-            person = emulator.add_user(first, "ru", last_name=last)
-            emulator.started.add(person["id"])
-            await repo.touch_user(person["id"], f"{first} {last}", None, now)
+        for j, (first, last, kind) in enumerate(MENTORS):
+            _, uid = _person(emulator, first, last, in_max=j % 3 == 2)
+            await repo.touch_user(uid, f"{first} {last}", None, now)
             grade = 11 if kind is c.MentorKind.PUPIL else None
             profile = Profile(
                 Role.MENTOR,
@@ -102,17 +110,14 @@ async def fill_demo(app: App, emulator: Emulator) -> None:
                 slots=tuple(rng.sample(c.SLOTS, 6)),
                 format=rng.choice(list(MeetFormat)),
             )
-            p = await repo.create_participant(
-                programme.id, person["id"], f"{first} {last}", None, profile, now
-            )
-            await repo.add_consent(person["id"], p.id, c.CONSENT_VERSION, "self", now)
+            p = await repo.create_participant(programme.id, uid, f"{first} {last}", None, profile, now)
+            await repo.add_consent(uid, p.id, c.CONSENT_VERSION, "self", now)
             await repo.decide(p.id, Status.APPROVED, True, curator["id"], now)
             mentors.append((p.id, kind))
         for i, name in enumerate(MENTEES):
             first, last = name.split(" ", 1)
-            person = emulator.add_user(first, "ru", last_name=last)
-            emulator.started.add(person["id"])
-            await repo.touch_user(person["id"], name, None, now)
+            _, uid = _person(emulator, first, last, in_max=i % 2 == 1)
+            await repo.touch_user(uid, name, None, now)
             teacher = "педагог" in name
             ekind = c.MenteeKind.YOUNG_TEACHER if teacher else c.MenteeKind.PUPIL
             requests = c.REQUESTS[10:] if teacher else c.REQUESTS[:10]
@@ -128,8 +133,8 @@ async def fill_demo(app: App, emulator: Emulator) -> None:
             )
             assert profile.grade is not None or teacher
             age = None if teacher else (profile.grade or 0) + 7  # a 7th-former is 14: ages fit the class
-            p = await repo.create_participant(programme.id, person["id"], name, age, profile, now)
-            await repo.add_consent(person["id"], p.id, c.CONSENT_VERSION, "self", now)
+            p = await repo.create_participant(programme.id, uid, name, age, profile, now)
+            await repo.add_consent(uid, p.id, c.CONSENT_VERSION, "self", now)
             if i < 16:
                 await repo.decide(p.id, Status.APPROVED, False, curator["id"], now)
                 if age is not None and i % 4:

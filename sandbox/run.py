@@ -17,8 +17,9 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from bot.app import App, owner_link_notice
+from bot.domain.identity import Messenger, messenger_of, to_max
 from bot.settings import Settings
-from sandbox.emulator import Emulator
+from sandbox.emulator import MAX_SANDBOX_TOKEN, Emulator
 from storage.db import Database
 from storage.roles import roles_by_user
 
@@ -48,9 +49,17 @@ def show_roles(emulator: Emulator, db: Database) -> None:
     async def source() -> dict[int, str]:
         async with db.sessions() as session:
             found = await roles_by_user(session)
-        return {uid: ", ".join(ROLE_LABELS.get(r, r) for r in roles) for uid, roles in found.items()}
+        return {
+            _world_id(uid): ", ".join(ROLE_LABELS.get(r, r) for r in roles) for uid, roles in found.items()
+        }
 
     emulator.roles_source = source
+
+
+def _world_id(uid: int) -> int:
+    """The sandbox's id of a person the bot knows by ``uid`` (MAX's ids are moved, see
+    bot/domain/identity.py)."""
+    return to_max(uid) if messenger_of(uid) is Messenger.MAX else uid
 
 
 def sqlite_path(database_url: str) -> Path | None:
@@ -97,6 +106,8 @@ async def run_sandbox(settings: Settings, demo: bool = False, port: int | None =
         update={
             "bot_token": SecretStr(SANDBOX_TOKEN),
             "telegram_api_url": url,
+            "max_bot_token": SecretStr(emulator.max.token or MAX_SANDBOX_TOKEN),  # both faces
+            "max_api_url": url + "/max",
             "webhook_url": None,
             "database_url": database_url,
         }

@@ -8,10 +8,9 @@ from sqlalchemy import select
 
 from sandbox.client import SandboxClient
 from storage.tables import ParticipantRow, ProgrammeRow
-from tests.conftest import MakeCurator, Running, eventually
+from tests.conftest import BOTH_MESSENGERS, MakeCurator, Running, eventually
 from tests.e2e import flows
 from tests.e2e.test_pairs import seed
-from tests.conftest import BOTH_MESSENGERS, bot_id
 
 pytestmark = BOTH_MESSENGERS
 

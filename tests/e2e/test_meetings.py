@@ -17,9 +17,8 @@ from bot.jobs import meetings_tick
 from handlers.callbacks import PlanCb
 from sandbox.client import Person, SandboxClient
 from storage.tables import MeetingRow, ReflectionRow
-from tests.conftest import MakeCurator, Running, eventually
+from tests.conftest import BOTH_MESSENGERS, MakeCurator, Running, bot_id, eventually
 from tests.e2e import flows
-from tests.conftest import BOTH_MESSENGERS, bot_id
 
 pytestmark = BOTH_MESSENGERS
 

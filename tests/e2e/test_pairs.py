@@ -14,9 +14,8 @@ from bot.jobs import proposals_tick
 from handlers.callbacks import ProposalCb
 from sandbox.client import Person, SandboxClient
 from storage.tables import ExclusionRow, PairRow, ParticipantRow
-from tests.conftest import MakeCurator, Running, eventually
+from tests.conftest import BOTH_MESSENGERS, MakeCurator, Running, bot_id, eventually
 from tests.e2e import flows
-from tests.conftest import BOTH_MESSENGERS, bot_id
 
 pytestmark = BOTH_MESSENGERS
 

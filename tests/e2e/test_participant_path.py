@@ -8,10 +8,9 @@ from datetime import datetime
 from bot.clock import FakeClock
 from handlers.callbacks import DayCb
 from sandbox.client import SandboxClient
-from tests.conftest import MakeCurator, Running
+from tests.conftest import BOTH_MESSENGERS, MakeCurator, Running
 from tests.e2e import flows
 from tests.e2e.test_meetings import active_pair
-from tests.conftest import BOTH_MESSENGERS, bot_id
 
 pytestmark = BOTH_MESSENGERS
 

@@ -6,9 +6,8 @@ from sqlalchemy import select
 
 from sandbox.client import SandboxClient
 from storage.tables import ConsentRow, MenteeProfileRow, MentorProfileRow, ParticipantRow
-from tests.conftest import MakeCurator, Running, eventually
+from tests.conftest import BOTH_MESSENGERS, MakeCurator, Running, bot_id, eventually
 from tests.e2e import flows
-from tests.conftest import BOTH_MESSENGERS, bot_id
 
 pytestmark = BOTH_MESSENGERS
 
