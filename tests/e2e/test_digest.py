@@ -27,7 +27,7 @@ from handlers.callbacks import DigestCb
 from sandbox.client import Person, SandboxClient, button_data
 from storage.repo import Repo
 from storage.tables import PairRow, ProgrammeRow, SurveyResponseRow
-from tests.conftest import MakeCurator, Running, eventually
+from tests.conftest import BOTH_MESSENGERS, MakeCurator, Running, bot_id, eventually
 from tests.e2e import flows
 
 START = datetime(2026, 9, 7, 10, 0)  # pairs start working (UTC)
@@ -83,7 +83,7 @@ async def school(
             people, ids = [], []
             for name, profile in ((mentor_name, mentor_profile()), (mentee_name, mentee_profile())):
                 person = persons[name]
-                p = await repo.create_participant(1, person.id, f"{name} Тест", None, profile, START)
+                p = await repo.create_participant(1, bot_id(person), f"{name} Тест", None, profile, START)
                 await repo.decide(p.id, Status.APPROVED, True, 0, START)
                 people.append(person)
                 ids.append(p.id)
@@ -153,6 +153,7 @@ def _data(message: dict[str, object], label: str) -> str:
     raise AssertionError(label)
 
 
+@BOTH_MESSENGERS
 async def test_weeks_of_a_programme_digest_survey_completion_and_report(
     bot: Running, client: SandboxClient, make_curator: MakeCurator, clock: FakeClock, settings: Settings
 ) -> None:

@@ -20,7 +20,7 @@ from handlers.callbacks import ProposalCb
 from sandbox.client import Person, SandboxClient
 from storage.db import Database
 from storage.tables import PairRow, SurveyResponseRow, SurveyRow
-from tests.conftest import MakeCurator, Running, eventually
+from tests.conftest import BOTH_MESSENGERS, MakeCurator, Running, bot_id, eventually
 from tests.e2e import flows
 
 NAME, USERNAME = "Снежана Уникальнова", "snezh_unik"
@@ -54,11 +54,11 @@ async def kid_and_mentor(
     assert bot.app is not None and bot.app.db is not None
     now = bot.clock.now()
     async with bot.app.db.unit() as repo:
-        kid_part = await repo.find_participant(1, kid.id)
+        kid_part = await repo.find_participant(1, bot_id(kid))
         assert kid_part is not None
-        await repo.decide(kid_part.id, Status.APPROVED, False, curator.id, now)
-        m = await repo.create_participant(1, mentor.id, "Анна Тест", None, MENTOR_PROFILE, now)
-        await repo.decide(m.id, Status.APPROVED, True, curator.id, now)
+        await repo.decide(kid_part.id, Status.APPROVED, False, bot_id(curator), now)
+        m = await repo.create_participant(1, bot_id(mentor), "Анна Тест", None, MENTOR_PROFILE, now)
+        await repo.decide(m.id, Status.APPROVED, True, bot_id(curator), now)
         pair_id = await repo.create_pair(
             1, m.id, kid_part.id, status, 5.0, None, Reasons(("chess",), ("olympiad",), 3, False), False, now
         )
@@ -94,6 +94,7 @@ def leaks(values: list[tuple[str, str, Any]], user_id: int) -> list[str]:
     return found
 
 
+@BOTH_MESSENGERS
 async def test_forget_me_leaves_no_name_id_or_text_in_any_table(
     bot: Running, client: SandboxClient, make_curator: MakeCurator, clock: FakeClock
 ) -> None:
@@ -143,9 +144,9 @@ async def test_forget_me_leaves_no_name_id_or_text_in_any_table(
     await kid.expect("Выполнено: 0 из 1")
     # a questionnaire answer in her own words; a next meeting proposed by the mentor
     async with db.unit() as repo:
-        kid_part = await repo.find_participant(1, kid.id)
+        kid_part = await repo.find_participant(1, bot_id(kid))
         assert kid_part is not None
-        survey = SurveyRow(programme_id=1, kind="entry", launched_by=curator.id, launched_at=clock.now())
+        survey = SurveyRow(programme_id=1, kind="entry", launched_by=bot_id(curator), launched_at=clock.now())
         repo.session.add(survey)
         await repo.session.flush()
         repo.session.add(
@@ -173,7 +174,7 @@ async def test_forget_me_leaves_no_name_id_or_text_in_any_table(
             return (await conn.execute(text(q))).scalar() == 0
 
     await eventually(delivered)
-    found = leaks(await dump(db), kid.id)
+    found = leaks(await dump(db), bot_id(kid))
     assert not found, "\n".join(found)
     told = await mentor.expect("Твоя пара в программе «Наставничество 2026/27» завершена")
     assert "Снежана" not in told["text"]
