@@ -186,8 +186,10 @@ def bot_id(person: Person) -> int:
 def make_curator(client: SandboxClient, settings: Settings) -> MakeCurator:
     """A curator made the way a school's IT person does it: the CLI's `curator add`."""
 
-    async def make(name: str = "Татьяна", org: str = "Школа №10", language_code: str = "ru") -> Person:
-        person = await client.person(name, language_code)
+    async def make(
+        name: str = "Татьяна", org: str = "Школа №10", language_code: str = "ru", messenger: str | None = None
+    ) -> Person:
+        person = await client.person(name, language_code, messenger)
         args = argparse.Namespace(telegram_id=bot_id(person), org=org, tz="Europe/Moscow", name=name)
         await curator_add(settings, args)
         await person.send("/start")

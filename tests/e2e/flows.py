@@ -10,14 +10,18 @@ from sandbox.client import Person
 LINK = re.compile(r"https://t\.me/\w+\?start=([\w-]+)")  # the same token opens the MAX link too
 
 
-async def create_programme(curator: Person, title: str = "Наставничество 2026/27") -> dict[str, Any]:
+async def create_programme(
+    curator: Person,
+    title: str = "Наставничество 2026/27",
+    forms: tuple[str, ...] = ("Ученик — ученик", "Учитель — учитель"),
+) -> dict[str, Any]:
     await curator.send("/new_programme")
     await curator.expect("Как называется программа")
     await curator.send(title)
-    forms = await curator.expect("Какие формы")
-    await curator.press(forms, "Ученик — ученик")
-    await curator.press(forms, "Учитель — учитель")
-    await curator.press(forms, "Готово")
+    choice = await curator.expect("Какие формы")
+    for form in forms:
+        await curator.press(choice, form)
+    await curator.press(choice, "Готово")
     fmt = await curator.expect("Формат работы")
     await curator.press(fmt, "пары 1:1")
     await curator.expect("Дата начала")
