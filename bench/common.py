@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from bot.domain.catalog import Cadence, Form, MeetFormat, Role, Status
+from bot.domain.identity import from_max
 from bot.domain.meetings import Kind, MeetingStatus
 from bot.domain.models import OrganisationId, Profile, Programme, ProgrammeId
 from bot.domain.pairs import PairStatus
@@ -33,9 +34,15 @@ MENTEE = Profile(
 
 
 async def pairs_with_meetings(
-    db: Database, emu: Emulator, n_pairs: int, now: datetime, meeting_in: timedelta
+    db: Database,
+    emu: Emulator,
+    n_pairs: int,
+    now: datetime,
+    meeting_in: timedelta,
+    messenger: str = "telegram",
 ) -> None:
-    """``n_pairs`` active pairs, each with a confirmed meeting ``meeting_in`` from ``now``."""
+    """``n_pairs`` active pairs, each with a confirmed meeting ``meeting_in`` from ``now``,
+    their people in ``messenger`` (telegram or max)."""
     async with db.unit() as repo:
         org = await repo.create_organisation("Бенчмарк", "Europe/Moscow", now)
         programme = await repo.create_programme(
@@ -56,10 +63,11 @@ async def pairs_with_meetings(
         for i in range(n_pairs):
             ids = []
             for role, profile in (("m", MENTOR), ("e", MENTEE)):
-                user = emu.add_user(f"{role}{i}")
+                user = emu.add_user(f"{role}{i}", messenger=messenger)
                 emu.started.add(user["id"])
-                await repo.touch_user(user["id"], f"{role}{i}", None, now)
-                p = await repo.create_participant(programme.id, user["id"], f"{role}{i}", None, profile, now)
+                uid = from_max(user["id"]) if messenger == "max" else user["id"]
+                await repo.touch_user(uid, f"{role}{i}", None, now)
+                p = await repo.create_participant(programme.id, uid, f"{role}{i}", None, profile, now)
                 await repo.decide(p.id, Status.APPROVED, True, 0, now)
                 ids.append(p.id)
             pair_id = await repo.create_pair(
