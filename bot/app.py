@@ -224,6 +224,8 @@ class App:
             await self._serve_webhook(handle_signals)
             return
         await self._start_max_polling()
+        if self._stopped.is_set():  # told to stop while MAX's subscriptions were being removed
+            return
         if self.settings.bot_token is None:  # MAX alone: its polling runs until told to stop
             if handle_signals:
                 loop = asyncio.get_running_loop()

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import ClientSession, FormData
+from aiohttp import ClientSession, FormData, web
 
 from sandbox.client import Person, SandboxClient
 from sandbox.emulator import MAX_SANDBOX_TOKEN, Emulator
 from sandbox.max_face import BOT_USER_ID
 from sandbox.run import SANDBOX_TOKEN
+from tests.conftest import serve_app
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 Reply = tuple[int, Any]
@@ -476,3 +477,64 @@ async def test_web_chat_shows_each_persons_messenger(
             await expect(page.get_by_test_id("toast")).to_have_text("Отлично")
         finally:
             await browser.close()
+
+
+async def test_webhook_subscriptions_deliver_with_the_secret(
+    emulator: tuple[Emulator, str], client: SandboxClient
+) -> None:
+    emu, url = emulator
+    got: list[tuple[str | None, dict[str, Any]]] = []
+    status = {"now": 503}
+
+    async def hook(request: web.Request) -> web.Response:
+        got.append((request.headers.get("X-Max-Bot-Api-Secret"), await request.json()))
+        return web.json_response({}, status=status["now"])
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    runner, port = await serve_app(app)
+    emu.max.delivery_pause = 0.05
+    try:
+        assert await max_call(url, "GET", "/subscriptions") == (200, {"subscriptions": []})
+        for bad in (
+            {"url": "ftp://x"},
+            {"url": "http://x", "secret": "abc"},
+            {"url": "http://x", "secret": "a b c d"},
+        ):
+            assert (await max_call(url, "POST", "/subscriptions", bad))[0] == 400
+        hook_url = f"http://127.0.0.1:{port}/hook"
+        body = {"url": hook_url, "secret": "s3cret_Max-1", "update_types": ["bot_started", "message_created"]}
+        assert await max_call(url, "POST", "/subscriptions", body) == (200, {"success": True})
+        status_code, subs = await max_call(url, "GET", "/subscriptions")
+        assert status_code == 200 and subs["subscriptions"][0]["url"] == hook_url
+        assert subs["subscriptions"][0]["update_types"] == ["bot_started", "message_created"]
+        assert "secret" not in subs["subscriptions"][0] and subs["subscriptions"][0]["version"]
+        code, refused = await max_call(url, "GET", "/updates", timeout=0)
+        assert code == 405 and refused["code"] == "method.not.allowed"  # not both at once
+
+        person = await started(client)  # delivered, refused 503 five times, given up
+        await until(lambda: emu.stats["max_webhook_failed"] == 1)
+        assert len(got) == 5 and all(secret == "s3cret_Max-1" for secret, _ in got)
+        assert got[0][1]["update_type"] == "bot_started" and "_n" not in got[0][1]
+        status["now"] = 200
+        await person.send("привет")
+        await until(lambda: emu.stats["max_webhook_sent"] == 1)
+        assert got[-1][1]["message"]["body"]["text"] == "привет"
+
+        async with ClientSession() as http:
+            headers = {"Authorization": MAX_SANDBOX_TOKEN}
+            params = {"url": hook_url}
+            async with http.delete(f"{url}/max/subscriptions", params=params, headers=headers) as resp:
+                assert resp.status == 200 and await resp.json() == {"success": True}
+        assert (await max_call(url, "DELETE", "/subscriptions"))[0] == 400  # url is required
+        await person.send("опять")
+        assert [u["message"]["body"]["text"] for u in (await updates(url))["updates"]] == ["опять"]
+    finally:
+        await runner.cleanup()
+
+
+async def until(check: Any, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "not in time"
+        await asyncio.sleep(0.02)
