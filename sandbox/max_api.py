@@ -265,8 +265,10 @@ class MaxApi:
 
     def _compose(self, request: web.Request, body: dict[str, Any]) -> dict[str, Any]:
         fields = self._attachments(request, body.get("attachments") or [])
-        plain, safe = check_text(body.get("text"), body.get("format"), bool(fields["max_attachments"]))
-        return {**fields, "text": plain or None, "html": safe}
+        plain, safe, markup = check_text(
+            body.get("text"), body.get("format"), bool(fields["max_attachments"])
+        )
+        return {**fields, "text": plain or None, "html": safe, "max_markup": markup or None}
 
     async def send(self, request: web.Request) -> dict[str, Any]:
         chat = self._target(request)
@@ -286,14 +288,16 @@ class MaxApi:
         return record
 
     def _apply_edit(self, request: web.Request, record: dict[str, Any], body: dict[str, Any]) -> None:
-        """MAX's edit: attachments ``null`` keep the current ones, ``[]`` removes them."""
+        """MAX's edit: attachments ``null`` keep the current ones, ``[]`` removes them; text
+        ``null`` keeps the text with its formatting (markup)."""
         if body.get("attachments") is not None:
             record.update(self._attachments(request, body["attachments"]))
-        if body.get("text") is not None or body.get("attachments") is not None:
-            has_attachments = bool(record.get("max_attachments"))
-            text = body.get("text") if body.get("text") is not None else record.get("text")
-            plain, safe = check_text(text, body.get("format"), has_attachments)
-            record.update(text=plain or None, html=safe)
+        has_attachments = bool(record.get("max_attachments"))
+        if body.get("text") is not None:
+            plain, safe, markup = check_text(body["text"], body.get("format"), has_attachments)
+            record.update(text=plain or None, html=safe, max_markup=markup or None)
+        elif not record.get("text") and not has_attachments:
+            raise invalid("text: message must have text or attachments")
         record["edit_date"] = int(time.time())
 
     async def edit(self, request: web.Request) -> dict[str, Any]:

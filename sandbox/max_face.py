@@ -161,6 +161,8 @@ class MaxFace:
         attachments = record.get("max_attachments")
         if attachments:
             body["attachments"] = attachments
+        if record.get("max_markup"):  # text sent as HTML: plain text plus its formatted ranges
+            body["markup"] = record["max_markup"]
         sender = self.bot_api() if record["from_bot"] else self.user_api(record["user_id"])
         return {
             "sender": sender,
