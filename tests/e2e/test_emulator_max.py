@@ -154,6 +154,8 @@ async def test_keyboard_press_and_answer(emulator: tuple[Emulator, str], client:
     update = got["updates"][0]
     assert update["update_type"] == "message_callback" and update["callback"]["payload"] == "yes"
     assert update["callback"]["user"]["user_id"] == person.id and update["message"]["body"]["mid"] == mid
+    assert update["message"]["body"]["text"] == "Идём?"  # plain text plus MAX's markup
+    assert update["message"]["body"]["markup"] == [{"type": "strong", "from": 0, "length": 5}]
     cb_id = update["callback"]["callback_id"]
     status, body = await max_call(
         url, "POST", "/answers", {"notification": "Принято", "message": {"text": "Идём!"}}, callback_id=cb_id
@@ -538,3 +540,45 @@ async def until(check: Any, timeout: float = 5.0) -> None:
     while not check():
         assert time.monotonic() < deadline, "not in time"
         await asyncio.sleep(0.02)
+
+
+async def test_html_is_kept_as_plain_text_and_markup(
+    emulator: tuple[Emulator, str], client: SandboxClient
+) -> None:
+    _, url = emulator
+    person = await started(client)
+    html = (
+        "🎓 <b>Итог</b>: <i>курс <b>A</b></i> <u>u</u> <s>s</s> <code>c</code> <mark>m</mark> "
+        '<a href="https://max.ru/?a=1&amp;b=2">ссылка</a>\n<blockquote>q</blockquote><h1>H</h1> &lt;3'
+    )
+    _, sent = await max_call(url, "POST", "/messages", {"text": html, "format": "html"}, user_id=person.id)
+    body = sent["message"]["body"]
+    assert body["text"] == "🎓 Итог: курс A u s c m ссылка\nqH <3"
+    assert body["markup"] == [
+        {"type": "strong", "from": 3, "length": 4},  # 🎓 is 2 UTF-16 units
+        {"type": "emphasized", "from": 9, "length": 6},
+        {"type": "strong", "from": 14, "length": 1},
+        {"type": "underline", "from": 16, "length": 1},
+        {"type": "strikethrough", "from": 18, "length": 1},
+        {"type": "monospaced", "from": 20, "length": 1},
+        {"type": "highlighted", "from": 22, "length": 1},
+        {"type": "link", "from": 24, "length": 6, "url": "https://max.ru/?a=1&b=2"},
+        {"type": "quote", "from": 31, "length": 1},
+        {"type": "heading", "from": 32, "length": 1},
+    ]
+    _, got = await max_call(url, "GET", f"/messages/{body['mid']}")
+    assert got["body"]["markup"] == body["markup"]
+    shown = await person.expect("Итог")
+    assert shown["text"] == body["text"] and "<b>Итог</b>" in shown["html"]
+    # an edit without text keeps the text and its markup; a plain edit drops the markup
+    await max_call(
+        url, "PUT", "/messages", {"attachments": [keyboard([callback("OK", "ok")])]}, message_id=body["mid"]
+    )
+    _, got = await max_call(url, "GET", f"/messages/{body['mid']}")
+    assert (
+        got["body"]["markup"] == body["markup"]
+        and "<b>Итог</b>" in (await client.message(person.id, shown["message_id"]))["html"]
+    )
+    await max_call(url, "PUT", "/messages", {"text": "<b>просто</b>"}, message_id=body["mid"])
+    _, got = await max_call(url, "GET", f"/messages/{body['mid']}")
+    assert got["body"]["text"] == "<b>просто</b>" and "markup" not in got["body"]
