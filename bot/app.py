@@ -33,6 +33,8 @@ from bot.leader import Leadership
 from bot.messengers.max_api import MaxApi
 from bot.messengers.max_polling import MaxPolling
 from bot.messengers.max_session import MaxSession
+from bot.messengers.max_updates import MaxUpdates
+from bot.messengers.max_webhook import MaxWebhook, subscribe, unsubscribe_all
 from bot.messengers.routing import RoutingSession
 from bot.middlewares import CommitBeforeSend, ConversationState, Isolation, Person, UnitOfWork
 from bot.outbox import Sender, worker_name
@@ -41,7 +43,7 @@ from bot.scheduler import build_scheduler
 from bot.services.links import StartLinks
 from bot.settings import Settings
 from bot.throttle import PersonThrottle
-from bot.webhook import ClosedRequestHandler, webhook_secret
+from bot.webhook import ClosedRequestHandler, max_webhook_secret, webhook_secret
 from handlers import get_routers
 from handlers.common import set_default_commands
 from storage.db import Database
@@ -167,6 +169,7 @@ class App:
     owner_link: str | None = None  # a one-time «стать куратором» link while there is no curator
     owner_links: list[tuple[str, str]] = field(default_factory=list)  # the same, per messenger
     links: StartLinks | None = None
+    max_updates: MaxUpdates | None = None  # MAX's updates into the dispatcher (polling or webhook)
     max_polling: MaxPolling | None = None
     _max_task: asyncio.Task[None] | None = None
 
@@ -217,15 +220,18 @@ class App:
                     loop.add_signal_handler(sig, self._stopped.set)
             await self._stopped.wait()
             return
-        self._start_max_polling()
+        if self.settings.webhook_mode:  # both messengers' webhooks on one web server
+            await self._serve_webhook(handle_signals)
+            return
+        await self._start_max_polling()
+        if self._stopped.is_set():  # told to stop while MAX's subscriptions were being removed
+            return
         if self.settings.bot_token is None:  # MAX alone: its polling runs until told to stop
             if handle_signals:
                 loop = asyncio.get_running_loop()
                 for sig in (signal.SIGTERM, signal.SIGINT):
                     loop.add_signal_handler(sig, self._stopped.set)
             await self._stopped.wait()
-        elif self.settings.webhook_mode:
-            await self._serve_webhook(handle_signals)
         else:
             await self.bot.delete_webhook()
             await self.dp.start_polling(
@@ -235,32 +241,55 @@ class App:
                 allowed_updates=self.dp.resolve_used_update_types(),
             )
 
-    def _start_max_polling(self) -> None:
-        """MAX's updates by long polling, beside Telegram's (polling or webhook)."""
-        assert self.bot is not None and self.dp is not None and self.db is not None
+    def _max_updates(self) -> MaxUpdates | None:
+        """MAX's updates into the dispatcher, when this installation serves MAX."""
+        assert self.bot is not None and self.dp is not None
         maxed = max_session_of(self.bot)
         if maxed is None or maxed.me is None:
+            return None
+        self.max_updates = MaxUpdates(maxed.max, self.dp, self.bot, maxed.refs, maxed.me, self.clock.now)
+        return self.max_updates
+
+    async def _start_max_polling(self) -> None:
+        """MAX's updates by long polling, beside Telegram's; MAX serves no long polling while
+        a webhook subscription exists, so any is removed first."""
+        updates = self._max_updates()
+        if updates is None:
             return
-        self.max_polling = MaxPolling(maxed.max, self.dp, self.bot, maxed.refs, maxed.me, self.clock.now)
+        await unsubscribe_all(updates.api)
+        self.max_polling = MaxPolling(updates.api, updates)
         self._max_task = asyncio.create_task(self.max_polling.run())
 
     async def _serve_webhook(self, handle_signals: bool) -> None:
+        """One web server takes Telegram's webhook (``WEBHOOK_PATH``) and MAX's
+        (``MAX_WEBHOOK_PATH``), each checking its own secret; with one messenger, its route only."""
         assert self.bot is not None and self.dp is not None
         s = self.settings
-        secret = webhook_secret(s)
-        logsafe.install(secret)
         app = web.Application()
-        ClosedRequestHandler(self.dp, self.bot, secret_token=secret).register(app, path=s.webhook_path)
+        secret = None
+        if s.bot_token is not None:
+            secret = webhook_secret(s)
+            logsafe.install(secret)
+            ClosedRequestHandler(self.dp, self.bot, secret_token=secret).register(app, path=s.webhook_path)
+        max_updates = self._max_updates()
+        max_secret = None
+        if max_updates is not None:
+            max_secret = max_webhook_secret(s)
+            logsafe.install(max_secret)
+            MaxWebhook(max_updates, max_secret).register(app, s.max_webhook_path)
         setup_application(app, self.dp, bot=self.bot)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         await web.TCPSite(self._runner, s.webhook_host, s.webhook_port).start()
         assert s.webhook_url is not None
-        await self.bot.set_webhook(
-            s.webhook_url + s.webhook_path,
-            secret_token=secret,
-            allowed_updates=self.dp.resolve_used_update_types(),
-        )
+        if secret is not None:
+            await self.bot.set_webhook(
+                s.webhook_url + s.webhook_path,
+                secret_token=secret,
+                allowed_updates=self.dp.resolve_used_update_types(),
+            )
+        if max_updates is not None and max_secret is not None:
+            await subscribe(max_updates.api, s.webhook_url + s.max_webhook_path, max_secret)
         if handle_signals:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
@@ -273,11 +302,14 @@ class App:
         """Ask ``serve`` to return (from a test or a signal)."""
         self._stopped.set()
         if self.max_polling is not None and self._max_task is not None:
+            await self.max_polling.stop()
             self._max_task.cancel()
             with suppress(asyncio.CancelledError):
                 await self._max_task
-            await self.max_polling.stop()
             self.max_polling = None
+        if self.max_updates is not None:  # the MAX updates in hand finish
+            await self.max_updates.stop()
+            self.max_updates = None
         polling = self.settings.bot_token is not None and not self.settings.webhook_mode
         if self.dp is not None and polling and self.role != "worker":
             with suppress(RuntimeError):

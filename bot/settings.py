@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 TELEGRAM_API = "https://api.telegram.org"
 MAX_API = "https://platform-api2.max.ru"
 SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+MAX_SECRET = re.compile(r"[A-Za-z0-9_-]{5,256}")  # SubscriptionRequestBody.secret
 
 
 class Settings(BaseSettings):
@@ -32,6 +33,9 @@ class Settings(BaseSettings):
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8081, ge=1, le=65535)
     webhook_path: str = "/webhook"
+    # MAX's webhook: the same server, its own path and secret (sent in X-Max-Bot-Api-Secret)
+    max_webhook_path: str = "/max-webhook"
+    max_webhook_secret: SecretStr | None = None
     outbox_rate: float = Field(default=28.0, gt=0)  # messages a second, all processes together
     outbox_lease_s: float = Field(default=60.0, gt=0)  # a claim older than this: its worker died
     leader_ttl_s: float = Field(default=15.0, gt=0)  # a leader silent this long is replaced
@@ -83,6 +87,28 @@ class Settings(BaseSettings):
         if not SECRET_TOKEN.fullmatch(value.get_secret_value()):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
         return value
+
+    @field_validator("max_webhook_secret")
+    @classmethod
+    def _max_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not MAX_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 5-256 characters of A-Z, a-z, 0-9, _ and - (MAX's rule)")
+        return value
+
+    @field_validator("webhook_path", "max_webhook_path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("must start with /")
+        return value
+
+    @model_validator(mode="after")
+    def _two_paths(self) -> Settings:
+        if self.webhook_path == self.max_webhook_path:
+            raise ValueError("WEBHOOK_PATH and MAX_WEBHOOK_PATH must differ (one server takes both)")
+        return self
 
     @field_validator("max_bot_token")
     @classmethod

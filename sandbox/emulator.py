@@ -135,6 +135,7 @@ class Emulator:
     async def _cleanup(self, _app: web.Application) -> None:
         if self._webhook_task is not None:
             self._webhook_task.cancel()
+        await self.max.close()
         if self._saver is not None:
             self._saver.cancel()
             with suppress(asyncio.CancelledError):
@@ -873,6 +874,7 @@ class Emulator:
         return {
             "bot": self.bot_user,
             "max_bot": self.max.bot_api() if self.max.token is not None else None,
+            "max_webhook": next(iter(self.max.subscriptions), None),
             "users": [{**u, "messenger": self.messenger_of(uid)} for uid, u in self.users.items()],
             "groups": [
                 {"id": c.id, "title": c.title, "members": sorted(c.members), "messenger": c.messenger}

@@ -5,6 +5,7 @@ shaped ``{"code": "...", "message": "..."}``. See sandbox/README.md, "MAX face".
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -19,6 +20,7 @@ from sandbox.world import BadRequest, Chat, RetryAfter
 Handler = Callable[[web.Request], Awaitable[Any]]
 Route = Callable[[web.Request], Awaitable[web.StreamResponse]]
 UPDATES_TIMEOUT_CAP = 90
+WEBHOOK_SECRET = re.compile(r"[\w-]{5,256}", re.ASCII)  # SubscriptionRequestBody.secret
 ADMIN_PERMISSIONS = ["read_all_messages", "add_remove_members", "pin_message", "write", "edit", "delete"]
 
 
@@ -51,6 +53,9 @@ def add_max_routes(app: web.Application, face: MaxFace) -> None:
         ("GET", "/me", api.me, False),
         ("PATCH", "/me", api.patch_me, True),
         ("GET", "/updates", api.updates, False),
+        ("GET", "/subscriptions", api.subscriptions, False),
+        ("POST", "/subscriptions", api.subscribe, False),
+        ("DELETE", "/subscriptions", api.unsubscribe, False),
         ("POST", "/messages", api.send, True),
         ("PUT", "/messages", api.edit, True),
         ("DELETE", "/messages", api.delete, True),
@@ -92,6 +97,8 @@ class MaxApi:
             except RetryAfter:
                 self.stats["max_http_429"] += 1
                 return error(429, "too.many.requests", "Too many requests")
+            except NotAllowed as exc:
+                return error(405, "method.not.allowed", str(exc))
 
         return run
 
@@ -130,7 +137,13 @@ class MaxApi:
         return await self.me(request)
 
     async def updates(self, request: web.Request) -> dict[str, Any]:
-        """Long polling: updates from ``marker`` on (passing it commits those before)."""
+        """Long polling: updates from ``marker`` on (passing it commits those before). MAX
+        serves webhook or long polling, never both: with a subscription, 405 NotAllowed."""
+        if self.face.subscriptions:
+            raise NotAllowed(
+                "Long polling is not available while the bot has a webhook subscription; "
+                "remove it first (DELETE /subscriptions?url=)"
+            )
         q = request.query
         limit = min(max(int_param(q, "limit") if "limit" in q else 100, 1), 1000)
         timeout = min(max(int_param(q, "timeout") if "timeout" in q else 30, 0), UPDATES_TIMEOUT_CAP)
@@ -149,6 +162,35 @@ class MaxApi:
             picked = pick()
         next_marker = picked[-1]["_n"] + 1 if picked else self.face.next_update
         return {"updates": [{k: v for k, v in u.items() if k != "_n"} for u in picked], "marker": next_marker}
+
+    # --- webhook subscriptions -----------------------------------------------------------------
+    async def subscriptions(self, request: web.Request) -> dict[str, Any]:
+        return {"subscriptions": self.face.subscriptions_api()}
+
+    async def subscribe(self, request: web.Request) -> dict[str, Any]:
+        """SubscriptionRequestBody: ``url`` (http(s)://), ``secret`` (5-256 of A-Z a-z 0-9 _ -),
+        ``update_types``, ``version``; the same URL again replaces its subscription."""
+        body = await json_body(request)
+        url = body.get("url")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise invalid("url: must start with http(s)://")
+        secret = body.get("secret")
+        if secret is not None and not (isinstance(secret, str) and WEBHOOK_SECRET.fullmatch(secret)):
+            raise invalid("secret: 5-256 characters, only A-Z, a-z, 0-9, _ and -")
+        types = body.get("update_types")
+        listed = isinstance(types, list) and all(isinstance(t, str) and t for t in types)
+        if types is not None and not listed:
+            raise invalid("update_types: a list of update types is expected")
+        version = body.get("version")
+        await self.face.subscribe(url, secret, list(dict.fromkeys(types or [])), version)
+        return {"success": True}
+
+    async def unsubscribe(self, request: web.Request) -> dict[str, Any]:
+        url = request.query.get("url") or ""
+        if not url.strip():
+            raise invalid("url: required")
+        await self.face.unsubscribe(url)
+        return {"success": True}
 
     # --- messages ------------------------------------------------------------------------------
     def _target(self, request: web.Request) -> Chat:
@@ -223,8 +265,10 @@ class MaxApi:
 
     def _compose(self, request: web.Request, body: dict[str, Any]) -> dict[str, Any]:
         fields = self._attachments(request, body.get("attachments") or [])
-        plain, safe = check_text(body.get("text"), body.get("format"), bool(fields["max_attachments"]))
-        return {**fields, "text": plain or None, "html": safe}
+        plain, safe, markup = check_text(
+            body.get("text"), body.get("format"), bool(fields["max_attachments"])
+        )
+        return {**fields, "text": plain or None, "html": safe, "max_markup": markup or None}
 
     async def send(self, request: web.Request) -> dict[str, Any]:
         chat = self._target(request)
@@ -244,14 +288,16 @@ class MaxApi:
         return record
 
     def _apply_edit(self, request: web.Request, record: dict[str, Any], body: dict[str, Any]) -> None:
-        """MAX's edit: attachments ``null`` keep the current ones, ``[]`` removes them."""
+        """MAX's edit: attachments ``null`` keep the current ones, ``[]`` removes them; text
+        ``null`` keeps the text with its formatting (markup)."""
         if body.get("attachments") is not None:
             record.update(self._attachments(request, body["attachments"]))
-        if body.get("text") is not None or body.get("attachments") is not None:
-            has_attachments = bool(record.get("max_attachments"))
-            text = body.get("text") if body.get("text") is not None else record.get("text")
-            plain, safe = check_text(text, body.get("format"), has_attachments)
-            record.update(text=plain or None, html=safe)
+        has_attachments = bool(record.get("max_attachments"))
+        if body.get("text") is not None:
+            plain, safe, markup = check_text(body["text"], body.get("format"), has_attachments)
+            record.update(text=plain or None, html=safe, max_markup=markup or None)
+        elif not record.get("text") and not has_attachments:
+            raise invalid("text: message must have text or attachments")
         record["edit_date"] = int(time.time())
 
     async def edit(self, request: web.Request) -> dict[str, Any]:
@@ -378,6 +424,10 @@ class MaxApi:
         if (await json_body(request)).get("action") not in SENDER_ACTIONS:
             raise invalid(f"action: one of {sorted(SENDER_ACTIONS)}")
         return {"success": True}
+
+
+class NotAllowed(Exception):
+    """405: the method is not allowed now (MAX's ``NotAllowed`` response)."""
 
 
 def _checked_commands(commands: Any) -> list[dict[str, str]]:

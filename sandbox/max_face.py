@@ -9,9 +9,13 @@ and ``mid.<chat:016x><n:016x>`` strings here."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
+
+from aiohttp import ClientSession, ClientTimeout
 
 from sandbox.max_rules import START_PAYLOAD_LIMIT, MaxLimits
 from sandbox.world import BadRequest, Chat
@@ -25,6 +29,8 @@ GROUP_BASE = -70_000_000_000_000  # groups: -70_000_000_000_001 and down
 BOT_USER_ID = 7_000_000_000
 MASK = 0xFFFF_FFFF_FFFF_FFFF
 COUNTERS = ("next_user", "next_dialog", "next_group", "next_update", "next_callback", "next_upload")
+SECRET_HEADER = "X-Max-Bot-Api-Secret"  # noqa: S105 - a header name, not a secret
+API_VERSION = "0.0.30"
 
 
 def _ms() -> int:
@@ -48,6 +54,12 @@ class MaxFace:
         self.tokens: dict[str, str] = {}  # uploaded file token -> the world's file id
         self.callbacks: dict[str, tuple[int, int]] = {}  # callback id -> (chat, message id)
         self.limits = MaxLimits()
+        # webhook subscriptions by URL (``secret`` kept here, never shown); while there is one,
+        # updates are POSTed to it and GET /updates is refused
+        self.subscriptions: dict[str, dict[str, Any]] = {}
+        self.delivery_attempts = 5  # a failed delivery is tried this many times...
+        self.delivery_pause = 0.5  # ...this many seconds apart, then given up (counted)
+        self._delivery: asyncio.Task[None] | None = None
         for key in (
             "requests",
             "sent",
@@ -57,6 +69,8 @@ class MaxFace:
             "http_404",
             "http_429",
             "http_5xx",
+            "webhook_sent",
+            "webhook_failed",
         ):
             world.stats[f"max_{key}"] = 0
 
@@ -147,6 +161,8 @@ class MaxFace:
         attachments = record.get("max_attachments")
         if attachments:
             body["attachments"] = attachments
+        if record.get("max_markup"):  # text sent as HTML: plain text plus its formatted ranges
+            body["markup"] = record["max_markup"]
         sender = self.bot_api() if record["from_bot"] else self.user_api(record["user_id"])
         return {
             "sender": sender,
@@ -157,6 +173,71 @@ class MaxFace:
 
     def locale(self, user_id: int) -> str:
         return str(self.world.users[user_id].get("language_code") or "ru")
+
+    # --- webhook subscriptions ----------------------------------------------------------------
+    def subscriptions_api(self) -> list[dict[str, Any]]:
+        """GetSubscriptionsResult.subscriptions: url, time, update_types, version."""
+        return [{k: v for k, v in sub.items() if k != "secret"} for sub in self.subscriptions.values()]
+
+    async def subscribe(self, url: str, secret: str | None, types: list[str], version: str | None) -> None:
+        self.subscriptions[url] = {
+            "url": url,
+            "time": _ms(),
+            "update_types": types or None,
+            "version": version or API_VERSION,
+            "secret": secret,
+        }
+        if self._delivery is None or self._delivery.done():
+            self._delivery = asyncio.create_task(self._deliver())
+        await self.world.notify()
+
+    async def unsubscribe(self, url: str) -> bool:
+        found = self.subscriptions.pop(url, None) is not None
+        await self.world.notify()
+        return found
+
+    async def _deliver(self) -> None:
+        """Updates POSTed in order to each subscription that takes their type, the secret in
+        ``X-Max-Bot-Api-Secret``; anything but a 200 is a failed delivery, tried again a few
+        times (MAX itself retries for hours), then given up and counted."""
+        async with ClientSession(timeout=ClientTimeout(total=30)) as http:
+            while self.subscriptions and not self.world.closing:
+                if not self.updates:
+                    await self.world.wait_change(1.0)
+                    continue
+                update = self.updates[0]
+                shown = {k: v for k, v in update.items() if k != "_n"}
+                for sub in list(self.subscriptions.values()):
+                    types = sub.get("update_types")
+                    if not types or update["update_type"] in types:
+                        await self._post(http, sub, shown)
+                if self.updates and self.updates[0] is update:
+                    self.updates.pop(0)
+                    await self.world.notify()
+
+    async def _post(self, http: ClientSession, sub: dict[str, Any], update: dict[str, Any]) -> None:
+        headers = {SECRET_HEADER: sub["secret"]} if sub.get("secret") else {}
+        for attempt in range(self.delivery_attempts):
+            if self.subscriptions.get(sub["url"]) is not sub:  # unsubscribed meanwhile
+                return
+            try:
+                async with http.post(sub["url"], json=update, headers=headers) as resp:
+                    if resp.status == 200:
+                        self.world.stats["max_webhook_sent"] += 1
+                        return
+                    why = f"HTTP {resp.status}"
+            except Exception as exc:  # the bot's server is down or unreachable
+                why = type(exc).__name__
+            if attempt + 1 < self.delivery_attempts:
+                await asyncio.sleep(self.delivery_pause)
+        self.world.stats["max_webhook_failed"] += 1
+        self.world.errors.append(f"MAX webhook {sub['url']}: {update['update_type']} not delivered ({why})")
+
+    async def close(self) -> None:
+        if self._delivery is not None:
+            self._delivery.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._delivery
 
     # --- what people do (called by the world) ---------------------------------------------------
     async def push(self, update_type: str, body: dict[str, Any]) -> int:

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.telegram_rules import Bucket, parse_html
+from sandbox.telegram_rules import Bucket, parse_html_spans
 from sandbox.world import BadRequest
 
 TEXT_LIMIT = 4000  # NewMessageBody.text maxLength
@@ -19,6 +19,22 @@ HTML_TAGS = frozenset(  # the tags MAX's HTML format supports (no <br>: the docs
     {"i", "em", "b", "strong", "del", "s", "ins", "u", "a", "pre", "code", "mark", "blockquote", "h1"}
 )
 FORMATS = ("html", "markdown")
+MARKUP_TYPES = {  # an HTML tag as MAX's MarkupElement type
+    "b": "strong",
+    "strong": "strong",
+    "i": "emphasized",
+    "em": "emphasized",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "del": "strikethrough",
+    "code": "monospaced",
+    "pre": "monospaced",
+    "a": "link",
+    "mark": "highlighted",
+    "blockquote": "quote",
+    "h1": "heading",
+}
 MAX_ROWS = 30
 MAX_ROW_BUTTONS = 7
 MAX_WIDE_ROW_BUTTONS = 3  # a row with a link, request_contact or request_geo_location button
@@ -50,12 +66,17 @@ def invalid(message: str) -> BadRequest:
     return BadRequest(message, 400, INVALID)
 
 
-def check_text(text: Any, fmt: Any, has_attachments: bool) -> tuple[str, str]:
-    """(plain text as the person sees it, safe HTML for the web chat)."""
+Markup = list[dict[str, Any]]
+
+
+def check_text(text: Any, fmt: Any, has_attachments: bool) -> tuple[str, str, Markup]:
+    """(plain text as the person sees it, safe HTML for the web chat, MAX's markup: the
+    formatted ranges of the plain text, ``{type, from, length}`` in UTF-16 units, a link's
+    ``url`` too), as MAX keeps a message sent with ``format: html``."""
     if text is None or str(text) == "":
         if not has_attachments:
             raise invalid("text: message must have text or attachments")
-        return "", ""
+        return "", "", []
     if not isinstance(text, str):
         raise invalid("text: a string is expected")
     if len(text) > TEXT_LIMIT:
@@ -64,10 +85,24 @@ def check_text(text: Any, fmt: Any, has_attachments: bool) -> tuple[str, str]:
         raise invalid(f"format: must be one of {list(FORMATS)} or null")
     if fmt == "html":
         try:
-            return parse_html(text, HTML_TAGS)
+            plain, safe, spans = parse_html_spans(text, HTML_TAGS)
         except BadRequest as exc:
             raise invalid(exc.description.removeprefix("Bad Request: ")) from None
-    return text, html.escape(text, quote=False)
+        return plain, safe, _markup(spans)
+    return text, html.escape(text, quote=False), []
+
+
+def _markup(spans: list[tuple[str, dict[str, str], int, int]]) -> Markup:
+    out: Markup = []
+    for tag, attrs, start, length in spans:
+        element: dict[str, Any] = {"type": MARKUP_TYPES[tag], "from": start, "length": length}
+        if tag == "a":
+            url = html.unescape(attrs.get("href", ""))
+            if not url:
+                continue
+            element["url"] = url
+        out.append(element)
+    return out
 
 
 def check_keyboard(payload: Any) -> list[list[dict[str, Any]]]:

@@ -12,7 +12,16 @@ from typing import Any
 
 from sandbox.world import BadRequest
 
-__all__ = ["BadRequest", "Bucket", "Limits", "check_markup", "check_text", "parse_html"]
+__all__ = [
+    "BadRequest",
+    "Bucket",
+    "Limits",
+    "Span",
+    "check_markup",
+    "check_text",
+    "parse_html",
+    "parse_html_spans",
+]
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -52,12 +61,27 @@ def _offset(text: str, i: int) -> int:
     return len(text[:i].encode("utf-8"))
 
 
+Span = tuple[str, dict[str, str], int, int]  # tag, its attributes, from, length (UTF-16 units)
+
+
 def parse_html(text: str, allowed: frozenset[str] | set[str] = ALLOWED_TAGS) -> tuple[str, str]:
     """Check text as Telegram's HTML parse mode does. Returns (plain text, safe HTML
     for display) or raises BadRequest with Telegram's wording."""
+    plain, safe, _ = parse_html_spans(text, allowed)
+    return plain, safe
+
+
+def parse_html_spans(
+    text: str, allowed: frozenset[str] | set[str] = ALLOWED_TAGS
+) -> tuple[str, str, list[Span]]:
+    """``parse_html`` plus each element's range in the plain text, in UTF-16 code units (as
+    the Bot API's entities and MAX's markup count), ordered by start, outer first."""
     plain: list[str] = []
     safe: list[str] = []
     stack: list[str] = []
+    opened: list[tuple[int, dict[str, str], int]] = []  # (order, attributes, start) per open tag
+    spans: list[tuple[int, Span]] = []
+    at = 0  # the plain text's length so far, in UTF-16 units
     i = 0
     while i < len(text):
         ch = text[i]
@@ -83,15 +107,20 @@ def parse_html(text: str, allowed: frozenset[str] | set[str] = ALLOWED_TAGS) -> 
                         f"{_offset(text, i)}"
                     )
                 stack.pop()
+                order, values, start = opened.pop()
+                if at > start:
+                    spans.append((order, (name, values, start, at - start)))
                 safe.append(f"</{name}>")
             else:
                 stack.append(name)
+                opened.append((i, _attrs(attrs), at))  # ordered by where the tag opens
                 safe.append(_safe_open(name, attrs))
             i = m.end()
         elif ch == "&":
             m = _ENTITY.match(text, i)
             if m is None:
                 plain.append("&")
+                at += 1
                 safe.append("&amp;")
                 i += 1
                 continue
@@ -103,14 +132,17 @@ def parse_html(text: str, allowed: frozenset[str] | set[str] = ALLOWED_TAGS) -> 
                 )
             char = html.unescape(m.group(0))
             plain.append(char)
+            at += utf16_len(char)
             safe.append(html.escape(char, quote=False))
             i = m.end()
         elif ch == ">":
             plain.append(">")
+            at += 1
             safe.append("&gt;")
             i += 1
         else:
             plain.append(ch)
+            at += utf16_len(ch)
             safe.append(ch)
             i += 1
     if stack:
@@ -118,11 +150,16 @@ def parse_html(text: str, allowed: frozenset[str] | set[str] = ALLOWED_TAGS) -> 
             "Bad Request: can't parse entities: Can't find end tag corresponding to start tag "
             f'"{stack[-1]}"'
         )
-    return "".join(plain), "".join(safe)
+    ordered = [span for _, span in sorted(spans, key=lambda item: (item[1][2], item[0]))]
+    return "".join(plain), "".join(safe), ordered
+
+
+def _attrs(attrs: str) -> dict[str, str]:
+    return {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in _ATTR.finditer(attrs)}
 
 
 def _safe_open(name: str, attrs: str) -> str:
-    values = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in _ATTR.finditer(attrs)}
+    values = _attrs(attrs)
     if name == "a":
         href = values.get("href", "")
         if not href.startswith(("http://", "https://", "tg://")):

@@ -10,6 +10,7 @@ from sandbox.client import SandboxClient
 from storage.tables import ParticipantRow, ProgrammeRow
 from tests.conftest import BOTH_MESSENGERS, MakeCurator, Running, eventually
 from tests.e2e import flows
+from tests.e2e.test_emulator_max import max_call
 from tests.e2e.test_pairs import seed
 
 pytestmark = BOTH_MESSENGERS
@@ -75,6 +76,15 @@ async def test_the_next_stage_is_explained_and_asked_for(
     await eventually(lambda: has_stage(2))
     collapsed = await client.message(ask["chat_id"], ask["message_id"])
     assert "→ Этап изменён: теперь 2 из 7" in collapsed["text"] and "reply_markup" not in collapsed
+    assert "<" not in collapsed["text"]  # as the person sees it
+    assert "→ <b>Этап изменён: теперь 2 из 7</b>" in collapsed["html"]
+    if curator.messenger == "max":  # MAX gave the pressed message back as text + markup: kept
+        assert "<i>Сейчас: собираем наставляемых" in ask["html"]
+        assert "<i>Сейчас: собираем наставляемых" in collapsed["html"]
+        status, shown = await max_call(client.base_url, "GET", f"/messages/{collapsed['mid']}")
+        assert status == 200 and "<" not in shown["body"]["text"]
+        kinds = {m["type"] for m in shown["body"]["markup"]}
+        assert kinds == {"emphasized", "strong"}, shown["body"]["markup"]
     again = await curator.press_data(ask, ask["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
     assert again and "устарела" in again["text"] and "сейчас 2 из 7" in again["text"]
     assert await stage() == 2  # an old confirmation moves nothing

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import ClientSession, FormData
+from aiohttp import ClientSession, FormData, web
 
 from sandbox.client import Person, SandboxClient
 from sandbox.emulator import MAX_SANDBOX_TOKEN, Emulator
 from sandbox.max_face import BOT_USER_ID
 from sandbox.run import SANDBOX_TOKEN
+from tests.conftest import serve_app
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 Reply = tuple[int, Any]
@@ -153,6 +154,8 @@ async def test_keyboard_press_and_answer(emulator: tuple[Emulator, str], client:
     update = got["updates"][0]
     assert update["update_type"] == "message_callback" and update["callback"]["payload"] == "yes"
     assert update["callback"]["user"]["user_id"] == person.id and update["message"]["body"]["mid"] == mid
+    assert update["message"]["body"]["text"] == "Идём?"  # plain text plus MAX's markup
+    assert update["message"]["body"]["markup"] == [{"type": "strong", "from": 0, "length": 5}]
     cb_id = update["callback"]["callback_id"]
     status, body = await max_call(
         url, "POST", "/answers", {"notification": "Принято", "message": {"text": "Идём!"}}, callback_id=cb_id
@@ -476,3 +479,106 @@ async def test_web_chat_shows_each_persons_messenger(
             await expect(page.get_by_test_id("toast")).to_have_text("Отлично")
         finally:
             await browser.close()
+
+
+async def test_webhook_subscriptions_deliver_with_the_secret(
+    emulator: tuple[Emulator, str], client: SandboxClient
+) -> None:
+    emu, url = emulator
+    got: list[tuple[str | None, dict[str, Any]]] = []
+    status = {"now": 503}
+
+    async def hook(request: web.Request) -> web.Response:
+        got.append((request.headers.get("X-Max-Bot-Api-Secret"), await request.json()))
+        return web.json_response({}, status=status["now"])
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    runner, port = await serve_app(app)
+    emu.max.delivery_pause = 0.05
+    try:
+        assert await max_call(url, "GET", "/subscriptions") == (200, {"subscriptions": []})
+        for bad in (
+            {"url": "ftp://x"},
+            {"url": "http://x", "secret": "abc"},
+            {"url": "http://x", "secret": "a b c d"},
+        ):
+            assert (await max_call(url, "POST", "/subscriptions", bad))[0] == 400
+        hook_url = f"http://127.0.0.1:{port}/hook"
+        body = {"url": hook_url, "secret": "s3cret_Max-1", "update_types": ["bot_started", "message_created"]}
+        assert await max_call(url, "POST", "/subscriptions", body) == (200, {"success": True})
+        status_code, subs = await max_call(url, "GET", "/subscriptions")
+        assert status_code == 200 and subs["subscriptions"][0]["url"] == hook_url
+        assert subs["subscriptions"][0]["update_types"] == ["bot_started", "message_created"]
+        assert "secret" not in subs["subscriptions"][0] and subs["subscriptions"][0]["version"]
+        code, refused = await max_call(url, "GET", "/updates", timeout=0)
+        assert code == 405 and refused["code"] == "method.not.allowed"  # not both at once
+
+        person = await started(client)  # delivered, refused 503 five times, given up
+        await until(lambda: emu.stats["max_webhook_failed"] == 1)
+        assert len(got) == 5 and all(secret == "s3cret_Max-1" for secret, _ in got)
+        assert got[0][1]["update_type"] == "bot_started" and "_n" not in got[0][1]
+        status["now"] = 200
+        await person.send("привет")
+        await until(lambda: emu.stats["max_webhook_sent"] == 1)
+        assert got[-1][1]["message"]["body"]["text"] == "привет"
+
+        async with ClientSession() as http:
+            headers = {"Authorization": MAX_SANDBOX_TOKEN}
+            params = {"url": hook_url}
+            async with http.delete(f"{url}/max/subscriptions", params=params, headers=headers) as resp:
+                assert resp.status == 200 and await resp.json() == {"success": True}
+        assert (await max_call(url, "DELETE", "/subscriptions"))[0] == 400  # url is required
+        await person.send("опять")
+        assert [u["message"]["body"]["text"] for u in (await updates(url))["updates"]] == ["опять"]
+    finally:
+        await runner.cleanup()
+
+
+async def until(check: Any, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "not in time"
+        await asyncio.sleep(0.02)
+
+
+async def test_html_is_kept_as_plain_text_and_markup(
+    emulator: tuple[Emulator, str], client: SandboxClient
+) -> None:
+    _, url = emulator
+    person = await started(client)
+    html = (
+        "🎓 <b>Итог</b>: <i>курс <b>A</b></i> <u>u</u> <s>s</s> <code>c</code> <mark>m</mark> "
+        '<a href="https://max.ru/?a=1&amp;b=2">ссылка</a>\n<blockquote>q</blockquote><h1>H</h1> &lt;3'
+    )
+    _, sent = await max_call(url, "POST", "/messages", {"text": html, "format": "html"}, user_id=person.id)
+    body = sent["message"]["body"]
+    assert body["text"] == "🎓 Итог: курс A u s c m ссылка\nqH <3"
+    assert body["markup"] == [
+        {"type": "strong", "from": 3, "length": 4},  # 🎓 is 2 UTF-16 units
+        {"type": "emphasized", "from": 9, "length": 6},
+        {"type": "strong", "from": 14, "length": 1},
+        {"type": "underline", "from": 16, "length": 1},
+        {"type": "strikethrough", "from": 18, "length": 1},
+        {"type": "monospaced", "from": 20, "length": 1},
+        {"type": "highlighted", "from": 22, "length": 1},
+        {"type": "link", "from": 24, "length": 6, "url": "https://max.ru/?a=1&b=2"},
+        {"type": "quote", "from": 31, "length": 1},
+        {"type": "heading", "from": 32, "length": 1},
+    ]
+    _, got = await max_call(url, "GET", f"/messages/{body['mid']}")
+    assert got["body"]["markup"] == body["markup"]
+    shown = await person.expect("Итог")
+    assert shown["text"] == body["text"] and "<b>Итог</b>" in shown["html"]
+    # an edit without text keeps the text and its markup; a plain edit drops the markup
+    await max_call(
+        url, "PUT", "/messages", {"attachments": [keyboard([callback("OK", "ok")])]}, message_id=body["mid"]
+    )
+    _, got = await max_call(url, "GET", f"/messages/{body['mid']}")
+    assert (
+        got["body"]["markup"] == body["markup"]
+        and "<b>Итог</b>" in (await client.message(person.id, shown["message_id"]))["html"]
+    )
+    await max_call(url, "PUT", "/messages", {"text": "<b>просто</b>"}, message_id=body["mid"])
+    _, got = await max_call(url, "GET", f"/messages/{body['mid']}")
+    assert got["body"]["text"] == "<b>просто</b>" and "markup" not in got["body"]

@@ -6,10 +6,12 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from aiogram.types import Message
 
 from bot.domain.identity import MAX_BASE, ForeignId, Messenger, from_max, is_group, messenger_of, to_max
 from bot.messengers import max_convert as conv
 from bot.services.links import StartLinks
+from sandbox.max_rules import check_text
 
 BOT = {"id": from_max(229229229), "is_bot": True, "first_name": "Наставник", "username": "nast_bot"}
 USER = {"user_id": 123456789, "first_name": "Алиса", "last_name": "С", "is_bot": False, "name": "Алиса С"}
@@ -188,3 +190,23 @@ def test_maxs_markup_reads_as_entities() -> None:
         {"type": "bold", "offset": 0, "length": 11},
         {"type": "text_link", "offset": 14, "length": 4, "url": "https://dev.max.ru"},
     ]
+
+
+def test_html_sent_to_max_comes_back_as_the_same_html() -> None:
+    """The sandbox's MAX face keeps a message sent with ``format: html`` as MAX does (plain
+    text plus markup in UTF-16 units); the adapter reads it back as entities, and the html a
+    handler re-sends on an edit (aiogram's ``html_text``) is the html it first sent."""
+    sent = 'Перейти с этапа 1 😀 <b>«Подготовка»</b> на <i>этап <b>2</b></i> из 7: <a href="https://max.ru/x">x</a>'
+    plain, _, markup = check_text(sent, "html", False)
+    assert markup[0] == {"type": "strong", "from": 21, "length": 12}  # the emoji counts 2 units
+    update = {
+        "update_type": "message_created",
+        "message": {
+            "recipient": {"chat_type": "dialog"},
+            "body": {"mid": "m", "text": plain, "markup": markup},
+            "sender": USER,
+        },
+    }
+    made = conv.to_update(update, {"m": 1}, BOT)
+    assert made is not None
+    assert Message.model_validate(made["message"]).html_text == sent

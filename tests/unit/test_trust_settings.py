@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.settings import Settings
-from bot.webhook import webhook_secret
+from bot.webhook import max_webhook_secret, webhook_secret
 
 
 def test_empty_values_mean_unset() -> None:
@@ -49,3 +49,22 @@ def test_the_retention_period_is_a_setting_with_a_years_default(monkeypatch: pyt
     assert Settings(_env_file=None).archive_retention_months == 12  # type: ignore[call-arg]
     monkeypatch.setenv("ARCHIVE_RETENTION_MONTHS", "36")
     assert Settings(_env_file=None).archive_retention_months == 36  # type: ignore[call-arg]
+
+
+def test_maxs_webhook_secret_follows_maxs_rule_and_is_fresh_when_unset() -> None:
+    for wrong in ("abcd", "пароль-пароль", "a b c d e"):  # MAX wants 5-256 of A-Z a-z 0-9 _ -
+        with pytest.raises(ValidationError):
+            Settings(_env_file=None, max_webhook_secret=wrong)  # type: ignore[call-arg]
+    s = Settings(_env_file=None, max_webhook_secret=" ")  # type: ignore[call-arg]
+    assert s.max_webhook_secret is None and s.max_webhook_path == "/max-webhook"
+    first, second = max_webhook_secret(s), max_webhook_secret(s)
+    assert first != second and len(first) >= 32
+    fixed = Settings(_env_file=None, max_webhook_secret="max_Secret-1")  # type: ignore[call-arg]
+    assert max_webhook_secret(fixed) == "max_Secret-1"
+
+
+def test_the_two_webhook_paths_differ_and_are_paths() -> None:
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None, max_webhook_path="/webhook")  # type: ignore[call-arg]
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None, max_webhook_path="max-webhook")  # type: ignore[call-arg]
