@@ -36,9 +36,9 @@ async def pairs_with_meetings(
     db: Database, emu: Emulator, n_pairs: int, now: datetime, meeting_in: timedelta
 ) -> None:
     """``n_pairs`` active pairs, each with a confirmed meeting ``meeting_in`` from ``now``."""
-    async with db.unit() as repo:
-        org = await repo.create_organisation("Бенчмарк", "Europe/Moscow", now)
-        programme = await repo.create_programme(
+    async with db.unit() as uow:
+        org = await uow.organisations.create("Бенчмарк", "Europe/Moscow", now)
+        programme = await uow.programmes.create(
             Programme(
                 ProgrammeId(0),
                 OrganisationId(org.id),
@@ -58,14 +58,14 @@ async def pairs_with_meetings(
             for role, profile in (("m", MENTOR), ("e", MENTEE)):
                 user = emu.add_user(f"{role}{i}")
                 emu.started.add(user["id"])
-                await repo.touch_user(user["id"], f"{role}{i}", None, now)
-                p = await repo.create_participant(programme.id, user["id"], f"{role}{i}", None, profile, now)
-                await repo.decide(p.id, Status.APPROVED, True, 0, now)
+                await uow.people.touch(user["id"], f"{role}{i}", None, now)
+                p = await uow.participants.create(programme.id, user["id"], f"{role}{i}", None, profile, now)
+                await uow.participants.decide(p.id, Status.APPROVED, True, 0, now)
                 ids.append(p.id)
-            pair_id = await repo.create_pair(
+            pair_id = await uow.pairs.create(
                 programme.id, ids[0], ids[1], PairStatus.ACTIVE, 1.0, None, None, False, now
             )
-            await repo.update_pair(pair_id, started_at=now)
-            await repo.meetings.create(
+            await uow.pairs.update(pair_id, started_at=now)
+            await uow.meetings.create(
                 pair_id, Kind.INTRO, now + meeting_in, False, None, MeetingStatus.CONFIRMED, 0, now
             )

@@ -22,7 +22,8 @@ from handlers.callbacks import ProposalCb, SurveyCb
 from handlers.common import notify, strings_for
 from handlers.kb import InlineKeyboardBuilder
 from storage.db import Database
-from storage.repo import PairSides, Repo, Side
+from storage.pairs import PairSides, Side
+from storage.unit import Unit
 
 OUTBOX_KEPT = timedelta(days=30)  # a delivered row (with no body) keeps its key this long
 
@@ -30,18 +31,18 @@ OUTBOX_KEPT = timedelta(days=30)  # a delivered row (with no body) keeps its key
 async def proposals_tick(db: Database, i18n: Translator, clock: Clock) -> pairs.Due:
     """One reminder at half-time to whoever has not answered; expire what is overdue."""
     now = clock.now()
-    async with db.unit() as repo:
-        due = await pairs.proposals_due(repo, now)
+    async with db.unit() as uow:
+        due = await pairs.proposals_due(uow, now)
         for pair in due.remind:
             for side in (pair.mentor, pair.mentee):
                 if pair.answer_of(side.role) is not None:
                     continue
-                t = await strings_for(repo, i18n, side.user_id)
+                t = await strings_for(uow, i18n, side.user_id)
                 kb = InlineKeyboardBuilder()
                 kb.button(text=t("btn.accept"), callback_data=ProposalCb(pair=pair.id, answer="y"))
                 kb.button(text=t("btn.decline"), callback_data=ProposalCb(pair=pair.id, answer="n"))
                 await notify(
-                    repo,
+                    uow,
                     now,
                     side.user_id,
                     t("proposal.reminder", other=pair.other(side.role).name),
@@ -50,11 +51,11 @@ async def proposals_tick(db: Database, i18n: Translator, clock: Clock) -> pairs.
                 )
         for pair in due.expired:
             for side in (pair.mentor, pair.mentee):
-                text = (await strings_for(repo, i18n, side.user_id))("proposal.expired")
-                await notify(repo, now, side.user_id, text, key=f"propexpired:{pair.id}:{side.id}")
-            programme = await repo.get_programme(pair.programme_id)
+                text = (await strings_for(uow, i18n, side.user_id))("proposal.expired")
+                await notify(uow, now, side.user_id, text, key=f"propexpired:{pair.id}:{side.id}")
+            programme = await uow.programmes.get(pair.programme_id)
             if programme is not None:
-                for curator in await repo.curators_of(programme.organisation_id):
+                for curator in await uow.organisations.curators(programme.organisation_id):
                     ct = i18n.get(curator.locale)
                     text = ct(
                         "curator.pair_expired",
@@ -62,38 +63,38 @@ async def proposals_tick(db: Database, i18n: Translator, clock: Clock) -> pairs.
                         mentor=pair.mentor.name,
                         programme=programme.title,
                     )
-                    await notify(repo, now, curator.id, text, key=f"propexpired:{pair.id}:c{curator.id}")
+                    await notify(uow, now, curator.id, text, key=f"propexpired:{pair.id}:c{curator.id}")
     return due
 
 
 class _Tick:
     """What one tick reads more than once: programmes, people's languages, breaks."""
 
-    def __init__(self, repo: Repo, i18n: Translator) -> None:
-        self.repo, self.i18n = repo, i18n
+    def __init__(self, uow: Unit, i18n: Translator) -> None:
+        self.uow, self.i18n = uow, i18n
         self._programmes: dict[int, Programme | None] = {}
         self._t: dict[int, L10n] = {}
         self._breaks: dict[int, list[tuple[date, date]]] = {}
 
     async def programme(self, programme_id: int) -> Programme | None:
         if programme_id not in self._programmes:
-            self._programmes[programme_id] = await self.repo.get_programme(programme_id)
+            self._programmes[programme_id] = await self.uow.programmes.get(programme_id)
         return self._programmes[programme_id]
 
     async def t(self, user_id: int) -> L10n:
         if user_id not in self._t:
-            self._t[user_id] = await strings_for(self.repo, self.i18n, user_id)
+            self._t[user_id] = await strings_for(self.uow, self.i18n, user_id)
         return self._t[user_id]
 
     async def preload(self, user_ids: list[int]) -> None:
         """Everyone's language in one query."""
         missing = [u for u in user_ids if u not in self._t]
-        for user_id, locale in (await self.repo.locales(missing)).items():
+        for user_id, locale in (await self.uow.people.locales(missing)).items():
             self._t[user_id] = self.i18n.get(locale)
 
     async def breaks(self, programme_id: int) -> list[tuple[date, date]]:
         if programme_id not in self._breaks:
-            self._breaks[programme_id] = await self.repo.meetings.breaks(programme_id)
+            self._breaks[programme_id] = await self.uow.programmes.breaks(programme_id)
         return self._breaks[programme_id]
 
 
@@ -107,21 +108,21 @@ async def meetings_tick(
     nothing new to send costs a handful of queries however many pairs there are."""
     now = clock.now()
     counts = {"reminders": 0, "checkins": 0, "reflection_reminders": 0, "nudges": 0, "waiting": 0}
-    async with db.unit() as repo:
-        tick = _Tick(repo, i18n)
-        await _reminders(repo, tick, now, counts)
-        await _early_reminders(repo, tick, now, counts, rate)
-        await _checkins(repo, tick, now, counts)
-        for r in await repo.meetings.unanswered(now - rules.REFLECTION_REMINDER):
-            await repo.meetings.answer(r.id, reminded=True)
+    async with db.unit() as uow:
+        tick = _Tick(uow, i18n)
+        await _reminders(uow, tick, now, counts)
+        await _early_reminders(uow, tick, now, counts, rate)
+        await _checkins(uow, tick, now, counts)
+        for r in await uow.meetings.unanswered(now - rules.REFLECTION_REMINDER):
+            await uow.meetings.answer(r.id, reminded=True)
             if now - r.asked_at >= rules.REFLECTION_MISSING:
                 continue  # counts as missing; no late reminder
-            participant = await repo.get_participant(r.participant_id)
+            participant = await uow.participants.get(r.participant_id)
             if participant is None:
                 continue
             t = await tick.t(participant.user_id)
             await notify(
-                repo,
+                uow,
                 now,
                 participant.user_id,
                 t("reflect.reminder"),
@@ -129,16 +130,16 @@ async def meetings_tick(
                 key=f"checkin-remind:{r.id}",
             )
             counts["reflection_reminders"] += 1
-        for m in await repo.meetings.proposed_before(now - timedelta(hours=24)):
+        for m in await uow.meetings.proposed_before(now - timedelta(hours=24)):
             if m.starts_at <= now:
                 continue
-            pair = await repo.get_pair(m.pair_id)
+            pair = await uow.pairs.get(m.pair_id)
             if pair is None:
                 continue
             other = pair.mentee if pair.mentor.user_id == m.proposed_by else pair.mentor
             t = await tick.t(other.user_id)
             if await notify(
-                repo,
+                uow,
                 now,
                 other.user_id,
                 t("meet.waiting", other=pair.other(other.role).name),
@@ -146,7 +147,7 @@ async def meetings_tick(
                 key=f"meetwait:{m.id}",
             ):
                 counts["waiting"] += 1
-        counts["nudges"] += await _nudges(repo, tick, now)
+        counts["nudges"] += await _nudges(uow, tick, now)
     return counts
 
 
@@ -155,13 +156,13 @@ def reminder_key(m: Meeting, offset: timedelta, side: Side) -> str:
     return f"meet:{m.id}:{m.starts_at:%Y%m%d%H%M}:{hours}h:{side.participant_id}"
 
 
-async def fix_reminders(repo: Repo, m: Meeting, sides: Sequence[Side], now: datetime) -> timedelta | None:
+async def fix_reminders(uow: Unit, m: Meeting, sides: Sequence[Side], now: datetime) -> timedelta | None:
     """The meeting's time is fixed now (confirmed, or a confirmed meeting moved): each
     side's reminders whose moment has already passed are recorded as never to go, in this
     update's transaction, so no tick sends them late. Returns the next reminder's offset."""
     for offset in rules.reminders_passed(m.starts_at, now):
         for side in sides:
-            await repo.outbox.enqueue(
+            await uow.outbox.enqueue(
                 reminder_key(m, offset, side), side.user_id, "", None, now, status="dropped"
             )
     return rules.next_reminder(m.starts_at, now)
@@ -177,14 +178,14 @@ def reminder_text(t: L10n, m: Meeting, timezone: str, other: str, left_hours: in
     )
 
 
-async def _reminders(repo: Repo, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:
+async def _reminders(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:
     horizon = max(rules.DEFAULT_REMINDERS)
     meetings = [
         (m, due)
-        for m in await repo.meetings.confirmed_between(now, now + horizon + timedelta(minutes=1))
+        for m in await uow.meetings.confirmed_between(now, now + horizon + timedelta(minutes=1))
         if (due := rules.reminders_due(m, now))
     ]
-    sides = await repo.meetings.sides([m.pair_id for m, _ in meetings])
+    sides = await uow.pairs.sides([m.pair_id for m, _ in meetings])
 
     wanted = [
         reminder_key(m, offset, side)
@@ -193,7 +194,7 @@ async def _reminders(repo: Repo, tick: _Tick, now: datetime, counts: dict[str, i
         for offset in due
         for side in (pair.mentor, pair.mentee)
     ]
-    done = await repo.outbox.existing(wanted)
+    done = await uow.outbox.existing(wanted)
     await tick.preload([s.user_id for p in sides.values() for s in (p.mentor, p.mentee)])
     for m, due in meetings:
         pair = sides.get(m.pair_id)
@@ -214,7 +215,7 @@ async def _reminders(repo: Repo, tick: _Tick, now: datetime, counts: dict[str, i
                 t = await tick.t(side.user_id)
                 text = reminder_text(t, m, programme.timezone, pair.other(side).name, left)
                 status = "pending" if nearest else "dropped"
-                if await repo.outbox.enqueue(
+                if await uow.outbox.enqueue(
                     k,
                     side.user_id,
                     text,
@@ -233,7 +234,7 @@ WAVE_SHARE = 0.8  # of the outbox's rate, planned for reminders (the rest: every
 
 
 async def _early_reminders(
-    repo: Repo, tick: _Tick, now: datetime, counts: dict[str, int], rate: float
+    uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int], rate: float
 ) -> None:
     """Reminders whose moment is up to two hours ahead, queued now with the moment they
     must go at the latest (their deadline) and the moment they may go (``not_before``), so
@@ -244,24 +245,24 @@ async def _early_reminders(
     horizon = max(rules.DEFAULT_REMINDERS)
     upcoming = [
         (m, offset)
-        for m in await repo.meetings.confirmed_between(now, now + horizon + WAVE_LOOKAHEAD)
+        for m in await uow.meetings.confirmed_between(now, now + horizon + WAVE_LOOKAHEAD)
         for offset in rules.DEFAULT_REMINDERS
         if now < m.starts_at - offset <= now + WAVE_LOOKAHEAD
     ]
     if not upcoming:
         return
-    sides = await repo.meetings.sides(list({m.pair_id for m, _ in upcoming}))
+    sides = await uow.pairs.sides(list({m.pair_id for m, _ in upcoming}))
     wanted = [
         (m, offset, pair, side)
         for m, offset in upcoming
         if (pair := sides.get(m.pair_id)) is not None and pair.status == PairStatus.ACTIVE.value
         for side in (pair.mentor, pair.mentee)
     ]
-    done = await repo.outbox.existing([reminder_key(m, o, side) for m, o, _, side in wanted])
+    done = await uow.outbox.existing([reminder_key(m, o, side) for m, o, _, side in wanted])
     todo = [w for w in wanted if reminder_key(w[0], w[1], w[3]) not in done]
     if not todo:
         return
-    queued = await repo.outbox.waiting_deadlines()
+    queued = await uow.outbox.waiting_deadlines()
     starts = latest_starts([m.starts_at - o for m, o, _, _ in todo] + queued, rate * WAVE_SHARE)
     planned = list(zip(todo, starts, strict=False))
     await tick.preload([side.user_id for (_, _, _, side), _ in planned])
@@ -272,7 +273,7 @@ async def _early_reminders(
         go = max(now, start)
         t = await tick.t(side.user_id)
         left = max(1, round((m.starts_at - go).total_seconds() / 3600))
-        if await repo.outbox.enqueue(
+        if await uow.outbox.enqueue(
             reminder_key(m, offset, side),
             side.user_id,
             reminder_text(t, m, programme.timezone, pair.other(side).name, left),
@@ -286,22 +287,22 @@ async def _early_reminders(
             counts["reminders"] += 1
 
 
-async def _checkins(repo: Repo, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:
+async def _checkins(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:
     meetings = [
         m
-        for m in await repo.meetings.without_checkins(
+        for m in await uow.meetings.without_checkins(
             now - timedelta(days=7), now - rules.CHECKIN_AFTER + timedelta(seconds=1)
         )
         if rules.checkin_due(m, now)
     ]
-    sides = await repo.meetings.sides([m.pair_id for m in meetings])
+    sides = await uow.pairs.sides([m.pair_id for m in meetings])
     for m in meetings:
         pair = sides.get(m.pair_id)
         programme = await tick.programme(pair.programme_id) if pair else None
         if pair is None or programme is None or pair.status != PairStatus.ACTIVE.value:
             continue  # an ended pair (a side was forgotten, the curator ended it) is asked nothing
         for side in (pair.mentor, pair.mentee):
-            if await repo.meetings.ask(m.id, side.participant_id, side.role.value, now):
+            if await uow.meetings.ask(m.id, side.participant_id, side.role.value, now):
                 t = await tick.t(side.user_id)
                 text = t(
                     "reflect.ask.happened",
@@ -310,7 +311,7 @@ async def _checkins(repo: Repo, tick: _Tick, now: datetime, counts: dict[str, in
                     other=pair.other(side).name,
                 )
                 await notify(
-                    repo,
+                    uow,
                     now,
                     side.user_id,
                     text,
@@ -320,16 +321,16 @@ async def _checkins(repo: Repo, tick: _Tick, now: datetime, counts: dict[str, in
                 counts["checkins"] += 1
 
 
-async def _nudges(repo: Repo, tick: _Tick, now: datetime) -> int:
+async def _nudges(uow: Unit, tick: _Tick, now: datetime) -> int:
     """A nudge to both sides of each pair with no meeting for N days, once per N days."""
-    silent = await repo.meetings.silent_pairs(now - timedelta(days=rules.DEFAULT_NUDGE_DAYS))
-    sides = await repo.meetings.sides([pair_id for pair_id, _ in silent])
+    silent = await uow.meetings.silent_pairs(now - timedelta(days=rules.DEFAULT_NUDGE_DAYS))
+    sides = await uow.pairs.sides([pair_id for pair_id, _ in silent])
     todo: list[tuple[PairSides, datetime, int]] = []
     for pair_id, last in silent:
         bucket = rules.nudge_bucket(last, now, rules.DEFAULT_NUDGE_DAYS)
         if bucket is not None and pair_id in sides:
             todo.append((sides[pair_id], last, bucket))
-    done = await repo.outbox.existing(
+    done = await uow.outbox.existing(
         [f"nudge:{p.pair_id}:{b}:{s.participant_id}" for p, _, b in todo for s in (p.mentor, p.mentee)]
     )
     sent = 0
@@ -346,7 +347,7 @@ async def _nudges(repo: Repo, tick: _Tick, now: datetime) -> int:
         for side, k in keys.items():
             t = await tick.t(side.user_id)
             if await notify(
-                repo,
+                uow,
                 now,
                 side.user_id,
                 t("meet.nudge", other=pair.other(side).name, days=(now - last).days),
@@ -361,15 +362,15 @@ async def digest_tick(db: Database, i18n: Translator, clock: Clock) -> int:
     weekday and hour (the organisation's local time), in the installation's language."""
     now = clock.now()
     sent = 0
-    async with db.unit() as repo:
-        for programme, key in await digests.due(repo, now):
+    async with db.unit() as uow:
+        for programme, key in await digests.due(uow, now):
             if programme.curator_chat_id is None:
                 continue
-            digest = await digests.build(repo, programme, now)
-            curators = await digests.note_chat_members(repo, programme, None)
+            digest = await digests.build(uow, programme, now)
+            curators = await digests.note_chat_members(uow, programme, None)
             group = digest_views.Audience(programme.chat_members, curators)
             parts = await digest_views.full(i18n.get(i18n.default), digest, group)
-            await digest_views.enqueue(repo, now, programme.curator_chat_id, key, parts)
+            await digest_views.enqueue(uow, now, programme.curator_chat_id, key, parts)
             sent += 1
     return sent
 
@@ -377,14 +378,14 @@ async def digest_tick(db: Database, i18n: Translator, clock: Clock) -> int:
 async def surveys_tick(db: Database, i18n: Translator, clock: Clock) -> int:
     """One reminder to whoever has not finished a questionnaire two days after it came."""
     now = clock.now()
-    async with db.unit() as repo:
-        due = await surveys.to_remind(repo, now)
+    async with db.unit() as uow:
+        due = await surveys.to_remind(uow, now)
         for asked in due:
-            t = await strings_for(repo, i18n, asked.user_id)
+            t = await strings_for(uow, i18n, asked.user_id)
             kb = InlineKeyboardBuilder()
             kb.button(text=t("survey.btn.continue"), callback_data=SurveyCb(r=asked.response_id, i=0, v="go"))
             await notify(
-                repo,
+                uow,
                 now,
                 asked.user_id,
                 t("survey.reminder", kind=Html(t(f"survey.kind.{asked.kind}"))),
@@ -399,10 +400,10 @@ async def housekeeping_tick(db: Database, i18n: Translator, clock: Clock, retent
     update for 24 hours), delivered outbox rows after a month, and the personal data of
     programmes archived longer than the retention period."""
     now = clock.now()
-    async with db.unit() as repo:
-        done = await repo.forget_seen_updates(now - timedelta(days=2))
-        done += await repo.outbox.prune(now - OUTBOX_KEPT)
+    async with db.unit() as uow:
+        done = await uow.updates.forget_before(now - timedelta(days=2))
+        done += await uow.outbox.prune(now - OUTBOX_KEPT)
         before = now - timedelta(days=round(retention_months * 365.25 / 12))
         placeholder = i18n.get(i18n.default)("forget.placeholder")
-        done += len(await repo.erasure.anonymise_archived(before, placeholder, now))
+        done += len(await uow.erasure.anonymise_archived(before, placeholder, now))
         return done

@@ -20,15 +20,15 @@ from handlers.common import notify, strings_for
 from handlers.curator import IsCurator
 from handlers.kb import InlineKeyboardBuilder
 from handlers.surveys import launch_and_invite
-from storage.repo import Repo
+from storage.unit import Unit
 
 PER_MESSAGE = 10
 
 
 async def on_close(
-    cb: CallbackQuery, callback_data: ProgCb, repo: Repo, user: User, t: L10n, bot: Bot
+    cb: CallbackQuery, callback_data: ProgCb, uow: Unit, user: User, t: L10n, bot: Bot
 ) -> None:
-    programme = await require_programme(repo, user.id, callback_data.pid, write=True)
+    programme = await require_programme(uow, user.id, callback_data.pid, write=True)
     await cb.answer()
     kb = InlineKeyboardBuilder()
     kb.button(text=t("close.btn.go"), callback_data=CloseCb(a="go", pid=programme.id))
@@ -38,7 +38,7 @@ async def on_close(
 async def on_step(
     cb: CallbackQuery,
     callback_data: CloseCb,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
@@ -47,18 +47,18 @@ async def on_step(
 ) -> None:
     now = clock.now()
     if callback_data.a == "go":
-        closing = await service.start(repo, user.id, callback_data.pid, now)
+        closing = await service.start(uow, user.id, callback_data.pid, now)
         await cb.answer()
         survey_note = "close.survey_sent"
         try:
-            await launch_and_invite(repo, now, i18n, user.id, closing.programme.id, "final")
+            await launch_and_invite(uow, now, i18n, user.id, closing.programme.id, "final")
         except AlreadyDecided:
             survey_note = "close.survey_was_sent"
         for pair in closing.pairs:
             for side in (pair.mentor, pair.mentee):
-                st = await strings_for(repo, i18n, side.user_id)
+                st = await strings_for(uow, i18n, side.user_id)
                 await notify(
-                    repo,
+                    uow,
                     now,
                     side.user_id,
                     st(
@@ -91,11 +91,11 @@ async def on_step(
         kb.button(text=t("close.btn.archive"), callback_data=CloseCb(a="archive", pid=closing.programme.id))
         await bot.send_message(user.id, t("close.archive_hint"), reply_markup=kb.as_markup())
     elif callback_data.a == "archive":
-        done = await service.archive(repo, user.id, callback_data.pid, now)
+        done = await service.archive(uow, user.id, callback_data.pid, now)
         await cb.answer()
-        org = await repo.get_organisation(done.programme.organisation_id)
+        org = await uow.organisations.get(done.programme.organisation_id)
         for mentor, _ in done.mentors:
-            st = await strings_for(repo, i18n, mentor.user_id)
+            st = await strings_for(uow, i18n, mentor.user_id)
             picture = await asyncio.to_thread(
                 certificate,
                 [
@@ -107,7 +107,7 @@ async def on_step(
                 ],
             )
             await notify(
-                repo,
+                uow,
                 now,
                 mentor.user_id,
                 st("close.thanks", title=done.programme.title),
@@ -129,9 +129,9 @@ async def on_step(
 
 
 async def on_outcome(
-    cb: CallbackQuery, callback_data: OutcomeCb, repo: Repo, user: User, t: L10n, clock: Clock
+    cb: CallbackQuery, callback_data: OutcomeCb, uow: Unit, user: User, t: L10n, clock: Clock
 ) -> None:
-    pair = await service.set_outcome(repo, user.id, callback_data.pair, callback_data.o, clock.now())
+    pair = await service.set_outcome(uow, user.id, callback_data.pair, callback_data.o, clock.now())
     await cb.answer(
         t("close.outcome_set", mentee=pair.mentee.name, outcome=Html(t(f"close.outcome.{callback_data.o}")))
     )

@@ -37,7 +37,7 @@ from handlers.callbacks import (
 from handlers.common import notify, send_long, strings_for
 from handlers.kb import InlineKeyboardBuilder
 from handlers.states import BreakForm
-from storage.repo import Repo
+from storage.unit import Unit
 
 PAGE = 50
 QUEUE_BATCH = 10
@@ -96,33 +96,33 @@ def decision_keyboard(t: L10n, p: Participant) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-async def on_programmes(message: Message, repo: Repo, user: User, t: L10n, bot: Bot) -> None:
-    programmes = await repo.curator_programmes(user.id, archived=True)
+async def on_programmes(message: Message, uow: Unit, user: User, t: L10n, bot: Bot) -> None:
+    programmes = await uow.programmes.of_curator(user.id, archived=True)
     if not programmes:
         await message.answer(t("prog.none"))
         return
     for p in programmes:
-        card = render.programme_card(t, p, await repo.counts(p.id))
+        card = render.programme_card(t, p, await uow.participants.counts(p.id))
         await bot.send_message(user.id, card, reply_markup=programme_keyboard(t, p))
 
 
 async def on_pupils(
-    message: Message, command: CommandObject, repo: Repo, user: User, t: L10n, clock: Clock
+    message: Message, command: CommandObject, uow: Unit, user: User, t: L10n, clock: Clock
 ) -> None:
     """/pupils 540: how many pupils the school has, for the coverage figure (target 70%)."""
-    org = await curation.require_organisation(repo, user.id)
+    org = await curation.require_organisation(uow, user.id)
     raw = (command.args or "").strip().replace(" ", "")
     if not raw.isdigit() or not 1 <= int(raw) <= curation.PUPILS_MAX:
         await message.answer(t("pupils.ask", current=org.pupils_total or "—"))
         return
-    org = await curation.set_pupils_total(repo, user.id, int(raw), clock.now())
+    org = await curation.set_pupils_total(uow, user.id, int(raw), clock.now())
     await message.answer(t("pupils.saved", org=org.name, count=int(raw)))
 
 
 async def on_add_curator(
-    message: Message, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock, bot_username: str
+    message: Message, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock, bot_username: str
 ) -> None:
-    invite = await curation.curator_invite(repo, user.id, clock.now(), people.new_token)
+    invite = await curation.curator_invite(uow, user.id, clock.now(), people.new_token)
     revoke = InlineKeyboardBuilder()
     revoke.button(
         text=t("curator.invite_revoke"), callback_data=InviteCb(action="revoke", token=invite.token)
@@ -133,9 +133,9 @@ async def on_add_curator(
 
 
 async def on_revoke_invite(
-    cb: CallbackQuery, callback_data: InviteCb, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock
+    cb: CallbackQuery, callback_data: InviteCb, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock
 ) -> None:
-    await curation.revoke_curator_invite(repo, user.id, callback_data.token, clock.now())
+    await curation.revoke_curator_invite(uow, user.id, callback_data.token, clock.now())
     await cb.answer()
     if cb.message is not None:
         await bot.edit_message_text(
@@ -147,40 +147,40 @@ async def on_programme(
     cb: CallbackQuery,
     callback_data: ProgCb,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     bot: Bot,
     clock: Clock,
     bot_username: str,
 ) -> None:
-    programme = await curation.require_programme(repo, user.id, callback_data.pid)
+    programme = await curation.require_programme(uow, user.id, callback_data.pid)
     action = callback_data.action
     if action == "invites":
         links = {}
         for role in (Role.MENTOR, Role.MENTEE):
             invite = await curation.invite_for(
-                repo, user.id, programme.id, role, clock.now(), people.new_token
+                uow, user.id, programme.id, role, clock.now(), people.new_token
             )
             links[role.value] = deep_link(bot_username, invite.token)
         await cb.answer()
         await bot.send_message(user.id, t("prog.invites", title=programme.title, **links))
     elif action == "queue":
         await cb.answer()
-        await _send_queue(bot, repo, t, user.id, programme)
+        await _send_queue(bot, uow, t, user.id, programme)
     elif action == "list":
         await cb.answer()
-        await _send_list(bot, repo, t, user.id, ListCb(pid=programme.id, role="", status="", page=0))
+        await _send_list(bot, uow, t, user.id, ListCb(pid=programme.id, role="", status="", page=0))
     elif action == "breaks":
         await cb.answer()
         await state.set_state(BreakForm.period)
         await state.set_data({"pid": programme.id})
-        current = await repo.meetings.breaks(programme.id)
+        current = await uow.programmes.breaks(programme.id)
         listed = "\n".join(f"• {a:%d.%m.%Y} — {b:%d.%m.%Y}" for a, b in current) or t("prog.break.none")
         await bot.send_message(user.id, t("prog.break.ask", current=listed))
     elif action == "consent":
         await cb.answer()
-        await _send_consents(bot, repo, t, user.id, programme)
+        await _send_consents(bot, uow, t, user.id, programme)
     elif action == "stage":  # say what the next stage means, then ask
         await cb.answer()
         if programme.stage >= 7:
@@ -211,55 +211,55 @@ async def on_programme(
         if not target.isdigit() or int(target) != programme.stage + 1:
             await cb.answer(t("prog.stage.stale", stage=programme.stage)[:200], show_alert=True)
             return
-        updated = await curation.advance_stage(repo, user.id, programme.id, clock.now())
+        updated = await curation.advance_stage(uow, user.id, programme.id, clock.now())
         await collapse(bot, cb, t("prog.stage.done", stage=updated.stage))
         await cb.answer(
             t("prog.stage_now", stage=updated.stage, name=Html(t(f"stage.{updated.stage}")))[:200]
         )
         await bot.send_message(
             user.id,
-            render.programme_card(t, updated, await repo.counts(updated.id)),
+            render.programme_card(t, updated, await uow.participants.counts(updated.id)),
             reply_markup=programme_keyboard(t, updated),
         )
     else:
         await cb.answer()
         await bot.send_message(
             user.id,
-            render.programme_card(t, programme, await repo.counts(programme.id)),
+            render.programme_card(t, programme, await uow.participants.counts(programme.id)),
             reply_markup=programme_keyboard(t, programme),
         )
 
 
-async def _send_consents(bot: Bot, repo: Repo, t: L10n, chat_id: int, programme: Programme) -> None:
-    page = await repo.awaiting_parental_consent(programme.id, limit=QUEUE_BATCH)
+async def _send_consents(bot: Bot, uow: Unit, t: L10n, chat_id: int, programme: Programme) -> None:
+    page = await uow.participants.awaiting_parental_consent(programme.id, limit=QUEUE_BATCH)
     if not page.items:
         await bot.send_message(chat_id, t("consent_list.empty", title=programme.title))
         return
     await bot.send_message(chat_id, t("consent_list.head", title=programme.title, count=page.total))
     for p in page.items:
-        full = await repo.get_participant(p.id)
+        full = await uow.participants.get(p.id)
         if full is not None:
             await send_long(
                 bot, chat_id, [render.participant_card(t, full, programme)], decision_keyboard(t, full)
             )
 
 
-async def _send_queue(bot: Bot, repo: Repo, t: L10n, chat_id: int, programme: Programme) -> None:
-    page = await repo.list_participants(programme.id, status=Status.PENDING, limit=QUEUE_BATCH)
+async def _send_queue(bot: Bot, uow: Unit, t: L10n, chat_id: int, programme: Programme) -> None:
+    page = await uow.participants.page(programme.id, status=Status.PENDING, limit=QUEUE_BATCH)
     if not page.items:
         await bot.send_message(chat_id, t("queue.empty", title=programme.title))
         return
     await bot.send_message(chat_id, t("queue.head", title=programme.title, count=page.total))
     for item in page.items:
-        p = await repo.get_participant(item.id)
+        p = await uow.participants.get(item.id)
         if p is not None:
             await send_long(bot, chat_id, [render.participant_card(t, p, programme)], decision_keyboard(t, p))
 
 
-async def _send_list(bot: Bot, repo: Repo, t: L10n, chat_id: int, f: ListCb) -> None:
+async def _send_list(bot: Bot, uow: Unit, t: L10n, chat_id: int, f: ListCb) -> None:
     role = Role(f.role) if f.role else None
     status = Status(f.status) if f.status else None
-    page = await repo.list_participants(f.pid, role=role, status=status, offset=f.page * PAGE, limit=PAGE)
+    page = await uow.participants.page(f.pid, role=role, status=status, offset=f.page * PAGE, limit=PAGE)
     head = t("list.head", count=page.total, shown=len(page.items))
     lines = [render.participant_line(t, f.page * PAGE + i + 1, p) for i, p in enumerate(page.items)]
     await send_long(
@@ -293,18 +293,16 @@ def _filters(t: L10n, f: ListCb, total: int) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-async def on_list(
-    cb: CallbackQuery, callback_data: ListCb, repo: Repo, user: User, t: L10n, bot: Bot
-) -> None:
-    await curation.require_programme(repo, user.id, callback_data.pid)
+async def on_list(cb: CallbackQuery, callback_data: ListCb, uow: Unit, user: User, t: L10n, bot: Bot) -> None:
+    await curation.require_programme(uow, user.id, callback_data.pid)
     await cb.answer()
-    await _send_list(bot, repo, t, user.id, callback_data)
+    await _send_list(bot, uow, t, user.id, callback_data)
 
 
 async def on_decide(
     cb: CallbackQuery,
     callback_data: DecideCb,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
@@ -314,11 +312,11 @@ async def on_decide(
     action, now = callback_data.action, clock.now()
     if action in ("ok", "okt", "no"):
         p, programme = await curation.decide(
-            repo, user.id, callback_data.part, action != "no", action == "okt", now
+            uow, user.id, callback_data.part, action != "no", action == "okt", now
         )
-        pt = await strings_for(repo, i18n, p.user_id)
+        pt = await strings_for(uow, i18n, p.user_id)
         await notify(
-            repo,
+            uow,
             now,
             p.user_id,
             pt(
@@ -327,11 +325,11 @@ async def on_decide(
             ),
         )
     elif action == "pc":
-        p = await curation.confirm_parental_consent(repo, user.id, callback_data.part, now)
+        p = await curation.confirm_parental_consent(uow, user.id, callback_data.part, now)
     else:
-        p = await curation.mark_trained(repo, user.id, callback_data.part, now)
-    full = await repo.get_participant(p.id)
-    where = await repo.get_programme(p.programme_id)
+        p = await curation.mark_trained(uow, user.id, callback_data.part, now)
+    full = await uow.participants.get(p.id)
+    where = await uow.programmes.get(p.programme_id)
     await cb.answer(t(f"dec.done.{action}"))
     if cb.message is not None and full is not None and where is not None:
         await bot.edit_message_text(
@@ -342,18 +340,16 @@ async def on_decide(
         )
 
 
-async def on_break(
-    message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, clock: Clock
-) -> None:
+async def on_break(message: Message, state: FSMContext, uow: Unit, user: User, t: L10n, clock: Clock) -> None:
     try:
         start, end = parse_period(message.text)
     except InvalidInput as err:
         await message.answer(t(err.key))
         return
     data = await state.get_data()
-    programme = await curation.require_programme(repo, user.id, int(data["pid"]))
-    await repo.meetings.add_break(programme.id, start, end)
-    await repo.audit(
+    programme = await curation.require_programme(uow, user.id, int(data["pid"]))
+    await uow.programmes.add_break(programme.id, start, end)
+    await uow.audit.record(
         programme.organisation_id,
         user.id,
         "programme.break",

@@ -34,7 +34,7 @@ from handlers import pairs as pair_views
 from handlers.callbacks import DigestCb, DigestSetCb, ProgCb
 from handlers.common import notify, strings_for
 from handlers.kb import InlineKeyboardBuilder
-from storage.repo import Repo
+from storage.unit import Unit
 
 PER_MESSAGE = 10  # at-risk pairs (and their rows of buttons) in one message
 LISTED = 30  # the most urgent listed with buttons; the rest are counted (a group takes 20 msg/min)
@@ -239,10 +239,10 @@ async def send_now(bot: Bot, chat_id: int, parts: list[Part]) -> None:
             await bot.send_message(chat_id, part.text, reply_markup=part.markup)
 
 
-async def enqueue(repo: Repo, now: datetime, chat_id: int, key: str, parts: list[Part]) -> None:
+async def enqueue(uow: Unit, now: datetime, chat_id: int, key: str, parts: list[Part]) -> None:
     """Into the outbox, in order, under keys that make this week's digest go once."""
     for i, part in enumerate(parts):
-        await notify(repo, now, chat_id, part.text, part.markup, key=f"{key}:{i}", photo=part.photo)
+        await notify(uow, now, chat_id, part.text, part.markup, key=f"{key}:{i}", photo=part.photo)
 
 
 def schedule_keyboard(t: L10n, p: Programme) -> InlineKeyboardMarkup:
@@ -272,38 +272,36 @@ def schedule_text(t: L10n, p: Programme) -> str:
 # --- handlers ------------------------------------------------------------------------------
 
 
-async def on_digest_command(
-    message: Message, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock
-) -> None:
+async def on_digest_command(message: Message, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock) -> None:
     chat = message.chat
     if chat.type in ("group", "supergroup"):
-        programme = await service.programme_of_chat(repo, chat.id)
+        programme = await service.programme_of_chat(uow, chat.id)
         if programme is None:
             await message.answer(t("digest.group_unbound"))
             return
-        if not await repo.is_curator(user.id, programme.organisation_id):
+        if not await uow.organisations.is_curator(user.id, programme.organisation_id):
             await message.answer(t("digest.only_curators"))
             return
-        await service.asked_in_group(repo, programme, clock.now())  # recorded before it is sent
-        d = await service.build(repo, programme, clock.now())
+        await service.asked_in_group(uow, programme, clock.now())  # recorded before it is sent
+        d = await service.build(uow, programme, clock.now())
         members = await bot.get_chat_member_count(chat.id) - 1  # the bot aside
-        curators = await service.note_chat_members(repo, programme, members)
+        curators = await service.note_chat_members(uow, programme, members)
         await send_now(bot, chat.id, await full(t, d, Audience(members, curators)))
         return
-    programmes = await repo.curator_programmes(user.id)
+    programmes = await uow.programmes.of_curator(user.id)
     if not programmes:
-        await message.answer(t("error.not_curator") if not await repo.is_curator(user.id) else t("prog.none"))
+        await message.answer(
+            t("error.not_curator") if not await uow.organisations.is_curator(user.id) else t("prog.none")
+        )
         return
     if len(programmes) == 1:
-        await _private_digest(bot, repo, t, user, programmes[0].id, clock.now())
+        await _private_digest(bot, uow, t, user, programmes[0].id, clock.now())
         return
     await message.answer(t("digest.choose"), reply_markup=keyboards.programme_choice(programmes, "digest"))
 
 
-async def _private_digest(
-    bot: Bot, repo: Repo, t: L10n, user: User, programme_id: int, now: datetime
-) -> None:
-    d = await service.for_curator(repo, user.id, programme_id, now)
+async def _private_digest(bot: Bot, uow: Unit, t: L10n, user: User, programme_id: int, now: datetime) -> None:
+    d = await service.for_curator(uow, user.id, programme_id, now)
     await send_now(bot, user.id, await full(t, d))
     await bot.send_message(
         user.id, schedule_text(t, d.programme), reply_markup=schedule_keyboard(t, d.programme)
@@ -311,17 +309,17 @@ async def _private_digest(
 
 
 async def on_programme_digest(
-    cb: CallbackQuery, callback_data: ProgCb, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock
+    cb: CallbackQuery, callback_data: ProgCb, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock
 ) -> None:
     await cb.answer()
-    await _private_digest(bot, repo, t, user, callback_data.pid, clock.now())
+    await _private_digest(bot, uow, t, user, callback_data.pid, clock.now())
 
 
 async def on_schedule(
-    cb: CallbackQuery, callback_data: DigestSetCb, repo: Repo, user: User, t: L10n, clock: Clock
+    cb: CallbackQuery, callback_data: DigestSetCb, uow: Unit, user: User, t: L10n, clock: Clock
 ) -> None:
     p = await service.set_schedule(
-        repo, user.id, callback_data.pid, callback_data.d, callback_data.h, clock.now()
+        uow, user.id, callback_data.pid, callback_data.d, callback_data.h, clock.now()
     )
     await cb.answer(t("digest.schedule_saved"))
     if cb.message is not None and isinstance(cb.message, Message):
@@ -331,7 +329,7 @@ async def on_schedule(
 async def on_action(
     cb: CallbackQuery,
     callback_data: DigestCb,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     bot: Bot,
@@ -341,12 +339,12 @@ async def on_action(
 ) -> None:
     """A button under a digest line. Only curators of the pair's programme may press it;
     whatever it opens goes to the curator's private chat, never to the group."""
-    pair = await repo.get_pair(callback_data.pair)
+    pair = await uow.pairs.get(callback_data.pair)
     if pair is None:
         await cb.answer(t("error.stale"), show_alert=True)
         return
     try:
-        programme = await require_programme(repo, user.id, pair.programme_id)
+        programme = await require_programme(uow, user.id, pair.programme_id)
     except NotAllowed:
         await cb.answer(t("digest.not_yours"), show_alert=True)
         return
@@ -361,9 +359,9 @@ async def on_action(
             return
         sent = False
         for side in (pair.mentor, pair.mentee):
-            st = await strings_for(repo, i18n, side.user_id)
+            st = await strings_for(uow, i18n, side.user_id)
             sent |= await notify(
-                repo,
+                uow,
                 now,
                 side.user_id,
                 st("digest.nudge_text", other=pair.other(side.role).name),
@@ -373,9 +371,9 @@ async def on_action(
         return
     try:
         if action == "c":
-            await pair_views.send_card(bot, repo, t, user.id, pair)
+            await pair_views.send_card(bot, uow, t, user.id, pair)
         elif action == "r" and pair.status.value in ("declined", "expired"):
-            await pair_views.show_options(bot, repo, t, user.id, pair.mentee.id)
+            await pair_views.show_options(bot, uow, t, user.id, pair.mentee.id)
         elif action in ("r", "e"):
             private = FSMContext(fsm_storage, StorageKey(bot_id=bot.id, chat_id=user.id, user_id=user.id))
             await pair_views.ask_end_reason(bot, private, t, user.id, pair, reassign=action == "r")

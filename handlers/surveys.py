@@ -20,7 +20,7 @@ from handlers.callbacks import ProgCb, SurveyAdminCb, SurveyCb, SurveyItemCb
 from handlers.common import error_text, notify, send_long, strings_for
 from handlers.kb import InlineKeyboardBuilder
 from handlers.states import SurveyForm
-from storage.repo import Repo
+from storage.unit import Unit
 
 PRIVATE = F.chat.type == "private"
 KINDS = tuple(k.value for k in rules.SurveyKind)
@@ -75,7 +75,7 @@ async def on_answer(
     cb: CallbackQuery,
     callback_data: SurveyCb,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     bot: Bot,
@@ -84,20 +84,20 @@ async def on_answer(
     r, item = callback_data.r, callback_data.i
     try:
         if callback_data.v == "go":
-            q = await service.current(repo, user.id, r, user.locale)
+            q = await service.current(uow, user.id, r, user.locale)
             if q is None:
                 await cb.answer(t("survey.already_done"), show_alert=True)
                 return
         else:
             q = await service.answer(
-                repo, user.id, r, item, callback_data.v, clock.now(), user.locale, skip=callback_data.v == "-"
+                uow, user.id, r, item, callback_data.v, clock.now(), user.locale, skip=callback_data.v == "-"
             )
     except AlreadyDecided:
         await cb.answer(t("survey.already_done"), show_alert=True)
         return
     except NotAllowed:  # an old question's button: show the current one again
         await cb.answer(t("survey.old_button"))
-        await _ask(bot, state, t, user.id, await service.current(repo, user.id, r, user.locale))
+        await _ask(bot, state, t, user.id, await service.current(uow, user.id, r, user.locale))
         return
     await cb.answer()
     if cb.message is not None and isinstance(cb.message, Message) and callback_data.v != "go":
@@ -106,7 +106,7 @@ async def on_answer(
 
 
 async def on_open_text(
-    message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock
+    message: Message, state: FSMContext, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock
 ) -> None:
     data = await state.get_data()
     if message.text is None:
@@ -114,11 +114,11 @@ async def on_open_text(
         return
     try:
         q = await service.answer(
-            repo, user.id, int(data["r"]), int(data["i"]), message.text, clock.now(), user.locale
+            uow, user.id, int(data["r"]), int(data["i"]), message.text, clock.now(), user.locale
         )
     except (AlreadyDecided, NotAllowed):
         await state.clear()
-        current = await service.current(repo, user.id, int(data["r"]), user.locale)
+        current = await service.current(uow, user.id, int(data["r"]), user.locale)
         await _ask(bot, state, t, user.id, current)
         return
     except DomainError as exc:
@@ -130,9 +130,9 @@ async def on_open_text(
 # --- the curator ---------------------------------------------------------------------------
 
 
-async def _menu(bot: Bot, repo: Repo, t: L10n, user: User, pid: int) -> None:
-    progress = await service.progress(repo, user.id, pid)
-    programme = await repo.get_programme(pid)
+async def _menu(bot: Bot, uow: Unit, t: L10n, user: User, pid: int) -> None:
+    progress = await service.progress(uow, user.id, pid)
+    programme = await uow.programmes.get(pid)
     assert programme is not None
     lines = [t("survey.menu", title=programme.title)]
     for p in progress:
@@ -164,22 +164,22 @@ async def _menu(bot: Bot, repo: Repo, t: L10n, user: User, pid: int) -> None:
 
 
 async def on_programme_surveys(
-    cb: CallbackQuery, callback_data: ProgCb, repo: Repo, user: User, t: L10n, bot: Bot
+    cb: CallbackQuery, callback_data: ProgCb, uow: Unit, user: User, t: L10n, bot: Bot
 ) -> None:
-    await _menu(bot, repo, t, user, callback_data.pid)
+    await _menu(bot, uow, t, user, callback_data.pid)
     await cb.answer()
 
 
 async def launch_and_invite(
-    repo: Repo, now: datetime, i18n: Translator, curator_id: int, pid: int, kind: str
+    uow: Unit, now: datetime, i18n: Translator, curator_id: int, pid: int, kind: str
 ) -> service.Launched:
-    launched = await service.launch(repo, curator_id, pid, kind, now, bank_texts(i18n))
+    launched = await service.launch(uow, curator_id, pid, kind, now, bank_texts(i18n))
     for person, response_id, count in launched.asked:
-        st = await strings_for(repo, i18n, person.user_id)
+        st = await strings_for(uow, i18n, person.user_id)
         kb = InlineKeyboardBuilder()
         kb.button(text=st("survey.btn.start"), callback_data=SurveyCb(r=response_id, i=0, v="go"))
         await notify(
-            repo,
+            uow,
             now,
             person.user_id,
             st("survey.invite", kind=Html(st(f"survey.kind.{kind}")), count=count),
@@ -193,7 +193,7 @@ async def on_admin(
     cb: CallbackQuery,
     callback_data: SurveyAdminCb,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
@@ -202,7 +202,7 @@ async def on_admin(
 ) -> None:
     pid, action = callback_data.pid, callback_data.a
     if action == "launch":  # say what will happen and to whom, then ask
-        counts = await repo.counts(pid)
+        counts = await uow.participants.counts(pid)
         await cb.answer()
         confirm = InlineKeyboardBuilder()
         confirm.button(
@@ -227,7 +227,7 @@ async def on_admin(
         await collapse(bot, cb, t("survey.confirm.stayed"))
     elif action == "go":
         try:
-            launched = await launch_and_invite(repo, clock.now(), i18n, user.id, pid, callback_data.k)
+            launched = await launch_and_invite(uow, clock.now(), i18n, user.id, pid, callback_data.k)
         except AlreadyDecided:
             await cb.answer(t("survey.already_launched"), show_alert=True)
             return
@@ -243,10 +243,10 @@ async def on_admin(
         )
     elif action == "results":
         await cb.answer()
-        await send_long(bot, user.id, await results_blocks(repo, t, user, pid))
+        await send_long(bot, user.id, await results_blocks(uow, t, user, pid))
     elif action == "items":
         await cb.answer()
-        await _items(bot, repo, t, i18n, user, pid)
+        await _items(bot, uow, t, i18n, user, pid)
     elif action == "add":
         await cb.answer()
         kb = InlineKeyboardBuilder()
@@ -272,8 +272,8 @@ async def on_admin(
         await cb.answer(t("error.stale"), show_alert=True)
 
 
-async def _items(bot: Bot, repo: Repo, t: L10n, i18n: Translator, user: User, pid: int) -> None:
-    items = await service.items(repo, user.id, pid, bank_texts(i18n), user.locale)
+async def _items(bot: Bot, uow: Unit, t: L10n, i18n: Translator, user: User, pid: int) -> None:
+    items = await service.items(uow, user.id, pid, bank_texts(i18n), user.locale)
     for role in ("mentor", "mentee"):
         mine = [i for i in items if i.role == role]
         lines = [t(f"survey.items_{role}")]
@@ -293,49 +293,49 @@ async def _items(bot: Bot, repo: Repo, t: L10n, i18n: Translator, user: User, pi
 async def on_toggle(
     cb: CallbackQuery,
     callback_data: SurveyItemCb,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
     bot: Bot,
 ) -> None:
-    programme, item = await service.toggle_item(repo, user.id, callback_data.item)
+    programme, item = await service.toggle_item(uow, user.id, callback_data.item)
     await cb.answer(t("survey.item_off" if item.active else "survey.item_on"))
-    await _items(bot, repo, t, i18n, user, programme.id)
+    await _items(bot, uow, t, i18n, user, programme.id)
 
 
 async def on_new_item(
-    message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, i18n: Translator, bot: Bot
+    message: Message, state: FSMContext, uow: Unit, user: User, t: L10n, i18n: Translator, bot: Bot
 ) -> None:
     data = await state.get_data()
     try:
         await service.add_item(
-            repo, user.id, int(data["pid"]), str(data["role"]), str(data["kind"]), message.text
+            uow, user.id, int(data["pid"]), str(data["role"]), str(data["kind"]), message.text
         )
     except DomainError as exc:
         await message.answer(error_text(t, exc))
         return
     await state.clear()
     await message.answer(t("survey.item_added"))
-    await _items(bot, repo, t, i18n, user, int(data["pid"]))
+    await _items(bot, uow, t, i18n, user, int(data["pid"]))
 
 
 async def on_edit_item(
-    message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, i18n: Translator, bot: Bot
+    message: Message, state: FSMContext, uow: Unit, user: User, t: L10n, i18n: Translator, bot: Bot
 ) -> None:
     data = await state.get_data()
     try:
-        await service.edit_item(repo, user.id, int(data["pid"]), str(data["role"]), message.text, user.locale)
+        await service.edit_item(uow, user.id, int(data["pid"]), str(data["role"]), message.text, user.locale)
     except DomainError as exc:
         await message.answer(error_text(t, exc))
         return
     await state.clear()
     await message.answer(t("survey.item_edited"))
-    await _items(bot, repo, t, i18n, user, int(data["pid"]))
+    await _items(bot, uow, t, i18n, user, int(data["pid"]))
 
 
-async def results_blocks(repo: Repo, t: L10n, user: User, pid: int) -> list[str]:
-    res = await service.results(repo, user.id, pid, None, user.locale)
+async def results_blocks(uow: Unit, t: L10n, user: User, pid: int) -> list[str]:
+    res = await service.results(uow, user.id, pid, None, user.locale)
     if res is None:
         return [t("survey.none_yet")]
     blocks = [

@@ -178,7 +178,7 @@ class Database:
         async with self.sessions() as session:
             token = _current.set(session)
             try:
-                yield Repo(session)
+                yield Repo(session)  # a Unit; Repo adds the demo's old names (storage/repo.py)
                 await session.commit()
             except BaseException:
                 await session.rollback()

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from bot.domain import surveys as survey_rules
 from bot.domain.digest import COVERAGE_TARGET
 from bot.i18n import L10n
-from storage.repo import Repo
 from storage.reports import PairReportRow
+from storage.unit import Unit
 
 Cell = str | int | float | datetime | date | None
 
@@ -41,12 +41,12 @@ def _local(when: datetime | None, tz: str) -> datetime | None:
 
 
 async def build(
-    repo: Repo, t: L10n, org_id: int, now: datetime, programme_id: int | None = None
+    uow: Unit, t: L10n, org_id: int, now: datetime, programme_id: int | None = None
 ) -> list[Sheet]:
     """All sheets for an organisation (or one of its programmes)."""
-    org = await repo.get_organisation(org_id)
+    org = await uow.organisations.get(org_id)
     tz = org.timezone if org else "Europe/Moscow"
-    r = repo.reports
+    r = uow.reports
     mentors = await r.base(org_id, programme_id, "mentor")
     mentees = await r.base(org_id, programme_id, "mentee")
     pairs = await r.pairs(org_id, programme_id)
@@ -128,7 +128,7 @@ async def build(
         ["pair", "programme", "mentor", "mentee", "form", "pair_status", "created", "started", "ended",
          "outcome", "end_reason", "goal", "plan"],
     )  # fmt: skip
-    plans = await repo.plans.summaries([p.id for p in pairs])
+    plans = await uow.plans.summaries([p.id for p in pairs])
     for p in pairs:
         goal, done, total = plans.get(p.id, (None, 0, 0))
         pair_sheet.rows.append(
@@ -202,12 +202,12 @@ async def build(
     )
     programme_ids = [programme_id] if programme_id is not None else await r.programme_ids(org_id)
     for pid in programme_ids:
-        programme = await repo.get_programme(pid)
+        programme = await uow.programmes.get(pid)
         if programme is None:
             continue
-        items = await repo.surveys.items(pid, t.locale)
-        for survey in await repo.surveys.surveys(pid):
-            for g in survey_rules.results(items, await repo.surveys.responses(survey.id)):
+        items = await uow.surveys.items(pid, t.locale)
+        for survey in await uow.surveys.surveys(pid):
+            for g in survey_rules.results(items, await uow.surveys.responses(survey.id)):
                 for res in g.items:
                     survey_sheet.rows.append(
                         [
