@@ -55,7 +55,6 @@ def deep_link(bot_username: str, token: str) -> str:
     return f"https://t.me/{bot_username}?start={token}"
 
 
-CARD_ACTIONS = frozenset({"card", "invites", "queue", "consent", "list", "breaks", "stage"})
 STAGE_TO = "to"  # ProgCb action "to3": the curator confirmed moving the programme to stage 3
 OPEN_BUTTONS = (
     "invites",
@@ -144,9 +143,21 @@ async def on_revoke_invite(
 
 
 async def on_programme(
+    cb: CallbackQuery, callback_data: ProgCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    """A programme's card with its buttons ("card")."""
+    programme = await curation.require_programme(uow, user.id, callback_data.pid)
+    await cb.answer()
+    await bot.send_message(
+        user.id,
+        render.programme_card(t, programme, await uow.participants.counts(programme.id)),
+        reply_markup=programme_keyboard(t, programme),
+    )
+
+
+async def on_invites(
     cb: CallbackQuery,
     callback_data: ProgCb,
-    state: FSMContext,
     uow: Unit,
     user: User,
     t: L10n,
@@ -154,80 +165,101 @@ async def on_programme(
     clock: Clock,
     bot_username: str,
 ) -> None:
+    """The programme's invite links, one per role."""
     programme = await curation.require_programme(uow, user.id, callback_data.pid)
-    action = callback_data.action
-    if action == "invites":
-        links = {}
-        for role in (Role.MENTOR, Role.MENTEE):
-            invite = await curation.invite_for(
-                uow, user.id, programme.id, role, clock.now(), people.new_token
-            )
-            links[role.value] = deep_link(bot_username, invite.token)
-        await cb.answer()
-        await bot.send_message(user.id, t("prog.invites", title=programme.title, **links))
-    elif action == "queue":
-        await cb.answer()
-        await _send_queue(bot, uow, t, user.id, programme)
-    elif action == "list":
-        await cb.answer()
-        await _send_list(bot, uow, t, user.id, ListCb(pid=programme.id, role="", status="", page=0))
-    elif action == "breaks":
-        await cb.answer()
-        await state.set_state(BreakForm.period)
-        await state.set_data({"pid": programme.id})
-        current = await uow.programmes.breaks(programme.id)
-        listed = "\n".join(f"• {a:%d.%m.%Y} — {b:%d.%m.%Y}" for a, b in current) or t("prog.break.none")
-        await bot.send_message(user.id, t("prog.break.ask", current=listed))
-    elif action == "consent":
-        await cb.answer()
-        await _send_consents(bot, uow, t, user.id, programme)
-    elif action == "stage":  # say what the next stage means, then ask
-        await cb.answer()
-        if programme.stage >= 7:
-            await bot.send_message(user.id, t("prog.stage.last"))
-            return
-        nxt = programme.stage + 1
-        confirm = InlineKeyboardBuilder()
-        confirm.button(
-            text=t("prog.stage.go", stage=nxt),
-            callback_data=ProgCb(action=f"{STAGE_TO}{nxt}", pid=programme.id),
-        )
-        confirm.button(text=t("prog.stage.stay"), callback_data=ProgCb(action="card", pid=programme.id))
-        confirm.adjust(1)
-        await bot.send_message(
-            user.id,
-            t(
-                "prog.stage.confirm",
-                stage=programme.stage,
-                name=Html(t(f"stage.{programme.stage}")),
-                next=nxt,
-                next_name=Html(t(f"stage.{nxt}")),
-                about=Html(t(f"stage_about.{nxt}")),
-            ),
-            reply_markup=confirm.as_markup(),
-        )
-    elif action.startswith(STAGE_TO):
-        target = action.removeprefix(STAGE_TO)
-        if not target.isdigit() or int(target) != programme.stage + 1:
-            await cb.answer(t("prog.stage.stale", stage=programme.stage)[:200], show_alert=True)
-            return
-        updated = await curation.advance_stage(uow, user.id, programme.id, clock.now())
-        await collapse(bot, cb, t("prog.stage.done", stage=updated.stage))
-        await cb.answer(
-            t("prog.stage_now", stage=updated.stage, name=Html(t(f"stage.{updated.stage}")))[:200]
-        )
-        await bot.send_message(
-            user.id,
-            render.programme_card(t, updated, await uow.participants.counts(updated.id)),
-            reply_markup=programme_keyboard(t, updated),
-        )
-    else:
-        await cb.answer()
-        await bot.send_message(
-            user.id,
-            render.programme_card(t, programme, await uow.participants.counts(programme.id)),
-            reply_markup=programme_keyboard(t, programme),
-        )
+    links = {}
+    for role in (Role.MENTOR, Role.MENTEE):
+        invite = await curation.invite_for(uow, user.id, programme.id, role, clock.now(), people.new_token)
+        links[role.value] = deep_link(bot_username, invite.token)
+    await cb.answer()
+    await bot.send_message(user.id, t("prog.invites", title=programme.title, **links))
+
+
+async def on_queue(
+    cb: CallbackQuery, callback_data: ProgCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    programme = await curation.require_programme(uow, user.id, callback_data.pid)
+    await cb.answer()
+    await _send_queue(bot, uow, t, user.id, programme)
+
+
+async def on_list_button(
+    cb: CallbackQuery, callback_data: ProgCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    programme = await curation.require_programme(uow, user.id, callback_data.pid)
+    await cb.answer()
+    await _send_list(bot, uow, t, user.id, ListCb(pid=programme.id, role="", status="", page=0))
+
+
+async def on_breaks(
+    cb: CallbackQuery, callback_data: ProgCb, state: FSMContext, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    """The programme's breaks so far; the next one is asked as typed text."""
+    programme = await curation.require_programme(uow, user.id, callback_data.pid)
+    await cb.answer()
+    await state.set_state(BreakForm.period)
+    await state.set_data({"pid": programme.id})
+    current = await uow.programmes.breaks(programme.id)
+    listed = "\n".join(f"• {a:%d.%m.%Y} — {b:%d.%m.%Y}" for a, b in current) or t("prog.break.none")
+    await bot.send_message(user.id, t("prog.break.ask", current=listed))
+
+
+async def on_consents(
+    cb: CallbackQuery, callback_data: ProgCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    programme = await curation.require_programme(uow, user.id, callback_data.pid)
+    await cb.answer()
+    await _send_consents(bot, uow, t, user.id, programme)
+
+
+async def on_stage(
+    cb: CallbackQuery, callback_data: ProgCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    """Say what the next stage means, then ask."""
+    programme = await curation.require_programme(uow, user.id, callback_data.pid)
+    await cb.answer()
+    if programme.stage >= 7:
+        await bot.send_message(user.id, t("prog.stage.last"))
+        return
+    nxt = programme.stage + 1
+    confirm = InlineKeyboardBuilder()
+    confirm.button(
+        text=t("prog.stage.go", stage=nxt),
+        callback_data=ProgCb(action=f"{STAGE_TO}{nxt}", pid=programme.id),
+    )
+    confirm.button(text=t("prog.stage.stay"), callback_data=ProgCb(action="card", pid=programme.id))
+    confirm.adjust(1)
+    await bot.send_message(
+        user.id,
+        t(
+            "prog.stage.confirm",
+            stage=programme.stage,
+            name=Html(t(f"stage.{programme.stage}")),
+            next=nxt,
+            next_name=Html(t(f"stage.{nxt}")),
+            about=Html(t(f"stage_about.{nxt}")),
+        ),
+        reply_markup=confirm.as_markup(),
+    )
+
+
+async def on_stage_to(
+    cb: CallbackQuery, callback_data: ProgCb, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock
+) -> None:
+    """The curator confirmed the next stage ("to3"); a stale confirmation changes nothing."""
+    programme = await curation.require_programme(uow, user.id, callback_data.pid)
+    target = callback_data.action.removeprefix(STAGE_TO)
+    if not target.isdigit() or int(target) != programme.stage + 1:
+        await cb.answer(t("prog.stage.stale", stage=programme.stage)[:200], show_alert=True)
+        return
+    updated = await curation.advance_stage(uow, user.id, programme.id, clock.now())
+    await collapse(bot, cb, t("prog.stage.done", stage=updated.stage))
+    await cb.answer(t("prog.stage_now", stage=updated.stage, name=Html(t(f"stage.{updated.stage}")))[:200])
+    await bot.send_message(
+        user.id,
+        render.programme_card(t, updated, await uow.participants.counts(updated.id)),
+        reply_markup=programme_keyboard(t, updated),
+    )
 
 
 async def _send_consents(bot: Bot, uow: Unit, t: L10n, chat_id: int, programme: Programme) -> None:
@@ -309,25 +341,40 @@ async def on_decide(
     bot: Bot,
     clock: Clock,
 ) -> None:
+    """Approve ("ok"; "okt": and trained) or reject ("no") an application; the person is told."""
     action, now = callback_data.action, clock.now()
-    if action in ("ok", "okt", "no"):
-        p, programme = await curation.decide(
-            uow, user.id, callback_data.part, action != "no", action == "okt", now
-        )
-        pt = await strings_for(uow, i18n, p.user_id)
-        await notify(
-            uow,
-            now,
-            p.user_id,
-            pt(
-                "decision.approved" if action != "no" else "decision.rejected",
-                programme=programme.title,
-            ),
-        )
-    elif action == "pc":
-        p = await curation.confirm_parental_consent(uow, user.id, callback_data.part, now)
-    else:
-        p = await curation.mark_trained(uow, user.id, callback_data.part, now)
+    p, programme = await curation.decide(
+        uow, user.id, callback_data.part, action != "no", action == "okt", now
+    )
+    pt = await strings_for(uow, i18n, p.user_id)
+    await notify(
+        uow,
+        now,
+        p.user_id,
+        pt("decision.approved" if action != "no" else "decision.rejected", programme=programme.title),
+    )
+    await _decided(cb, uow, user, t, bot, p, action)
+
+
+async def on_parental_consent(
+    cb: CallbackQuery, callback_data: DecideCb, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock
+) -> None:
+    p = await curation.confirm_parental_consent(uow, user.id, callback_data.part, clock.now())
+    await _decided(cb, uow, user, t, bot, p, callback_data.action)
+
+
+async def on_trained(
+    cb: CallbackQuery, callback_data: DecideCb, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock
+) -> None:
+    """The mentor is marked trained ("tr")."""
+    p = await curation.mark_trained(uow, user.id, callback_data.part, clock.now())
+    await _decided(cb, uow, user, t, bot, p, callback_data.action)
+
+
+async def _decided(
+    cb: CallbackQuery, uow: Unit, user: User, t: L10n, bot: Bot, p: Participant, action: str
+) -> None:
+    """The press is answered and the participant's card shows the decision."""
     full = await uow.participants.get(p.id)
     where = await uow.programmes.get(p.programme_id)
     await cb.answer(t(f"dec.done.{action}"))
@@ -373,10 +420,18 @@ def router() -> Router:
     r.message.register(on_add_curator, Command("add_curator"))
     r.callback_query.register(on_revoke_invite, InviteCb.filter(F.action == "revoke"))
     r.message.register(on_pupils, Command("pupils"))
-    r.callback_query.register(on_programme, ProgCb.filter(F.action.in_(CARD_ACTIONS)))
-    r.callback_query.register(on_programme, ProgCb.filter(F.action.startswith(STAGE_TO)))
+    r.callback_query.register(on_programme, ProgCb.filter(F.action == "card"))
+    r.callback_query.register(on_invites, ProgCb.filter(F.action == "invites"))
+    r.callback_query.register(on_queue, ProgCb.filter(F.action == "queue"))
+    r.callback_query.register(on_list_button, ProgCb.filter(F.action == "list"))
+    r.callback_query.register(on_breaks, ProgCb.filter(F.action == "breaks"))
+    r.callback_query.register(on_consents, ProgCb.filter(F.action == "consent"))
+    r.callback_query.register(on_stage, ProgCb.filter(F.action == "stage"))
+    r.callback_query.register(on_stage_to, ProgCb.filter(F.action.startswith(STAGE_TO)))
     r.callback_query.register(on_list, ListCb.filter())
-    r.callback_query.register(on_decide, DecideCb.filter())
+    r.callback_query.register(on_decide, DecideCb.filter(F.action.in_({"ok", "okt", "no"})))
+    r.callback_query.register(on_parental_consent, DecideCb.filter(F.action == "pc"))
+    r.callback_query.register(on_trained, DecideCb.filter())  # "tr", as before any other
     r.message.register(on_break, BreakForm.period)
     return r
 

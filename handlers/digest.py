@@ -4,6 +4,7 @@ one-tap actions; then the week's figures against the last; then a chart."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +26,7 @@ from bot.clock import Clock
 from bot.domain import digest as rules
 from bot.domain.errors import NotAllowed
 from bot.domain.models import Programme, User
+from bot.domain.pairs import Pair
 from bot.i18n import Html, L10n, Translator
 from bot.services import digest as service
 from bot.services.curation import require_programme
@@ -127,36 +129,37 @@ def figures_text(t: L10n, d: service.Digest) -> str:
             de=Html(_pct_delta(f.response_rate("mentee"), b.response_rate("mentee"))),
         ),
     ]
-    if f.usefulness_mean is not None:
-        delta = (
-            f" ({_signed(f.usefulness_mean - b.usefulness_mean, 1)})" if b.usefulness_mean is not None else ""
-        )
-        lines.append(
-            t(
-                "digest.fig.useful",
-                mean=f"{f.usefulness_mean:.1f}",
-                d=Html(delta),
-                good=Html(_pct(f.usefulness_good)),
-                count=f.ratings,
-            )
-        )
-    else:
-        lines.append(t("digest.fig.useful_none"))
-    if f.pupils_total:
-        lines.append(
-            t(
-                "digest.fig.coverage",
-                pct=Html(_pct(f.coverage)),
-                d=Html(""),  # coverage is read as of today, so a weekly change would mislead
-                covered=f.covered,
-                total=f.pupils_total,
-                target=Html(_pct(rules.COVERAGE_TARGET)),
-                mark=Html("✅" if (f.coverage or 0) >= rules.COVERAGE_TARGET else "⏳"),
-            )
-        )
-    else:
-        lines.append(t("digest.fig.coverage_unknown"))
+    lines += [_useful_line(t, f, b), _coverage_line(t, f)]
     return "\n".join(lines)
+
+
+def _useful_line(t: L10n, f: rules.Figures, b: rules.Figures) -> str:
+    """How useful the week's meetings were, against the week before."""
+    if f.usefulness_mean is None:
+        return t("digest.fig.useful_none")
+    delta = f" ({_signed(f.usefulness_mean - b.usefulness_mean, 1)})" if b.usefulness_mean is not None else ""
+    return t(
+        "digest.fig.useful",
+        mean=f"{f.usefulness_mean:.1f}",
+        d=Html(delta),
+        good=Html(_pct(f.usefulness_good)),
+        count=f.ratings,
+    )
+
+
+def _coverage_line(t: L10n, f: rules.Figures) -> str:
+    """The school's coverage, when its number of pupils is known."""
+    if not f.pupils_total:
+        return t("digest.fig.coverage_unknown")
+    return t(
+        "digest.fig.coverage",
+        pct=Html(_pct(f.coverage)),
+        d=Html(""),  # coverage is read as of today, so a weekly change would mislead
+        covered=f.covered,
+        total=f.pupils_total,
+        target=Html(_pct(rules.COVERAGE_TARGET)),
+        mark=Html("✅" if (f.coverage or 0) >= rules.COVERAGE_TARGET else "⏳"),
+    )
 
 
 def render(t: L10n, d: service.Digest, group: Audience | None = None) -> list[Part]:
@@ -326,64 +329,100 @@ async def on_schedule(
         await cb.message.edit_text(schedule_text(t, p), reply_markup=schedule_keyboard(t, p))
 
 
-async def on_action(
+async def _line_pair(
+    cb: CallbackQuery, callback_data: DigestCb, uow: Unit, user: User, t: L10n
+) -> Pair | None:
+    """The pair under a digest line, if this person may act on it: only curators of the
+    pair's programme, and not once the programme is archived (None: they were told why)."""
+    pair = await uow.pairs.get(callback_data.pair)
+    if pair is None:
+        await cb.answer(t("error.stale"), show_alert=True)
+        return None
+    try:
+        programme = await require_programme(uow, user.id, pair.programme_id)
+    except NotAllowed:
+        await cb.answer(t("digest.not_yours"), show_alert=True)
+        return None
+    if programme.archived:
+        await cb.answer(t("error.archived"), show_alert=True)
+        return None
+    return pair
+
+
+async def _in_private(cb: CallbackQuery, user: User, t: L10n, opening: Awaitable[object]) -> None:
+    """Whatever a digest button opens goes to the curator's private chat, never to the group."""
+    try:
+        await opening
+    except TelegramForbiddenError:
+        await cb.answer(t("digest.open_private"), show_alert=True)
+        return
+    await cb.answer(t("digest.sent_private") if cb.message and cb.message.chat.id != user.id else None)
+
+
+async def on_nudge(
+    cb: CallbackQuery, callback_data: DigestCb, uow: Unit, user: User, t: L10n, clock: Clock, i18n: Translator
+) -> None:
+    """«Напомнить»: both sides of an active pair are nudged, once a day."""
+    pair = await _line_pair(cb, callback_data, uow, user, t)
+    if pair is None:
+        return
+    if pair.status.value != "active":
+        await cb.answer(t("error.already_decided"), show_alert=True)
+        return
+    now, sent = clock.now(), False
+    for side in (pair.mentor, pair.mentee):
+        st = await strings_for(uow, i18n, side.user_id)
+        sent |= await notify(
+            uow,
+            now,
+            side.user_id,
+            st("digest.nudge_text", other=pair.other(side.role).name),
+            key=f"curnudge:{pair.id}:{side.id}:{now:%Y%m%d}",
+        )
+    await cb.answer(t("digest.nudged" if sent else "digest.nudged_today"), show_alert=not sent)
+
+
+async def on_line_card(
+    cb: CallbackQuery, callback_data: DigestCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    if pair := await _line_pair(cb, callback_data, uow, user, t):
+        await _in_private(cb, user, t, pair_views.send_card(bot, uow, t, user.id, pair))
+
+
+async def on_line_reassign(
     cb: CallbackQuery,
     callback_data: DigestCb,
     uow: Unit,
     user: User,
     t: L10n,
     bot: Bot,
-    clock: Clock,
-    i18n: Translator,
     fsm_storage: BaseStorage,
 ) -> None:
-    """A button under a digest line. Only curators of the pair's programme may press it;
-    whatever it opens goes to the curator's private chat, never to the group."""
-    pair = await uow.pairs.get(callback_data.pair)
+    """A declined or expired proposal: other mentors to choose from; a working pair: why end it."""
+    pair = await _line_pair(cb, callback_data, uow, user, t)
     if pair is None:
-        await cb.answer(t("error.stale"), show_alert=True)
         return
-    try:
-        programme = await require_programme(uow, user.id, pair.programme_id)
-    except NotAllowed:
-        await cb.answer(t("digest.not_yours"), show_alert=True)
+    if pair.status.value in ("declined", "expired"):
+        await _in_private(cb, user, t, pair_views.show_options(bot, uow, t, user.id, pair.mentee.id))
         return
-    now = clock.now()
-    action = callback_data.a
-    if programme.archived:
-        await cb.answer(t("error.archived"), show_alert=True)
-        return
-    if action == "n":
-        if pair.status.value != "active":
-            await cb.answer(t("error.already_decided"), show_alert=True)
-            return
-        sent = False
-        for side in (pair.mentor, pair.mentee):
-            st = await strings_for(uow, i18n, side.user_id)
-            sent |= await notify(
-                uow,
-                now,
-                side.user_id,
-                st("digest.nudge_text", other=pair.other(side.role).name),
-                key=f"curnudge:{pair.id}:{side.id}:{now:%Y%m%d}",
-            )
-        await cb.answer(t("digest.nudged" if sent else "digest.nudged_today"), show_alert=not sent)
-        return
-    try:
-        if action == "c":
-            await pair_views.send_card(bot, uow, t, user.id, pair)
-        elif action == "r" and pair.status.value in ("declined", "expired"):
-            await pair_views.show_options(bot, uow, t, user.id, pair.mentee.id)
-        elif action in ("r", "e"):
-            private = FSMContext(fsm_storage, StorageKey(bot_id=bot.id, chat_id=user.id, user_id=user.id))
-            await pair_views.ask_end_reason(bot, private, t, user.id, pair, reassign=action == "r")
-        else:
-            await cb.answer(t("error.stale"), show_alert=True)
-            return
-    except TelegramForbiddenError:
-        await cb.answer(t("digest.open_private"), show_alert=True)
-        return
-    await cb.answer(t("digest.sent_private") if cb.message and cb.message.chat.id != user.id else None)
+    private = FSMContext(fsm_storage, StorageKey(bot_id=bot.id, chat_id=user.id, user_id=user.id))
+    await _in_private(cb, user, t, pair_views.ask_end_reason(bot, private, t, user.id, pair, reassign=True))
+
+
+async def on_line_end(
+    cb: CallbackQuery,
+    callback_data: DigestCb,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    bot: Bot,
+    fsm_storage: BaseStorage,
+) -> None:
+    if pair := await _line_pair(cb, callback_data, uow, user, t):
+        private = FSMContext(fsm_storage, StorageKey(bot_id=bot.id, chat_id=user.id, user_id=user.id))
+        await _in_private(
+            cb, user, t, pair_views.ask_end_reason(bot, private, t, user.id, pair, reassign=False)
+        )
 
 
 def router() -> Router:
@@ -391,5 +430,8 @@ def router() -> Router:
     r.message.register(on_digest_command, Command("digest"))
     r.callback_query.register(on_programme_digest, ProgCb.filter(F.action == "digest"))
     r.callback_query.register(on_schedule, DigestSetCb.filter())
-    r.callback_query.register(on_action, DigestCb.filter())
+    r.callback_query.register(on_nudge, DigestCb.filter(F.a == "n"))
+    r.callback_query.register(on_line_card, DigestCb.filter(F.a == "c"))
+    r.callback_query.register(on_line_reassign, DigestCb.filter(F.a == "r"))
+    r.callback_query.register(on_line_end, DigestCb.filter(F.a == "e"))
     return r

@@ -58,7 +58,7 @@ async def on_menu(cb: CallbackQuery, callback_data: ProgCb, uow: Unit, user: Use
     await bot.send_message(user.id, text, reply_markup=menu_keyboard(t, programme))
 
 
-async def on_pairs(
+async def on_run(
     cb: CallbackQuery,
     callback_data: PairsCb,
     uow: Unit,
@@ -68,72 +68,133 @@ async def on_pairs(
     bot: Bot,
     clock: Clock,
 ) -> None:
-    action, pid, now = callback_data.action, callback_data.pid, clock.now()
+    """Matching: mentees choose (mentee-choice mode) or the engine drafts pairs."""
+    pid, now = callback_data.pid, clock.now()
     programme = await require_programme(uow, user.id, pid)
-    if action == "run" and programme.mentee_choice:
+    if programme.mentee_choice:
         sent = await _offer_choices(uow, now, i18n, user.id, programme)
         await cb.answer()
         await bot.send_message(user.id, t("pairs.choice_sent", count=sent))
-    elif action in ("run", "draft"):
-        d = await (
-            service.run_matching(uow, user.id, pid, now)
-            if action == "run"
-            else service.draft(uow, user.id, pid)
+        return
+    d = await service.run_matching(uow, user.id, pid, now)
+    await cb.answer()
+    await show_draft(bot, t, user.id, d)
+
+
+async def on_draft(
+    cb: CallbackQuery, callback_data: PairsCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    await require_programme(uow, user.id, callback_data.pid)
+    d = await service.draft(uow, user.id, callback_data.pid)
+    await cb.answer()
+    await show_draft(bot, t, user.id, d)
+
+
+async def on_publish(
+    cb: CallbackQuery,
+    callback_data: PairsCb,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    now = clock.now()
+    programme = await require_programme(uow, user.id, callback_data.pid)
+    published = await service.publish(uow, user.id, callback_data.pid, now)
+    await cb.answer()
+    for pair in published:
+        await propose(uow, now, i18n, pair)
+    await bot.send_message(
+        user.id, t("pairs.published", count=len(published), hours=programme.proposal_ttl_hours)
+    )
+
+
+async def on_speed(
+    cb: CallbackQuery, callback_data: PairsCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    """«Быстрые встречи»: say what will happen and to whom, then ask."""
+    pid = callback_data.pid
+    await require_programme(uow, user.id, pid)
+    counts = await uow.participants.counts(pid)
+    await cb.answer()
+    confirm = InlineKeyboardBuilder()
+    confirm.button(text=t("rank.confirm.go"), callback_data=PairsCb(action="speedgo", pid=pid))
+    confirm.button(text=t("rank.confirm.stay"), callback_data=PairsCb(action="speedno", pid=pid))
+    confirm.adjust(1)
+    await bot.send_message(
+        user.id,
+        t(
+            "rank.confirm.text",
+            mentors=Html(t("n.mentors", count=counts.mentors)),
+            mentees=Html(t("n.mentees", count=counts.mentees)),
+        ),
+        reply_markup=confirm.as_markup(),
+    )
+
+
+async def on_speed_no(
+    cb: CallbackQuery, callback_data: PairsCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    await require_programme(uow, user.id, callback_data.pid)
+    await cb.answer()
+    await collapse(bot, cb, t("rank.confirm.stayed"))
+
+
+async def on_speed_go(
+    cb: CallbackQuery,
+    callback_data: PairsCb,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    now = clock.now()
+    await require_programme(uow, user.id, callback_data.pid)
+    shown = await service.start_preferences(uow, user.id, callback_data.pid, now)
+    await cb.answer()
+    await collapse(bot, cb, t("rank.confirm.went"))
+    for item in shown:
+        st = await strings_for(uow, i18n, item.participant.user_id)
+        text, markup = rank_view(st, item.preference_id, item.candidates, [])
+        await notify(uow, now, item.participant.user_id, text, markup, key=f"rank:{item.preference_id}")
+    await bot.send_message(user.id, t("rank.sent", count=len(shown)))
+
+
+async def on_stable(
+    cb: CallbackQuery, callback_data: PairsCb, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock
+) -> None:
+    await require_programme(uow, user.id, callback_data.pid)
+    d, answered = await service.stable_draft(uow, user.id, callback_data.pid, clock.now())
+    await cb.answer()
+    await bot.send_message(user.id, t("rank.stable_done", count=answered))
+    await show_draft(bot, t, user.id, d)
+
+
+async def on_active(
+    cb: CallbackQuery, callback_data: PairsCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    await require_programme(uow, user.id, callback_data.pid)
+    await cb.answer()
+    await _show_active(bot, t, user.id, await service.active_pairs(uow, user.id, callback_data.pid))
+
+
+async def on_mode(
+    cb: CallbackQuery, callback_data: PairsCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    """Mentee-choice mode on or off; the menu's button follows."""
+    pid = callback_data.pid
+    programme = await require_programme(uow, user.id, pid)
+    await uow.programmes.update(pid, mentee_choice=not programme.mentee_choice)
+    await cb.answer(t("pairs.mode_now_on" if not programme.mentee_choice else "pairs.mode_now_off"))
+    updated = await require_programme(uow, user.id, pid)
+    if cb.message is not None:
+        await bot.edit_message_reply_markup(
+            chat_id=user.id, message_id=cb.message.message_id, reply_markup=menu_keyboard(t, updated)
         )
-        await cb.answer()
-        await show_draft(bot, t, user.id, d)
-    elif action == "publish":
-        published = await service.publish(uow, user.id, pid, now)
-        await cb.answer()
-        for pair in published:
-            await propose(uow, now, i18n, pair)
-        await bot.send_message(
-            user.id, t("pairs.published", count=len(published), hours=programme.proposal_ttl_hours)
-        )
-    elif action == "speed":  # say what will happen and to whom, then ask
-        counts = await uow.participants.counts(pid)
-        await cb.answer()
-        confirm = InlineKeyboardBuilder()
-        confirm.button(text=t("rank.confirm.go"), callback_data=PairsCb(action="speedgo", pid=pid))
-        confirm.button(text=t("rank.confirm.stay"), callback_data=PairsCb(action="speedno", pid=pid))
-        confirm.adjust(1)
-        await bot.send_message(
-            user.id,
-            t(
-                "rank.confirm.text",
-                mentors=Html(t("n.mentors", count=counts.mentors)),
-                mentees=Html(t("n.mentees", count=counts.mentees)),
-            ),
-            reply_markup=confirm.as_markup(),
-        )
-    elif action == "speedno":
-        await cb.answer()
-        await collapse(bot, cb, t("rank.confirm.stayed"))
-    elif action == "speedgo":
-        shown = await service.start_preferences(uow, user.id, pid, now)
-        await cb.answer()
-        await collapse(bot, cb, t("rank.confirm.went"))
-        for item in shown:
-            st = await strings_for(uow, i18n, item.participant.user_id)
-            text, markup = rank_view(st, item.preference_id, item.candidates, [])
-            await notify(uow, now, item.participant.user_id, text, markup, key=f"rank:{item.preference_id}")
-        await bot.send_message(user.id, t("rank.sent", count=len(shown)))
-    elif action == "stable":
-        d, answered = await service.stable_draft(uow, user.id, pid, now)
-        await cb.answer()
-        await bot.send_message(user.id, t("rank.stable_done", count=answered))
-        await show_draft(bot, t, user.id, d)
-    elif action == "active":
-        await cb.answer()
-        await _show_active(bot, t, user.id, await service.active_pairs(uow, user.id, pid))
-    elif action == "mode":
-        await uow.programmes.update(pid, mentee_choice=not programme.mentee_choice)
-        await cb.answer(t("pairs.mode_now_on" if not programme.mentee_choice else "pairs.mode_now_off"))
-        updated = await require_programme(uow, user.id, pid)
-        if cb.message is not None:
-            await bot.edit_message_reply_markup(
-                chat_id=user.id, message_id=cb.message.message_id, reply_markup=menu_keyboard(t, updated)
-            )
 
 
 def rank_view(
@@ -230,28 +291,52 @@ async def _show_active(bot: Bot, t: L10n, chat_id: int, pairs: list[Pair]) -> No
     )
 
 
-async def on_pair(
-    cb: CallbackQuery, callback_data: PairCb, state: FSMContext, uow: Unit, user: User, t: L10n, bot: Bot
-) -> None:
+async def _pair_pressed(
+    cb: CallbackQuery, callback_data: PairCb, uow: Unit, user: User, t: L10n
+) -> Pair | None:
+    """The pair a card's button is about, once the curator may see it (None: it is gone)."""
     pair = await uow.pairs.get(callback_data.pair)
     if pair is None:
         await cb.answer(t("error.stale"), show_alert=True)
-        return
+        return None
     await require_programme(uow, user.id, pair.programme_id)
     await cb.answer()
-    if callback_data.action == "rm":
+    return pair
+
+
+async def on_pair_card(
+    cb: CallbackQuery, callback_data: PairCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    """A pair's card ("card", and any action an old button may still carry)."""
+    if pair := await _pair_pressed(cb, callback_data, uow, user, t):
+        await send_card(bot, uow, t, user.id, pair)
+
+
+async def on_pair_rm(
+    cb: CallbackQuery, callback_data: PairCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    if pair := await _pair_pressed(cb, callback_data, uow, user, t):
         removed = await service.remove_draft(uow, user.id, pair.id)
         await bot.send_message(
             user.id,
             t("pairs.removed", mentee=removed.mentee.name),
             reply_markup=_draft_button(t, pair.programme_id),
         )
-    elif callback_data.action == "swap":
+
+
+async def on_pair_swap(
+    cb: CallbackQuery, callback_data: PairCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    if pair := await _pair_pressed(cb, callback_data, uow, user, t):
         await show_options(bot, uow, t, user.id, pair.mentee.id)
-    elif callback_data.action in ("end", "reassign"):
+
+
+async def on_pair_end(
+    cb: CallbackQuery, callback_data: PairCb, state: FSMContext, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    """ "end" and "reassign": the curator is asked why."""
+    if pair := await _pair_pressed(cb, callback_data, uow, user, t):
         await ask_end_reason(bot, state, t, user.id, pair, reassign=callback_data.action == "reassign")
-    else:
-        await send_card(bot, uow, t, user.id, pair)
 
 
 async def ask_end_reason(
@@ -469,8 +554,19 @@ def router() -> Router:
     r.callback_query.filter(IsCurator())
     r.message.filter(IsCurator(), F.chat.type == "private")
     r.callback_query.register(on_menu, ProgCb.filter(F.action == "pairs"))
-    r.callback_query.register(on_pairs, PairsCb.filter())
-    r.callback_query.register(on_pair, PairCb.filter())
+    r.callback_query.register(on_run, PairsCb.filter(F.action == "run"))
+    r.callback_query.register(on_draft, PairsCb.filter(F.action == "draft"))
+    r.callback_query.register(on_publish, PairsCb.filter(F.action == "publish"))
+    r.callback_query.register(on_speed, PairsCb.filter(F.action == "speed"))
+    r.callback_query.register(on_speed_no, PairsCb.filter(F.action == "speedno"))
+    r.callback_query.register(on_speed_go, PairsCb.filter(F.action == "speedgo"))
+    r.callback_query.register(on_stable, PairsCb.filter(F.action == "stable"))
+    r.callback_query.register(on_active, PairsCb.filter(F.action == "active"))
+    r.callback_query.register(on_mode, PairsCb.filter(F.action == "mode"))
+    r.callback_query.register(on_pair_rm, PairCb.filter(F.action == "rm"))
+    r.callback_query.register(on_pair_swap, PairCb.filter(F.action == "swap"))
+    r.callback_query.register(on_pair_end, PairCb.filter(F.action.in_({"end", "reassign"})))
+    r.callback_query.register(on_pair_card, PairCb.filter())  # "card", and anything else
     r.callback_query.register(on_mentee, MenteeCb.filter())
     r.callback_query.register(on_pick, PickCb.filter())
     r.message.register(on_end_reason, EndReason.text)

@@ -26,6 +26,13 @@ from storage.unit import Unit
 REASON_MAX = 500
 
 
+async def on_skip_reason(cb: CallbackQuery, state: FSMContext, user: User, t: L10n, bot: Bot) -> None:
+    """«Пропустить» instead of a decline's reason."""
+    await state.clear()
+    await cb.answer()
+    await bot.send_message(user.id, t("proposal.reason_skipped"))
+
+
 async def on_answer(
     cb: CallbackQuery,
     callback_data: ProposalCb,
@@ -37,11 +44,7 @@ async def on_answer(
     bot: Bot,
     clock: Clock,
 ) -> None:
-    if callback_data.answer == "skip":
-        await state.clear()
-        await cb.answer()
-        await bot.send_message(user.id, t("proposal.reason_skipped"))
-        return
+    """Accept ("y") or decline ("n") a proposed pair."""
     now = clock.now()
     answer = await service.respond(uow, user.id, callback_data.pair, callback_data.answer == "y", clock.now())
     await cb.answer()
@@ -51,25 +54,7 @@ async def on_answer(
         await bot.send_message(user.id, t("proposal.you_chose", choice=choice))
     pair = answer.pair
     if answer.outcome is Outcome.ACTIVE:
-        programme = await uow.programmes.get(pair.programme_id)
-        names = (
-            ", ".join(c.name for c in await uow.organisations.curators(programme.organisation_id))
-            if programme
-            else ""
-        )
-        for side in (Role.MENTOR, Role.MENTEE):
-            person = pair.mentor if side is Role.MENTOR else pair.mentee
-            other = pair.other(side)
-            other_user = await uow.people.get(other.user_id)
-            st = await strings_for(uow, i18n, person.user_id)
-            await notify(
-                uow,
-                now,
-                person.user_id,
-                texts.contact(st, other, other_user.share_contact if other_user else True, names),
-                kb_single(st("meet.btn.new"), MeetCb(action="new", id=pair.id).pack()),
-                key=f"contact:{pair.id}:{side.value}",
-            )
+        await _introduce(uow, now, i18n, pair)
         await _curators(uow, now, i18n, pair, "curator.pair_active")
     elif answer.outcome is Outcome.WAITING:
         await bot.send_message(user.id, t("proposal.waiting"))
@@ -88,6 +73,30 @@ async def on_answer(
                 (await strings_for(uow, i18n, other.user_id))("proposal.other_declined"),
             )
         await _curators(uow, now, i18n, pair, "curator.pair_declined", who=answer.side)
+
+
+async def _introduce(uow: Unit, now: datetime, i18n: Translator, pair: Pair) -> None:
+    """Both said yes: each side gets the other's contact (as they allowed) and a button to
+    propose the first meeting."""
+    programme = await uow.programmes.get(pair.programme_id)
+    names = (
+        ", ".join(c.name for c in await uow.organisations.curators(programme.organisation_id))
+        if programme
+        else ""
+    )
+    for side in (Role.MENTOR, Role.MENTEE):
+        person = pair.mentor if side is Role.MENTOR else pair.mentee
+        other = pair.other(side)
+        other_user = await uow.people.get(other.user_id)
+        st = await strings_for(uow, i18n, person.user_id)
+        await notify(
+            uow,
+            now,
+            person.user_id,
+            texts.contact(st, other, other_user.share_contact if other_user else True, names),
+            kb_single(st("meet.btn.new"), MeetCb(action="new", id=pair.id).pack()),
+            key=f"contact:{pair.id}:{side.value}",
+        )
 
 
 async def on_reason(
@@ -159,7 +168,8 @@ async def _curators(
 
 def router() -> Router:
     r = Router(name="proposals")
-    r.callback_query.register(on_answer, ProposalCb.filter())
+    r.callback_query.register(on_skip_reason, ProposalCb.filter(F.answer == "skip"))
+    r.callback_query.register(on_answer, ProposalCb.filter())  # "y" | "n"
     r.callback_query.register(on_choose, ChooseCb.filter())
     r.message.register(on_reason, DeclineReason.text, F.chat.type == "private")
     return r

@@ -189,10 +189,37 @@ async def launch_and_invite(
     return launched
 
 
-async def on_admin(
+async def on_launch(
+    cb: CallbackQuery, callback_data: SurveyAdminCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    """Say what a launch will do and to whom, then ask."""
+    pid, kind = callback_data.pid, callback_data.k
+    counts = await uow.participants.counts(pid)
+    await cb.answer()
+    confirm = InlineKeyboardBuilder()
+    confirm.button(text=t("survey.confirm.go"), callback_data=SurveyAdminCb(a="go", pid=pid, k=kind))
+    confirm.button(text=t("survey.confirm.stay"), callback_data=SurveyAdminCb(a="stay", pid=pid, k=kind))
+    confirm.adjust(1)
+    await bot.send_message(
+        user.id,
+        t(
+            "survey.confirm.text",
+            kind=Html(t(f"survey.kind.{kind}")),
+            mentors=Html(t("n.mentors", count=counts.mentors)),
+            mentees=Html(t("n.mentees", count=counts.mentees)),
+        ),
+        reply_markup=confirm.as_markup(),
+    )
+
+
+async def on_stay(cb: CallbackQuery, t: L10n, bot: Bot) -> None:
+    await cb.answer()
+    await collapse(bot, cb, t("survey.confirm.stayed"))
+
+
+async def on_go(
     cb: CallbackQuery,
     callback_data: SurveyAdminCb,
-    state: FSMContext,
     uow: Unit,
     user: User,
     t: L10n,
@@ -200,76 +227,82 @@ async def on_admin(
     bot: Bot,
     clock: Clock,
 ) -> None:
-    pid, action = callback_data.pid, callback_data.a
-    if action == "launch":  # say what will happen and to whom, then ask
-        counts = await uow.participants.counts(pid)
-        await cb.answer()
-        confirm = InlineKeyboardBuilder()
-        confirm.button(
-            text=t("survey.confirm.go"), callback_data=SurveyAdminCb(a="go", pid=pid, k=callback_data.k)
+    try:
+        launched = await launch_and_invite(
+            uow, clock.now(), i18n, user.id, callback_data.pid, callback_data.k
         )
-        confirm.button(
-            text=t("survey.confirm.stay"), callback_data=SurveyAdminCb(a="stay", pid=pid, k=callback_data.k)
-        )
-        confirm.adjust(1)
-        await bot.send_message(
-            user.id,
-            t(
-                "survey.confirm.text",
-                kind=Html(t(f"survey.kind.{callback_data.k}")),
-                mentors=Html(t("n.mentors", count=counts.mentors)),
-                mentees=Html(t("n.mentees", count=counts.mentees)),
+    except AlreadyDecided:
+        await cb.answer(t("survey.already_launched"), show_alert=True)
+        return
+    await cb.answer()
+    await collapse(bot, cb, t("survey.confirm.went"))
+    await bot.send_message(
+        user.id,
+        t(
+            "survey.launched",
+            kind=Html(t(f"survey.kind.{callback_data.k}")),
+            people=Html(t("n.people", count=len(launched.asked))),
+        ),
+    )
+
+
+async def on_results(
+    cb: CallbackQuery, callback_data: SurveyAdminCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    await cb.answer()
+    await send_long(bot, user.id, await results_blocks(uow, t, user, callback_data.pid))
+
+
+async def on_items(
+    cb: CallbackQuery,
+    callback_data: SurveyAdminCb,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+) -> None:
+    await cb.answer()
+    await _items(bot, uow, t, i18n, user, callback_data.pid)
+
+
+async def on_add(cb: CallbackQuery, callback_data: SurveyAdminCb, user: User, t: L10n, bot: Bot) -> None:
+    """A new question for a role: first its kind."""
+    await cb.answer()
+    kb = InlineKeyboardBuilder()
+    for item_kind in rules.ItemKind:
+        kb.button(
+            text=t(f"survey.itemkind.{item_kind.value}"),
+            callback_data=SurveyAdminCb(
+                a="kind", pid=callback_data.pid, k=f"{callback_data.k}-{item_kind.value}"
             ),
-            reply_markup=confirm.as_markup(),
         )
-    elif action == "stay":
-        await cb.answer()
-        await collapse(bot, cb, t("survey.confirm.stayed"))
-    elif action == "go":
-        try:
-            launched = await launch_and_invite(uow, clock.now(), i18n, user.id, pid, callback_data.k)
-        except AlreadyDecided:
-            await cb.answer(t("survey.already_launched"), show_alert=True)
-            return
-        await cb.answer()
-        await collapse(bot, cb, t("survey.confirm.went"))
-        await bot.send_message(
-            user.id,
-            t(
-                "survey.launched",
-                kind=Html(t(f"survey.kind.{callback_data.k}")),
-                people=Html(t("n.people", count=len(launched.asked))),
-            ),
-        )
-    elif action == "results":
-        await cb.answer()
-        await send_long(bot, user.id, await results_blocks(uow, t, user, pid))
-    elif action == "items":
-        await cb.answer()
-        await _items(bot, uow, t, i18n, user, pid)
-    elif action == "add":
-        await cb.answer()
-        kb = InlineKeyboardBuilder()
-        for item_kind in rules.ItemKind:
-            kb.button(
-                text=t(f"survey.itemkind.{item_kind.value}"),
-                callback_data=SurveyAdminCb(a="kind", pid=pid, k=f"{callback_data.k}-{item_kind.value}"),
-            )
-        kb.adjust(1)
-        await bot.send_message(user.id, t("survey.add_kind"), reply_markup=kb.as_markup())
-    elif action == "edit":
-        await cb.answer()
-        await state.set_state(SurveyForm.edit_item)
-        await state.set_data({"pid": pid, "role": callback_data.k})
-        await bot.send_message(user.id, t("survey.edit_text"))
-    elif action == "kind":
-        role, _, new_kind = callback_data.k.partition("-")
-        await cb.answer()
-        await state.set_state(SurveyForm.new_item)
-        await state.set_data({"pid": pid, "role": role, "kind": new_kind})
-        await bot.send_message(user.id, t("survey.add_text"))
-    else:
-        await cb.answer(t("error.stale"), show_alert=True)
+    kb.adjust(1)
+    await bot.send_message(user.id, t("survey.add_kind"), reply_markup=kb.as_markup())
+
+
+async def on_edit(
+    cb: CallbackQuery, callback_data: SurveyAdminCb, state: FSMContext, user: User, t: L10n, bot: Bot
+) -> None:
+    await cb.answer()
+    await state.set_state(SurveyForm.edit_item)
+    await state.set_data({"pid": callback_data.pid, "role": callback_data.k})
+    await bot.send_message(user.id, t("survey.edit_text"))
+
+
+async def on_kind(
+    cb: CallbackQuery, callback_data: SurveyAdminCb, state: FSMContext, user: User, t: L10n, bot: Bot
+) -> None:
+    """The new question's kind is chosen; its text is asked next."""
+    role, _, new_kind = callback_data.k.partition("-")
+    await cb.answer()
+    await state.set_state(SurveyForm.new_item)
+    await state.set_data({"pid": callback_data.pid, "role": role, "kind": new_kind})
+    await bot.send_message(user.id, t("survey.add_text"))
+
+
+async def on_admin_stale(cb: CallbackQuery, t: L10n) -> None:
+    await cb.answer(t("error.stale"), show_alert=True)
 
 
 async def _items(bot: Bot, uow: Unit, t: L10n, i18n: Translator, user: User, pid: int) -> None:
@@ -348,37 +381,50 @@ async def results_blocks(uow: Unit, t: L10n, user: User, pid: int) -> list[str]:
     ]
     if not res.groups:
         blocks.append(t("survey.no_answers"))
-    for g in res.groups:
-        form = t(f"form.{g.form}") if g.form != "-" else t("survey.no_form")
-        lines = [t("survey.group", form=form, role=Html(t(f"survey.role_{g.role}")), count=g.responses)]
-        for r in g.items:
-            if r.item.kind is rules.ItemKind.SCALE and r.mean is not None:
-                dist = ", ".join(t("survey.r_dist", value=v, count=c) for v, c in r.distribution.items())
-                lines.append(t("survey.r_scale", text=r.item.text, mean=f"{r.mean:.1f}", n=r.n, dist=dist))
-            elif r.item.kind is rules.ItemKind.YESNO and r.n:
-                lines.append(
-                    t("survey.r_yesno", text=r.item.text, yes=r.yes, no=r.no, pct=f"{100 * r.yes / r.n:.0f}")
-                )
-            elif r.item.kind is rules.ItemKind.OPEN and r.texts:
-                lines.append(t("survey.r_open", text=r.item.text))
-                lines.extend(t("survey.r_quote", text=x) for x in r.texts)
-        blocks.append("\n".join(lines))
+    blocks += [_group_block(t, g) for g in res.groups]
     if res.changes:
-        lines = [t("survey.compare_head")]
-        for c in sorted(res.changes, key=lambda c: c.delta):
-            sign = "+" if c.delta > 0 else "−" if c.delta < 0 else "±"
+        blocks.append(_changes_block(t, res.changes))
+    blocks.append(_swot_block(t, res.swot))
+    return blocks
+
+
+def _group_block(t: L10n, g: rules.GroupResult) -> str:
+    """One form and role's answers, question by question."""
+    form = t(f"form.{g.form}") if g.form != "-" else t("survey.no_form")
+    lines = [t("survey.group", form=form, role=Html(t(f"survey.role_{g.role}")), count=g.responses)]
+    for r in g.items:
+        if r.item.kind is rules.ItemKind.SCALE and r.mean is not None:
+            dist = ", ".join(t("survey.r_dist", value=v, count=c) for v, c in r.distribution.items())
+            lines.append(t("survey.r_scale", text=r.item.text, mean=f"{r.mean:.1f}", n=r.n, dist=dist))
+        elif r.item.kind is rules.ItemKind.YESNO and r.n:
             lines.append(
-                t(
-                    "survey.compare",
-                    text=c.item.text,
-                    role=Html(t(f"survey.role_{c.role}")),
-                    entry=f"{c.entry:.1f}",
-                    final=f"{c.final:.1f}",
-                    delta=f"{sign}{abs(c.delta):.1f}",
-                )
+                t("survey.r_yesno", text=r.item.text, yes=r.yes, no=r.no, pct=f"{100 * r.yes / r.n:.0f}")
             )
-        blocks.append("\n".join(lines))
-    s = res.swot
+        elif r.item.kind is rules.ItemKind.OPEN and r.texts:
+            lines.append(t("survey.r_open", text=r.item.text))
+            lines.extend(t("survey.r_quote", text=x) for x in r.texts)
+    return "\n".join(lines)
+
+
+def _changes_block(t: L10n, changes: list[rules.Change]) -> str:
+    """From the entry survey to the final one, the smallest change first."""
+    lines = [t("survey.compare_head")]
+    for c in sorted(changes, key=lambda c: c.delta):
+        sign = "+" if c.delta > 0 else "−" if c.delta < 0 else "±"
+        lines.append(
+            t(
+                "survey.compare",
+                text=c.item.text,
+                role=Html(t(f"survey.role_{c.role}")),
+                entry=f"{c.entry:.1f}",
+                final=f"{c.final:.1f}",
+                delta=f"{sign}{abs(c.delta):.1f}",
+            )
+        )
+    return "\n".join(lines)
+
+
+def _swot_block(t: L10n, s: rules.Swot) -> str:
     strengths = "\n".join(t("survey.r_quote", text=f"{x} — {m:.1f}") for x, m in s.strengths) or t(
         "survey.swot_none"
     )
@@ -386,11 +432,9 @@ async def results_blocks(uow: Unit, t: L10n, user: User, pid: int) -> list[str]:
         "survey.swot_none"
     )
     wishes = "\n".join(t("survey.r_quote", text=x) for x in s.wishes)
-    blocks.append(
-        t("survey.swot", strengths=Html(strengths), weaknesses=Html(weaknesses))
-        + (("\n" + t("survey.swot_wishes", wishes=Html(wishes))) if wishes else "")
+    return t("survey.swot", strengths=Html(strengths), weaknesses=Html(weaknesses)) + (
+        ("\n" + t("survey.swot_wishes", wishes=Html(wishes))) if wishes else ""
     )
-    return blocks
 
 
 def router() -> Router:
@@ -407,7 +451,15 @@ def curator_router() -> Router:
     r.callback_query.filter(IsCurator())
     r.message.filter(IsCurator(), PRIVATE)
     r.callback_query.register(on_programme_surveys, ProgCb.filter(F.action == "surveys"))
-    r.callback_query.register(on_admin, SurveyAdminCb.filter())
+    r.callback_query.register(on_launch, SurveyAdminCb.filter(F.a == "launch"))
+    r.callback_query.register(on_stay, SurveyAdminCb.filter(F.a == "stay"))
+    r.callback_query.register(on_go, SurveyAdminCb.filter(F.a == "go"))
+    r.callback_query.register(on_results, SurveyAdminCb.filter(F.a == "results"))
+    r.callback_query.register(on_items, SurveyAdminCb.filter(F.a == "items"))
+    r.callback_query.register(on_add, SurveyAdminCb.filter(F.a == "add"))
+    r.callback_query.register(on_edit, SurveyAdminCb.filter(F.a == "edit"))
+    r.callback_query.register(on_kind, SurveyAdminCb.filter(F.a == "kind"))
+    r.callback_query.register(on_admin_stale, SurveyAdminCb.filter())
     r.callback_query.register(on_toggle, SurveyItemCb.filter())
     r.message.register(on_new_item, SurveyForm.new_item)
     r.message.register(on_edit_item, SurveyForm.edit_item)
