@@ -113,42 +113,52 @@ async def meetings_tick(
         await _reminders(uow, tick, now, counts)
         await _early_reminders(uow, tick, now, counts, rate)
         await _checkins(uow, tick, now, counts)
-        for r in await uow.meetings.unanswered(now - rules.REFLECTION_REMINDER):
-            await uow.meetings.answer(r.id, reminded=True)
-            if now - r.asked_at >= rules.REFLECTION_MISSING:
-                continue  # counts as missing; no late reminder
-            participant = await uow.participants.get(r.participant_id)
-            if participant is None:
-                continue
-            t = await tick.t(participant.user_id)
-            await notify(
-                uow,
-                now,
-                participant.user_id,
-                t("reflect.reminder"),
-                mt.happened_keyboard(t, r.meeting_id) if r.happened is None else None,
-                key=f"checkin-remind:{r.id}",
-            )
-            counts["reflection_reminders"] += 1
-        for m in await uow.meetings.proposed_before(now - timedelta(hours=24)):
-            if m.starts_at <= now:
-                continue
-            pair = await uow.pairs.get(m.pair_id)
-            if pair is None:
-                continue
-            other = pair.mentee if pair.mentor.user_id == m.proposed_by else pair.mentor
-            t = await tick.t(other.user_id)
-            if await notify(
-                uow,
-                now,
-                other.user_id,
-                t("meet.waiting", other=pair.other(other.role).name),
-                mt.confirm_keyboard(t, m.id),
-                key=f"meetwait:{m.id}",
-            ):
-                counts["waiting"] += 1
+        await _checkin_reminders(uow, tick, now, counts)
+        await _waiting_proposals(uow, tick, now, counts)
         counts["nudges"] += await _nudges(uow, tick, now)
     return counts
+
+
+async def _checkin_reminders(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:
+    """One reminder of a check-in left unanswered (none once it counts as missing)."""
+    for r in await uow.meetings.unanswered(now - rules.REFLECTION_REMINDER):
+        await uow.meetings.answer(r.id, reminded=True)
+        if now - r.asked_at >= rules.REFLECTION_MISSING:
+            continue  # counts as missing; no late reminder
+        participant = await uow.participants.get(r.participant_id)
+        if participant is None:
+            continue
+        t = await tick.t(participant.user_id)
+        await notify(
+            uow,
+            now,
+            participant.user_id,
+            t("reflect.reminder"),
+            mt.happened_keyboard(t, r.meeting_id) if r.happened is None else None,
+            key=f"checkin-remind:{r.id}",
+        )
+        counts["reflection_reminders"] += 1
+
+
+async def _waiting_proposals(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:
+    """A meeting proposed a day ago and still unanswered: its other side is asked again."""
+    for m in await uow.meetings.proposed_before(now - timedelta(hours=24)):
+        if m.starts_at <= now:
+            continue
+        pair = await uow.pairs.get(m.pair_id)
+        if pair is None:
+            continue
+        other = pair.mentee if pair.mentor.user_id == m.proposed_by else pair.mentor
+        t = await tick.t(other.user_id)
+        if await notify(
+            uow,
+            now,
+            other.user_id,
+            t("meet.waiting", other=pair.other(other.role).name),
+            mt.confirm_keyboard(t, m.id),
+            key=f"meetwait:{m.id}",
+        ):
+            counts["waiting"] += 1
 
 
 def reminder_key(m: Meeting, offset: timedelta, side: Side) -> str:
@@ -201,32 +211,47 @@ async def _reminders(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, in
         if pair is None or pair.status != PairStatus.ACTIVE.value:
             continue
         programme = await tick.programme(pair.programme_id)
-        if programme is None:
-            continue
-        # several due at once (after downtime or a late confirmation): only the nearest goes,
-        # saying the real time left; the others are recorded so they never go later
-        left = max(1, round((m.starts_at - now).total_seconds() / 3600))
-        for offset in due:
-            nearest = offset == min(due)
-            for side in (pair.mentor, pair.mentee):
-                k = reminder_key(m, offset, side)
-                if k in done:
-                    continue
-                t = await tick.t(side.user_id)
-                text = reminder_text(t, m, programme.timezone, pair.other(side).name, left)
-                status = "pending" if nearest else "dropped"
-                if await uow.outbox.enqueue(
-                    k,
-                    side.user_id,
-                    text,
-                    None,
-                    now,
-                    expires_at=m.starts_at,
-                    status=status,
-                    checked=True,
-                    deadline=m.starts_at - offset,
-                ):
-                    counts["reminders"] += 1 if nearest else 0
+        if programme is not None:
+            counts["reminders"] += await _remind(uow, tick, now, m, due, pair, programme.timezone, done)
+
+
+async def _remind(
+    uow: Unit,
+    tick: _Tick,
+    now: datetime,
+    m: Meeting,
+    due: Sequence[timedelta],
+    pair: PairSides,
+    timezone: str,
+    done: set[str],
+) -> int:
+    """Queue one meeting's due reminders for both sides; returns how many will go. Several
+    due at once (after downtime or a late confirmation): only the nearest goes, saying the
+    real time left; the others are recorded so they never go later."""
+    sent = 0
+    left = max(1, round((m.starts_at - now).total_seconds() / 3600))
+    for offset in due:
+        nearest = offset == min(due)
+        for side in (pair.mentor, pair.mentee):
+            k = reminder_key(m, offset, side)
+            if k in done:
+                continue
+            t = await tick.t(side.user_id)
+            text = reminder_text(t, m, timezone, pair.other(side).name, left)
+            status = "pending" if nearest else "dropped"
+            if await uow.outbox.enqueue(
+                k,
+                side.user_id,
+                text,
+                None,
+                now,
+                expires_at=m.starts_at,
+                status=status,
+                checked=True,
+                deadline=m.starts_at - offset,
+            ):
+                sent += 1 if nearest else 0
+    return sent
 
 
 WAVE_LOOKAHEAD = timedelta(hours=2)  # how early a big reminder wave is planned and may start
@@ -242,24 +267,7 @@ async def _early_reminders(
     10:00 cannot all be told at 09:00 sharp): planned earliest deadline first, starting
     early enough; the sender takes the earliest deadline first. Planned once, so a slow
     tick never makes the wave late; a moved or cancelled meeting drops them as before."""
-    horizon = max(rules.DEFAULT_REMINDERS)
-    upcoming = [
-        (m, offset)
-        for m in await uow.meetings.confirmed_between(now, now + horizon + WAVE_LOOKAHEAD)
-        for offset in rules.DEFAULT_REMINDERS
-        if now < m.starts_at - offset <= now + WAVE_LOOKAHEAD
-    ]
-    if not upcoming:
-        return
-    sides = await uow.pairs.sides(list({m.pair_id for m, _ in upcoming}))
-    wanted = [
-        (m, offset, pair, side)
-        for m, offset in upcoming
-        if (pair := sides.get(m.pair_id)) is not None and pair.status == PairStatus.ACTIVE.value
-        for side in (pair.mentor, pair.mentee)
-    ]
-    done = await uow.outbox.existing([reminder_key(m, o, side) for m, o, _, side in wanted])
-    todo = [w for w in wanted if reminder_key(w[0], w[1], w[3]) not in done]
+    todo = await _wave(uow, now)
     if not todo:
         return
     queued = await uow.outbox.waiting_deadlines()
@@ -285,6 +293,28 @@ async def _early_reminders(
             deadline=m.starts_at - offset,
         ):
             counts["reminders"] += 1
+
+
+async def _wave(uow: Unit, now: datetime) -> list[tuple[Meeting, timedelta, PairSides, Side]]:
+    """Reminders of active pairs whose moment is within the lookahead and not yet queued."""
+    horizon = max(rules.DEFAULT_REMINDERS)
+    upcoming = [
+        (m, offset)
+        for m in await uow.meetings.confirmed_between(now, now + horizon + WAVE_LOOKAHEAD)
+        for offset in rules.DEFAULT_REMINDERS
+        if now < m.starts_at - offset <= now + WAVE_LOOKAHEAD
+    ]
+    if not upcoming:
+        return []
+    sides = await uow.pairs.sides(list({m.pair_id for m, _ in upcoming}))
+    wanted = [
+        (m, offset, pair, side)
+        for m, offset in upcoming
+        if (pair := sides.get(m.pair_id)) is not None and pair.status == PairStatus.ACTIVE.value
+        for side in (pair.mentor, pair.mentee)
+    ]
+    done = await uow.outbox.existing([reminder_key(m, o, side) for m, o, _, side in wanted])
+    return [w for w in wanted if reminder_key(w[0], w[1], w[3]) not in done]
 
 
 async def _checkins(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:

@@ -185,12 +185,7 @@ def render(t: L10n, d: service.Digest, group: Audience | None = None) -> list[Pa
         # rows built directly: InlineKeyboardBuilder deep-copies itself on every button
         rows: list[list[InlineKeyboardButton]] = []
         for i, a in enumerate(chunk, start=start + 1):
-            if group is not None:
-                mentor, mentee = rules.initials(a.mentor.name), rules.initials(a.mentee.name)
-                lines.append(t("digest.item_group", n=i, pair=a.pair.id, mentor=mentor, mentee=mentee))
-            else:
-                why = Html(risk_text(t, a))
-                lines.append(t("digest.item", n=i, mentor=a.mentor.name, mentee=a.mentee.name, why=why))
+            lines.append(_item_line(t, a, i, in_group=group is not None))
             rows.append(
                 [
                     InlineKeyboardButton(text=text, callback_data=data.pack())
@@ -204,6 +199,15 @@ def render(t: L10n, d: service.Digest, group: Audience | None = None) -> list[Pa
             parts.append(Part(text, markup if n == 0 else None))
     parts.append(Part(figures_text(t, d)))
     return parts
+
+
+def _item_line(t: L10n, a: rules.Attention, n: int, *, in_group: bool) -> str:
+    """A pair needing attention: in a group, a number and initials without the risks."""
+    if in_group:
+        mentor, mentee = rules.initials(a.mentor.name), rules.initials(a.mentee.name)
+        return t("digest.item_group", n=n, pair=a.pair.id, mentor=mentor, mentee=mentee)
+    why = Html(risk_text(t, a))
+    return t("digest.item", n=n, mentor=a.mentor.name, mentee=a.mentee.name, why=why)
 
 
 async def chart(t: L10n, d: service.Digest) -> bytes | None:

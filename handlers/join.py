@@ -15,7 +15,7 @@ from bot.clock import Clock
 from bot.domain import questionnaire as q
 from bot.domain.catalog import CONSENT_VERSION, Role
 from bot.domain.errors import DomainError
-from bot.domain.models import Organisation, User
+from bot.domain.models import Invite, Organisation, User
 from bot.i18n import Html, L10n, Translator
 from bot.services import people
 from handlers import keyboards as kb
@@ -44,16 +44,7 @@ async def on_invite(
         return
     await state.clear()
     if invite.role is Role.CURATOR:
-        try:
-            added = await people.join_as_curator(uow, invite, user, clock.now())
-        except DomainError:
-            await message.answer(t("join.bad_link"))
-            return
-        org = await uow.organisations.get(invite.organisation_id)
-        await set_user_commands(bot, t, user.id, curator=True, member=True)
-        await message.answer(t("curator.joined" if added else "curator.already", org=org.name if org else ""))
-        if added and org is not None:
-            await tell_curators_of_grant(uow, i18n, clock.now(), org, user, invite.created_by)
+        await _join_as_curator(message, uow, user, t, i18n, bot, clock, invite)
         return
     assert programme is not None
     existing = await uow.participants.find(programme.id, user.id)
@@ -72,6 +63,22 @@ async def on_invite(
         t("join.welcome", programme=programme.title, role=Html(t(f"role.{invite.role.value}")))
     )
     await message.answer(t("join.language"), reply_markup=kb.languages(t))
+
+
+async def _join_as_curator(
+    message: Message, uow: Unit, user: User, t: L10n, i18n: Translator, bot: Bot, clock: Clock, invite: Invite
+) -> None:
+    """A curator's link: the person curates the organisation; the other curators are told."""
+    try:
+        added = await people.join_as_curator(uow, invite, user, clock.now())
+    except DomainError:
+        await message.answer(t("join.bad_link"))
+        return
+    org = await uow.organisations.get(invite.organisation_id)
+    await set_user_commands(bot, t, user.id, curator=True, member=True)
+    await message.answer(t("curator.joined" if added else "curator.already", org=org.name if org else ""))
+    if added and org is not None:
+        await tell_curators_of_grant(uow, i18n, clock.now(), org, user, invite.created_by)
 
 
 async def on_language(
@@ -151,24 +158,7 @@ async def on_send(
             await people.save_profile(uow, user.id, int(data["participant"]), data["draft"], clock.now())
             text = t("profile.saved")
         else:
-            invite, _ = await people.open_invite(uow, str(data.get("invite")))
-            participant, programme = await people.submit_application(
-                uow, invite, user, data["draft"], data.get("age"), clock.now()
-            )
-            text = t("join.sent_minor" if participant.is_minor else "join.sent")
-            await _tell_curators(
-                uow,
-                clock.now(),
-                i18n,
-                programme.organisation_id,
-                programme.id,
-                participant.name,
-                participant.role,
-                programme.title,
-            )
-            await set_user_commands(
-                bot, t, user.id, curator=await uow.organisations.is_curator(user.id), member=True
-            )
+            text = await _apply(uow, user, t, i18n, bot, clock, data)
     except DomainError as err:
         await state.clear()
         await cb.answer()
@@ -179,6 +169,28 @@ async def on_send(
     if cb.message is not None:
         await bot.edit_message_reply_markup(chat_id=cb.from_user.id, message_id=cb.message.message_id)
     await bot.send_message(cb.from_user.id, text)
+
+
+async def _apply(
+    uow: Unit, user: User, t: L10n, i18n: Translator, bot: Bot, clock: Clock, data: dict[str, Any]
+) -> str:
+    """The application goes to the programme's curators; returns what the person is told."""
+    invite, _ = await people.open_invite(uow, str(data.get("invite")))
+    participant, programme = await people.submit_application(
+        uow, invite, user, data["draft"], data.get("age"), clock.now()
+    )
+    await _tell_curators(
+        uow,
+        clock.now(),
+        i18n,
+        programme.organisation_id,
+        programme.id,
+        participant.name,
+        participant.role,
+        programme.title,
+    )
+    await set_user_commands(bot, t, user.id, curator=await uow.organisations.is_curator(user.id), member=True)
+    return t("join.sent_minor" if participant.is_minor else "join.sent")
 
 
 async def _tell_curators(

@@ -161,18 +161,7 @@ async def pair_by_hand(
     uow: Unit, curator_id: int, mentee_id: int, mentor_id: int, force: bool, now: datetime
 ) -> Pair:
     """Put (or replace) a draft pair for this mentee; a broken hard rule needs ``force``."""
-    mentee = await uow.participants.get(mentee_id)
-    mentor = await uow.participants.get(mentor_id)
-    if mentee is None or mentor is None or mentee.programme_id != mentor.programme_id:
-        raise NotFound()
-    if mentee.role is not Role.MENTEE or mentor.role is not Role.MENTOR:
-        raise NotAllowed()
-    programme = await require_programme(uow, curator_id, mentee.programme_id, write=True)
-    p = await pool(uow, programme)
-    if mentee.id not in {e.id for e in p.free_mentees} | {d.mentee.id for d in p.drafts}:
-        raise AlreadyDecided()  # already proposed or working: end or reassign it instead
-    if mentor.id not in {m.id for m in p.mentors}:
-        raise NotAllowed()
+    programme, p, mentee, mentor = await _hand_picked(uow, curator_id, mentee_id, mentor_id)
     current = next((d for d in p.drafts if d.mentee.id == mentee.id), None)
     own = 1 if current and current.mentor.id == mentor.id else 0
     if p.free_capacity(mentor) + own <= 0:
@@ -201,6 +190,26 @@ async def pair_by_hand(
     pair = await uow.pairs.get(pair_id)
     assert pair is not None
     return pair
+
+
+async def _hand_picked(
+    uow: Unit, curator_id: int, mentee_id: int, mentor_id: int
+) -> tuple[Programme, Pool, Participant, Participant]:
+    """The two people a curator paired by hand, checked: one programme (theirs to change),
+    the right roles, the mentee free or in a draft, the mentor in the pool."""
+    mentee = await uow.participants.get(mentee_id)
+    mentor = await uow.participants.get(mentor_id)
+    if mentee is None or mentor is None or mentee.programme_id != mentor.programme_id:
+        raise NotFound()
+    if mentee.role is not Role.MENTEE or mentor.role is not Role.MENTOR:
+        raise NotAllowed()
+    programme = await require_programme(uow, curator_id, mentee.programme_id, write=True)
+    p = await pool(uow, programme)
+    if mentee.id not in {e.id for e in p.free_mentees} | {d.mentee.id for d in p.drafts}:
+        raise AlreadyDecided()  # already proposed or working: end or reassign it instead
+    if mentor.id not in {m.id for m in p.mentors}:
+        raise NotAllowed()
+    return programme, p, mentee, mentor
 
 
 async def remove_draft(uow: Unit, curator_id: int, pair_id: int) -> Pair:
