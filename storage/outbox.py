@@ -28,6 +28,20 @@ class OutboxItem(NamedTuple):
 DONE = ("sent", "failed", "dropped")  # outbox statuses after which a row keeps no body
 
 
+# what a claim hands the sender, in OutboxItem's order
+_CLAIMED = (
+    OutboxRow.id,
+    OutboxRow.chat_id,
+    OutboxRow.user_id,
+    OutboxRow.text,
+    OutboxRow.markup,
+    OutboxRow.attempts,
+    OutboxRow.expires_at,
+    OutboxRow.photo,
+    OutboxRow.deadline,
+)
+
+
 class OutboxRepo:
     """The durable queue of messages the bot starts itself."""
 
@@ -118,17 +132,7 @@ class OutboxRepo:
                 lease_until=now + lease,
                 attempts=OutboxRow.attempts + 1,
             )
-            .returning(
-                OutboxRow.id,
-                OutboxRow.chat_id,
-                OutboxRow.user_id,
-                OutboxRow.text,
-                OutboxRow.markup,
-                OutboxRow.attempts,
-                OutboxRow.expires_at,
-                OutboxRow.photo,
-                OutboxRow.deadline,
-            )
+            .returning(*_CLAIMED)
         )
         items = [OutboxItem(*r) for r in rows.all()]
         items.sort(key=lambda i: (i.deadline or now, i.id))
