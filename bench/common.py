@@ -43,9 +43,9 @@ async def pairs_with_meetings(
 ) -> None:
     """``n_pairs`` active pairs, each with a confirmed meeting ``meeting_in`` from ``now``,
     their people in ``messenger`` (telegram or max)."""
-    async with db.unit() as repo:
-        org = await repo.create_organisation("Бенчмарк", "Europe/Moscow", now)
-        programme = await repo.create_programme(
+    async with db.unit() as uow:
+        org = await uow.organisations.create("Бенчмарк", "Europe/Moscow", now)
+        programme = await uow.programmes.create(
             Programme(
                 ProgrammeId(0),
                 OrganisationId(org.id),
@@ -66,14 +66,14 @@ async def pairs_with_meetings(
                 user = emu.add_user(f"{role}{i}", messenger=messenger)
                 emu.started.add(user["id"])
                 uid = from_max(user["id"]) if messenger == "max" else user["id"]
-                await repo.touch_user(uid, f"{role}{i}", None, now)
-                p = await repo.create_participant(programme.id, uid, f"{role}{i}", None, profile, now)
-                await repo.decide(p.id, Status.APPROVED, True, 0, now)
+                await uow.people.touch(uid, f"{role}{i}", None, now)
+                p = await uow.participants.create(programme.id, uid, f"{role}{i}", None, profile, now)
+                await uow.participants.decide(p.id, Status.APPROVED, True, 0, now)
                 ids.append(p.id)
-            pair_id = await repo.create_pair(
+            pair_id = await uow.pairs.create(
                 programme.id, ids[0], ids[1], PairStatus.ACTIVE, 1.0, None, None, False, now
             )
-            await repo.update_pair(pair_id, started_at=now)
-            await repo.meetings.create(
+            await uow.pairs.update(pair_id, started_at=now)
+            await uow.meetings.create(
                 pair_id, Kind.INTRO, now + meeting_in, False, None, MeetingStatus.CONFIRMED, 0, now
             )

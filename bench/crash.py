@@ -31,11 +31,11 @@ async def main(n: int) -> None:
         db = Database(db_url)
         await db.migrate()
         now = datetime.utcnow()  # the bot process uses the system clock (naive UTC)
-        async with db.unit() as repo:
+        async with db.unit() as uow:
             for i in range(n):
                 user = emu.add_user(f"u{i}")
                 emu.started.add(user["id"])
-                await repo.outbox.enqueue(f"bench:{i}", user["id"], f"Волна {i}", None, now)
+                await uow.outbox.enqueue(f"bench:{i}", user["id"], f"Волна {i}", None, now)
         await db.close()
         env = {
             **os.environ,
@@ -62,8 +62,8 @@ async def main(n: int) -> None:
         proc = await spawn()
         db = Database(db_url)
         while True:
-            async with db.unit() as repo:
-                state = await repo.outbox.counts()
+            async with db.unit() as uow:
+                state = await uow.outbox.counts()
             if state.get("pending", 0) + state.get("sending", 0) == 0:
                 break
             if time.perf_counter() - started > 600:

@@ -201,9 +201,9 @@ async def main(scale: float, sample: int) -> None:
         db = Database(f"sqlite+aiosqlite:///{path}")
         t = Translator("ru").get("ru")
         rnd = random.Random(SEED)
-        async with db.unit() as repo:
-            ids = await repo.reports.programme_ids()
-            largest = await repo.reports.largest_organisation()
+        async with db.unit() as uow:
+            ids = await uow.reports.programme_ids()
+            largest = await uow.reports.largest_organisation()
         chosen = sorted(rnd.sample(ids, min(sample, len(ids))))
         if largest is not None and largest not in chosen:
             chosen.append(largest)  # the largest school's programme is programme = organisation here
@@ -221,9 +221,9 @@ async def main(scale: float, sample: int) -> None:
             messages.append(len(parts))
             assert all(len(p.text) <= 4096 for p in parts)
         t0 = time.perf_counter()
-        async with db.unit() as repo:
+        async with db.unit() as uow:
             assert largest is not None
-            sheets = await reports.build(repo, t, largest, NOW)
+            sheets = await reports.build(uow, t, largest, NOW)
         data = reports.to_xlsx(t, sheets)
         export_s = time.perf_counter() - t0
         await db.close()
@@ -253,10 +253,10 @@ async def main(scale: float, sample: int) -> None:
 
 
 async def _build(db: Database, programme_id: int) -> digests.Digest:
-    async with db.unit() as repo:
-        programme = await repo.get_programme(programme_id)
+    async with db.unit() as uow:
+        programme = await uow.programmes.get(programme_id)
         assert programme is not None
-        return await digests.build(repo, programme, NOW)
+        return await digests.build(uow, programme, NOW)
 
 
 if __name__ == "__main__":

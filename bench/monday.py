@@ -280,8 +280,8 @@ async def variant(url: str, args: argparse.Namespace, planned: bool) -> dict[str
         db = workers[0].db
         while True:
             await asyncio.sleep(1)
-            async with db.unit() as repo:
-                sent = await repo.session.scalar(
+            async with db.unit() as uow:
+                sent = await uow.session.scalar(
                     select(OutboxRow.id)
                     .where(OutboxRow.dedupe_key.like("meet:%:1h:%"), OutboxRow.status == "sent")
                     .order_by(OutboxRow.id.desc())
@@ -290,9 +290,9 @@ async def variant(url: str, args: argparse.Namespace, planned: bool) -> dict[str
                 )
             if sent is not None or time.monotonic() - started > args.max_s:
                 break
-        async with db.unit() as repo:
+        async with db.unit() as uow:
             rows = (
-                await repo.session.execute(
+                await uow.session.execute(
                     select(OutboxRow.sent_at, OutboxRow.deadline, OutboxRow.status).where(
                         OutboxRow.dedupe_key.like("meet:%:1h:%")
                     )

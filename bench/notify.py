@@ -68,8 +68,8 @@ async def main(n_pairs: int, messenger: str) -> None:
         started = time.perf_counter()
         task = asyncio.create_task(sender.run())
         while True:
-            async with db.unit() as repo:
-                state = await repo.outbox.counts()
+            async with db.unit() as uow:
+                state = await uow.outbox.counts()
             if state.get("pending", 0) + state.get("sending", 0) == 0:
                 break
             await asyncio.sleep(0.2)

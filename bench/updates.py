@@ -194,11 +194,11 @@ async def fresh_database(url: str) -> Database:
 
 
 async def school(db: Database) -> str:
-    async with db.unit() as repo:
-        org = await repo.create_organisation("Школа", "Europe/Moscow", NOW)
-        await repo.touch_user(1, "Куратор", None, NOW)
-        await repo.add_curator(org.id, 1, None, NOW)
-        programme = await repo.create_programme(
+    async with db.unit() as uow:
+        org = await uow.organisations.create("Школа", "Europe/Moscow", NOW)
+        await uow.people.touch(1, "Куратор", None, NOW)
+        await uow.organisations.add_curator(org.id, 1, None, NOW)
+        programme = await uow.programmes.create(
             Programme(
                 ProgrammeId(0),
                 OrganisationId(org.id),
@@ -214,7 +214,7 @@ async def school(db: Database) -> str:
             NOW,
         )
         invite = Invite("benchinvite", OrganisationId(org.id), programme.id, Role.MENTEE)
-        await repo.create_invite(invite, 1, NOW)
+        await uow.invites.create(invite, 1, NOW)
     return invite.token
 
 

@@ -74,18 +74,18 @@ async def curator_add(settings: Settings, args: argparse.Namespace) -> str:
     db = Database(settings.database_url)
     try:
         await db.migrate()
-        async with db.unit() as repo:
+        async with db.unit() as uow:
             now = SystemClock().now()
             org, added = await bootstrap_curator(
-                repo, args.telegram_id, args.org.strip(), args.tz, now, args.name
+                uow, args.telegram_id, args.org.strip(), args.tz, now, args.name
             )
-            user = await repo.get_user(args.telegram_id)
+            user = await uow.people.get(args.telegram_id)
             if added and user is not None:  # the other curators hear of it (the bot's outbox sends it)
                 from bot.i18n import Translator
                 from handlers.join import tell_curators_of_grant
 
                 i18n = Translator(settings.default_locale)
-                await tell_curators_of_grant(repo, i18n, now, org, user, None)
+                await tell_curators_of_grant(uow, i18n, now, org, user, None)
         state = "added" if added else "already a curator"
         return f"{args.telegram_id} {state} of «{org.name}» (organisation {org.id}, {org.timezone})"
     finally:
@@ -107,8 +107,8 @@ async def curator_invite(settings: Settings, args: argparse.Namespace) -> str:
     db = Database(settings.database_url)
     try:
         await db.migrate()
-        async with db.unit() as repo:
-            token = await owner.make(repo, SystemClock().now(), args.org.strip(), args.tz)
+        async with db.unit() as uow:
+            token = await owner.make(uow, SystemClock().now(), args.org.strip(), args.tz)
     finally:
         await db.close()
     days = owner.LIFETIME.days
@@ -150,21 +150,21 @@ async def export(settings: Settings, args: argparse.Namespace) -> tuple[bytes, s
     try:
         await db.migrate()
         t = Translator(settings.default_locale).get(args.lang or settings.default_locale)
-        async with db.unit() as repo:
+        async with db.unit() as uow:
             org_id = args.org
             if args.programme is not None:
-                programme = await repo.get_programme(args.programme)
+                programme = await uow.programmes.get(args.programme)
                 if programme is None:
                     raise SystemExit(f"No programme {args.programme}")
                 org_id = programme.organisation_id
             if org_id is None:
-                ids = await repo.reports.organisation_ids()
+                ids = await uow.reports.organisation_ids()
                 if len(ids) != 1:
                     raise SystemExit(f"Choose an organisation with --org (there are {len(ids)}: {ids[:20]})")
                 org_id = ids[0]
-            if await repo.get_organisation(org_id) is None:
+            if await uow.organisations.get(org_id) is None:
                 raise SystemExit(f"No organisation {org_id}")
-            sheets = await reports.build(repo, t, org_id, SystemClock().now(), args.programme)
+            sheets = await reports.build(uow, t, org_id, SystemClock().now(), args.programme)
         data = reports.to_csv_zip(t, sheets) if args.format == "csv" else reports.to_xlsx(t, sheets)
         rows = sum(len(s.rows) for s in sheets)
         return data, f"wrote {args.out}: {len(sheets)} sheets, {rows} rows, {len(data)} bytes"

@@ -23,7 +23,8 @@ from handlers.common import notify, strings_for
 from handlers.kb import InlineKeyboardBuilder
 from storage.db import Database
 from storage.message_refs import MessageRefs
-from storage.repo import PairSides, Repo, Side
+from storage.pairs import PairSides, Side
+from storage.unit import Unit
 
 OUTBOX_KEPT = timedelta(days=30)  # a delivered row (with no body) keeps its key this long
 MESSAGE_REFS_KEPT = timedelta(days=60)  # a MAX message id behind a button this old is forgotten
@@ -32,18 +33,18 @@ MESSAGE_REFS_KEPT = timedelta(days=60)  # a MAX message id behind a button this 
 async def proposals_tick(db: Database, i18n: Translator, clock: Clock) -> pairs.Due:
     """One reminder at half-time to whoever has not answered; expire what is overdue."""
     now = clock.now()
-    async with db.unit() as repo:
-        due = await pairs.proposals_due(repo, now)
+    async with db.unit() as uow:
+        due = await pairs.proposals_due(uow, now)
         for pair in due.remind:
             for side in (pair.mentor, pair.mentee):
                 if pair.answer_of(side.role) is not None:
                     continue
-                t = await strings_for(repo, i18n, side.user_id)
+                t = await strings_for(uow, i18n, side.user_id)
                 kb = InlineKeyboardBuilder()
                 kb.button(text=t("btn.accept"), callback_data=ProposalCb(pair=pair.id, answer="y"))
                 kb.button(text=t("btn.decline"), callback_data=ProposalCb(pair=pair.id, answer="n"))
                 await notify(
-                    repo,
+                    uow,
                     now,
                     side.user_id,
                     t("proposal.reminder", other=pair.other(side.role).name),
@@ -52,11 +53,11 @@ async def proposals_tick(db: Database, i18n: Translator, clock: Clock) -> pairs.
                 )
         for pair in due.expired:
             for side in (pair.mentor, pair.mentee):
-                text = (await strings_for(repo, i18n, side.user_id))("proposal.expired")
-                await notify(repo, now, side.user_id, text, key=f"propexpired:{pair.id}:{side.id}")
-            programme = await repo.get_programme(pair.programme_id)
+                text = (await strings_for(uow, i18n, side.user_id))("proposal.expired")
+                await notify(uow, now, side.user_id, text, key=f"propexpired:{pair.id}:{side.id}")
+            programme = await uow.programmes.get(pair.programme_id)
             if programme is not None:
-                for curator in await repo.curators_of(programme.organisation_id):
+                for curator in await uow.organisations.curators(programme.organisation_id):
                     ct = i18n.get(curator.locale)
                     text = ct(
                         "curator.pair_expired",
@@ -64,38 +65,38 @@ async def proposals_tick(db: Database, i18n: Translator, clock: Clock) -> pairs.
                         mentor=pair.mentor.name,
                         programme=programme.title,
                     )
-                    await notify(repo, now, curator.id, text, key=f"propexpired:{pair.id}:c{curator.id}")
+                    await notify(uow, now, curator.id, text, key=f"propexpired:{pair.id}:c{curator.id}")
     return due
 
 
 class _Tick:
     """What one tick reads more than once: programmes, people's languages, breaks."""
 
-    def __init__(self, repo: Repo, i18n: Translator) -> None:
-        self.repo, self.i18n = repo, i18n
+    def __init__(self, uow: Unit, i18n: Translator) -> None:
+        self.uow, self.i18n = uow, i18n
         self._programmes: dict[int, Programme | None] = {}
         self._t: dict[int, L10n] = {}
         self._breaks: dict[int, list[tuple[date, date]]] = {}
 
     async def programme(self, programme_id: int) -> Programme | None:
         if programme_id not in self._programmes:
-            self._programmes[programme_id] = await self.repo.get_programme(programme_id)
+            self._programmes[programme_id] = await self.uow.programmes.get(programme_id)
         return self._programmes[programme_id]
 
     async def t(self, user_id: int) -> L10n:
         if user_id not in self._t:
-            self._t[user_id] = await strings_for(self.repo, self.i18n, user_id)
+            self._t[user_id] = await strings_for(self.uow, self.i18n, user_id)
         return self._t[user_id]
 
     async def preload(self, user_ids: list[int]) -> None:
         """Everyone's language in one query."""
         missing = [u for u in user_ids if u not in self._t]
-        for user_id, locale in (await self.repo.locales(missing)).items():
+        for user_id, locale in (await self.uow.people.locales(missing)).items():
             self._t[user_id] = self.i18n.get(locale)
 
     async def breaks(self, programme_id: int) -> list[tuple[date, date]]:
         if programme_id not in self._breaks:
-            self._breaks[programme_id] = await self.repo.meetings.breaks(programme_id)
+            self._breaks[programme_id] = await self.uow.programmes.breaks(programme_id)
         return self._breaks[programme_id]
 
 
@@ -109,47 +110,57 @@ async def meetings_tick(
     nothing new to send costs a handful of queries however many pairs there are."""
     now = clock.now()
     counts = {"reminders": 0, "checkins": 0, "reflection_reminders": 0, "nudges": 0, "waiting": 0}
-    async with db.unit() as repo:
-        tick = _Tick(repo, i18n)
-        await _reminders(repo, tick, now, counts)
-        await _early_reminders(repo, tick, now, counts, rate)
-        await _checkins(repo, tick, now, counts)
-        for r in await repo.meetings.unanswered(now - rules.REFLECTION_REMINDER):
-            await repo.meetings.answer(r.id, reminded=True)
-            if now - r.asked_at >= rules.REFLECTION_MISSING:
-                continue  # counts as missing; no late reminder
-            participant = await repo.get_participant(r.participant_id)
-            if participant is None:
-                continue
-            t = await tick.t(participant.user_id)
-            await notify(
-                repo,
-                now,
-                participant.user_id,
-                t("reflect.reminder"),
-                mt.happened_keyboard(t, r.meeting_id) if r.happened is None else None,
-                key=f"checkin-remind:{r.id}",
-            )
-            counts["reflection_reminders"] += 1
-        for m in await repo.meetings.proposed_before(now - timedelta(hours=24)):
-            if m.starts_at <= now:
-                continue
-            pair = await repo.get_pair(m.pair_id)
-            if pair is None:
-                continue
-            other = pair.mentee if pair.mentor.user_id == m.proposed_by else pair.mentor
-            t = await tick.t(other.user_id)
-            if await notify(
-                repo,
-                now,
-                other.user_id,
-                t("meet.waiting", other=pair.other(other.role).name),
-                mt.confirm_keyboard(t, m.id),
-                key=f"meetwait:{m.id}",
-            ):
-                counts["waiting"] += 1
-        counts["nudges"] += await _nudges(repo, tick, now)
+    async with db.unit() as uow:
+        tick = _Tick(uow, i18n)
+        await _reminders(uow, tick, now, counts)
+        await _early_reminders(uow, tick, now, counts, rate)
+        await _checkins(uow, tick, now, counts)
+        await _checkin_reminders(uow, tick, now, counts)
+        await _waiting_proposals(uow, tick, now, counts)
+        counts["nudges"] += await _nudges(uow, tick, now)
     return counts
+
+
+async def _checkin_reminders(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:
+    """One reminder of a check-in left unanswered (none once it counts as missing)."""
+    for r in await uow.meetings.unanswered(now - rules.REFLECTION_REMINDER):
+        await uow.meetings.answer(r.id, reminded=True)
+        if now - r.asked_at >= rules.REFLECTION_MISSING:
+            continue  # counts as missing; no late reminder
+        participant = await uow.participants.get(r.participant_id)
+        if participant is None:
+            continue
+        t = await tick.t(participant.user_id)
+        await notify(
+            uow,
+            now,
+            participant.user_id,
+            t("reflect.reminder"),
+            mt.happened_keyboard(t, r.meeting_id) if r.happened is None else None,
+            key=f"checkin-remind:{r.id}",
+        )
+        counts["reflection_reminders"] += 1
+
+
+async def _waiting_proposals(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:
+    """A meeting proposed a day ago and still unanswered: its other side is asked again."""
+    for m in await uow.meetings.proposed_before(now - timedelta(hours=24)):
+        if m.starts_at <= now:
+            continue
+        pair = await uow.pairs.get(m.pair_id)
+        if pair is None:
+            continue
+        other = pair.mentee if pair.mentor.user_id == m.proposed_by else pair.mentor
+        t = await tick.t(other.user_id)
+        if await notify(
+            uow,
+            now,
+            other.user_id,
+            t("meet.waiting", other=pair.other(other.role).name),
+            mt.confirm_keyboard(t, m.id),
+            key=f"meetwait:{m.id}",
+        ):
+            counts["waiting"] += 1
 
 
 def reminder_key(m: Meeting, offset: timedelta, side: Side) -> str:
@@ -157,13 +168,13 @@ def reminder_key(m: Meeting, offset: timedelta, side: Side) -> str:
     return f"meet:{m.id}:{m.starts_at:%Y%m%d%H%M}:{hours}h:{side.participant_id}"
 
 
-async def fix_reminders(repo: Repo, m: Meeting, sides: Sequence[Side], now: datetime) -> timedelta | None:
+async def fix_reminders(uow: Unit, m: Meeting, sides: Sequence[Side], now: datetime) -> timedelta | None:
     """The meeting's time is fixed now (confirmed, or a confirmed meeting moved): each
     side's reminders whose moment has already passed are recorded as never to go, in this
     update's transaction, so no tick sends them late. Returns the next reminder's offset."""
     for offset in rules.reminders_passed(m.starts_at, now):
         for side in sides:
-            await repo.outbox.enqueue(
+            await uow.outbox.enqueue(
                 reminder_key(m, offset, side), side.user_id, "", None, now, status="dropped"
             )
     return rules.next_reminder(m.starts_at, now)
@@ -179,14 +190,14 @@ def reminder_text(t: L10n, m: Meeting, timezone: str, other: str, left_hours: in
     )
 
 
-async def _reminders(repo: Repo, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:
+async def _reminders(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:
     horizon = max(rules.DEFAULT_REMINDERS)
     meetings = [
         (m, due)
-        for m in await repo.meetings.confirmed_between(now, now + horizon + timedelta(minutes=1))
+        for m in await uow.meetings.confirmed_between(now, now + horizon + timedelta(minutes=1))
         if (due := rules.reminders_due(m, now))
     ]
-    sides = await repo.meetings.sides([m.pair_id for m, _ in meetings])
+    sides = await uow.pairs.sides([m.pair_id for m, _ in meetings])
 
     wanted = [
         reminder_key(m, offset, side)
@@ -195,39 +206,54 @@ async def _reminders(repo: Repo, tick: _Tick, now: datetime, counts: dict[str, i
         for offset in due
         for side in (pair.mentor, pair.mentee)
     ]
-    done = await repo.outbox.existing(wanted)
+    done = await uow.outbox.existing(wanted)
     await tick.preload([s.user_id for p in sides.values() for s in (p.mentor, p.mentee)])
     for m, due in meetings:
         pair = sides.get(m.pair_id)
         if pair is None or pair.status != PairStatus.ACTIVE.value:
             continue
         programme = await tick.programme(pair.programme_id)
-        if programme is None:
-            continue
-        # several due at once (after downtime or a late confirmation): only the nearest goes,
-        # saying the real time left; the others are recorded so they never go later
-        left = max(1, round((m.starts_at - now).total_seconds() / 3600))
-        for offset in due:
-            nearest = offset == min(due)
-            for side in (pair.mentor, pair.mentee):
-                k = reminder_key(m, offset, side)
-                if k in done:
-                    continue
-                t = await tick.t(side.user_id)
-                text = reminder_text(t, m, programme.timezone, pair.other(side).name, left)
-                status = "pending" if nearest else "dropped"
-                if await repo.outbox.enqueue(
-                    k,
-                    side.user_id,
-                    text,
-                    None,
-                    now,
-                    expires_at=m.starts_at,
-                    status=status,
-                    checked=True,
-                    deadline=m.starts_at - offset,
-                ):
-                    counts["reminders"] += 1 if nearest else 0
+        if programme is not None:
+            counts["reminders"] += await _remind(uow, tick, now, m, due, pair, programme.timezone, done)
+
+
+async def _remind(
+    uow: Unit,
+    tick: _Tick,
+    now: datetime,
+    m: Meeting,
+    due: Sequence[timedelta],
+    pair: PairSides,
+    timezone: str,
+    done: set[str],
+) -> int:
+    """Queue one meeting's due reminders for both sides; returns how many will go. Several
+    due at once (after downtime or a late confirmation): only the nearest goes, saying the
+    real time left; the others are recorded so they never go later."""
+    sent = 0
+    left = max(1, round((m.starts_at - now).total_seconds() / 3600))
+    for offset in due:
+        nearest = offset == min(due)
+        for side in (pair.mentor, pair.mentee):
+            k = reminder_key(m, offset, side)
+            if k in done:
+                continue
+            t = await tick.t(side.user_id)
+            text = reminder_text(t, m, timezone, pair.other(side).name, left)
+            status = "pending" if nearest else "dropped"
+            if await uow.outbox.enqueue(
+                k,
+                side.user_id,
+                text,
+                None,
+                now,
+                expires_at=m.starts_at,
+                status=status,
+                checked=True,
+                deadline=m.starts_at - offset,
+            ):
+                sent += 1 if nearest else 0
+    return sent
 
 
 WAVE_LOOKAHEAD = timedelta(hours=2)  # how early a big reminder wave is planned and may start
@@ -235,7 +261,7 @@ WAVE_SHARE = 0.8  # of the outbox's rate, planned for reminders (the rest: every
 
 
 async def _early_reminders(
-    repo: Repo, tick: _Tick, now: datetime, counts: dict[str, int], rate: float
+    uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int], rate: float
 ) -> None:
     """Reminders whose moment is up to two hours ahead, queued now with the moment they
     must go at the latest (their deadline) and the moment they may go (``not_before``), so
@@ -243,27 +269,10 @@ async def _early_reminders(
     10:00 cannot all be told at 09:00 sharp): planned earliest deadline first, starting
     early enough; the sender takes the earliest deadline first. Planned once, so a slow
     tick never makes the wave late; a moved or cancelled meeting drops them as before."""
-    horizon = max(rules.DEFAULT_REMINDERS)
-    upcoming = [
-        (m, offset)
-        for m in await repo.meetings.confirmed_between(now, now + horizon + WAVE_LOOKAHEAD)
-        for offset in rules.DEFAULT_REMINDERS
-        if now < m.starts_at - offset <= now + WAVE_LOOKAHEAD
-    ]
-    if not upcoming:
-        return
-    sides = await repo.meetings.sides(list({m.pair_id for m, _ in upcoming}))
-    wanted = [
-        (m, offset, pair, side)
-        for m, offset in upcoming
-        if (pair := sides.get(m.pair_id)) is not None and pair.status == PairStatus.ACTIVE.value
-        for side in (pair.mentor, pair.mentee)
-    ]
-    done = await repo.outbox.existing([reminder_key(m, o, side) for m, o, _, side in wanted])
-    todo = [w for w in wanted if reminder_key(w[0], w[1], w[3]) not in done]
+    todo = await _wave(uow, now)
     if not todo:
         return
-    queued = await repo.outbox.waiting_deadlines()
+    queued = await uow.outbox.waiting_deadlines()
     starts = latest_starts([m.starts_at - o for m, o, _, _ in todo] + queued, rate * WAVE_SHARE)
     planned = list(zip(todo, starts, strict=False))
     await tick.preload([side.user_id for (_, _, _, side), _ in planned])
@@ -274,7 +283,7 @@ async def _early_reminders(
         go = max(now, start)
         t = await tick.t(side.user_id)
         left = max(1, round((m.starts_at - go).total_seconds() / 3600))
-        if await repo.outbox.enqueue(
+        if await uow.outbox.enqueue(
             reminder_key(m, offset, side),
             side.user_id,
             reminder_text(t, m, programme.timezone, pair.other(side).name, left),
@@ -288,22 +297,44 @@ async def _early_reminders(
             counts["reminders"] += 1
 
 
-async def _checkins(repo: Repo, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:
+async def _wave(uow: Unit, now: datetime) -> list[tuple[Meeting, timedelta, PairSides, Side]]:
+    """Reminders of active pairs whose moment is within the lookahead and not yet queued."""
+    horizon = max(rules.DEFAULT_REMINDERS)
+    upcoming = [
+        (m, offset)
+        for m in await uow.meetings.confirmed_between(now, now + horizon + WAVE_LOOKAHEAD)
+        for offset in rules.DEFAULT_REMINDERS
+        if now < m.starts_at - offset <= now + WAVE_LOOKAHEAD
+    ]
+    if not upcoming:
+        return []
+    sides = await uow.pairs.sides(list({m.pair_id for m, _ in upcoming}))
+    wanted = [
+        (m, offset, pair, side)
+        for m, offset in upcoming
+        if (pair := sides.get(m.pair_id)) is not None and pair.status == PairStatus.ACTIVE.value
+        for side in (pair.mentor, pair.mentee)
+    ]
+    done = await uow.outbox.existing([reminder_key(m, o, side) for m, o, _, side in wanted])
+    return [w for w in wanted if reminder_key(w[0], w[1], w[3]) not in done]
+
+
+async def _checkins(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:
     meetings = [
         m
-        for m in await repo.meetings.without_checkins(
+        for m in await uow.meetings.without_checkins(
             now - timedelta(days=7), now - rules.CHECKIN_AFTER + timedelta(seconds=1)
         )
         if rules.checkin_due(m, now)
     ]
-    sides = await repo.meetings.sides([m.pair_id for m in meetings])
+    sides = await uow.pairs.sides([m.pair_id for m in meetings])
     for m in meetings:
         pair = sides.get(m.pair_id)
         programme = await tick.programme(pair.programme_id) if pair else None
         if pair is None or programme is None or pair.status != PairStatus.ACTIVE.value:
             continue  # an ended pair (a side was forgotten, the curator ended it) is asked nothing
         for side in (pair.mentor, pair.mentee):
-            if await repo.meetings.ask(m.id, side.participant_id, side.role.value, now):
+            if await uow.meetings.ask(m.id, side.participant_id, side.role.value, now):
                 t = await tick.t(side.user_id)
                 text = t(
                     "reflect.ask.happened",
@@ -312,7 +343,7 @@ async def _checkins(repo: Repo, tick: _Tick, now: datetime, counts: dict[str, in
                     other=pair.other(side).name,
                 )
                 await notify(
-                    repo,
+                    uow,
                     now,
                     side.user_id,
                     text,
@@ -322,16 +353,16 @@ async def _checkins(repo: Repo, tick: _Tick, now: datetime, counts: dict[str, in
                 counts["checkins"] += 1
 
 
-async def _nudges(repo: Repo, tick: _Tick, now: datetime) -> int:
+async def _nudges(uow: Unit, tick: _Tick, now: datetime) -> int:
     """A nudge to both sides of each pair with no meeting for N days, once per N days."""
-    silent = await repo.meetings.silent_pairs(now - timedelta(days=rules.DEFAULT_NUDGE_DAYS))
-    sides = await repo.meetings.sides([pair_id for pair_id, _ in silent])
+    silent = await uow.meetings.silent_pairs(now - timedelta(days=rules.DEFAULT_NUDGE_DAYS))
+    sides = await uow.pairs.sides([pair_id for pair_id, _ in silent])
     todo: list[tuple[PairSides, datetime, int]] = []
     for pair_id, last in silent:
         bucket = rules.nudge_bucket(last, now, rules.DEFAULT_NUDGE_DAYS)
         if bucket is not None and pair_id in sides:
             todo.append((sides[pair_id], last, bucket))
-    done = await repo.outbox.existing(
+    done = await uow.outbox.existing(
         [f"nudge:{p.pair_id}:{b}:{s.participant_id}" for p, _, b in todo for s in (p.mentor, p.mentee)]
     )
     sent = 0
@@ -348,7 +379,7 @@ async def _nudges(repo: Repo, tick: _Tick, now: datetime) -> int:
         for side, k in keys.items():
             t = await tick.t(side.user_id)
             if await notify(
-                repo,
+                uow,
                 now,
                 side.user_id,
                 t("meet.nudge", other=pair.other(side).name, days=(now - last).days),
@@ -363,15 +394,15 @@ async def digest_tick(db: Database, i18n: Translator, clock: Clock) -> int:
     weekday and hour (the organisation's local time), in the installation's language."""
     now = clock.now()
     sent = 0
-    async with db.unit() as repo:
-        for programme, key in await digests.due(repo, now):
+    async with db.unit() as uow:
+        for programme, key in await digests.due(uow, now):
             if programme.curator_chat_id is None:
                 continue
-            digest = await digests.build(repo, programme, now)
-            curators = await digests.note_chat_members(repo, programme, None)
+            digest = await digests.build(uow, programme, now)
+            curators = await digests.note_chat_members(uow, programme, None)
             group = digest_views.Audience(programme.chat_members, curators)
             parts = await digest_views.full(i18n.get(i18n.default), digest, group)
-            await digest_views.enqueue(repo, now, programme.curator_chat_id, key, parts)
+            await digest_views.enqueue(uow, now, programme.curator_chat_id, key, parts)
             sent += 1
     return sent
 
@@ -379,14 +410,14 @@ async def digest_tick(db: Database, i18n: Translator, clock: Clock) -> int:
 async def surveys_tick(db: Database, i18n: Translator, clock: Clock) -> int:
     """One reminder to whoever has not finished a questionnaire two days after it came."""
     now = clock.now()
-    async with db.unit() as repo:
-        due = await surveys.to_remind(repo, now)
+    async with db.unit() as uow:
+        due = await surveys.to_remind(uow, now)
         for asked in due:
-            t = await strings_for(repo, i18n, asked.user_id)
+            t = await strings_for(uow, i18n, asked.user_id)
             kb = InlineKeyboardBuilder()
             kb.button(text=t("survey.btn.continue"), callback_data=SurveyCb(r=asked.response_id, i=0, v="go"))
             await notify(
-                repo,
+                uow,
                 now,
                 asked.user_id,
                 t("survey.reminder", kind=Html(t(f"survey.kind.{asked.kind}"))),
@@ -402,10 +433,10 @@ async def housekeeping_tick(db: Database, i18n: Translator, clock: Clock, retent
     (buttons older than that are answered as stale), and the personal data of programmes
     archived longer than the retention period."""
     now = clock.now()
-    async with db.unit() as repo:
-        done = await repo.forget_seen_updates(now - timedelta(days=2))
-        done += await repo.outbox.prune(now - OUTBOX_KEPT)
+    async with db.unit() as uow:
+        done = await uow.updates.forget_before(now - timedelta(days=2))
+        done += await uow.outbox.prune(now - OUTBOX_KEPT)
         before = now - timedelta(days=round(retention_months * 365.25 / 12))
         placeholder = i18n.get(i18n.default)("forget.placeholder")
-        done += len(await repo.erasure.anonymise_archived(before, placeholder, now))
+        done += len(await uow.erasure.anonymise_archived(before, placeholder, now))
     return done + await MessageRefs(db.sessions).forget_before(now - MESSAGE_REFS_KEPT)

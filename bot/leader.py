@@ -38,8 +38,8 @@ class Leadership:
 
     async def try_take(self) -> bool:
         try:
-            async with self.db.unit() as repo:
-                ours = await repo.leases.take(LEADER, self.holder, self.clock.now(), self.ttl)
+            async with self.db.unit() as uow:
+                ours = await uow.leases.take(LEADER, self.holder, self.clock.now(), self.ttl)
         except Exception:  # the database is away: not leading until it answers again
             log.exception("leadership: could not renew the lease")
             ours = False
@@ -60,5 +60,5 @@ class Leadership:
         if self.leading:
             self.leading = False
             with suppress(Exception):
-                async with self.db.unit() as repo:
-                    await repo.leases.release(LEADER, self.holder)
+                async with self.db.unit() as uow:
+                    await uow.leases.release(LEADER, self.holder)

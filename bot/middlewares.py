@@ -30,7 +30,7 @@ from aiogram.types import User as TgUser
 from bot.clock import Clock
 from bot.i18n import Translator
 from storage.db import Database, commit_current
-from storage.repo import Repo
+from storage.unit import Unit
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 log = logging.getLogger(__name__)
@@ -75,14 +75,14 @@ class UnitOfWork(BaseMiddleware):
         self._active += 1
         self._idle.clear()
         try:
-            async with self.db.unit() as repo:
+            async with self.db.unit() as uow:
                 source = data.get("update_source") or self.source  # MAX's stream has its own
-                if isinstance(event, Update) and not await repo.first_time(
+                if isinstance(event, Update) and not await uow.updates.first_time(
                     source, event.update_id, self.clock.now()
                 ):
                     log.info("update %s was handled before; skipped", event.update_id)
                     return None
-                data["repo"] = repo
+                data["uow"] = uow
                 return await handler(event, data)
         finally:
             self._active -= 1
@@ -112,14 +112,14 @@ class CuratorCheck:
     """Is this person a curator (of an organisation)? Asked of the database once per update
     however many routers' filters ask it."""
 
-    def __init__(self, repo: Repo, user_id: int) -> None:
-        self.repo = repo
+    def __init__(self, uow: Unit, user_id: int) -> None:
+        self.uow = uow
         self.user_id = user_id
         self._orgs: set[int] | None = None
 
     async def __call__(self, org_id: int | None = None) -> bool:
         if self._orgs is None:
-            self._orgs = {o.id for o in await self.repo.curator_organisations(self.user_id)}
+            self._orgs = {o.id for o in await self.uow.organisations.of_curator(self.user_id)}
         return bool(self._orgs) if org_id is None else org_id in self._orgs
 
 
@@ -136,14 +136,14 @@ class Person(BaseMiddleware):
         if tg is None or tg.is_bot:
             data["t"] = self.i18n.get(None)
             return await handler(event, data)
-        repo = data["repo"]
-        user = await repo.get_user(tg.id)
+        uow = data["uow"]
+        user = await uow.people.get(tg.id)
         name = tg.full_name[:128] or str(tg.id)
         changed = not user.forgotten and (user.name, user.username) != (name, tg.username) if user else True
         if user is None or changed or user.unreachable:
-            user = await repo.touch_user(tg.id, name, tg.username, self.clock.now())
+            user = await uow.people.touch(tg.id, name, tg.username, self.clock.now())
         data["user"] = user
-        data["curator"] = CuratorCheck(repo, user.id)
+        data["curator"] = CuratorCheck(uow, user.id)
         data["t"] = self.i18n.get(self.i18n.pick(user.locale, tg.language_code))
         return await handler(event, data)
 

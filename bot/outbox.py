@@ -34,7 +34,7 @@ from bot.clock import Clock
 from bot.domain.pacing import MAX_ATTEMPTS, Pacer, backoff
 from bot.i18n import Translator
 from storage.db import Database
-from storage.repo import OutboxItem
+from storage.outbox import OutboxItem
 
 log = logging.getLogger(__name__)
 
@@ -102,11 +102,11 @@ class Sender:
             items: list[OutboxItem] = []
             room = self.batch - len(parked)
             if self.active() and room > 0:
-                async with self.db.unit() as repo:
-                    items = await repo.outbox.claim(self.clock.now(), room, self.worker, self.lease)
+                async with self.db.unit() as uow:
+                    items = await uow.outbox.claim(self.clock.now(), room, self.worker, self.lease)
             if parked and now_l - renewed > self.lease.total_seconds() / 3:
-                async with self.db.unit() as repo:
-                    await repo.outbox.renew(list(parked), self.worker, self.clock.now() + self.lease)
+                async with self.db.unit() as uow:
+                    await uow.outbox.renew(list(parked), self.worker, self.clock.now() + self.lease)
                 renewed = now_l
             queue = ready + items
             for n, item in enumerate(queue):
@@ -135,9 +135,9 @@ class Sender:
         """Give claimed rows back untouched (stopping, or no longer the leader)."""
         if not items:
             return
-        async with self.db.unit() as repo:
+        async with self.db.unit() as uow:
             for item in items:
-                await repo.outbox.settle(item.id, self.worker, status="pending", attempts=item.attempts - 1)
+                await uow.outbox.settle(item.id, self.worker, status="pending", attempts=item.attempts - 1)
 
     async def _dispatch(self, item: OutboxItem, wait: float) -> None:
         loop = asyncio.get_running_loop()
@@ -146,10 +146,8 @@ class Sender:
             wait = self.pacer.wait(item.chat_id, loop.time())
         now = self.clock.now()
         if item.expires_at is not None and now >= item.expires_at:
-            async with self.db.unit() as repo:
-                await repo.outbox.settle(
-                    item.id, self.worker, status="dropped", error="its moment has passed"
-                )
+            async with self.db.unit() as uow:
+                await uow.outbox.settle(item.id, self.worker, status="dropped", error="its moment has passed")
             return
         await self._slots.acquire()
         self.pacer.take(item.chat_id, loop.time())
@@ -194,8 +192,8 @@ class Sender:
         message was most of a wave's cost); a crash before this loses only the record."""
         batch, self._sent = self._sent, []
         if batch:
-            async with self.db.unit() as repo:
-                await repo.outbox.settle_sent(batch, self.worker)
+            async with self.db.unit() as uow:
+                await uow.outbox.settle_sent(batch, self.worker)
 
     async def _recorder(self) -> None:
         while not self._stop.is_set() or self._tasks:
@@ -204,29 +202,29 @@ class Sender:
         await self._record_sent()
 
     async def _later(self, item: OutboxItem, delay: timedelta, why: str) -> None:
-        async with self.db.unit() as repo:
-            await repo.outbox.settle(
+        async with self.db.unit() as uow:
+            await uow.outbox.settle(
                 item.id, self.worker, status="pending", not_before=self.clock.now() + delay, error=why[:300]
             )
 
     async def _final(self, item: OutboxItem, status: str, why: str) -> None:
-        async with self.db.unit() as repo:
-            await repo.outbox.settle(item.id, self.worker, status=status, error=why[:300])
+        async with self.db.unit() as uow:
+            await uow.outbox.settle(item.id, self.worker, status=status, error=why[:300])
 
     async def _blocked(self, item: OutboxItem, why: str) -> None:
         """The person blocked the bot: mark them unreachable and tell their curators once."""
-        async with self.db.unit() as repo:
-            await repo.outbox.settle(item.id, self.worker, status="failed", error=why[:300])
-            if item.user_id is None or not await repo.outbox.mark_unreachable(item.user_id):
+        async with self.db.unit() as uow:
+            await uow.outbox.settle(item.id, self.worker, status="failed", error=why[:300])
+            if item.user_id is None or not await uow.people.mark_unreachable(item.user_id):
                 return
-            user = await repo.get_user(item.user_id)
+            user = await uow.people.get(item.user_id)
             now = self.clock.now()
-            for org in await repo.user_organisations(item.user_id):
-                for curator in await repo.curators_of(org):
+            for org in await uow.people.organisations(item.user_id):
+                for curator in await uow.organisations.curators(org):
                     if curator.id == item.user_id:
                         continue
                     t = self.i18n.get(curator.locale)
-                    await repo.outbox.enqueue(
+                    await uow.outbox.enqueue(
                         f"unreachable:{item.user_id}:{curator.id}:{now.isoformat()}",
                         curator.id,
                         t("curator.unreachable", name=user.name if user else "?"),

@@ -22,15 +22,15 @@ from handlers.callbacks import ContactCb, ForgetCb, LangCb, ProfileCb
 from handlers.common import error_text, notify, refuse, send_long, set_user_commands, strings_for
 from handlers.states import Questionnaire
 from storage.erasure import Erased
-from storage.repo import Repo
+from storage.unit import Unit
 
 PRIVATE = F.chat.type == "private"
 
 
-async def on_start(message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, bot: Bot) -> None:
+async def on_start(message: Message, state: FSMContext, uow: Unit, user: User, t: L10n, bot: Bot) -> None:
     await state.clear()
-    curator = await repo.is_curator(user.id)
-    parts = await repo.participations(user.id)
+    curator = await uow.organisations.is_curator(user.id)
+    parts = await uow.participants.participations(user.id)
     if curator or parts:
         await set_user_commands(bot, t, user.id, curator=curator, member=bool(parts))
     if curator:
@@ -41,7 +41,7 @@ async def on_start(message: Message, state: FSMContext, repo: Repo, user: User, 
         return
     lines = []
     for p in parts:
-        programme = await repo.get_programme(p.programme_id)
+        programme = await uow.programmes.get(p.programme_id)
         title = programme.title if programme else "—"
         lines.append(
             t(
@@ -54,8 +54,8 @@ async def on_start(message: Message, state: FSMContext, repo: Repo, user: User, 
     await message.answer(t("start.member", name=user.name, body=Html("\n".join(lines))))
 
 
-async def on_help(message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, bot: Bot) -> None:
-    key = "help.curator" if await repo.is_curator(user.id) else "help.member"
+async def on_help(message: Message, state: FSMContext, uow: Unit, user: User, t: L10n, bot: Bot) -> None:
+    key = "help.curator" if await uow.organisations.is_curator(user.id) else "help.member"
     await message.answer(t(key))
     current = await state.get_state()
     if current is None:
@@ -81,23 +81,25 @@ async def on_language_cmd(message: Message, t: L10n) -> None:
 
 
 async def on_language(
-    cb: CallbackQuery, callback_data: LangCb, repo: Repo, user: User, i18n: Translator, bot: Bot
+    cb: CallbackQuery, callback_data: LangCb, uow: Unit, user: User, i18n: Translator, bot: Bot
 ) -> None:
     t = i18n.get(callback_data.code)
-    await repo.set_locale(user.id, t.locale)
+    await uow.people.set_locale(user.id, t.locale)
     await cb.answer()
-    member = bool(await repo.participations(user.id))
-    await set_user_commands(bot, t, user.id, curator=await repo.is_curator(user.id), member=member)
+    member = bool(await uow.participants.participations(user.id))
+    await set_user_commands(
+        bot, t, user.id, curator=await uow.organisations.is_curator(user.id), member=member
+    )
     await bot.send_message(user.id, t("lang.changed"))
 
 
-async def on_profile(message: Message, repo: Repo, user: User, t: L10n, bot: Bot) -> None:
-    parts = [p for p in await repo.participations(user.id) if p.profile is not None]
+async def on_profile(message: Message, uow: Unit, user: User, t: L10n, bot: Bot) -> None:
+    parts = [p for p in await uow.participants.participations(user.id) if p.profile is not None]
     if not parts:
         await message.answer(t("profile.none"))
         return
     for p in parts:
-        programme = await repo.get_programme(p.programme_id)
+        programme = await uow.programmes.get(p.programme_id)
         if programme is None:
             continue
         card = render.participant_card(t, p, programme)
@@ -112,8 +114,8 @@ def contact_setting(t: L10n, shares: bool) -> tuple[str, InlineKeyboardMarkup]:
     return text, kb.single(button, ContactCb(v=0 if shares else 1).pack())
 
 
-async def on_contact(cb: CallbackQuery, callback_data: ContactCb, repo: Repo, user: User, t: L10n) -> None:
-    await people.set_share_contact(repo, user.id, bool(callback_data.v))
+async def on_contact(cb: CallbackQuery, callback_data: ContactCb, uow: Unit, user: User, t: L10n) -> None:
+    await people.set_share_contact(uow, user.id, bool(callback_data.v))
     await cb.answer(t("profile.contact_saved"))
     if isinstance(cb.message, Message):
         text, markup = contact_setting(t, bool(callback_data.v))
@@ -124,12 +126,12 @@ async def on_profile_edit(
     cb: CallbackQuery,
     callback_data: ProfileCb,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     bot: Bot,
 ) -> None:
-    p = await repo.get_participant(callback_data.part)
+    p = await uow.participants.get(callback_data.part)
     if p is None or p.user_id != user.id or p.profile is None:
         return await refuse(cb, t, "error.stale")
     await cb.answer()
@@ -158,7 +160,7 @@ async def on_forget_answer(
     cb: CallbackQuery,
     callback_data: ForgetCb,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
@@ -172,30 +174,30 @@ async def on_forget_answer(
         await bot.send_message(user.id, t("forget.kept"))
         return
     await state.clear()
-    erased = await people.forget(repo, user.id, t("forget.placeholder"), clock.now())
-    await tell_about_forgotten(repo, i18n, clock.now(), erased)
+    erased = await people.forget(uow, user.id, t("forget.placeholder"), clock.now())
+    await tell_about_forgotten(uow, i18n, clock.now(), erased)
     await bot.send_message(user.id, t("forget.done"))
 
 
-async def tell_about_forgotten(repo: Repo, i18n: Translator, now: datetime, erased: Erased) -> None:
+async def tell_about_forgotten(uow: Unit, i18n: Translator, now: datetime, erased: Erased) -> None:
     """The other side of each ended pair, neutrally; the curators of each programme, with no
     name or id (there is none left to give)."""
     titles = {}
     for pid in erased.programmes:
-        programme = await repo.get_programme(pid)
+        programme = await uow.programmes.get(pid)
         titles[pid] = programme.title if programme is not None else ""
     for left in erased.pairs:
-        ot = await strings_for(repo, i18n, left.other_user_id)
+        ot = await strings_for(uow, i18n, left.other_user_id)
         key = "forget.partner_left" if left.was_active else "forget.proposal_withdrawn"
-        await notify(repo, now, left.other_user_id, ot(key, programme=titles.get(left.programme_id, "")))
+        await notify(uow, now, left.other_user_id, ot(key, programme=titles.get(left.programme_id, "")))
     for pid, title in titles.items():
-        programme = await repo.get_programme(pid)
+        programme = await uow.programmes.get(pid)
         if programme is None:
             continue
         ended = sum(1 for p in erased.pairs if p.programme_id == pid)
-        for curator in await repo.curators_of(programme.organisation_id):
+        for curator in await uow.organisations.curators(programme.organisation_id):
             ct = i18n.get(curator.locale)
-            await notify(repo, now, curator.id, ct("curator.forgotten", programme=title, pairs=ended))
+            await notify(uow, now, curator.id, ct("curator.forgotten", programme=title, pairs=ended))
 
 
 async def on_free_text(message: Message, t: L10n) -> None:

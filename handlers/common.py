@@ -21,7 +21,7 @@ from bot.answered import was_answered
 from bot.domain.errors import DomainError, InvalidInput
 from bot.i18n import L10n, Translator
 from bot.textutil import split_blocks
-from storage.repo import Repo
+from storage.unit import Unit
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ async def send_long(
 
 
 async def notify(
-    repo: Repo,
+    uow: Unit,
     now: datetime,
     chat_id: int,
     text: str,
@@ -79,14 +79,14 @@ async def notify(
     """A message the bot starts itself goes through the outbox: recorded in this update's
     transaction (so a refused action sends nothing), paced and retried by the sender."""
     payload = markup.model_dump(mode="json", exclude_none=True) if markup is not None else None
-    return await repo.outbox.enqueue(
+    return await uow.outbox.enqueue(
         key or f"msg:{uuid.uuid4().hex}", chat_id, text, payload, now, not_before, expires_at, photo=photo
     )
 
 
-async def strings_for(repo: Repo, i18n: Translator, user_id: int) -> L10n:
+async def strings_for(uow: Unit, i18n: Translator, user_id: int) -> L10n:
     """The strings of the person the bot is about to write to, in their language."""
-    owner = await repo.get_user(user_id)
+    owner = await uow.people.get(user_id)
     return i18n.get(owner.locale if owner else None)
 
 
@@ -113,8 +113,8 @@ async def set_user_commands(bot: Bot, t: L10n, user_id: int, curator: bool, memb
 
 
 async def tell_curators(
-    repo: Repo, now: datetime, curators: Sequence[tuple[int, L10n]], key: str, **params: object
+    uow: Unit, now: datetime, curators: Sequence[tuple[int, L10n]], key: str, **params: object
 ) -> None:
     """Each curator of the organisation, privately, in their own language."""
     for chat_id, t in curators:
-        await notify(repo, now, chat_id, t(key, **params))
+        await notify(uow, now, chat_id, t(key, **params))

@@ -38,7 +38,7 @@ from handlers.callbacks import (
 from handlers.common import notify, send_long, strings_for
 from handlers.kb import InlineKeyboardBuilder
 from handlers.states import BreakForm
-from storage.repo import Repo
+from storage.unit import Unit
 
 PAGE = 50
 QUEUE_BATCH = 10
@@ -56,7 +56,6 @@ def deep_link(links: StartLinks, token: str) -> str:
     return links.text(token)
 
 
-CARD_ACTIONS = frozenset({"card", "invites", "queue", "consent", "list", "breaks", "stage"})
 STAGE_TO = "to"  # ProgCb action "to3": the curator confirmed moving the programme to stage 3
 OPEN_BUTTONS = (
     "invites",
@@ -97,33 +96,33 @@ def decision_keyboard(t: L10n, p: Participant) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-async def on_programmes(message: Message, repo: Repo, user: User, t: L10n, bot: Bot) -> None:
-    programmes = await repo.curator_programmes(user.id, archived=True)
+async def on_programmes(message: Message, uow: Unit, user: User, t: L10n, bot: Bot) -> None:
+    programmes = await uow.programmes.of_curator(user.id, archived=True)
     if not programmes:
         await message.answer(t("prog.none"))
         return
     for p in programmes:
-        card = render.programme_card(t, p, await repo.counts(p.id))
+        card = render.programme_card(t, p, await uow.participants.counts(p.id))
         await bot.send_message(user.id, card, reply_markup=programme_keyboard(t, p))
 
 
 async def on_pupils(
-    message: Message, command: CommandObject, repo: Repo, user: User, t: L10n, clock: Clock
+    message: Message, command: CommandObject, uow: Unit, user: User, t: L10n, clock: Clock
 ) -> None:
     """/pupils 540: how many pupils the school has, for the coverage figure (target 70%)."""
-    org = await curation.require_organisation(repo, user.id)
+    org = await curation.require_organisation(uow, user.id)
     raw = (command.args or "").strip().replace(" ", "")
     if not raw.isdigit() or not 1 <= int(raw) <= curation.PUPILS_MAX:
         await message.answer(t("pupils.ask", current=org.pupils_total or "—"))
         return
-    org = await curation.set_pupils_total(repo, user.id, int(raw), clock.now())
+    org = await curation.set_pupils_total(uow, user.id, int(raw), clock.now())
     await message.answer(t("pupils.saved", org=org.name, count=int(raw)))
 
 
 async def on_add_curator(
-    message: Message, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock, links: StartLinks
+    message: Message, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock, links: StartLinks
 ) -> None:
-    invite = await curation.curator_invite(repo, user.id, clock.now(), people.new_token)
+    invite = await curation.curator_invite(uow, user.id, clock.now(), people.new_token)
     revoke = InlineKeyboardBuilder()
     revoke.button(
         text=t("curator.invite_revoke"), callback_data=InviteCb(action="revoke", token=invite.token)
@@ -134,9 +133,9 @@ async def on_add_curator(
 
 
 async def on_revoke_invite(
-    cb: CallbackQuery, callback_data: InviteCb, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock
+    cb: CallbackQuery, callback_data: InviteCb, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock
 ) -> None:
-    await curation.revoke_curator_invite(repo, user.id, callback_data.token, clock.now())
+    await curation.revoke_curator_invite(uow, user.id, callback_data.token, clock.now())
     await cb.answer()
     if cb.message is not None:
         await bot.edit_message_text(
@@ -145,122 +144,155 @@ async def on_revoke_invite(
 
 
 async def on_programme(
+    cb: CallbackQuery, callback_data: ProgCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    """A programme's card with its buttons ("card")."""
+    programme = await curation.require_programme(uow, user.id, callback_data.pid)
+    await cb.answer()
+    await bot.send_message(
+        user.id,
+        render.programme_card(t, programme, await uow.participants.counts(programme.id)),
+        reply_markup=programme_keyboard(t, programme),
+    )
+
+
+async def on_invites(
     cb: CallbackQuery,
     callback_data: ProgCb,
-    state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     bot: Bot,
     clock: Clock,
     links: StartLinks,
 ) -> None:
-    programme = await curation.require_programme(repo, user.id, callback_data.pid)
-    action = callback_data.action
-    if action == "invites":
-        urls = {}
-        for role in (Role.MENTOR, Role.MENTEE):
-            invite = await curation.invite_for(
-                repo, user.id, programme.id, role, clock.now(), people.new_token
-            )
-            urls[role.value] = deep_link(links, invite.token)
-        await cb.answer()
-        await bot.send_message(user.id, t("prog.invites", title=programme.title, **urls))
-    elif action == "queue":
-        await cb.answer()
-        await _send_queue(bot, repo, t, user.id, programme)
-    elif action == "list":
-        await cb.answer()
-        await _send_list(bot, repo, t, user.id, ListCb(pid=programme.id, role="", status="", page=0))
-    elif action == "breaks":
-        await cb.answer()
-        await state.set_state(BreakForm.period)
-        await state.set_data({"pid": programme.id})
-        current = await repo.meetings.breaks(programme.id)
-        listed = "\n".join(f"• {a:%d.%m.%Y} — {b:%d.%m.%Y}" for a, b in current) or t("prog.break.none")
-        await bot.send_message(user.id, t("prog.break.ask", current=listed))
-    elif action == "consent":
-        await cb.answer()
-        await _send_consents(bot, repo, t, user.id, programme)
-    elif action == "stage":  # say what the next stage means, then ask
-        await cb.answer()
-        if programme.stage >= 7:
-            await bot.send_message(user.id, t("prog.stage.last"))
-            return
-        nxt = programme.stage + 1
-        confirm = InlineKeyboardBuilder()
-        confirm.button(
-            text=t("prog.stage.go", stage=nxt),
-            callback_data=ProgCb(action=f"{STAGE_TO}{nxt}", pid=programme.id),
-        )
-        confirm.button(text=t("prog.stage.stay"), callback_data=ProgCb(action="card", pid=programme.id))
-        confirm.adjust(1)
-        await bot.send_message(
-            user.id,
-            t(
-                "prog.stage.confirm",
-                stage=programme.stage,
-                name=Html(t(f"stage.{programme.stage}")),
-                next=nxt,
-                next_name=Html(t(f"stage.{nxt}")),
-                about=Html(t(f"stage_about.{nxt}")),
-            ),
-            reply_markup=confirm.as_markup(),
-        )
-    elif action.startswith(STAGE_TO):
-        target = action.removeprefix(STAGE_TO)
-        if not target.isdigit() or int(target) != programme.stage + 1:
-            await cb.answer(t("prog.stage.stale", stage=programme.stage)[:200], show_alert=True)
-            return
-        updated = await curation.advance_stage(repo, user.id, programme.id, clock.now())
-        await collapse(bot, cb, t("prog.stage.done", stage=updated.stage))
-        await cb.answer(
-            t("prog.stage_now", stage=updated.stage, name=Html(t(f"stage.{updated.stage}")))[:200]
-        )
-        await bot.send_message(
-            user.id,
-            render.programme_card(t, updated, await repo.counts(updated.id)),
-            reply_markup=programme_keyboard(t, updated),
-        )
-    else:
-        await cb.answer()
-        await bot.send_message(
-            user.id,
-            render.programme_card(t, programme, await repo.counts(programme.id)),
-            reply_markup=programme_keyboard(t, programme),
-        )
+    """The programme's invite links, one per role (a line per messenger when there are two)."""
+    programme = await curation.require_programme(uow, user.id, callback_data.pid)
+    urls = {}
+    for role in (Role.MENTOR, Role.MENTEE):
+        invite = await curation.invite_for(uow, user.id, programme.id, role, clock.now(), people.new_token)
+        urls[role.value] = deep_link(links, invite.token)
+    await cb.answer()
+    await bot.send_message(user.id, t("prog.invites", title=programme.title, **urls))
 
 
-async def _send_consents(bot: Bot, repo: Repo, t: L10n, chat_id: int, programme: Programme) -> None:
-    page = await repo.awaiting_parental_consent(programme.id, limit=QUEUE_BATCH)
+async def on_queue(
+    cb: CallbackQuery, callback_data: ProgCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    programme = await curation.require_programme(uow, user.id, callback_data.pid)
+    await cb.answer()
+    await _send_queue(bot, uow, t, user.id, programme)
+
+
+async def on_list_button(
+    cb: CallbackQuery, callback_data: ProgCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    programme = await curation.require_programme(uow, user.id, callback_data.pid)
+    await cb.answer()
+    await _send_list(bot, uow, t, user.id, ListCb(pid=programme.id, role="", status="", page=0))
+
+
+async def on_breaks(
+    cb: CallbackQuery, callback_data: ProgCb, state: FSMContext, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    """The programme's breaks so far; the next one is asked as typed text."""
+    programme = await curation.require_programme(uow, user.id, callback_data.pid)
+    await cb.answer()
+    await state.set_state(BreakForm.period)
+    await state.set_data({"pid": programme.id})
+    current = await uow.programmes.breaks(programme.id)
+    listed = "\n".join(f"• {a:%d.%m.%Y} — {b:%d.%m.%Y}" for a, b in current) or t("prog.break.none")
+    await bot.send_message(user.id, t("prog.break.ask", current=listed))
+
+
+async def on_consents(
+    cb: CallbackQuery, callback_data: ProgCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    programme = await curation.require_programme(uow, user.id, callback_data.pid)
+    await cb.answer()
+    await _send_consents(bot, uow, t, user.id, programme)
+
+
+async def on_stage(
+    cb: CallbackQuery, callback_data: ProgCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    """Say what the next stage means, then ask."""
+    programme = await curation.require_programme(uow, user.id, callback_data.pid)
+    await cb.answer()
+    if programme.stage >= 7:
+        await bot.send_message(user.id, t("prog.stage.last"))
+        return
+    nxt = programme.stage + 1
+    confirm = InlineKeyboardBuilder()
+    confirm.button(
+        text=t("prog.stage.go", stage=nxt),
+        callback_data=ProgCb(action=f"{STAGE_TO}{nxt}", pid=programme.id),
+    )
+    confirm.button(text=t("prog.stage.stay"), callback_data=ProgCb(action="card", pid=programme.id))
+    confirm.adjust(1)
+    await bot.send_message(
+        user.id,
+        t(
+            "prog.stage.confirm",
+            stage=programme.stage,
+            name=Html(t(f"stage.{programme.stage}")),
+            next=nxt,
+            next_name=Html(t(f"stage.{nxt}")),
+            about=Html(t(f"stage_about.{nxt}")),
+        ),
+        reply_markup=confirm.as_markup(),
+    )
+
+
+async def on_stage_to(
+    cb: CallbackQuery, callback_data: ProgCb, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock
+) -> None:
+    """The curator confirmed the next stage ("to3"); a stale confirmation changes nothing."""
+    programme = await curation.require_programme(uow, user.id, callback_data.pid)
+    target = callback_data.action.removeprefix(STAGE_TO)
+    if not target.isdigit() or int(target) != programme.stage + 1:
+        await cb.answer(t("prog.stage.stale", stage=programme.stage)[:200], show_alert=True)
+        return
+    updated = await curation.advance_stage(uow, user.id, programme.id, clock.now())
+    await collapse(bot, cb, t("prog.stage.done", stage=updated.stage))
+    await cb.answer(t("prog.stage_now", stage=updated.stage, name=Html(t(f"stage.{updated.stage}")))[:200])
+    await bot.send_message(
+        user.id,
+        render.programme_card(t, updated, await uow.participants.counts(updated.id)),
+        reply_markup=programme_keyboard(t, updated),
+    )
+
+
+async def _send_consents(bot: Bot, uow: Unit, t: L10n, chat_id: int, programme: Programme) -> None:
+    page = await uow.participants.awaiting_parental_consent(programme.id, limit=QUEUE_BATCH)
     if not page.items:
         await bot.send_message(chat_id, t("consent_list.empty", title=programme.title))
         return
     await bot.send_message(chat_id, t("consent_list.head", title=programme.title, count=page.total))
     for p in page.items:
-        full = await repo.get_participant(p.id)
+        full = await uow.participants.get(p.id)
         if full is not None:
             await send_long(
                 bot, chat_id, [render.participant_card(t, full, programme)], decision_keyboard(t, full)
             )
 
 
-async def _send_queue(bot: Bot, repo: Repo, t: L10n, chat_id: int, programme: Programme) -> None:
-    page = await repo.list_participants(programme.id, status=Status.PENDING, limit=QUEUE_BATCH)
+async def _send_queue(bot: Bot, uow: Unit, t: L10n, chat_id: int, programme: Programme) -> None:
+    page = await uow.participants.page(programme.id, status=Status.PENDING, limit=QUEUE_BATCH)
     if not page.items:
         await bot.send_message(chat_id, t("queue.empty", title=programme.title))
         return
     await bot.send_message(chat_id, t("queue.head", title=programme.title, count=page.total))
     for item in page.items:
-        p = await repo.get_participant(item.id)
+        p = await uow.participants.get(item.id)
         if p is not None:
             await send_long(bot, chat_id, [render.participant_card(t, p, programme)], decision_keyboard(t, p))
 
 
-async def _send_list(bot: Bot, repo: Repo, t: L10n, chat_id: int, f: ListCb) -> None:
+async def _send_list(bot: Bot, uow: Unit, t: L10n, chat_id: int, f: ListCb) -> None:
     role = Role(f.role) if f.role else None
     status = Status(f.status) if f.status else None
-    page = await repo.list_participants(f.pid, role=role, status=status, offset=f.page * PAGE, limit=PAGE)
+    page = await uow.participants.page(f.pid, role=role, status=status, offset=f.page * PAGE, limit=PAGE)
     head = t("list.head", count=page.total, shown=len(page.items))
     lines = [render.participant_line(t, f.page * PAGE + i + 1, p) for i, p in enumerate(page.items)]
     await send_long(
@@ -294,45 +326,58 @@ def _filters(t: L10n, f: ListCb, total: int) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-async def on_list(
-    cb: CallbackQuery, callback_data: ListCb, repo: Repo, user: User, t: L10n, bot: Bot
-) -> None:
-    await curation.require_programme(repo, user.id, callback_data.pid)
+async def on_list(cb: CallbackQuery, callback_data: ListCb, uow: Unit, user: User, t: L10n, bot: Bot) -> None:
+    await curation.require_programme(uow, user.id, callback_data.pid)
     await cb.answer()
-    await _send_list(bot, repo, t, user.id, callback_data)
+    await _send_list(bot, uow, t, user.id, callback_data)
 
 
 async def on_decide(
     cb: CallbackQuery,
     callback_data: DecideCb,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
     bot: Bot,
     clock: Clock,
 ) -> None:
+    """Approve ("ok"; "okt": and trained) or reject ("no") an application; the person is told."""
     action, now = callback_data.action, clock.now()
-    if action in ("ok", "okt", "no"):
-        p, programme = await curation.decide(
-            repo, user.id, callback_data.part, action != "no", action == "okt", now
-        )
-        pt = await strings_for(repo, i18n, p.user_id)
-        await notify(
-            repo,
-            now,
-            p.user_id,
-            pt(
-                "decision.approved" if action != "no" else "decision.rejected",
-                programme=programme.title,
-            ),
-        )
-    elif action == "pc":
-        p = await curation.confirm_parental_consent(repo, user.id, callback_data.part, now)
-    else:
-        p = await curation.mark_trained(repo, user.id, callback_data.part, now)
-    full = await repo.get_participant(p.id)
-    where = await repo.get_programme(p.programme_id)
+    p, programme = await curation.decide(
+        uow, user.id, callback_data.part, action != "no", action == "okt", now
+    )
+    pt = await strings_for(uow, i18n, p.user_id)
+    await notify(
+        uow,
+        now,
+        p.user_id,
+        pt("decision.approved" if action != "no" else "decision.rejected", programme=programme.title),
+    )
+    await _decided(cb, uow, user, t, bot, p, action)
+
+
+async def on_parental_consent(
+    cb: CallbackQuery, callback_data: DecideCb, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock
+) -> None:
+    p = await curation.confirm_parental_consent(uow, user.id, callback_data.part, clock.now())
+    await _decided(cb, uow, user, t, bot, p, callback_data.action)
+
+
+async def on_trained(
+    cb: CallbackQuery, callback_data: DecideCb, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock
+) -> None:
+    """The mentor is marked trained ("tr")."""
+    p = await curation.mark_trained(uow, user.id, callback_data.part, clock.now())
+    await _decided(cb, uow, user, t, bot, p, callback_data.action)
+
+
+async def _decided(
+    cb: CallbackQuery, uow: Unit, user: User, t: L10n, bot: Bot, p: Participant, action: str
+) -> None:
+    """The press is answered and the participant's card shows the decision."""
+    full = await uow.participants.get(p.id)
+    where = await uow.programmes.get(p.programme_id)
     await cb.answer(t(f"dec.done.{action}"))
     if cb.message is not None and full is not None and where is not None:
         await bot.edit_message_text(
@@ -343,18 +388,16 @@ async def on_decide(
         )
 
 
-async def on_break(
-    message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, clock: Clock
-) -> None:
+async def on_break(message: Message, state: FSMContext, uow: Unit, user: User, t: L10n, clock: Clock) -> None:
     try:
         start, end = parse_period(message.text)
     except InvalidInput as err:
         await message.answer(t(err.key))
         return
     data = await state.get_data()
-    programme = await curation.require_programme(repo, user.id, int(data["pid"]))
-    await repo.meetings.add_break(programme.id, start, end)
-    await repo.audit(
+    programme = await curation.require_programme(uow, user.id, int(data["pid"]))
+    await uow.programmes.add_break(programme.id, start, end)
+    await uow.audit.record(
         programme.organisation_id,
         user.id,
         "programme.break",
@@ -378,10 +421,18 @@ def router() -> Router:
     r.message.register(on_add_curator, Command("add_curator"))
     r.callback_query.register(on_revoke_invite, InviteCb.filter(F.action == "revoke"))
     r.message.register(on_pupils, Command("pupils"))
-    r.callback_query.register(on_programme, ProgCb.filter(F.action.in_(CARD_ACTIONS)))
-    r.callback_query.register(on_programme, ProgCb.filter(F.action.startswith(STAGE_TO)))
+    r.callback_query.register(on_programme, ProgCb.filter(F.action == "card"))
+    r.callback_query.register(on_invites, ProgCb.filter(F.action == "invites"))
+    r.callback_query.register(on_queue, ProgCb.filter(F.action == "queue"))
+    r.callback_query.register(on_list_button, ProgCb.filter(F.action == "list"))
+    r.callback_query.register(on_breaks, ProgCb.filter(F.action == "breaks"))
+    r.callback_query.register(on_consents, ProgCb.filter(F.action == "consent"))
+    r.callback_query.register(on_stage, ProgCb.filter(F.action == "stage"))
+    r.callback_query.register(on_stage_to, ProgCb.filter(F.action.startswith(STAGE_TO)))
     r.callback_query.register(on_list, ListCb.filter())
-    r.callback_query.register(on_decide, DecideCb.filter())
+    r.callback_query.register(on_decide, DecideCb.filter(F.action.in_({"ok", "okt", "no"})))
+    r.callback_query.register(on_parental_consent, DecideCb.filter(F.action == "pc"))
+    r.callback_query.register(on_trained, DecideCb.filter())  # "tr", as before any other
     r.message.register(on_break, BreakForm.period)
     return r
 

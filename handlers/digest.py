@@ -4,6 +4,7 @@ one-tap actions; then the week's figures against the last; then a chart."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +26,7 @@ from bot.clock import Clock
 from bot.domain import digest as rules
 from bot.domain.errors import NotAllowed
 from bot.domain.models import Programme, User
+from bot.domain.pairs import Pair
 from bot.i18n import Html, L10n, Translator
 from bot.services import digest as service
 from bot.services.curation import require_programme
@@ -34,7 +36,7 @@ from handlers import pairs as pair_views
 from handlers.callbacks import DigestCb, DigestSetCb, ProgCb
 from handlers.common import notify, strings_for
 from handlers.kb import InlineKeyboardBuilder
-from storage.repo import Repo
+from storage.unit import Unit
 
 PER_MESSAGE = 10  # at-risk pairs (and their rows of buttons) in one message
 LISTED = 30  # the most urgent listed with buttons; the rest are counted (a group takes 20 msg/min)
@@ -127,36 +129,37 @@ def figures_text(t: L10n, d: service.Digest) -> str:
             de=Html(_pct_delta(f.response_rate("mentee"), b.response_rate("mentee"))),
         ),
     ]
-    if f.usefulness_mean is not None:
-        delta = (
-            f" ({_signed(f.usefulness_mean - b.usefulness_mean, 1)})" if b.usefulness_mean is not None else ""
-        )
-        lines.append(
-            t(
-                "digest.fig.useful",
-                mean=f"{f.usefulness_mean:.1f}",
-                d=Html(delta),
-                good=Html(_pct(f.usefulness_good)),
-                count=f.ratings,
-            )
-        )
-    else:
-        lines.append(t("digest.fig.useful_none"))
-    if f.pupils_total:
-        lines.append(
-            t(
-                "digest.fig.coverage",
-                pct=Html(_pct(f.coverage)),
-                d=Html(""),  # coverage is read as of today, so a weekly change would mislead
-                covered=f.covered,
-                total=f.pupils_total,
-                target=Html(_pct(rules.COVERAGE_TARGET)),
-                mark=Html("✅" if (f.coverage or 0) >= rules.COVERAGE_TARGET else "⏳"),
-            )
-        )
-    else:
-        lines.append(t("digest.fig.coverage_unknown"))
+    lines += [_useful_line(t, f, b), _coverage_line(t, f)]
     return "\n".join(lines)
+
+
+def _useful_line(t: L10n, f: rules.Figures, b: rules.Figures) -> str:
+    """How useful the week's meetings were, against the week before."""
+    if f.usefulness_mean is None:
+        return t("digest.fig.useful_none")
+    delta = f" ({_signed(f.usefulness_mean - b.usefulness_mean, 1)})" if b.usefulness_mean is not None else ""
+    return t(
+        "digest.fig.useful",
+        mean=f"{f.usefulness_mean:.1f}",
+        d=Html(delta),
+        good=Html(_pct(f.usefulness_good)),
+        count=f.ratings,
+    )
+
+
+def _coverage_line(t: L10n, f: rules.Figures) -> str:
+    """The school's coverage, when its number of pupils is known."""
+    if not f.pupils_total:
+        return t("digest.fig.coverage_unknown")
+    return t(
+        "digest.fig.coverage",
+        pct=Html(_pct(f.coverage)),
+        d=Html(""),  # coverage is read as of today, so a weekly change would mislead
+        covered=f.covered,
+        total=f.pupils_total,
+        target=Html(_pct(rules.COVERAGE_TARGET)),
+        mark=Html("✅" if (f.coverage or 0) >= rules.COVERAGE_TARGET else "⏳"),
+    )
 
 
 def render(t: L10n, d: service.Digest, group: Audience | None = None) -> list[Part]:
@@ -182,12 +185,7 @@ def render(t: L10n, d: service.Digest, group: Audience | None = None) -> list[Pa
         # rows built directly: InlineKeyboardBuilder deep-copies itself on every button
         rows: list[list[InlineKeyboardButton]] = []
         for i, a in enumerate(chunk, start=start + 1):
-            if group is not None:
-                mentor, mentee = rules.initials(a.mentor.name), rules.initials(a.mentee.name)
-                lines.append(t("digest.item_group", n=i, pair=a.pair.id, mentor=mentor, mentee=mentee))
-            else:
-                why = Html(risk_text(t, a))
-                lines.append(t("digest.item", n=i, mentor=a.mentor.name, mentee=a.mentee.name, why=why))
+            lines.append(_item_line(t, a, i, in_group=group is not None))
             rows.append(
                 [
                     InlineKeyboardButton(text=text, callback_data=data.pack())
@@ -201,6 +199,15 @@ def render(t: L10n, d: service.Digest, group: Audience | None = None) -> list[Pa
             parts.append(Part(text, markup if n == 0 else None))
     parts.append(Part(figures_text(t, d)))
     return parts
+
+
+def _item_line(t: L10n, a: rules.Attention, n: int, *, in_group: bool) -> str:
+    """A pair needing attention: in a group, a number and initials without the risks."""
+    if in_group:
+        mentor, mentee = rules.initials(a.mentor.name), rules.initials(a.mentee.name)
+        return t("digest.item_group", n=n, pair=a.pair.id, mentor=mentor, mentee=mentee)
+    why = Html(risk_text(t, a))
+    return t("digest.item", n=n, mentor=a.mentor.name, mentee=a.mentee.name, why=why)
 
 
 async def chart(t: L10n, d: service.Digest) -> bytes | None:
@@ -239,10 +246,10 @@ async def send_now(bot: Bot, chat_id: int, parts: list[Part]) -> None:
             await bot.send_message(chat_id, part.text, reply_markup=part.markup)
 
 
-async def enqueue(repo: Repo, now: datetime, chat_id: int, key: str, parts: list[Part]) -> None:
+async def enqueue(uow: Unit, now: datetime, chat_id: int, key: str, parts: list[Part]) -> None:
     """Into the outbox, in order, under keys that make this week's digest go once."""
     for i, part in enumerate(parts):
-        await notify(repo, now, chat_id, part.text, part.markup, key=f"{key}:{i}", photo=part.photo)
+        await notify(uow, now, chat_id, part.text, part.markup, key=f"{key}:{i}", photo=part.photo)
 
 
 def schedule_keyboard(t: L10n, p: Programme) -> InlineKeyboardMarkup:
@@ -272,38 +279,36 @@ def schedule_text(t: L10n, p: Programme) -> str:
 # --- handlers ------------------------------------------------------------------------------
 
 
-async def on_digest_command(
-    message: Message, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock
-) -> None:
+async def on_digest_command(message: Message, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock) -> None:
     chat = message.chat
     if chat.type in ("group", "supergroup"):
-        programme = await service.programme_of_chat(repo, chat.id)
+        programme = await service.programme_of_chat(uow, chat.id)
         if programme is None:
             await message.answer(t("digest.group_unbound"))
             return
-        if not await repo.is_curator(user.id, programme.organisation_id):
+        if not await uow.organisations.is_curator(user.id, programme.organisation_id):
             await message.answer(t("digest.only_curators"))
             return
-        await service.asked_in_group(repo, programme, clock.now())  # recorded before it is sent
-        d = await service.build(repo, programme, clock.now())
+        await service.asked_in_group(uow, programme, clock.now())  # recorded before it is sent
+        d = await service.build(uow, programme, clock.now())
         members = await bot.get_chat_member_count(chat.id) - 1  # the bot aside
-        curators = await service.note_chat_members(repo, programme, members)
+        curators = await service.note_chat_members(uow, programme, members)
         await send_now(bot, chat.id, await full(t, d, Audience(members, curators)))
         return
-    programmes = await repo.curator_programmes(user.id)
+    programmes = await uow.programmes.of_curator(user.id)
     if not programmes:
-        await message.answer(t("error.not_curator") if not await repo.is_curator(user.id) else t("prog.none"))
+        await message.answer(
+            t("error.not_curator") if not await uow.organisations.is_curator(user.id) else t("prog.none")
+        )
         return
     if len(programmes) == 1:
-        await _private_digest(bot, repo, t, user, programmes[0].id, clock.now())
+        await _private_digest(bot, uow, t, user, programmes[0].id, clock.now())
         return
     await message.answer(t("digest.choose"), reply_markup=keyboards.programme_choice(programmes, "digest"))
 
 
-async def _private_digest(
-    bot: Bot, repo: Repo, t: L10n, user: User, programme_id: int, now: datetime
-) -> None:
-    d = await service.for_curator(repo, user.id, programme_id, now)
+async def _private_digest(bot: Bot, uow: Unit, t: L10n, user: User, programme_id: int, now: datetime) -> None:
+    d = await service.for_curator(uow, user.id, programme_id, now)
     await send_now(bot, user.id, await full(t, d))
     await bot.send_message(
         user.id, schedule_text(t, d.programme), reply_markup=schedule_keyboard(t, d.programme)
@@ -311,81 +316,117 @@ async def _private_digest(
 
 
 async def on_programme_digest(
-    cb: CallbackQuery, callback_data: ProgCb, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock
+    cb: CallbackQuery, callback_data: ProgCb, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock
 ) -> None:
     await cb.answer()
-    await _private_digest(bot, repo, t, user, callback_data.pid, clock.now())
+    await _private_digest(bot, uow, t, user, callback_data.pid, clock.now())
 
 
 async def on_schedule(
-    cb: CallbackQuery, callback_data: DigestSetCb, repo: Repo, user: User, t: L10n, clock: Clock
+    cb: CallbackQuery, callback_data: DigestSetCb, uow: Unit, user: User, t: L10n, clock: Clock
 ) -> None:
     p = await service.set_schedule(
-        repo, user.id, callback_data.pid, callback_data.d, callback_data.h, clock.now()
+        uow, user.id, callback_data.pid, callback_data.d, callback_data.h, clock.now()
     )
     await cb.answer(t("digest.schedule_saved"))
     if cb.message is not None and isinstance(cb.message, Message):
         await cb.message.edit_text(schedule_text(t, p), reply_markup=schedule_keyboard(t, p))
 
 
-async def on_action(
-    cb: CallbackQuery,
-    callback_data: DigestCb,
-    repo: Repo,
-    user: User,
-    t: L10n,
-    bot: Bot,
-    clock: Clock,
-    i18n: Translator,
-    fsm_storage: BaseStorage,
-) -> None:
-    """A button under a digest line. Only curators of the pair's programme may press it;
-    whatever it opens goes to the curator's private chat, never to the group."""
-    pair = await repo.get_pair(callback_data.pair)
+async def _line_pair(
+    cb: CallbackQuery, callback_data: DigestCb, uow: Unit, user: User, t: L10n
+) -> Pair | None:
+    """The pair under a digest line, if this person may act on it: only curators of the
+    pair's programme, and not once the programme is archived (None: they were told why)."""
+    pair = await uow.pairs.get(callback_data.pair)
     if pair is None:
         await cb.answer(t("error.stale"), show_alert=True)
-        return
+        return None
     try:
-        programme = await require_programme(repo, user.id, pair.programme_id)
+        programme = await require_programme(uow, user.id, pair.programme_id)
     except NotAllowed:
         await cb.answer(t("digest.not_yours"), show_alert=True)
-        return
-    now = clock.now()
-    action = callback_data.a
+        return None
     if programme.archived:
         await cb.answer(t("error.archived"), show_alert=True)
-        return
-    if action == "n":
-        if pair.status.value != "active":
-            await cb.answer(t("error.already_decided"), show_alert=True)
-            return
-        sent = False
-        for side in (pair.mentor, pair.mentee):
-            st = await strings_for(repo, i18n, side.user_id)
-            sent |= await notify(
-                repo,
-                now,
-                side.user_id,
-                st("digest.nudge_text", other=pair.other(side.role).name),
-                key=f"curnudge:{pair.id}:{side.id}:{now:%Y%m%d}",
-            )
-        await cb.answer(t("digest.nudged" if sent else "digest.nudged_today"), show_alert=not sent)
-        return
+        return None
+    return pair
+
+
+async def _in_private(cb: CallbackQuery, user: User, t: L10n, opening: Awaitable[object]) -> None:
+    """Whatever a digest button opens goes to the curator's private chat, never to the group."""
     try:
-        if action == "c":
-            await pair_views.send_card(bot, repo, t, user.id, pair)
-        elif action == "r" and pair.status.value in ("declined", "expired"):
-            await pair_views.show_options(bot, repo, t, user.id, pair.mentee.id)
-        elif action in ("r", "e"):
-            private = FSMContext(fsm_storage, StorageKey(bot_id=bot.id, chat_id=user.id, user_id=user.id))
-            await pair_views.ask_end_reason(bot, private, t, user.id, pair, reassign=action == "r")
-        else:
-            await cb.answer(t("error.stale"), show_alert=True)
-            return
+        await opening
     except TelegramForbiddenError:
         await cb.answer(t("digest.open_private"), show_alert=True)
         return
     await cb.answer(t("digest.sent_private") if cb.message and cb.message.chat.id != user.id else None)
+
+
+async def on_nudge(
+    cb: CallbackQuery, callback_data: DigestCb, uow: Unit, user: User, t: L10n, clock: Clock, i18n: Translator
+) -> None:
+    """«Напомнить»: both sides of an active pair are nudged, once a day."""
+    pair = await _line_pair(cb, callback_data, uow, user, t)
+    if pair is None:
+        return
+    if pair.status.value != "active":
+        await cb.answer(t("error.already_decided"), show_alert=True)
+        return
+    now, sent = clock.now(), False
+    for side in (pair.mentor, pair.mentee):
+        st = await strings_for(uow, i18n, side.user_id)
+        sent |= await notify(
+            uow,
+            now,
+            side.user_id,
+            st("digest.nudge_text", other=pair.other(side.role).name),
+            key=f"curnudge:{pair.id}:{side.id}:{now:%Y%m%d}",
+        )
+    await cb.answer(t("digest.nudged" if sent else "digest.nudged_today"), show_alert=not sent)
+
+
+async def on_line_card(
+    cb: CallbackQuery, callback_data: DigestCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    if pair := await _line_pair(cb, callback_data, uow, user, t):
+        await _in_private(cb, user, t, pair_views.send_card(bot, uow, t, user.id, pair))
+
+
+async def on_line_reassign(
+    cb: CallbackQuery,
+    callback_data: DigestCb,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    bot: Bot,
+    fsm_storage: BaseStorage,
+) -> None:
+    """A declined or expired proposal: other mentors to choose from; a working pair: why end it."""
+    pair = await _line_pair(cb, callback_data, uow, user, t)
+    if pair is None:
+        return
+    if pair.status.value in ("declined", "expired"):
+        await _in_private(cb, user, t, pair_views.show_options(bot, uow, t, user.id, pair.mentee.id))
+        return
+    private = FSMContext(fsm_storage, StorageKey(bot_id=bot.id, chat_id=user.id, user_id=user.id))
+    await _in_private(cb, user, t, pair_views.ask_end_reason(bot, private, t, user.id, pair, reassign=True))
+
+
+async def on_line_end(
+    cb: CallbackQuery,
+    callback_data: DigestCb,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    bot: Bot,
+    fsm_storage: BaseStorage,
+) -> None:
+    if pair := await _line_pair(cb, callback_data, uow, user, t):
+        private = FSMContext(fsm_storage, StorageKey(bot_id=bot.id, chat_id=user.id, user_id=user.id))
+        await _in_private(
+            cb, user, t, pair_views.ask_end_reason(bot, private, t, user.id, pair, reassign=False)
+        )
 
 
 def router() -> Router:
@@ -393,5 +434,8 @@ def router() -> Router:
     r.message.register(on_digest_command, Command("digest"))
     r.callback_query.register(on_programme_digest, ProgCb.filter(F.action == "digest"))
     r.callback_query.register(on_schedule, DigestSetCb.filter())
-    r.callback_query.register(on_action, DigestCb.filter())
+    r.callback_query.register(on_nudge, DigestCb.filter(F.a == "n"))
+    r.callback_query.register(on_line_card, DigestCb.filter(F.a == "c"))
+    r.callback_query.register(on_line_reassign, DigestCb.filter(F.a == "r"))
+    r.callback_query.register(on_line_end, DigestCb.filter(F.a == "e"))
     return r

@@ -18,11 +18,11 @@ from handlers import keyboards
 from handlers.callbacks import ExportCb, ProgCb
 from handlers.curator import IsCurator
 from handlers.kb import InlineKeyboardBuilder
-from storage.repo import Repo
+from storage.unit import Unit
 
 
-async def on_export_command(message: Message, repo: Repo, user: User, t: L10n) -> None:
-    programmes = await repo.curator_programmes(user.id, archived=True)
+async def on_export_command(message: Message, uow: Unit, user: User, t: L10n) -> None:
+    programmes = await uow.programmes.of_curator(user.id, archived=True)
     if not programmes:
         await message.answer(t("prog.none"))
         return
@@ -30,9 +30,9 @@ async def on_export_command(message: Message, repo: Repo, user: User, t: L10n) -
 
 
 async def on_programme_export(
-    cb: CallbackQuery, callback_data: ProgCb, repo: Repo, user: User, t: L10n
+    cb: CallbackQuery, callback_data: ProgCb, uow: Unit, user: User, t: L10n
 ) -> None:
-    programme = await require_programme(repo, user.id, callback_data.pid)
+    programme = await require_programme(uow, user.id, callback_data.pid)
     await cb.answer()
     kb = InlineKeyboardBuilder()
     kb.button(text=t("export.btn.xlsx"), callback_data=ExportCb(pid=programme.id, f="xlsx"))
@@ -42,12 +42,12 @@ async def on_programme_export(
 
 
 async def on_export(
-    cb: CallbackQuery, callback_data: ExportCb, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock
+    cb: CallbackQuery, callback_data: ExportCb, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock
 ) -> None:
-    programme = await require_programme(repo, user.id, callback_data.pid)
+    programme = await require_programme(uow, user.id, callback_data.pid)
     await cb.answer(t("export.preparing"))
     now = clock.now()
-    sheets = await reports.build(repo, t, programme.organisation_id, now, programme.id)
+    sheets = await reports.build(uow, t, programme.organisation_id, now, programme.id)
     if callback_data.f == "csv":
         data = await asyncio.to_thread(reports.to_csv_zip, t, sheets)
         name = f"report-{programme.id}-{now:%Y%m%d}.zip"

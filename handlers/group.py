@@ -19,20 +19,20 @@ from bot.services import digest as digests
 from handlers.callbacks import BindCb
 from handlers.common import notify
 from handlers.kb import InlineKeyboardBuilder
-from storage.repo import Repo
+from storage.unit import Unit
 
 GROUPS = F.chat.type.in_({"group", "supergroup"})
 
 
-async def on_bind(message: Message, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock) -> None:
-    programmes = await repo.curator_programmes(user.id)
+async def on_bind(message: Message, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock) -> None:
+    programmes = await uow.programmes.of_curator(user.id)
     if not programmes:
         await message.answer(t("group.only_curators"))
         return
     if len(programmes) == 1:
-        bound = await curation.bind_chat(repo, user.id, programmes[0].id, message.chat.id, clock.now())
+        bound = await curation.bind_chat(uow, user.id, programmes[0].id, message.chat.id, clock.now())
         await message.answer(
-            await _bound_text(repo, t, bound, clock.now()) + await _audience(repo, t, bot, bound)
+            await _bound_text(uow, t, bound, clock.now()) + await _audience(uow, t, bot, bound)
         )
         return
     kb = InlineKeyboardBuilder()
@@ -45,7 +45,7 @@ async def on_bind(message: Message, repo: Repo, user: User, t: L10n, bot: Bot, c
 async def on_bind_choice(
     cb: CallbackQuery,
     callback_data: BindCb,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     bot: Bot,
@@ -54,72 +54,72 @@ async def on_bind_choice(
     if cb.message is None:
         await cb.answer(t("error.stale"), show_alert=True)
         return
-    bound = await curation.bind_chat(repo, user.id, callback_data.pid, cb.message.chat.id, clock.now())
+    bound = await curation.bind_chat(uow, user.id, callback_data.pid, cb.message.chat.id, clock.now())
     await cb.answer()
-    text = await _bound_text(repo, t, bound, clock.now()) + await _audience(repo, t, bot, bound)
+    text = await _bound_text(uow, t, bound, clock.now()) + await _audience(uow, t, bot, bound)
     await bot.send_message(cb.message.chat.id, text)
 
 
-async def _audience(repo: Repo, t: L10n, bot: Bot, programme: Programme) -> str:
+async def _audience(uow: Unit, t: L10n, bot: Bot, programme: Programme) -> str:
     """How many people read the chat against how many curators the school has."""
     assert programme.curator_chat_id is not None
     members = await bot.get_chat_member_count(programme.curator_chat_id) - 1  # the bot aside
-    curators = await digests.note_chat_members(repo, programme, members)
+    curators = await digests.note_chat_members(uow, programme, members)
     key = "group.members_warn" if outsiders(members, curators) else "group.members"
     return "\n\n" + t(key, members=members, curators=curators)
 
 
 async def on_member_joined(
-    event: ChatMemberUpdated, repo: Repo, i18n: Translator, bot: Bot, clock: Clock
+    event: ChatMemberUpdated, uow: Unit, i18n: Translator, bot: Bot, clock: Clock
 ) -> None:
     """Someone joined a bound curators' chat (the bot is an admin there): the curators hear
     of a non-curator at once."""
-    await _joined(repo, i18n, bot, clock, event.chat.id, [event.new_chat_member.user])
+    await _joined(uow, i18n, bot, clock, event.chat.id, [event.new_chat_member.user])
 
 
-async def on_members_added(message: Message, repo: Repo, i18n: Translator, bot: Bot, clock: Clock) -> None:
+async def on_members_added(message: Message, uow: Unit, i18n: Translator, bot: Bot, clock: Clock) -> None:
     """The service message of a join reaches the bot even when it is no admin (then no
     chat_member update comes); when both come, the outbox keys report a person once."""
-    await _joined(repo, i18n, bot, clock, message.chat.id, message.new_chat_members or [])
+    await _joined(uow, i18n, bot, clock, message.chat.id, message.new_chat_members or [])
 
 
-async def on_member_left(event: ChatMemberUpdated | Message, repo: Repo, bot: Bot) -> None:
-    programme = await digests.programme_of_chat(repo, event.chat.id)
+async def on_member_left(event: ChatMemberUpdated | Message, uow: Unit, bot: Bot) -> None:
+    programme = await digests.programme_of_chat(uow, event.chat.id)
     if programme is not None:
-        await _recount(repo, bot, programme)
+        await _recount(uow, bot, programme)
 
 
-async def _recount(repo: Repo, bot: Bot, programme: Programme) -> None:
+async def _recount(uow: Unit, bot: Bot, programme: Programme) -> None:
     """Ask Telegram again: counting joins and leaves would drift when both a chat_member
     update and a service message tell of the same one."""
     assert programme.curator_chat_id is not None
     members = await bot.get_chat_member_count(programme.curator_chat_id) - 1  # the bot aside
-    await digests.note_chat_members(repo, programme, members)
+    await digests.note_chat_members(uow, programme, members)
 
 
 async def _joined(
-    repo: Repo, i18n: Translator, bot: Bot, clock: Clock, chat_id: int, people: list[TgUser]
+    uow: Unit, i18n: Translator, bot: Bot, clock: Clock, chat_id: int, people: list[TgUser]
 ) -> None:
-    programme = await digests.programme_of_chat(repo, chat_id)
+    programme = await digests.programme_of_chat(uow, chat_id)
     if programme is None:
         return
-    await _recount(repo, bot, programme)
+    await _recount(uow, bot, programme)
     now = clock.now()
     for joined in people:
-        if joined.is_bot or await repo.is_curator(joined.id, programme.organisation_id):
+        if joined.is_bot or await uow.organisations.is_curator(joined.id, programme.organisation_id):
             continue
         name = joined.full_name + (f" (@{joined.username})" if joined.username else "")
-        for curator in await repo.curators_of(programme.organisation_id):
+        for curator in await uow.organisations.curators(programme.organisation_id):
             ct = i18n.get(curator.locale)
             text = ct("group.outsider", name=name, title=programme.title)
             await notify(
-                repo, now, curator.id, text, key=f"joined:{chat_id}:{joined.id}:{curator.id}:{now:%Y%m%d}"
+                uow, now, curator.id, text, key=f"joined:{chat_id}:{joined.id}:{curator.id}:{now:%Y%m%d}"
             )
 
 
-async def _bound_text(repo: Repo, t: L10n, programme: Programme, now: datetime) -> str:
+async def _bound_text(uow: Unit, t: L10n, programme: Programme, now: datetime) -> str:
     """Bound: when the first digest comes (never at once mid-week), and /digest for one now."""
-    first = await digests.bound(repo, programme, now)
+    first = await digests.bound(uow, programme, now)
     day = t(f"day.{DAYS[first.weekday()]}")
     when = f"{day} {first:%d.%m %H:%M} ({programme.timezone})"
     return t("group.bound", title=programme.title, first=when)

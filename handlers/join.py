@@ -15,7 +15,7 @@ from bot.clock import Clock
 from bot.domain import questionnaire as q
 from bot.domain.catalog import CONSENT_VERSION, Role
 from bot.domain.errors import DomainError
-from bot.domain.models import Organisation, User
+from bot.domain.models import Invite, Organisation, User
 from bot.i18n import Html, L10n, Translator
 from bot.services import people
 from handlers import keyboards as kb
@@ -23,14 +23,14 @@ from handlers import questionnaire
 from handlers.callbacks import AgeCb, ConsentCb, LangCb, ProgCb, SummaryCb
 from handlers.common import error_text, notify, refuse, set_user_commands
 from handlers.states import Join, Questionnaire
-from storage.repo import Repo
+from storage.unit import Unit
 
 
 async def on_invite(
     message: Message,
     command: CommandObject,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
@@ -38,25 +38,16 @@ async def on_invite(
     clock: Clock,
 ) -> None:
     try:
-        invite, programme = await people.open_invite(repo, command.args or "")
+        invite, programme = await people.open_invite(uow, command.args or "")
     except DomainError:
         await message.answer(t("join.bad_link"))
         return
     await state.clear()
     if invite.role is Role.CURATOR:
-        try:
-            added = await people.join_as_curator(repo, invite, user, clock.now())
-        except DomainError:
-            await message.answer(t("join.bad_link"))
-            return
-        org = await repo.get_organisation(invite.organisation_id)
-        await set_user_commands(bot, t, user.id, curator=True, member=True)
-        await message.answer(t("curator.joined" if added else "curator.already", org=org.name if org else ""))
-        if added and org is not None:
-            await tell_curators_of_grant(repo, i18n, clock.now(), org, user, invite.created_by)
+        await _join_as_curator(message, uow, user, t, i18n, bot, clock, invite)
         return
     assert programme is not None
-    existing = await repo.find_participant(programme.id, user.id)
+    existing = await uow.participants.find(programme.id, user.id)
     if existing is not None:
         await message.answer(
             t(
@@ -74,16 +65,32 @@ async def on_invite(
     await message.answer(t("join.language"), reply_markup=kb.languages(t))
 
 
+async def _join_as_curator(
+    message: Message, uow: Unit, user: User, t: L10n, i18n: Translator, bot: Bot, clock: Clock, invite: Invite
+) -> None:
+    """A curator's link: the person curates the organisation; the other curators are told."""
+    try:
+        added = await people.join_as_curator(uow, invite, user, clock.now())
+    except DomainError:
+        await message.answer(t("join.bad_link"))
+        return
+    org = await uow.organisations.get(invite.organisation_id)
+    await set_user_commands(bot, t, user.id, curator=True, member=True)
+    await message.answer(t("curator.joined" if added else "curator.already", org=org.name if org else ""))
+    if added and org is not None:
+        await tell_curators_of_grant(uow, i18n, clock.now(), org, user, invite.created_by)
+
+
 async def on_language(
     cb: CallbackQuery,
     callback_data: LangCb,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     i18n: Translator,
     bot: Bot,
 ) -> None:
     t = i18n.get(callback_data.code)
-    await repo.set_locale(cb.from_user.id, t.locale)
+    await uow.people.set_locale(cb.from_user.id, t.locale)
     await cb.answer()
     if cb.message is not None:
         await bot.edit_message_reply_markup(chat_id=cb.from_user.id, message_id=cb.message.message_id)
@@ -138,7 +145,7 @@ async def reprompt(message: Message, current: str | None, t: L10n) -> None:
 async def on_send(
     cb: CallbackQuery,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
@@ -148,25 +155,10 @@ async def on_send(
     data: dict[str, Any] = await state.get_data()
     try:
         if data.get("flow") == "edit":
-            await people.save_profile(repo, user.id, int(data["participant"]), data["draft"], clock.now())
+            await people.save_profile(uow, user.id, int(data["participant"]), data["draft"], clock.now())
             text = t("profile.saved")
         else:
-            invite, _ = await people.open_invite(repo, str(data.get("invite")))
-            participant, programme = await people.submit_application(
-                repo, invite, user, data["draft"], data.get("age"), clock.now()
-            )
-            text = t("join.sent_minor" if participant.is_minor else "join.sent")
-            await _tell_curators(
-                repo,
-                clock.now(),
-                i18n,
-                programme.organisation_id,
-                programme.id,
-                participant.name,
-                participant.role,
-                programme.title,
-            )
-            await set_user_commands(bot, t, user.id, curator=await repo.is_curator(user.id), member=True)
+            text = await _apply(uow, user, t, i18n, bot, clock, data)
     except DomainError as err:
         await state.clear()
         await cb.answer()
@@ -179,8 +171,30 @@ async def on_send(
     await bot.send_message(cb.from_user.id, text)
 
 
+async def _apply(
+    uow: Unit, user: User, t: L10n, i18n: Translator, bot: Bot, clock: Clock, data: dict[str, Any]
+) -> str:
+    """The application goes to the programme's curators; returns what the person is told."""
+    invite, _ = await people.open_invite(uow, str(data.get("invite")))
+    participant, programme = await people.submit_application(
+        uow, invite, user, data["draft"], data.get("age"), clock.now()
+    )
+    await _tell_curators(
+        uow,
+        clock.now(),
+        i18n,
+        programme.organisation_id,
+        programme.id,
+        participant.name,
+        participant.role,
+        programme.title,
+    )
+    await set_user_commands(bot, t, user.id, curator=await uow.organisations.is_curator(user.id), member=True)
+    return t("join.sent_minor" if participant.is_minor else "join.sent")
+
+
 async def _tell_curators(
-    repo: Repo,
+    uow: Unit,
     now: datetime,
     i18n: Translator,
     org_id: int,
@@ -189,26 +203,26 @@ async def _tell_curators(
     role: Role,
     title: str,
 ) -> None:
-    for curator in await repo.curators_of(org_id):
+    for curator in await uow.organisations.curators(org_id):
         ct = i18n.get(curator.locale)
         text = ct("curator.new_application", name=name, role=Html(ct(f"role.{role.value}")), programme=title)
         button = kb.single(ct("btn.queue"), ProgCb(action="queue", pid=programme_id).pack())
-        await notify(repo, now, curator.id, text, button)
+        await notify(uow, now, curator.id, text, button)
 
 
 async def tell_curators_of_grant(
-    repo: Repo, i18n: Translator, now: datetime, org: Organisation, new: User, by: int | None
+    uow: Unit, i18n: Translator, now: datetime, org: Organisation, new: User, by: int | None
 ) -> None:
     """Someone became a curator (and sees every minor's data): the others know at once."""
-    inviter = await repo.get_user(by) if by is not None else None
-    for curator in await repo.curators_of(org.id):
+    inviter = await uow.people.get(by) if by is not None else None
+    for curator in await uow.organisations.curators(org.id):
         if curator.id == new.id:
             continue
         ct = i18n.get(curator.locale)
         handle = f" (@{new.username})" if new.username else ""
         who = inviter.name if inviter is not None else ct("curator.granted_by_cli")
         await notify(
-            repo, now, curator.id, ct("curator.granted", org=org.name, name=new.name + handle, by=who)
+            uow, now, curator.id, ct("curator.granted", org=org.name, name=new.name + handle, by=who)
         )
 
 

@@ -18,7 +18,7 @@ from bot.clock import Clock
 from bot.domain import meetings as rules
 from bot.domain.catalog import DAYS
 from bot.domain.errors import AlreadyDecided, DomainError
-from bot.domain.meetings import Kind, MeetingStatus
+from bot.domain.meetings import Kind, Meeting, MeetingStatus
 from bot.domain.models import User
 from bot.i18n import Html, L10n, Translator
 from bot.services import meetings as service
@@ -28,21 +28,22 @@ from handlers.callbacks import DayCb, FormatCb, KindCb, MeetCb, PlanCb, ReflectC
 from handlers.common import error_text, notify, refuse, strings_for, tell_curators
 from handlers.kb import InlineKeyboardBuilder
 from handlers.states import MeetingForm, Reflect
-from storage.repo import Repo, Side
+from storage.pairs import Side
+from storage.unit import Unit
 
 PRIVATE = F.chat.type == "private"
 HOURS = range(8, 21)
 
 
-async def on_meetings(message: Message, repo: Repo, user: User, t: L10n, clock: Clock) -> None:
-    contexts = await service.my_pairs(repo, user.id)
+async def on_meetings(message: Message, uow: Unit, user: User, t: L10n, clock: Clock) -> None:
+    contexts = await service.my_pairs(uow, user.id)
     if not contexts:
         await message.answer(t("meet.no_pair"))
         return
     now = clock.now()
     for ctx in contexts:
         meetings = [
-            m for m in await repo.meetings.of_pair(ctx.pair.id) if m.status is not MeetingStatus.CANCELLED
+            m for m in await uow.meetings.of_pair(ctx.pair.id) if m.status is not MeetingStatus.CANCELLED
         ]
         upcoming = [m for m in meetings if m.starts_at >= now]
         past = [m for m in meetings if m.starts_at < now][-5:]
@@ -78,92 +79,157 @@ def _card_keyboard(t: L10n, meeting_id: int, confirmed: bool) -> InlineKeyboardM
     return kb.as_markup()
 
 
-async def on_meet(
+async def on_meet_new(
     cb: CallbackQuery,
     callback_data: MeetCb,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    now = clock.now()
+    ctx = await service.pair_context(uow, user.id, callback_data.id)
+    await service.check_can_propose(uow, ctx, now)
+    await cb.answer()
+    await _ask_day(bot, t, state, user.id, {"mode": "new", "pair": ctx.pair.id}, ctx.programme.timezone, now)
+
+
+async def on_meet_noplace(
+    cb: CallbackQuery,
+    state: FSMContext,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
     bot: Bot,
     clock: Clock,
 ) -> None:
-    action, now = callback_data.action, clock.now()
-    if action == "new":
-        ctx = await service.pair_context(repo, user.id, callback_data.id)
-        await service.check_can_propose(repo, ctx, now)
-        await cb.answer()
-        await _ask_day(
-            bot, t, state, user.id, {"mode": "new", "pair": ctx.pair.id}, ctx.programme.timezone, now
-        )
-        return
-    if action == "noplace":
-        await cb.answer()
-        await _finish_new(bot, state, repo, user, t, i18n, clock, None)
-        return
-    meeting, ctx = await service.meeting_context(repo, user.id, callback_data.id)
+    await cb.answer()
+    await _finish_new(bot, state, uow, user, t, i18n, clock, None)
+
+
+async def on_meet_ok(
+    cb: CallbackQuery,
+    callback_data: MeetCb,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    now = clock.now()
+    meeting, ctx = await service.confirm(uow, user.id, callback_data.id)
     tz = ctx.programme.timezone
-    if action == "ok":
-        meeting, ctx = await service.confirm(repo, user.id, meeting.id)
-        nxt = await jobs.fix_reminders(repo, meeting, _sides(ctx), now)
-        await cb.answer()
-        if cb.message is not None:  # the proposal now reads «подтверждена», without buttons
-            with suppress(TelegramBadRequest):
-                await bot.edit_message_text(
-                    t("meet.proposed_by", other=ctx.other.name, line=Html(mt.line(t, meeting, tz))),
-                    chat_id=user.id,
-                    message_id=cb.message.message_id,
-                )
-        note = Html(mt.next_reminder(t, meeting, nxt, tz))
-        await bot.send_message(user.id, t("meet.confirmed", when=mt.when(t, meeting, tz), reminder=note))
-        ot = await strings_for(repo, i18n, ctx.other.user_id)
-        note = Html(mt.next_reminder(ot, meeting, nxt, tz))
-        await notify(
-            repo,
-            now,
-            ctx.other.user_id,
-            ot("meet.confirmed_by", other=ctx.me.name, when=mt.when(ot, meeting, tz), reminder=note),
-        )
-    elif action == "other":
-        if meeting.status is not MeetingStatus.PROPOSED or meeting.proposed_by == user.id:
-            raise AlreadyDecided()
-        await cb.answer()
-        await _ask_day(
-            bot, t, state, user.id, {"mode": "other", "pair": ctx.pair.id, "meeting": meeting.id}, tz, now
-        )
-    elif action in ("move", "cancel"):
-        await cb.answer()
-        if action == "move":
-            await _ask_day(
-                bot, t, state, user.id, {"mode": "move", "pair": ctx.pair.id, "meeting": meeting.id}, tz, now
+    nxt = await jobs.fix_reminders(uow, meeting, _sides(ctx), now)
+    await cb.answer()
+    if cb.message is not None:  # the proposal now reads «подтверждена», without buttons
+        with suppress(TelegramBadRequest):
+            await bot.edit_message_text(
+                t("meet.proposed_by", other=ctx.other.name, line=Html(mt.line(t, meeting, tz))),
+                chat_id=user.id,
+                message_id=cb.message.message_id,
             )
-        else:
-            await state.set_state(MeetingForm.reason)
-            await state.set_data({"mode": "cancel", "meeting": meeting.id})
-            await bot.send_message(user.id, t("meet.ask_reason_cancel"))
-    elif action == "ics":
-        await cb.answer()
-        title = t("meet.ics_title", kind=Html(t(f"meet.kind.{meeting.kind.value}")), other=ctx.other.name)
-        data = rules.ics(meeting, title, t("meet.ics_description")).encode()
-        await bot.send_document(user.id, BufferedInputFile(data, filename=f"meeting-{meeting.id}.ics"))
-    elif action == "weekly":
-        created = await service.repeat_weekly(repo, user.id, meeting.id, now)
-        await cb.answer()
-        await bot.send_message(user.id, t("meet.weekly_done", count=len(created)))
-        ot = await strings_for(repo, i18n, ctx.other.user_id)
-        await notify(
-            repo,
-            now,
-            ctx.other.user_id,
-            ot("meet.weekly_by", other=ctx.me.name, when=mt.when(ot, meeting, tz)),
-        )
-    else:
-        await cb.answer()
-        confirmed = meeting.status is MeetingStatus.CONFIRMED
-        await bot.send_message(
-            user.id, mt.line(t, meeting, tz), reply_markup=_card_keyboard(t, meeting.id, confirmed)
-        )
+    note = Html(mt.next_reminder(t, meeting, nxt, tz))
+    await bot.send_message(user.id, t("meet.confirmed", when=mt.when(t, meeting, tz), reminder=note))
+    ot = await strings_for(uow, i18n, ctx.other.user_id)
+    note = Html(mt.next_reminder(ot, meeting, nxt, tz))
+    await notify(
+        uow,
+        now,
+        ctx.other.user_id,
+        ot("meet.confirmed_by", other=ctx.me.name, when=mt.when(ot, meeting, tz), reminder=note),
+    )
+
+
+async def on_meet_other(
+    cb: CallbackQuery,
+    callback_data: MeetCb,
+    state: FSMContext,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    meeting, ctx = await service.meeting_context(uow, user.id, callback_data.id)
+    if meeting.status is not MeetingStatus.PROPOSED or meeting.proposed_by == user.id:
+        raise AlreadyDecided()
+    await cb.answer()
+    data = {"mode": "other", "pair": ctx.pair.id, "meeting": meeting.id}
+    await _ask_day(bot, t, state, user.id, data, ctx.programme.timezone, clock.now())
+
+
+async def on_meet_move(
+    cb: CallbackQuery,
+    callback_data: MeetCb,
+    state: FSMContext,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    meeting, ctx = await service.meeting_context(uow, user.id, callback_data.id)
+    await cb.answer()
+    data = {"mode": "move", "pair": ctx.pair.id, "meeting": meeting.id}
+    await _ask_day(bot, t, state, user.id, data, ctx.programme.timezone, clock.now())
+
+
+async def on_meet_cancel(
+    cb: CallbackQuery, callback_data: MeetCb, state: FSMContext, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    meeting, _ = await service.meeting_context(uow, user.id, callback_data.id)
+    await cb.answer()
+    await state.set_state(MeetingForm.reason)
+    await state.set_data({"mode": "cancel", "meeting": meeting.id})
+    await bot.send_message(user.id, t("meet.ask_reason_cancel"))
+
+
+async def on_meet_ics(
+    cb: CallbackQuery, callback_data: MeetCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    meeting, ctx = await service.meeting_context(uow, user.id, callback_data.id)
+    await cb.answer()
+    title = t("meet.ics_title", kind=Html(t(f"meet.kind.{meeting.kind.value}")), other=ctx.other.name)
+    data = rules.ics(meeting, title, t("meet.ics_description")).encode()
+    await bot.send_document(user.id, BufferedInputFile(data, filename=f"meeting-{meeting.id}.ics"))
+
+
+async def on_meet_weekly(
+    cb: CallbackQuery,
+    callback_data: MeetCb,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    now = clock.now()
+    meeting, ctx = await service.meeting_context(uow, user.id, callback_data.id)
+    created = await service.repeat_weekly(uow, user.id, meeting.id, now)
+    await cb.answer()
+    await bot.send_message(user.id, t("meet.weekly_done", count=len(created)))
+    ot = await strings_for(uow, i18n, ctx.other.user_id)
+    when = mt.when(ot, meeting, ctx.programme.timezone)
+    await notify(uow, now, ctx.other.user_id, ot("meet.weekly_by", other=ctx.me.name, when=when))
+
+
+async def on_meet_card(
+    cb: CallbackQuery, callback_data: MeetCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    """A meeting's card ("card", and any action an old button may still carry)."""
+    meeting, ctx = await service.meeting_context(uow, user.id, callback_data.id)
+    await cb.answer()
+    confirmed = meeting.status is MeetingStatus.CONFIRMED
+    await bot.send_message(
+        user.id,
+        mt.line(t, meeting, ctx.programme.timezone),
+        reply_markup=_card_keyboard(t, meeting.id, confirmed),
+    )
 
 
 async def _ask_day(
@@ -212,7 +278,7 @@ async def on_day(
 async def on_day_text(
     message: Message,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
@@ -225,14 +291,14 @@ async def on_day_text(
     except DomainError as err:
         await message.answer(error_text(t, err))
         return
-    await _got_time(message.chat.id, when, state, repo, user, t, i18n, bot, clock)
+    await _got_time(message.chat.id, when, state, uow, user, t, i18n, bot, clock)
 
 
 async def on_time(
     cb: CallbackQuery,
     callback_data: TimeCb,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
@@ -248,14 +314,14 @@ async def on_time(
         return await refuse(cb, t, "error.stale")
     await cb.answer()
     await collapse(bot, cb, f"{when:%H:%M}")
-    await _got_time(user.id, when, state, repo, user, t, i18n, bot, clock)
+    await _got_time(user.id, when, state, uow, user, t, i18n, bot, clock)
     return None
 
 
 async def on_time_text(
     message: Message,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
@@ -271,14 +337,14 @@ async def on_time_text(
         except DomainError as err:
             await message.answer(error_text(t, err))
             return
-    await _got_time(message.chat.id, when, state, repo, user, t, i18n, bot, clock)
+    await _got_time(message.chat.id, when, state, uow, user, t, i18n, bot, clock)
 
 
 async def _got_time(
     chat_id: int,
     when: datetime,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
@@ -293,16 +359,16 @@ async def _got_time(
         return
     await state.update_data(when=when.isoformat())
     if data["mode"] == "other":  # only the time changes: the kind, format and place stay
-        old, _ctx = await service.meeting_context(repo, user.id, int(data["meeting"]))
+        old, _ctx = await service.meeting_context(uow, user.id, int(data["meeting"]))
         await state.update_data(kind=old.kind.value, online=old.online)
-        await _finish_new(bot, state, repo, user, t, i18n, clock, old.place)
+        await _finish_new(bot, state, uow, user, t, i18n, clock, old.place)
         return
     if data["mode"] == "move":
         await state.set_state(MeetingForm.reason)
         await bot.send_message(chat_id, t("meet.ask_reason_move"))
         return
-    ctx = await service.pair_context(repo, user.id, int(data["pair"]))
-    suggested = await service.suggested_kind(repo, ctx, clock.now())
+    ctx = await service.pair_context(uow, user.id, int(data["pair"]))
+    suggested = await service.suggested_kind(uow, ctx, clock.now())
     kb = InlineKeyboardBuilder()
     for kind in Kind:
         star = "⭐ " if kind is suggested else ""
@@ -342,7 +408,7 @@ async def on_format(cb: CallbackQuery, callback_data: FormatCb, state: FSMContex
 async def on_place(
     message: Message,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
@@ -354,13 +420,13 @@ async def on_place(
     except DomainError as err:
         await message.answer(error_text(t, err))
         return
-    await _finish_new(bot, state, repo, user, t, i18n, clock, place)
+    await _finish_new(bot, state, uow, user, t, i18n, clock, place)
 
 
 async def _finish_new(
     bot: Bot,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
@@ -374,7 +440,7 @@ async def _finish_new(
     now = clock.now()
     replaces = int(data["meeting"]) if data.get("mode") == "other" else None
     meeting, ctx = await service.propose(
-        repo,
+        uow,
         user.id,
         int(data["pair"]),
         datetime.fromisoformat(data["when"]),
@@ -387,10 +453,10 @@ async def _finish_new(
     await state.clear()
     tz = ctx.programme.timezone
     await bot.send_message(user.id, t("meet.sent", when=mt.when(t, meeting, tz), other=ctx.other.name))
-    ot = await strings_for(repo, i18n, ctx.other.user_id)
+    ot = await strings_for(uow, i18n, ctx.other.user_id)
     text = ot("meet.proposed_by", other=ctx.me.name, line=Html(mt.line(ot, meeting, tz)))
     await notify(
-        repo, now, ctx.other.user_id, text, mt.confirm_keyboard(ot, meeting.id), key=f"meetprop:{meeting.id}"
+        uow, now, ctx.other.user_id, text, mt.confirm_keyboard(ot, meeting.id), key=f"meetprop:{meeting.id}"
     )
 
 
@@ -399,26 +465,12 @@ def _sides(ctx: service.PairContext) -> list[Side]:
 
 
 async def on_reason(
-    message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, i18n: Translator, clock: Clock
+    message: Message, state: FSMContext, uow: Unit, user: User, t: L10n, i18n: Translator, clock: Clock
 ) -> None:
     data = await state.get_data()
     now = clock.now()
     try:
-        if data.get("mode") == "cancel":
-            meeting, ctx = await service.cancel(repo, user.id, int(data["meeting"]), message.text or "")
-            key, mine = "meet.cancelled_by", "meet.cancelled"
-        else:
-            meeting, ctx = await service.reschedule(
-                repo,
-                user.id,
-                int(data["meeting"]),
-                datetime.fromisoformat(data["when"]),
-                message.text or "",
-                now,
-            )
-            key, mine = "meet.moved_by", "meet.moved"
-            if meeting.status is MeetingStatus.CONFIRMED:
-                await jobs.fix_reminders(repo, meeting, _sides(ctx), now)
+        meeting, ctx, key, mine = await _cancel_or_move(uow, user, data, message.text or "", now)
     except DomainError as err:
         if err.key.startswith("meet.text"):
             await message.answer(error_text(t, err))
@@ -427,10 +479,10 @@ async def on_reason(
     await state.clear()
     tz = ctx.programme.timezone
     await message.answer(t(mine, when=mt.when(t, meeting, tz)))
-    ot = await strings_for(repo, i18n, ctx.other.user_id)
-    updated = await repo.meetings.get(meeting.id) or meeting
+    ot = await strings_for(uow, i18n, ctx.other.user_id)
+    updated = await uow.meetings.get(meeting.id) or meeting
     await notify(
-        repo,
+        uow,
         now,
         ctx.other.user_id,
         ot(
@@ -440,6 +492,22 @@ async def on_reason(
             reason=" ".join((message.text or "").split()),
         ),
     )
+
+
+async def _cancel_or_move(
+    uow: Unit, user: User, data: dict[str, Any], reason: str, now: datetime
+) -> tuple[Meeting, service.PairContext, str, str]:
+    """Cancel or move the meeting with the reason typed; the keys of what the other side and
+    this one are told."""
+    if data.get("mode") == "cancel":
+        meeting, ctx = await service.cancel(uow, user.id, int(data["meeting"]), reason)
+        return meeting, ctx, "meet.cancelled_by", "meet.cancelled"
+    meeting, ctx = await service.reschedule(
+        uow, user.id, int(data["meeting"]), datetime.fromisoformat(data["when"]), reason, now
+    )
+    if meeting.status is MeetingStatus.CONFIRMED:
+        await jobs.fix_reminders(uow, meeting, _sides(ctx), now)
+    return meeting, ctx, "meet.moved_by", "meet.moved"
 
 
 async def on_buttons_expected(message: Message, t: L10n) -> None:
@@ -454,7 +522,7 @@ async def on_reflect(
     cb: CallbackQuery,
     callback_data: ReflectCb,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
@@ -470,13 +538,13 @@ async def on_reflect(
     elif name in ("done_text", "next_text"):
         value = ""  # skipped
     following, disagreement, ctx = await service.reflect(
-        repo, user.id, callback_data.m, name, value, clock.now()
+        uow, user.id, callback_data.m, name, value, clock.now()
     )
     await cb.answer()
     if cb.message is not None:
         await bot.edit_message_reply_markup(chat_id=user.id, message_id=cb.message.message_id)
     await _next_reflection_step(
-        bot, state, repo, user, t, i18n, clock, callback_data.m, following, disagreement, ctx
+        bot, state, uow, user, t, i18n, clock, callback_data.m, following, disagreement, ctx
     )
     return None
 
@@ -484,7 +552,7 @@ async def on_reflect(
 async def on_reflect_text(
     message: Message,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
@@ -494,7 +562,7 @@ async def on_reflect_text(
     data = await state.get_data()
     try:
         following, disagreement, ctx = await service.reflect(
-            repo, user.id, int(data["meeting"]), data["field"], message.text or "", clock.now()
+            uow, user.id, int(data["meeting"]), data["field"], message.text or "", clock.now()
         )
     except DomainError as err:
         if err.key.startswith("meet.text"):
@@ -502,14 +570,14 @@ async def on_reflect_text(
             return
         raise
     await _next_reflection_step(
-        bot, state, repo, user, t, i18n, clock, int(data["meeting"]), following, disagreement, ctx
+        bot, state, uow, user, t, i18n, clock, int(data["meeting"]), following, disagreement, ctx
     )
 
 
 async def _next_reflection_step(
     bot: Bot,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
@@ -520,27 +588,7 @@ async def _next_reflection_step(
     ctx: service.PairContext,
 ) -> None:
     if following is None:
-        await state.clear()
-        await bot.send_message(user.id, t("reflect.thanks"))
-        meeting = await repo.meetings.get(meeting_id)
-        if meeting is not None and meeting.kind is Kind.PLANNING:
-            plan = await repo.plans.get(ctx.pair.id)
-            if plan.empty:  # the planning meeting is where the pair writes its plan down
-                kb = InlineKeyboardBuilder()
-                kb.button(text=t("plan.btn.open"), callback_data=PlanCb(a="v", id=ctx.pair.id))
-                await bot.send_message(user.id, t("plan.after_planning"), reply_markup=kb.as_markup())
-        if disagreement:
-            curators = [
-                (c.id, i18n.get(c.locale)) for c in await repo.curators_of(ctx.programme.organisation_id)
-            ]
-            await tell_curators(
-                repo,
-                clock.now(),
-                curators,
-                f"curator.disagreement_{disagreement}",
-                mentor=ctx.pair.mentor.name,
-                mentee=ctx.pair.mentee.name,
-            )
+        await _reflection_done(bot, state, uow, user, t, i18n, clock, meeting_id, disagreement, ctx)
         return
     text = mt.question(t, following, ctx.side)
     if following in ("usefulness", "second"):
@@ -553,10 +601,56 @@ async def _next_reflection_step(
         await bot.send_message(user.id, text, reply_markup=mt.skip_keyboard(t, meeting_id, field))
 
 
+async def _reflection_done(
+    bot: Bot,
+    state: FSMContext,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    clock: Clock,
+    meeting_id: int,
+    disagreement: str | None,
+    ctx: service.PairContext,
+) -> None:
+    """The check-in is complete: thanks; after a planning meeting, the plan if it is still
+    empty; curators hear of the two sides disagreeing about whether it happened."""
+    await state.clear()
+    await bot.send_message(user.id, t("reflect.thanks"))
+    meeting = await uow.meetings.get(meeting_id)
+    if meeting is not None and meeting.kind is Kind.PLANNING:
+        plan = await uow.plans.get(ctx.pair.id)
+        if plan.empty:  # the planning meeting is where the pair writes its plan down
+            kb = InlineKeyboardBuilder()
+            kb.button(text=t("plan.btn.open"), callback_data=PlanCb(a="v", id=ctx.pair.id))
+            await bot.send_message(user.id, t("plan.after_planning"), reply_markup=kb.as_markup())
+    if disagreement:
+        curators = [
+            (c.id, i18n.get(c.locale))
+            for c in await uow.organisations.curators(ctx.programme.organisation_id)
+        ]
+        await tell_curators(
+            uow,
+            clock.now(),
+            curators,
+            f"curator.disagreement_{disagreement}",
+            mentor=ctx.pair.mentor.name,
+            mentee=ctx.pair.mentee.name,
+        )
+
+
 def router() -> Router:
     r = Router(name="meetings")
     r.message.register(on_meetings, Command("meetings"), PRIVATE)
-    r.callback_query.register(on_meet, MeetCb.filter())
+    r.callback_query.register(on_meet_new, MeetCb.filter(F.action == "new"))
+    r.callback_query.register(on_meet_noplace, MeetCb.filter(F.action == "noplace"))
+    r.callback_query.register(on_meet_ok, MeetCb.filter(F.action == "ok"))
+    r.callback_query.register(on_meet_other, MeetCb.filter(F.action == "other"))
+    r.callback_query.register(on_meet_move, MeetCb.filter(F.action == "move"))
+    r.callback_query.register(on_meet_cancel, MeetCb.filter(F.action == "cancel"))
+    r.callback_query.register(on_meet_ics, MeetCb.filter(F.action == "ics"))
+    r.callback_query.register(on_meet_weekly, MeetCb.filter(F.action == "weekly"))
+    r.callback_query.register(on_meet_card, MeetCb.filter())  # "card", and anything else
     r.callback_query.register(on_day, MeetingForm.day, DayCb.filter())
     r.message.register(on_day_text, MeetingForm.day, PRIVATE)
     r.callback_query.register(on_time, MeetingForm.time, TimeCb.filter())

@@ -18,20 +18,19 @@ from bot.i18n import L10n
 from bot.services import moves
 from bot.services.links import StartLinks
 from handlers.pair_texts import MESSENGERS
-from storage.moves import MovesRepo
-from storage.repo import Repo
+from storage.unit import Unit
 
 PRIVATE = F.chat.type == "private"
 
 
-async def on_move(message: Message, repo: Repo, user: User, t: L10n, clock: Clock, links: StartLinks) -> None:
+async def on_move(message: Message, uow: Unit, user: User, t: L10n, clock: Clock, links: StartLinks) -> None:
     there = moves.other(messenger_of(user.id))
     name = MESSENGERS[there]
     urls = dict(links.urls("x"))
     if name not in urls:
         await message.answer(t("move.only_one", messenger=MESSENGERS[messenger_of(user.id)]))
         return
-    token = await moves.make(MovesRepo(repo.session), user.id, clock.now())
+    token = await moves.make(uow.moves, user.id, clock.now())
     url = dict(links.urls(token))[name]
     await message.answer(t("move.link", messenger=name, link=url))
 
@@ -40,7 +39,7 @@ async def on_move_link(
     message: Message,
     command: CommandObject,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     bot: Bot,
@@ -48,9 +47,7 @@ async def on_move_link(
 ) -> None:
     here = MESSENGERS[messenger_of(user.id)]
     username = message.from_user.username if message.from_user else None
-    outcome, old = await moves.take(
-        MovesRepo(repo.session), command.args or "", user.id, username, clock.now()
-    )
+    outcome, old = await moves.take(uow.moves, command.args or "", user.id, username, clock.now())
     if outcome is moves.Moved.SAME:
         await message.answer(t("move.same", messenger=MESSENGERS[moves.other(messenger_of(user.id))]))
         return

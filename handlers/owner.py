@@ -19,7 +19,7 @@ from handlers.callbacks import OwnerTzCb
 from handlers.common import refuse, set_user_commands
 from handlers.kb import InlineKeyboardBuilder
 from handlers.states import OwnerSetup
-from storage.repo import Repo
+from storage.unit import Unit
 
 PRIVATE = F.chat.type == "private"
 NAME_LIMIT = 200
@@ -29,7 +29,7 @@ async def on_owner_link(
     message: Message,
     command: CommandObject,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     bot: Bot,
@@ -37,13 +37,13 @@ async def on_owner_link(
 ) -> None:
     token = command.args or ""
     try:
-        opened = await owner.open_link(repo, token, clock.now())
+        opened = await owner.open_link(uow, token, clock.now())
     except DomainError:
         await message.answer(t("owner.bad_link"))
         return
     await state.clear()
     if opened.org_name is not None and opened.timezone is not None:
-        org = await owner.use(repo, token, user.id, opened.org_name, opened.timezone, clock.now())
+        org = await owner.use(uow, token, user.id, opened.org_name, opened.timezone, clock.now())
         await _done(bot, t, user, org)
         return
     await state.set_state(OwnerSetup.name)
@@ -70,7 +70,7 @@ async def on_tz(
     cb: CallbackQuery,
     callback_data: OwnerTzCb,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     bot: Bot,
@@ -80,7 +80,7 @@ async def on_tz(
     if not 0 <= callback_data.i < len(c.TIMEZONES) or "name" not in data:
         return await refuse(cb, t, "error.stale")
     tz = c.TIMEZONES[callback_data.i]
-    org = await owner.use(repo, str(data["token"]), user.id, str(data["name"]), tz, clock.now())
+    org = await owner.use(uow, str(data["token"]), user.id, str(data["name"]), tz, clock.now())
     await state.clear()
     await cb.answer()
     await collapse(bot, cb, t(f"tz.{tz}"))

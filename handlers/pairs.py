@@ -23,7 +23,7 @@ from handlers.curator import IsCurator
 from handlers.kb import InlineKeyboardBuilder
 from handlers.plans import plan_lines
 from handlers.states import EndReason
-from storage.repo import Repo
+from storage.unit import Unit
 
 BUTTONS = 40  # pair buttons under a draft; Telegram allows 100 in one keyboard
 
@@ -41,12 +41,10 @@ def menu_keyboard(t: L10n, p: Programme) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-async def on_menu(
-    cb: CallbackQuery, callback_data: ProgCb, repo: Repo, user: User, t: L10n, bot: Bot
-) -> None:
-    programme = await require_programme(repo, user.id, callback_data.pid)
-    d = await service.draft(repo, user.id, programme.id)
-    open_pairs = await service.active_pairs(repo, user.id, programme.id)
+async def on_menu(cb: CallbackQuery, callback_data: ProgCb, uow: Unit, user: User, t: L10n, bot: Bot) -> None:
+    programme = await require_programme(uow, user.id, callback_data.pid)
+    d = await service.draft(uow, user.id, programme.id)
+    open_pairs = await service.active_pairs(uow, user.id, programme.id)
     active = sum(1 for p in open_pairs if p.status is PairStatus.ACTIVE)
     await cb.answer()
     text = t(
@@ -60,82 +58,143 @@ async def on_menu(
     await bot.send_message(user.id, text, reply_markup=menu_keyboard(t, programme))
 
 
-async def on_pairs(
+async def on_run(
     cb: CallbackQuery,
     callback_data: PairsCb,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
     bot: Bot,
     clock: Clock,
 ) -> None:
-    action, pid, now = callback_data.action, callback_data.pid, clock.now()
-    programme = await require_programme(repo, user.id, pid)
-    if action == "run" and programme.mentee_choice:
-        sent = await _offer_choices(repo, now, i18n, user.id, programme)
+    """Matching: mentees choose (mentee-choice mode) or the engine drafts pairs."""
+    pid, now = callback_data.pid, clock.now()
+    programme = await require_programme(uow, user.id, pid)
+    if programme.mentee_choice:
+        sent = await _offer_choices(uow, now, i18n, user.id, programme)
         await cb.answer()
         await bot.send_message(user.id, t("pairs.choice_sent", count=sent))
-    elif action in ("run", "draft"):
-        d = await (
-            service.run_matching(repo, user.id, pid, now)
-            if action == "run"
-            else service.draft(repo, user.id, pid)
+        return
+    d = await service.run_matching(uow, user.id, pid, now)
+    await cb.answer()
+    await show_draft(bot, t, user.id, d)
+
+
+async def on_draft(
+    cb: CallbackQuery, callback_data: PairsCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    await require_programme(uow, user.id, callback_data.pid)
+    d = await service.draft(uow, user.id, callback_data.pid)
+    await cb.answer()
+    await show_draft(bot, t, user.id, d)
+
+
+async def on_publish(
+    cb: CallbackQuery,
+    callback_data: PairsCb,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    now = clock.now()
+    programme = await require_programme(uow, user.id, callback_data.pid)
+    published = await service.publish(uow, user.id, callback_data.pid, now)
+    await cb.answer()
+    for pair in published:
+        await propose(uow, now, i18n, pair)
+    await bot.send_message(
+        user.id, t("pairs.published", count=len(published), hours=programme.proposal_ttl_hours)
+    )
+
+
+async def on_speed(
+    cb: CallbackQuery, callback_data: PairsCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    """«Быстрые встречи»: say what will happen and to whom, then ask."""
+    pid = callback_data.pid
+    await require_programme(uow, user.id, pid)
+    counts = await uow.participants.counts(pid)
+    await cb.answer()
+    confirm = InlineKeyboardBuilder()
+    confirm.button(text=t("rank.confirm.go"), callback_data=PairsCb(action="speedgo", pid=pid))
+    confirm.button(text=t("rank.confirm.stay"), callback_data=PairsCb(action="speedno", pid=pid))
+    confirm.adjust(1)
+    await bot.send_message(
+        user.id,
+        t(
+            "rank.confirm.text",
+            mentors=Html(t("n.mentors", count=counts.mentors)),
+            mentees=Html(t("n.mentees", count=counts.mentees)),
+        ),
+        reply_markup=confirm.as_markup(),
+    )
+
+
+async def on_speed_no(
+    cb: CallbackQuery, callback_data: PairsCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    await require_programme(uow, user.id, callback_data.pid)
+    await cb.answer()
+    await collapse(bot, cb, t("rank.confirm.stayed"))
+
+
+async def on_speed_go(
+    cb: CallbackQuery,
+    callback_data: PairsCb,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    now = clock.now()
+    await require_programme(uow, user.id, callback_data.pid)
+    shown = await service.start_preferences(uow, user.id, callback_data.pid, now)
+    await cb.answer()
+    await collapse(bot, cb, t("rank.confirm.went"))
+    for item in shown:
+        st = await strings_for(uow, i18n, item.participant.user_id)
+        text, markup = rank_view(st, item.preference_id, item.candidates, [])
+        await notify(uow, now, item.participant.user_id, text, markup, key=f"rank:{item.preference_id}")
+    await bot.send_message(user.id, t("rank.sent", count=len(shown)))
+
+
+async def on_stable(
+    cb: CallbackQuery, callback_data: PairsCb, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock
+) -> None:
+    await require_programme(uow, user.id, callback_data.pid)
+    d, answered = await service.stable_draft(uow, user.id, callback_data.pid, clock.now())
+    await cb.answer()
+    await bot.send_message(user.id, t("rank.stable_done", count=answered))
+    await show_draft(bot, t, user.id, d)
+
+
+async def on_active(
+    cb: CallbackQuery, callback_data: PairsCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    await require_programme(uow, user.id, callback_data.pid)
+    await cb.answer()
+    await _show_active(bot, t, user.id, await service.active_pairs(uow, user.id, callback_data.pid))
+
+
+async def on_mode(
+    cb: CallbackQuery, callback_data: PairsCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    """Mentee-choice mode on or off; the menu's button follows."""
+    pid = callback_data.pid
+    programme = await require_programme(uow, user.id, pid)
+    await uow.programmes.update(pid, mentee_choice=not programme.mentee_choice)
+    await cb.answer(t("pairs.mode_now_on" if not programme.mentee_choice else "pairs.mode_now_off"))
+    updated = await require_programme(uow, user.id, pid)
+    if cb.message is not None:
+        await bot.edit_message_reply_markup(
+            chat_id=user.id, message_id=cb.message.message_id, reply_markup=menu_keyboard(t, updated)
         )
-        await cb.answer()
-        await show_draft(bot, t, user.id, d)
-    elif action == "publish":
-        published = await service.publish(repo, user.id, pid, now)
-        await cb.answer()
-        for pair in published:
-            await propose(repo, now, i18n, pair)
-        await bot.send_message(
-            user.id, t("pairs.published", count=len(published), hours=programme.proposal_ttl_hours)
-        )
-    elif action == "speed":  # say what will happen and to whom, then ask
-        counts = await repo.counts(pid)
-        await cb.answer()
-        confirm = InlineKeyboardBuilder()
-        confirm.button(text=t("rank.confirm.go"), callback_data=PairsCb(action="speedgo", pid=pid))
-        confirm.button(text=t("rank.confirm.stay"), callback_data=PairsCb(action="speedno", pid=pid))
-        confirm.adjust(1)
-        await bot.send_message(
-            user.id,
-            t(
-                "rank.confirm.text",
-                mentors=Html(t("n.mentors", count=counts.mentors)),
-                mentees=Html(t("n.mentees", count=counts.mentees)),
-            ),
-            reply_markup=confirm.as_markup(),
-        )
-    elif action == "speedno":
-        await cb.answer()
-        await collapse(bot, cb, t("rank.confirm.stayed"))
-    elif action == "speedgo":
-        shown = await service.start_preferences(repo, user.id, pid, now)
-        await cb.answer()
-        await collapse(bot, cb, t("rank.confirm.went"))
-        for item in shown:
-            st = await strings_for(repo, i18n, item.participant.user_id)
-            text, markup = rank_view(st, item.preference_id, item.candidates, [])
-            await notify(repo, now, item.participant.user_id, text, markup, key=f"rank:{item.preference_id}")
-        await bot.send_message(user.id, t("rank.sent", count=len(shown)))
-    elif action == "stable":
-        d, answered = await service.stable_draft(repo, user.id, pid, now)
-        await cb.answer()
-        await bot.send_message(user.id, t("rank.stable_done", count=answered))
-        await show_draft(bot, t, user.id, d)
-    elif action == "active":
-        await cb.answer()
-        await _show_active(bot, t, user.id, await service.active_pairs(repo, user.id, pid))
-    elif action == "mode":
-        await repo.update_programme(pid, mentee_choice=not programme.mentee_choice)
-        await cb.answer(t("pairs.mode_now_on" if not programme.mentee_choice else "pairs.mode_now_off"))
-        updated = await require_programme(repo, user.id, pid)
-        if cb.message is not None:
-            await bot.edit_message_reply_markup(
-                chat_id=user.id, message_id=cb.message.message_id, reply_markup=menu_keyboard(t, updated)
-            )
 
 
 def rank_view(
@@ -166,10 +225,10 @@ def rank_view(
 
 
 async def on_rank(
-    cb: CallbackQuery, callback_data: RankCb, repo: Repo, user: User, t: L10n, clock: Clock
+    cb: CallbackQuery, callback_data: RankCb, uow: Unit, user: User, t: L10n, clock: Clock
 ) -> None:
     """A participant's press in their ranking (not a curator's action: any member may)."""
-    candidates, order, done = await service.rank(repo, user.id, callback_data.p, callback_data.c, clock.now())
+    candidates, order, done = await service.rank(uow, user.id, callback_data.p, callback_data.c, clock.now())
     await cb.answer()
     if not isinstance(cb.message, Message):
         return
@@ -232,28 +291,52 @@ async def _show_active(bot: Bot, t: L10n, chat_id: int, pairs: list[Pair]) -> No
     )
 
 
-async def on_pair(
-    cb: CallbackQuery, callback_data: PairCb, state: FSMContext, repo: Repo, user: User, t: L10n, bot: Bot
-) -> None:
-    pair = await repo.get_pair(callback_data.pair)
+async def _pair_pressed(
+    cb: CallbackQuery, callback_data: PairCb, uow: Unit, user: User, t: L10n
+) -> Pair | None:
+    """The pair a card's button is about, once the curator may see it (None: it is gone)."""
+    pair = await uow.pairs.get(callback_data.pair)
     if pair is None:
         await cb.answer(t("error.stale"), show_alert=True)
-        return
-    await require_programme(repo, user.id, pair.programme_id)
+        return None
+    await require_programme(uow, user.id, pair.programme_id)
     await cb.answer()
-    if callback_data.action == "rm":
-        removed = await service.remove_draft(repo, user.id, pair.id)
+    return pair
+
+
+async def on_pair_card(
+    cb: CallbackQuery, callback_data: PairCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    """A pair's card ("card", and any action an old button may still carry)."""
+    if pair := await _pair_pressed(cb, callback_data, uow, user, t):
+        await send_card(bot, uow, t, user.id, pair)
+
+
+async def on_pair_rm(
+    cb: CallbackQuery, callback_data: PairCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    if pair := await _pair_pressed(cb, callback_data, uow, user, t):
+        removed = await service.remove_draft(uow, user.id, pair.id)
         await bot.send_message(
             user.id,
             t("pairs.removed", mentee=removed.mentee.name),
             reply_markup=_draft_button(t, pair.programme_id),
         )
-    elif callback_data.action == "swap":
-        await show_options(bot, repo, t, user.id, pair.mentee.id)
-    elif callback_data.action in ("end", "reassign"):
+
+
+async def on_pair_swap(
+    cb: CallbackQuery, callback_data: PairCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    if pair := await _pair_pressed(cb, callback_data, uow, user, t):
+        await show_options(bot, uow, t, user.id, pair.mentee.id)
+
+
+async def on_pair_end(
+    cb: CallbackQuery, callback_data: PairCb, state: FSMContext, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    """ "end" and "reassign": the curator is asked why."""
+    if pair := await _pair_pressed(cb, callback_data, uow, user, t):
         await ask_end_reason(bot, state, t, user.id, pair, reassign=callback_data.action == "reassign")
-    else:
-        await send_card(bot, repo, t, user.id, pair)
 
 
 async def ask_end_reason(
@@ -267,13 +350,13 @@ async def ask_end_reason(
     )
 
 
-async def send_card(bot: Bot, repo: Repo, t: L10n, chat_id: int, pair: Pair) -> None:
+async def send_card(bot: Bot, uow: Unit, t: L10n, chat_id: int, pair: Pair) -> None:
     """The pair's card with its plan, recent meetings and both sides' check-ins (curators only)."""
-    plan = await repo.plans.get(pair.id)
+    plan = await uow.plans.get(pair.id)
     blocks = [_pair_card(t, pair)]
     if not plan.empty:
         blocks.append("\n".join([t("plan.head_curator"), *plan_lines(t, plan)]))
-    blocks += await _meetings_for_curator(repo, t, pair)
+    blocks += await _meetings_for_curator(uow, t, pair)
     await send_long(bot, chat_id, blocks, _pair_keyboard(t, pair))
 
 
@@ -288,15 +371,15 @@ def _pair_card(t: L10n, pair: Pair) -> str:
     )
 
 
-async def _meetings_for_curator(repo: Repo, t: L10n, pair: Pair) -> list[str]:
+async def _meetings_for_curator(uow: Unit, t: L10n, pair: Pair) -> list[str]:
     """Meetings with both sides' private check-ins: curators see them, the pair never does."""
-    programme = await repo.get_programme(pair.programme_id)
+    programme = await uow.programmes.get(pair.programme_id)
     if programme is None:
         return []
     blocks = []
-    for m in (await repo.meetings.of_pair(pair.id))[-5:]:
+    for m in (await uow.meetings.of_pair(pair.id))[-5:]:
         lines = [mt.line(t, m, programme.timezone)]
-        for r in await repo.meetings.reflections(m.id):
+        for r in await uow.meetings.reflections(m.id):
             who = pair.mentor.name if r.participant_id == pair.mentor.id else pair.mentee.name
             if r.happened is None:
                 lines.append(t("pairs.refl_missing", who=who))
@@ -349,8 +432,8 @@ def _draft_button(t: L10n, programme_id: int) -> InlineKeyboardMarkup:
     )
 
 
-async def show_options(bot: Bot, repo: Repo, t: L10n, chat_id: int, mentee_id: int) -> None:
-    mentee, options = await service.options_for(repo, chat_id, mentee_id)
+async def show_options(bot: Bot, uow: Unit, t: L10n, chat_id: int, mentee_id: int) -> None:
+    mentee, options = await service.options_for(uow, chat_id, mentee_id)
     if not options:
         await bot.send_message(chat_id, t("pairs.no_options", mentee=mentee.name))
         return
@@ -363,18 +446,18 @@ async def show_options(bot: Bot, repo: Repo, t: L10n, chat_id: int, mentee_id: i
 
 
 async def on_mentee(
-    cb: CallbackQuery, callback_data: MenteeCb, repo: Repo, user: User, t: L10n, bot: Bot
+    cb: CallbackQuery, callback_data: MenteeCb, uow: Unit, user: User, t: L10n, bot: Bot
 ) -> None:
-    await show_options(bot, repo, t, user.id, callback_data.mentee)
+    await show_options(bot, uow, t, user.id, callback_data.mentee)
     await cb.answer()
 
 
 async def on_pick(
-    cb: CallbackQuery, callback_data: PickCb, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock
+    cb: CallbackQuery, callback_data: PickCb, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock
 ) -> None:
     try:
         pair = await service.pair_by_hand(
-            repo, user.id, callback_data.mentee, callback_data.mentor, bool(callback_data.force), clock.now()
+            uow, user.id, callback_data.mentee, callback_data.mentor, bool(callback_data.force), clock.now()
         )
     except service.NeedsConfirmation:
         await cb.answer()
@@ -383,7 +466,7 @@ async def on_pick(
             text=t("pairs.btn.force"),
             callback_data=PickCb(mentee=callback_data.mentee, mentor=callback_data.mentor, force=1),
         )
-        mentee = await repo.get_participant(callback_data.mentee)
+        mentee = await uow.participants.get(callback_data.mentee)
         if mentee is not None:
             kb.button(
                 text=t("pairs.btn.draft"), callback_data=PairsCb(action="draft", pid=mentee.programme_id)
@@ -397,7 +480,7 @@ async def on_pick(
 async def on_end_reason(
     message: Message,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
@@ -408,29 +491,29 @@ async def on_end_reason(
         await message.answer(t("pairs.ask_end_reason_text"))
         return
     data = await state.get_data()
-    pair = await service.end_pair(repo, user.id, int(data["pair"]), message.text.strip(), clock.now())
+    pair = await service.end_pair(uow, user.id, int(data["pair"]), message.text.strip(), clock.now())
     await state.clear()
     for side in (pair.mentor, pair.mentee):
-        st = await strings_for(repo, i18n, side.user_id)
+        st = await strings_for(uow, i18n, side.user_id)
         await notify(
-            repo, clock.now(), side.user_id, st("pair.ended_by_curator", other=pair.other(side.role).name)
+            uow, clock.now(), side.user_id, st("pair.ended_by_curator", other=pair.other(side.role).name)
         )
     await message.answer(t("pairs.ended"))
     if data.get("reassign"):
-        await show_options(bot, repo, t, user.id, pair.mentee.id)
+        await show_options(bot, uow, t, user.id, pair.mentee.id)
 
 
-async def propose(repo: Repo, now: datetime, i18n: Translator, pair: Pair) -> None:
+async def propose(uow: Unit, now: datetime, i18n: Translator, pair: Pair) -> None:
     """Both sides get an introduction with Accept / Decline; no contacts yet."""
     for side in (pair.mentor, pair.mentee):
         if pair.answer_of(side.role) is not None:
             continue
-        st = await strings_for(repo, i18n, side.user_id)
+        st = await strings_for(uow, i18n, side.user_id)
         kb = InlineKeyboardBuilder()
         kb.button(text=st("btn.accept"), callback_data=ProposalCb(pair=pair.id, answer="y"))
         kb.button(text=st("btn.decline"), callback_data=ProposalCb(pair=pair.id, answer="n"))
         await notify(
-            repo,
+            uow,
             now,
             side.user_id,
             texts.intro(st, pair, side.role),
@@ -440,21 +523,21 @@ async def propose(repo: Repo, now: datetime, i18n: Translator, pair: Pair) -> No
 
 
 async def _offer_choices(
-    repo: Repo, now: datetime, i18n: Translator, curator_id: int, programme: Programme
+    uow: Unit, now: datetime, i18n: Translator, curator_id: int, programme: Programme
 ) -> int:
     sent = 0
-    for mentee in await service.free_mentees(repo, curator_id, programme.id):
-        options = await service.suggestions(repo, mentee)
+    for mentee in await service.free_mentees(uow, curator_id, programme.id):
+        options = await service.suggestions(uow, mentee)
         if not options:
             continue
-        st = await strings_for(repo, i18n, mentee.user_id)
+        st = await strings_for(uow, i18n, mentee.user_id)
         blocks = [st("choice.head")]
         kb = InlineKeyboardBuilder()
         for i, (mentor, _) in enumerate(options):
             blocks.append(f"{i + 1}. {texts.who(st, mentor)}")
             kb.button(text=st("choice.ask", n=i + 1), callback_data=ChooseCb(mentor=mentor.id))
         kb.adjust(len(options))
-        if await notify(repo, now, mentee.user_id, "\n\n".join(blocks), kb.as_markup()):
+        if await notify(uow, now, mentee.user_id, "\n\n".join(blocks), kb.as_markup()):
             sent += 1
     return sent
 
@@ -471,8 +554,19 @@ def router() -> Router:
     r.callback_query.filter(IsCurator())
     r.message.filter(IsCurator(), F.chat.type == "private")
     r.callback_query.register(on_menu, ProgCb.filter(F.action == "pairs"))
-    r.callback_query.register(on_pairs, PairsCb.filter())
-    r.callback_query.register(on_pair, PairCb.filter())
+    r.callback_query.register(on_run, PairsCb.filter(F.action == "run"))
+    r.callback_query.register(on_draft, PairsCb.filter(F.action == "draft"))
+    r.callback_query.register(on_publish, PairsCb.filter(F.action == "publish"))
+    r.callback_query.register(on_speed, PairsCb.filter(F.action == "speed"))
+    r.callback_query.register(on_speed_no, PairsCb.filter(F.action == "speedno"))
+    r.callback_query.register(on_speed_go, PairsCb.filter(F.action == "speedgo"))
+    r.callback_query.register(on_stable, PairsCb.filter(F.action == "stable"))
+    r.callback_query.register(on_active, PairsCb.filter(F.action == "active"))
+    r.callback_query.register(on_mode, PairsCb.filter(F.action == "mode"))
+    r.callback_query.register(on_pair_rm, PairCb.filter(F.action == "rm"))
+    r.callback_query.register(on_pair_swap, PairCb.filter(F.action == "swap"))
+    r.callback_query.register(on_pair_end, PairCb.filter(F.action.in_({"end", "reassign"})))
+    r.callback_query.register(on_pair_card, PairCb.filter())  # "card", and anything else
     r.callback_query.register(on_mentee, MenteeCb.filter())
     r.callback_query.register(on_pick, PickCb.filter())
     r.message.register(on_end_reason, EndReason.text)

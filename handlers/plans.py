@@ -15,7 +15,7 @@ from bot.services import plans as service
 from handlers.callbacks import PlanCb
 from handlers.common import error_text, notify, strings_for
 from handlers.states import PlanForm
-from storage.repo import Repo
+from storage.unit import Unit
 
 PRIVATE = F.chat.type == "private"
 
@@ -56,50 +56,56 @@ def plan_view(t: L10n, other: str, plan: Plan) -> tuple[str, InlineKeyboardMarku
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-async def on_plan(
-    cb: CallbackQuery,
-    callback_data: PlanCb,
-    state: FSMContext,
-    repo: Repo,
-    user: User,
-    t: L10n,
-    i18n: Translator,
-    bot: Bot,
-    clock: Clock,
+async def on_tick(
+    cb: CallbackQuery, callback_data: PlanCb, uow: Unit, user: User, t: L10n, i18n: Translator, clock: Clock
 ) -> None:
-    if callback_data.a == "t":
-        ctx, item, plan = await service.toggle(repo, user.id, callback_data.id, clock.now())
-        await cb.answer(t("plan.ticked" if item.done else "plan.unticked"))
-        text, markup = plan_view(t, ctx.other.name, plan)
-        if isinstance(cb.message, Message):
-            await cb.message.edit_text(text, reply_markup=markup)
-        if item.done:
-            ot = await strings_for(repo, i18n, ctx.other.user_id)
-            await notify(
-                repo,
-                clock.now(),
-                ctx.other.user_id,
-                ot("plan.ticked_by", other=ctx.me.name, text=item.text),
-                key=f"plantick:{item.id}:{item.done_at:%Y%m%d%H%M%S}",
-            )
-        return
-    ctx, plan = await service.plan_of(repo, user.id, callback_data.id)
+    """An item ticked or unticked; the other side hears of a tick."""
+    ctx, item, plan = await service.toggle(uow, user.id, callback_data.id, clock.now())
+    await cb.answer(t("plan.ticked" if item.done else "plan.unticked"))
+    text, markup = plan_view(t, ctx.other.name, plan)
+    if isinstance(cb.message, Message):
+        await cb.message.edit_text(text, reply_markup=markup)
+    if item.done:
+        ot = await strings_for(uow, i18n, ctx.other.user_id)
+        await notify(
+            uow,
+            clock.now(),
+            ctx.other.user_id,
+            ot("plan.ticked_by", other=ctx.me.name, text=item.text),
+            key=f"plantick:{item.id}:{item.done_at:%Y%m%d%H%M%S}",
+        )
+
+
+async def on_ask_goal(
+    cb: CallbackQuery, callback_data: PlanCb, state: FSMContext, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    ctx, _ = await service.plan_of(uow, user.id, callback_data.id)
     await cb.answer()
-    if callback_data.a == "g":
-        await state.set_state(PlanForm.goal)
-        await state.set_data({"pair": ctx.pair.id})
-        await bot.send_message(user.id, t("plan.ask_goal"))
-    elif callback_data.a == "a":
-        await state.set_state(PlanForm.item)
-        await state.set_data({"pair": ctx.pair.id})
-        await bot.send_message(user.id, t("plan.ask_item"))
-    else:
-        text, markup = plan_view(t, ctx.other.name, plan)
-        await bot.send_message(user.id, text, reply_markup=markup)
+    await state.set_state(PlanForm.goal)
+    await state.set_data({"pair": ctx.pair.id})
+    await bot.send_message(user.id, t("plan.ask_goal"))
+
+
+async def on_ask_item(
+    cb: CallbackQuery, callback_data: PlanCb, state: FSMContext, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    ctx, _ = await service.plan_of(uow, user.id, callback_data.id)
+    await cb.answer()
+    await state.set_state(PlanForm.item)
+    await state.set_data({"pair": ctx.pair.id})
+    await bot.send_message(user.id, t("plan.ask_item"))
+
+
+async def on_view(cb: CallbackQuery, callback_data: PlanCb, uow: Unit, user: User, t: L10n, bot: Bot) -> None:
+    """The pair's plan ("v", and any action an old button may still carry)."""
+    ctx, plan = await service.plan_of(uow, user.id, callback_data.id)
+    await cb.answer()
+    text, markup = plan_view(t, ctx.other.name, plan)
+    await bot.send_message(user.id, text, reply_markup=markup)
 
 
 async def _typed(
-    message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, clock: Clock, goal: bool
+    message: Message, state: FSMContext, uow: Unit, user: User, t: L10n, clock: Clock, goal: bool
 ) -> None:
     data = await state.get_data()
     if message.text is None:
@@ -107,9 +113,9 @@ async def _typed(
         return
     try:
         if goal:
-            ctx, plan = await service.set_goal(repo, user.id, int(data["pair"]), message.text, clock.now())
+            ctx, plan = await service.set_goal(uow, user.id, int(data["pair"]), message.text, clock.now())
         else:
-            ctx, plan = await service.add_item(repo, user.id, int(data["pair"]), message.text, clock.now())
+            ctx, plan = await service.add_item(uow, user.id, int(data["pair"]), message.text, clock.now())
     except DomainError as exc:
         await message.answer(error_text(t, exc))
         return
@@ -118,17 +124,20 @@ async def _typed(
     await message.answer(text, reply_markup=markup)
 
 
-async def on_goal(message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, clock: Clock) -> None:
-    await _typed(message, state, repo, user, t, clock, goal=True)
+async def on_goal(message: Message, state: FSMContext, uow: Unit, user: User, t: L10n, clock: Clock) -> None:
+    await _typed(message, state, uow, user, t, clock, goal=True)
 
 
-async def on_item(message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, clock: Clock) -> None:
-    await _typed(message, state, repo, user, t, clock, goal=False)
+async def on_item(message: Message, state: FSMContext, uow: Unit, user: User, t: L10n, clock: Clock) -> None:
+    await _typed(message, state, uow, user, t, clock, goal=False)
 
 
 def router() -> Router:
     r = Router(name="plans")
-    r.callback_query.register(on_plan, PlanCb.filter())
+    r.callback_query.register(on_tick, PlanCb.filter(F.a == "t"))
+    r.callback_query.register(on_ask_goal, PlanCb.filter(F.a == "g"))
+    r.callback_query.register(on_ask_item, PlanCb.filter(F.a == "a"))
+    r.callback_query.register(on_view, PlanCb.filter())  # "v", and anything else
     r.message.register(on_goal, PlanForm.goal, PRIVATE)
     r.message.register(on_item, PlanForm.item, PRIVATE)
     return r

@@ -21,7 +21,7 @@ from handlers.callbacks import NewProgCb
 from handlers.common import refuse
 from handlers.curator import IsCurator, programme_keyboard
 from handlers.states import NewProgramme
-from storage.repo import Repo
+from storage.unit import Unit
 
 
 def _forms_keyboard(t: L10n, chosen: list[str]) -> InlineKeyboardMarkup:
@@ -125,7 +125,7 @@ async def on_cadence(
     cb: CallbackQuery,
     callback_data: NewProgCb,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     bot: Bot,
@@ -135,12 +135,12 @@ async def on_cadence(
         return await refuse(cb, t, "error.stale")
     data = await state.get_data()
     programme = await curation.create_programme(
-        repo, user.id, {**data, "cadence": callback_data.value}, clock.now()
+        uow, user.id, {**data, "cadence": callback_data.value}, clock.now()
     )
     await state.clear()
     await cb.answer()
     await bot.send_message(user.id, t("prog.created"))
-    card = render.programme_card(t, programme, await repo.counts(programme.id))
+    card = render.programme_card(t, programme, await uow.participants.counts(programme.id))
     await bot.send_message(user.id, card, reply_markup=programme_keyboard(t, programme))
     return None
 

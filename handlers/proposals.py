@@ -21,31 +21,32 @@ from handlers.kb import InlineKeyboardBuilder
 from handlers.keyboards import single as kb_single
 from handlers.pairs import propose
 from handlers.states import DeclineReason
-from storage.repo import Repo
+from storage.unit import Unit
 
 REASON_MAX = 500
+
+
+async def on_skip_reason(cb: CallbackQuery, state: FSMContext, user: User, t: L10n, bot: Bot) -> None:
+    """«Пропустить» instead of a decline's reason."""
+    await state.clear()
+    await cb.answer()
+    await bot.send_message(user.id, t("proposal.reason_skipped"))
 
 
 async def on_answer(
     cb: CallbackQuery,
     callback_data: ProposalCb,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
     bot: Bot,
     clock: Clock,
 ) -> None:
-    if callback_data.answer == "skip":
-        await state.clear()
-        await cb.answer()
-        await bot.send_message(user.id, t("proposal.reason_skipped"))
-        return
+    """Accept ("y") or decline ("n") a proposed pair."""
     now = clock.now()
-    answer = await service.respond(
-        repo, user.id, callback_data.pair, callback_data.answer == "y", clock.now()
-    )
+    answer = await service.respond(uow, user.id, callback_data.pair, callback_data.answer == "y", clock.now())
     await cb.answer()
     if cb.message is not None:
         choice = t("btn.accept" if callback_data.answer == "y" else "btn.decline")
@@ -53,26 +54,8 @@ async def on_answer(
         await bot.send_message(user.id, t("proposal.you_chose", choice=choice))
     pair = answer.pair
     if answer.outcome is Outcome.ACTIVE:
-        programme = await repo.get_programme(pair.programme_id)
-        names = (
-            ", ".join(c.name for c in await repo.curators_of(programme.organisation_id)) if programme else ""
-        )
-        for side in (Role.MENTOR, Role.MENTEE):
-            person = pair.mentor if side is Role.MENTOR else pair.mentee
-            other = pair.other(side)
-            other_user = await repo.get_user(other.user_id)
-            st = await strings_for(repo, i18n, person.user_id)
-            await notify(
-                repo,
-                now,
-                person.user_id,
-                texts.contact(
-                    st, other, other_user.share_contact if other_user else True, names, person.user_id
-                ),
-                kb_single(st("meet.btn.new"), MeetCb(action="new", id=pair.id).pack()),
-                key=f"contact:{pair.id}:{side.value}",
-            )
-        await _curators(repo, now, i18n, pair, "curator.pair_active")
+        await _introduce(uow, now, i18n, pair)
+        await _curators(uow, now, i18n, pair, "curator.pair_active")
     elif answer.outcome is Outcome.WAITING:
         await bot.send_message(user.id, t("proposal.waiting"))
     else:
@@ -84,19 +67,43 @@ async def on_answer(
         other = pair.other(answer.side)
         if pair.answer_of(other.role) is not None or answer.side is Role.MENTEE:
             await notify(
-                repo,
+                uow,
                 now,
                 other.user_id,
-                (await strings_for(repo, i18n, other.user_id))("proposal.other_declined"),
+                (await strings_for(uow, i18n, other.user_id))("proposal.other_declined"),
             )
-        await _curators(repo, now, i18n, pair, "curator.pair_declined", who=answer.side)
+        await _curators(uow, now, i18n, pair, "curator.pair_declined", who=answer.side)
+
+
+async def _introduce(uow: Unit, now: datetime, i18n: Translator, pair: Pair) -> None:
+    """Both said yes: each side gets the other's contact (as they allowed) and a button to
+    propose the first meeting."""
+    programme = await uow.programmes.get(pair.programme_id)
+    names = (
+        ", ".join(c.name for c in await uow.organisations.curators(programme.organisation_id))
+        if programme
+        else ""
+    )
+    for side in (Role.MENTOR, Role.MENTEE):
+        person = pair.mentor if side is Role.MENTOR else pair.mentee
+        other = pair.other(side)
+        other_user = await uow.people.get(other.user_id)
+        st = await strings_for(uow, i18n, person.user_id)
+        await notify(
+            uow,
+            now,
+            person.user_id,
+            texts.contact(st, other, other_user.share_contact if other_user else True, names, person.user_id),
+            kb_single(st("meet.btn.new"), MeetCb(action="new", id=pair.id).pack()),
+            key=f"contact:{pair.id}:{side.value}",
+        )
 
 
 async def on_reason(
     message: Message,
     clock: Clock,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
@@ -110,38 +117,40 @@ async def on_reason(
         await message.answer(t("proposal.reason_too_long", max=REASON_MAX))
         return
     data = await state.get_data()
-    pair = await service.decline_reason(repo, user.id, int(data["pair"]), text)
+    pair = await service.decline_reason(uow, user.id, int(data["pair"]), text)
     now = clock.now()
     await state.clear()
     await message.answer(t("proposal.reason_saved"))
-    await _curators(repo, now, i18n, pair, "curator.decline_reason", reason=text)
+    await _curators(uow, now, i18n, pair, "curator.decline_reason", reason=text)
 
 
 async def on_choose(
     cb: CallbackQuery,
     callback_data: ChooseCb,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
     bot: Bot,
     clock: Clock,
 ) -> None:
-    pair = await service.ask_mentor(repo, user.id, callback_data.mentor, clock.now())
+    pair = await service.ask_mentor(uow, user.id, callback_data.mentor, clock.now())
     await cb.answer()
     if cb.message is not None:
         await bot.edit_message_reply_markup(chat_id=user.id, message_id=cb.message.message_id)
     await bot.send_message(user.id, t("choice.asked", mentor=pair.mentor.name))
-    await propose(repo, clock.now(), i18n, pair)
+    await propose(uow, clock.now(), i18n, pair)
 
 
 async def _curators(
-    repo: Repo, now: datetime, i18n: Translator, pair: Pair, key: str, **extra: object
+    uow: Unit, now: datetime, i18n: Translator, pair: Pair, key: str, **extra: object
 ) -> None:
-    programme = await repo.get_programme(pair.programme_id)
+    programme = await uow.programmes.get(pair.programme_id)
     if programme is None:
         return
-    curators = [(c.id, i18n.get(c.locale)) for c in await repo.curators_of(programme.organisation_id)]
+    curators = [
+        (c.id, i18n.get(c.locale)) for c in await uow.organisations.curators(programme.organisation_id)
+    ]
     params: dict[str, object] = {
         "mentee": pair.mentee.name,
         "mentor": pair.mentor.name,
@@ -152,14 +161,15 @@ async def _curators(
     if "who" in params:
         role = params.pop("who")
         for chat_id, ct in curators:
-            await notify(repo, now, chat_id, ct(key, who=Html(ct(f"role.{role}")), **params))
+            await notify(uow, now, chat_id, ct(key, who=Html(ct(f"role.{role}")), **params))
         return
-    await tell_curators(repo, now, curators, key, **params)
+    await tell_curators(uow, now, curators, key, **params)
 
 
 def router() -> Router:
     r = Router(name="proposals")
-    r.callback_query.register(on_answer, ProposalCb.filter())
+    r.callback_query.register(on_skip_reason, ProposalCb.filter(F.answer == "skip"))
+    r.callback_query.register(on_answer, ProposalCb.filter())  # "y" | "n"
     r.callback_query.register(on_choose, ChooseCb.filter())
     r.message.register(on_reason, DeclineReason.text, F.chat.type == "private")
     return r

@@ -166,23 +166,25 @@ async def on_text(message: Message, state: FSMContext, t: L10n, bot: Bot) -> Non
     await go_on(bot, message.chat.id, t, state, data)
 
 
-async def on_edit_menu(
-    cb: CallbackQuery, callback_data: SummaryCb, state: FSMContext, t: L10n, bot: Bot
-) -> None:
+async def on_edit_menu(cb: CallbackQuery, state: FSMContext, t: L10n, bot: Bot) -> None:
+    """«Изменить» under the summary: its buttons become one per answer to change."""
     data = await state.get_data()
     await cb.answer()
-    if callback_data.action == "edit":
-        role = Role(data["role"])
-        steps = [
-            (s.value, render.field_label(t, role, s)) for s in q.steps_for(role, data["draft"].get("kind"))
-        ]
-        if cb.message is not None:
-            await bot.edit_message_reply_markup(
-                chat_id=cb.from_user.id,
-                message_id=cb.message.message_id,
-                reply_markup=kb.edit_steps(t, steps),
-            )
-    elif cb.message is not None:
+    role = Role(data["role"])
+    steps = [(s.value, render.field_label(t, role, s)) for s in q.steps_for(role, data["draft"].get("kind"))]
+    if cb.message is not None:
+        await bot.edit_message_reply_markup(
+            chat_id=cb.from_user.id,
+            message_id=cb.message.message_id,
+            reply_markup=kb.edit_steps(t, steps),
+        )
+
+
+async def on_back_to_summary(cb: CallbackQuery, state: FSMContext, t: L10n, bot: Bot) -> None:
+    """«Назад» from the answers' buttons: the summary's buttons again."""
+    data = await state.get_data()
+    await cb.answer()
+    if cb.message is not None:
         flow_edit = data.get("flow") == "edit"
         await bot.edit_message_reply_markup(
             chat_id=cb.from_user.id,
@@ -218,9 +220,8 @@ def router() -> Router:
     r.callback_query.register(on_choice, Questionnaire.step, ChoiceCb.filter())
     r.callback_query.register(on_toggle, Questionnaire.step, ToggleCb.filter())
     r.message.register(on_text, Questionnaire.step, F.chat.type == "private")
-    r.callback_query.register(
-        on_edit_menu, Questionnaire.summary, SummaryCb.filter(F.action.in_({"edit", "back"}))
-    )
+    r.callback_query.register(on_edit_menu, Questionnaire.summary, SummaryCb.filter(F.action == "edit"))
+    r.callback_query.register(on_back_to_summary, Questionnaire.summary, SummaryCb.filter(F.action == "back"))
     r.callback_query.register(on_edit_step, Questionnaire.summary, EditCb.filter())
     r.message.register(on_text_at_summary, Questionnaire.summary, F.chat.type == "private")
     return r

@@ -20,7 +20,7 @@ from handlers.callbacks import ProgCb, SurveyAdminCb, SurveyCb, SurveyItemCb
 from handlers.common import error_text, notify, send_long, strings_for
 from handlers.kb import InlineKeyboardBuilder
 from handlers.states import SurveyForm
-from storage.repo import Repo
+from storage.unit import Unit
 
 PRIVATE = F.chat.type == "private"
 KINDS = tuple(k.value for k in rules.SurveyKind)
@@ -75,7 +75,7 @@ async def on_answer(
     cb: CallbackQuery,
     callback_data: SurveyCb,
     state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     bot: Bot,
@@ -84,20 +84,20 @@ async def on_answer(
     r, item = callback_data.r, callback_data.i
     try:
         if callback_data.v == "go":
-            q = await service.current(repo, user.id, r, user.locale)
+            q = await service.current(uow, user.id, r, user.locale)
             if q is None:
                 await cb.answer(t("survey.already_done"), show_alert=True)
                 return
         else:
             q = await service.answer(
-                repo, user.id, r, item, callback_data.v, clock.now(), user.locale, skip=callback_data.v == "-"
+                uow, user.id, r, item, callback_data.v, clock.now(), user.locale, skip=callback_data.v == "-"
             )
     except AlreadyDecided:
         await cb.answer(t("survey.already_done"), show_alert=True)
         return
     except NotAllowed:  # an old question's button: show the current one again
         await cb.answer(t("survey.old_button"))
-        await _ask(bot, state, t, user.id, await service.current(repo, user.id, r, user.locale))
+        await _ask(bot, state, t, user.id, await service.current(uow, user.id, r, user.locale))
         return
     await cb.answer()
     if cb.message is not None and isinstance(cb.message, Message) and callback_data.v != "go":
@@ -106,7 +106,7 @@ async def on_answer(
 
 
 async def on_open_text(
-    message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, bot: Bot, clock: Clock
+    message: Message, state: FSMContext, uow: Unit, user: User, t: L10n, bot: Bot, clock: Clock
 ) -> None:
     data = await state.get_data()
     if message.text is None:
@@ -114,11 +114,11 @@ async def on_open_text(
         return
     try:
         q = await service.answer(
-            repo, user.id, int(data["r"]), int(data["i"]), message.text, clock.now(), user.locale
+            uow, user.id, int(data["r"]), int(data["i"]), message.text, clock.now(), user.locale
         )
     except (AlreadyDecided, NotAllowed):
         await state.clear()
-        current = await service.current(repo, user.id, int(data["r"]), user.locale)
+        current = await service.current(uow, user.id, int(data["r"]), user.locale)
         await _ask(bot, state, t, user.id, current)
         return
     except DomainError as exc:
@@ -130,9 +130,9 @@ async def on_open_text(
 # --- the curator ---------------------------------------------------------------------------
 
 
-async def _menu(bot: Bot, repo: Repo, t: L10n, user: User, pid: int) -> None:
-    progress = await service.progress(repo, user.id, pid)
-    programme = await repo.get_programme(pid)
+async def _menu(bot: Bot, uow: Unit, t: L10n, user: User, pid: int) -> None:
+    progress = await service.progress(uow, user.id, pid)
+    programme = await uow.programmes.get(pid)
     assert programme is not None
     lines = [t("survey.menu", title=programme.title)]
     for p in progress:
@@ -164,22 +164,22 @@ async def _menu(bot: Bot, repo: Repo, t: L10n, user: User, pid: int) -> None:
 
 
 async def on_programme_surveys(
-    cb: CallbackQuery, callback_data: ProgCb, repo: Repo, user: User, t: L10n, bot: Bot
+    cb: CallbackQuery, callback_data: ProgCb, uow: Unit, user: User, t: L10n, bot: Bot
 ) -> None:
-    await _menu(bot, repo, t, user, callback_data.pid)
+    await _menu(bot, uow, t, user, callback_data.pid)
     await cb.answer()
 
 
 async def launch_and_invite(
-    repo: Repo, now: datetime, i18n: Translator, curator_id: int, pid: int, kind: str
+    uow: Unit, now: datetime, i18n: Translator, curator_id: int, pid: int, kind: str
 ) -> service.Launched:
-    launched = await service.launch(repo, curator_id, pid, kind, now, bank_texts(i18n))
+    launched = await service.launch(uow, curator_id, pid, kind, now, bank_texts(i18n))
     for person, response_id, count in launched.asked:
-        st = await strings_for(repo, i18n, person.user_id)
+        st = await strings_for(uow, i18n, person.user_id)
         kb = InlineKeyboardBuilder()
         kb.button(text=st("survey.btn.start"), callback_data=SurveyCb(r=response_id, i=0, v="go"))
         await notify(
-            repo,
+            uow,
             now,
             person.user_id,
             st("survey.invite", kind=Html(st(f"survey.kind.{kind}")), count=count),
@@ -189,91 +189,124 @@ async def launch_and_invite(
     return launched
 
 
-async def on_admin(
+async def on_launch(
+    cb: CallbackQuery, callback_data: SurveyAdminCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    """Say what a launch will do and to whom, then ask."""
+    pid, kind = callback_data.pid, callback_data.k
+    counts = await uow.participants.counts(pid)
+    await cb.answer()
+    confirm = InlineKeyboardBuilder()
+    confirm.button(text=t("survey.confirm.go"), callback_data=SurveyAdminCb(a="go", pid=pid, k=kind))
+    confirm.button(text=t("survey.confirm.stay"), callback_data=SurveyAdminCb(a="stay", pid=pid, k=kind))
+    confirm.adjust(1)
+    await bot.send_message(
+        user.id,
+        t(
+            "survey.confirm.text",
+            kind=Html(t(f"survey.kind.{kind}")),
+            mentors=Html(t("n.mentors", count=counts.mentors)),
+            mentees=Html(t("n.mentees", count=counts.mentees)),
+        ),
+        reply_markup=confirm.as_markup(),
+    )
+
+
+async def on_stay(cb: CallbackQuery, t: L10n, bot: Bot) -> None:
+    await cb.answer()
+    await collapse(bot, cb, t("survey.confirm.stayed"))
+
+
+async def on_go(
     cb: CallbackQuery,
     callback_data: SurveyAdminCb,
-    state: FSMContext,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
     bot: Bot,
     clock: Clock,
 ) -> None:
-    pid, action = callback_data.pid, callback_data.a
-    if action == "launch":  # say what will happen and to whom, then ask
-        counts = await repo.counts(pid)
-        await cb.answer()
-        confirm = InlineKeyboardBuilder()
-        confirm.button(
-            text=t("survey.confirm.go"), callback_data=SurveyAdminCb(a="go", pid=pid, k=callback_data.k)
+    try:
+        launched = await launch_and_invite(
+            uow, clock.now(), i18n, user.id, callback_data.pid, callback_data.k
         )
-        confirm.button(
-            text=t("survey.confirm.stay"), callback_data=SurveyAdminCb(a="stay", pid=pid, k=callback_data.k)
-        )
-        confirm.adjust(1)
-        await bot.send_message(
-            user.id,
-            t(
-                "survey.confirm.text",
-                kind=Html(t(f"survey.kind.{callback_data.k}")),
-                mentors=Html(t("n.mentors", count=counts.mentors)),
-                mentees=Html(t("n.mentees", count=counts.mentees)),
-            ),
-            reply_markup=confirm.as_markup(),
-        )
-    elif action == "stay":
-        await cb.answer()
-        await collapse(bot, cb, t("survey.confirm.stayed"))
-    elif action == "go":
-        try:
-            launched = await launch_and_invite(repo, clock.now(), i18n, user.id, pid, callback_data.k)
-        except AlreadyDecided:
-            await cb.answer(t("survey.already_launched"), show_alert=True)
-            return
-        await cb.answer()
-        await collapse(bot, cb, t("survey.confirm.went"))
-        await bot.send_message(
-            user.id,
-            t(
-                "survey.launched",
-                kind=Html(t(f"survey.kind.{callback_data.k}")),
-                people=Html(t("n.people", count=len(launched.asked))),
-            ),
-        )
-    elif action == "results":
-        await cb.answer()
-        await send_long(bot, user.id, await results_blocks(repo, t, user, pid))
-    elif action == "items":
-        await cb.answer()
-        await _items(bot, repo, t, i18n, user, pid)
-    elif action == "add":
-        await cb.answer()
-        kb = InlineKeyboardBuilder()
-        for item_kind in rules.ItemKind:
-            kb.button(
-                text=t(f"survey.itemkind.{item_kind.value}"),
-                callback_data=SurveyAdminCb(a="kind", pid=pid, k=f"{callback_data.k}-{item_kind.value}"),
-            )
-        kb.adjust(1)
-        await bot.send_message(user.id, t("survey.add_kind"), reply_markup=kb.as_markup())
-    elif action == "edit":
-        await cb.answer()
-        await state.set_state(SurveyForm.edit_item)
-        await state.set_data({"pid": pid, "role": callback_data.k})
-        await bot.send_message(user.id, t("survey.edit_text"))
-    elif action == "kind":
-        role, _, new_kind = callback_data.k.partition("-")
-        await cb.answer()
-        await state.set_state(SurveyForm.new_item)
-        await state.set_data({"pid": pid, "role": role, "kind": new_kind})
-        await bot.send_message(user.id, t("survey.add_text"))
-    else:
-        await cb.answer(t("error.stale"), show_alert=True)
+    except AlreadyDecided:
+        await cb.answer(t("survey.already_launched"), show_alert=True)
+        return
+    await cb.answer()
+    await collapse(bot, cb, t("survey.confirm.went"))
+    await bot.send_message(
+        user.id,
+        t(
+            "survey.launched",
+            kind=Html(t(f"survey.kind.{callback_data.k}")),
+            people=Html(t("n.people", count=len(launched.asked))),
+        ),
+    )
 
 
-async def _items(bot: Bot, repo: Repo, t: L10n, i18n: Translator, user: User, pid: int) -> None:
-    items = await service.items(repo, user.id, pid, bank_texts(i18n), user.locale)
+async def on_results(
+    cb: CallbackQuery, callback_data: SurveyAdminCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    await cb.answer()
+    await send_long(bot, user.id, await results_blocks(uow, t, user, callback_data.pid))
+
+
+async def on_items(
+    cb: CallbackQuery,
+    callback_data: SurveyAdminCb,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+) -> None:
+    await cb.answer()
+    await _items(bot, uow, t, i18n, user, callback_data.pid)
+
+
+async def on_add(cb: CallbackQuery, callback_data: SurveyAdminCb, user: User, t: L10n, bot: Bot) -> None:
+    """A new question for a role: first its kind."""
+    await cb.answer()
+    kb = InlineKeyboardBuilder()
+    for item_kind in rules.ItemKind:
+        kb.button(
+            text=t(f"survey.itemkind.{item_kind.value}"),
+            callback_data=SurveyAdminCb(
+                a="kind", pid=callback_data.pid, k=f"{callback_data.k}-{item_kind.value}"
+            ),
+        )
+    kb.adjust(1)
+    await bot.send_message(user.id, t("survey.add_kind"), reply_markup=kb.as_markup())
+
+
+async def on_edit(
+    cb: CallbackQuery, callback_data: SurveyAdminCb, state: FSMContext, user: User, t: L10n, bot: Bot
+) -> None:
+    await cb.answer()
+    await state.set_state(SurveyForm.edit_item)
+    await state.set_data({"pid": callback_data.pid, "role": callback_data.k})
+    await bot.send_message(user.id, t("survey.edit_text"))
+
+
+async def on_kind(
+    cb: CallbackQuery, callback_data: SurveyAdminCb, state: FSMContext, user: User, t: L10n, bot: Bot
+) -> None:
+    """The new question's kind is chosen; its text is asked next."""
+    role, _, new_kind = callback_data.k.partition("-")
+    await cb.answer()
+    await state.set_state(SurveyForm.new_item)
+    await state.set_data({"pid": callback_data.pid, "role": role, "kind": new_kind})
+    await bot.send_message(user.id, t("survey.add_text"))
+
+
+async def on_admin_stale(cb: CallbackQuery, t: L10n) -> None:
+    await cb.answer(t("error.stale"), show_alert=True)
+
+
+async def _items(bot: Bot, uow: Unit, t: L10n, i18n: Translator, user: User, pid: int) -> None:
+    items = await service.items(uow, user.id, pid, bank_texts(i18n), user.locale)
     for role in ("mentor", "mentee"):
         mine = [i for i in items if i.role == role]
         lines = [t(f"survey.items_{role}")]
@@ -293,49 +326,49 @@ async def _items(bot: Bot, repo: Repo, t: L10n, i18n: Translator, user: User, pi
 async def on_toggle(
     cb: CallbackQuery,
     callback_data: SurveyItemCb,
-    repo: Repo,
+    uow: Unit,
     user: User,
     t: L10n,
     i18n: Translator,
     bot: Bot,
 ) -> None:
-    programme, item = await service.toggle_item(repo, user.id, callback_data.item)
+    programme, item = await service.toggle_item(uow, user.id, callback_data.item)
     await cb.answer(t("survey.item_off" if item.active else "survey.item_on"))
-    await _items(bot, repo, t, i18n, user, programme.id)
+    await _items(bot, uow, t, i18n, user, programme.id)
 
 
 async def on_new_item(
-    message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, i18n: Translator, bot: Bot
+    message: Message, state: FSMContext, uow: Unit, user: User, t: L10n, i18n: Translator, bot: Bot
 ) -> None:
     data = await state.get_data()
     try:
         await service.add_item(
-            repo, user.id, int(data["pid"]), str(data["role"]), str(data["kind"]), message.text
+            uow, user.id, int(data["pid"]), str(data["role"]), str(data["kind"]), message.text
         )
     except DomainError as exc:
         await message.answer(error_text(t, exc))
         return
     await state.clear()
     await message.answer(t("survey.item_added"))
-    await _items(bot, repo, t, i18n, user, int(data["pid"]))
+    await _items(bot, uow, t, i18n, user, int(data["pid"]))
 
 
 async def on_edit_item(
-    message: Message, state: FSMContext, repo: Repo, user: User, t: L10n, i18n: Translator, bot: Bot
+    message: Message, state: FSMContext, uow: Unit, user: User, t: L10n, i18n: Translator, bot: Bot
 ) -> None:
     data = await state.get_data()
     try:
-        await service.edit_item(repo, user.id, int(data["pid"]), str(data["role"]), message.text, user.locale)
+        await service.edit_item(uow, user.id, int(data["pid"]), str(data["role"]), message.text, user.locale)
     except DomainError as exc:
         await message.answer(error_text(t, exc))
         return
     await state.clear()
     await message.answer(t("survey.item_edited"))
-    await _items(bot, repo, t, i18n, user, int(data["pid"]))
+    await _items(bot, uow, t, i18n, user, int(data["pid"]))
 
 
-async def results_blocks(repo: Repo, t: L10n, user: User, pid: int) -> list[str]:
-    res = await service.results(repo, user.id, pid, None, user.locale)
+async def results_blocks(uow: Unit, t: L10n, user: User, pid: int) -> list[str]:
+    res = await service.results(uow, user.id, pid, None, user.locale)
     if res is None:
         return [t("survey.none_yet")]
     blocks = [
@@ -348,37 +381,50 @@ async def results_blocks(repo: Repo, t: L10n, user: User, pid: int) -> list[str]
     ]
     if not res.groups:
         blocks.append(t("survey.no_answers"))
-    for g in res.groups:
-        form = t(f"form.{g.form}") if g.form != "-" else t("survey.no_form")
-        lines = [t("survey.group", form=form, role=Html(t(f"survey.role_{g.role}")), count=g.responses)]
-        for r in g.items:
-            if r.item.kind is rules.ItemKind.SCALE and r.mean is not None:
-                dist = ", ".join(t("survey.r_dist", value=v, count=c) for v, c in r.distribution.items())
-                lines.append(t("survey.r_scale", text=r.item.text, mean=f"{r.mean:.1f}", n=r.n, dist=dist))
-            elif r.item.kind is rules.ItemKind.YESNO and r.n:
-                lines.append(
-                    t("survey.r_yesno", text=r.item.text, yes=r.yes, no=r.no, pct=f"{100 * r.yes / r.n:.0f}")
-                )
-            elif r.item.kind is rules.ItemKind.OPEN and r.texts:
-                lines.append(t("survey.r_open", text=r.item.text))
-                lines.extend(t("survey.r_quote", text=x) for x in r.texts)
-        blocks.append("\n".join(lines))
+    blocks += [_group_block(t, g) for g in res.groups]
     if res.changes:
-        lines = [t("survey.compare_head")]
-        for c in sorted(res.changes, key=lambda c: c.delta):
-            sign = "+" if c.delta > 0 else "−" if c.delta < 0 else "±"
+        blocks.append(_changes_block(t, res.changes))
+    blocks.append(_swot_block(t, res.swot))
+    return blocks
+
+
+def _group_block(t: L10n, g: rules.GroupResult) -> str:
+    """One form and role's answers, question by question."""
+    form = t(f"form.{g.form}") if g.form != "-" else t("survey.no_form")
+    lines = [t("survey.group", form=form, role=Html(t(f"survey.role_{g.role}")), count=g.responses)]
+    for r in g.items:
+        if r.item.kind is rules.ItemKind.SCALE and r.mean is not None:
+            dist = ", ".join(t("survey.r_dist", value=v, count=c) for v, c in r.distribution.items())
+            lines.append(t("survey.r_scale", text=r.item.text, mean=f"{r.mean:.1f}", n=r.n, dist=dist))
+        elif r.item.kind is rules.ItemKind.YESNO and r.n:
             lines.append(
-                t(
-                    "survey.compare",
-                    text=c.item.text,
-                    role=Html(t(f"survey.role_{c.role}")),
-                    entry=f"{c.entry:.1f}",
-                    final=f"{c.final:.1f}",
-                    delta=f"{sign}{abs(c.delta):.1f}",
-                )
+                t("survey.r_yesno", text=r.item.text, yes=r.yes, no=r.no, pct=f"{100 * r.yes / r.n:.0f}")
             )
-        blocks.append("\n".join(lines))
-    s = res.swot
+        elif r.item.kind is rules.ItemKind.OPEN and r.texts:
+            lines.append(t("survey.r_open", text=r.item.text))
+            lines.extend(t("survey.r_quote", text=x) for x in r.texts)
+    return "\n".join(lines)
+
+
+def _changes_block(t: L10n, changes: list[rules.Change]) -> str:
+    """From the entry survey to the final one, the smallest change first."""
+    lines = [t("survey.compare_head")]
+    for c in sorted(changes, key=lambda c: c.delta):
+        sign = "+" if c.delta > 0 else "−" if c.delta < 0 else "±"
+        lines.append(
+            t(
+                "survey.compare",
+                text=c.item.text,
+                role=Html(t(f"survey.role_{c.role}")),
+                entry=f"{c.entry:.1f}",
+                final=f"{c.final:.1f}",
+                delta=f"{sign}{abs(c.delta):.1f}",
+            )
+        )
+    return "\n".join(lines)
+
+
+def _swot_block(t: L10n, s: rules.Swot) -> str:
     strengths = "\n".join(t("survey.r_quote", text=f"{x} — {m:.1f}") for x, m in s.strengths) or t(
         "survey.swot_none"
     )
@@ -386,11 +432,9 @@ async def results_blocks(repo: Repo, t: L10n, user: User, pid: int) -> list[str]
         "survey.swot_none"
     )
     wishes = "\n".join(t("survey.r_quote", text=x) for x in s.wishes)
-    blocks.append(
-        t("survey.swot", strengths=Html(strengths), weaknesses=Html(weaknesses))
-        + (("\n" + t("survey.swot_wishes", wishes=Html(wishes))) if wishes else "")
+    return t("survey.swot", strengths=Html(strengths), weaknesses=Html(weaknesses)) + (
+        ("\n" + t("survey.swot_wishes", wishes=Html(wishes))) if wishes else ""
     )
-    return blocks
 
 
 def router() -> Router:
@@ -407,7 +451,15 @@ def curator_router() -> Router:
     r.callback_query.filter(IsCurator())
     r.message.filter(IsCurator(), PRIVATE)
     r.callback_query.register(on_programme_surveys, ProgCb.filter(F.action == "surveys"))
-    r.callback_query.register(on_admin, SurveyAdminCb.filter())
+    r.callback_query.register(on_launch, SurveyAdminCb.filter(F.a == "launch"))
+    r.callback_query.register(on_stay, SurveyAdminCb.filter(F.a == "stay"))
+    r.callback_query.register(on_go, SurveyAdminCb.filter(F.a == "go"))
+    r.callback_query.register(on_results, SurveyAdminCb.filter(F.a == "results"))
+    r.callback_query.register(on_items, SurveyAdminCb.filter(F.a == "items"))
+    r.callback_query.register(on_add, SurveyAdminCb.filter(F.a == "add"))
+    r.callback_query.register(on_edit, SurveyAdminCb.filter(F.a == "edit"))
+    r.callback_query.register(on_kind, SurveyAdminCb.filter(F.a == "kind"))
+    r.callback_query.register(on_admin_stale, SurveyAdminCb.filter())
     r.callback_query.register(on_toggle, SurveyItemCb.filter())
     r.message.register(on_new_item, SurveyForm.new_item)
     r.message.register(on_edit_item, SurveyForm.edit_item)

@@ -16,7 +16,7 @@ from bot.domain.meetings import Kind, MeetingStatus
 from bot.domain.models import OrganisationId, Profile, Programme, ProgrammeId
 from bot.domain.pairs import PairStatus
 from sandbox.emulator import Emulator
-from storage.repo import Repo
+from storage.unit import Unit
 
 FORM_OF = {  # mentor kind -> the form with a pupil
     c.MentorKind.TEACHER: Form.TEACHER_PUPIL,
@@ -75,11 +75,11 @@ async def fill_demo(app: App, emulator: Emulator) -> None:
     emulator.started.add(curator["id"])
     mentors: list[tuple[int, c.MentorKind]] = []
     ready: list[int] = []  # mentees who may be paired (adults, or a parent's consent received)
-    async with app.db.unit() as repo:
-        org = await repo.create_organisation("Школа №10 (демо)", "Europe/Moscow", now)
-        await repo.touch_user(curator["id"], "Татьяна Ивановна", "curator_tatiana", now)
-        await repo.add_curator(org.id, curator["id"], None, now)
-        programme = await repo.create_programme(
+    async with app.db.unit() as uow:
+        org = await uow.organisations.create("Школа №10 (демо)", "Europe/Moscow", now)
+        await uow.people.touch(curator["id"], "Татьяна Ивановна", "curator_tatiana", now)
+        await uow.organisations.add_curator(org.id, curator["id"], None, now)
+        programme = await uow.programmes.create(
             Programme(
                 ProgrammeId(0),
                 OrganisationId(org.id),
@@ -97,7 +97,7 @@ async def fill_demo(app: App, emulator: Emulator) -> None:
         )
         for j, (first, last, kind) in enumerate(MENTORS):
             _, uid = _person(emulator, first, last, in_max=j % 3 == 2)
-            await repo.touch_user(uid, f"{first} {last}", None, now)
+            await uow.people.touch(uid, f"{first} {last}", None, now)
             grade = 11 if kind is c.MentorKind.PUPIL else None
             profile = Profile(
                 Role.MENTOR,
@@ -110,14 +110,14 @@ async def fill_demo(app: App, emulator: Emulator) -> None:
                 slots=tuple(rng.sample(c.SLOTS, 6)),
                 format=rng.choice(list(MeetFormat)),
             )
-            p = await repo.create_participant(programme.id, uid, f"{first} {last}", None, profile, now)
-            await repo.add_consent(uid, p.id, c.CONSENT_VERSION, "self", now)
-            await repo.decide(p.id, Status.APPROVED, True, curator["id"], now)
+            p = await uow.participants.create(programme.id, uid, f"{first} {last}", None, profile, now)
+            await uow.people.add_consent(uid, p.id, c.CONSENT_VERSION, "self", now)
+            await uow.participants.decide(p.id, Status.APPROVED, True, curator["id"], now)
             mentors.append((p.id, kind))
         for i, name in enumerate(MENTEES):
             first, last = name.split(" ", 1)
             _, uid = _person(emulator, first, last, in_max=i % 2 == 1)
-            await repo.touch_user(uid, name, None, now)
+            await uow.people.touch(uid, name, None, now)
             teacher = "педагог" in name
             ekind = c.MenteeKind.YOUNG_TEACHER if teacher else c.MenteeKind.PUPIL
             requests = c.REQUESTS[10:] if teacher else c.REQUESTS[:10]
@@ -133,23 +133,23 @@ async def fill_demo(app: App, emulator: Emulator) -> None:
             )
             assert profile.grade is not None or teacher
             age = None if teacher else (profile.grade or 0) + 7  # a 7th-former is 14: ages fit the class
-            p = await repo.create_participant(programme.id, uid, name, age, profile, now)
-            await repo.add_consent(uid, p.id, c.CONSENT_VERSION, "self", now)
+            p = await uow.participants.create(programme.id, uid, name, age, profile, now)
+            await uow.people.add_consent(uid, p.id, c.CONSENT_VERSION, "self", now)
             if i < 16:
-                await repo.decide(p.id, Status.APPROVED, False, curator["id"], now)
+                await uow.participants.decide(p.id, Status.APPROVED, False, curator["id"], now)
                 if age is not None and i % 4:
-                    await repo.confirm_parental_consent(p.id, curator["id"], now)
+                    await uow.participants.confirm_parental_consent(p.id, curator["id"], now)
                 if not teacher and (age is None or i % 4):
                     ready.append(p.id)
         group = emulator.add_group("Кураторы школы №10", [curator["id"]])
-        await repo.update_programme(programme.id, stage=6, curator_chat_id=group.id)
-        await repo.reports.set_pupils_total(org.id, 600)
-        await _history(repo, rng, programme.id, mentors, ready[:6], now)
+        await uow.programmes.update(programme.id, stage=6, curator_chat_id=group.id)
+        await uow.reports.set_pupils_total(org.id, 600)
+        await _history(uow, rng, programme.id, mentors, ready[:6], now)
     await emulator.notify()
 
 
 async def _history(
-    repo: Repo, rng: random.Random, programme_id: int, mentors: list[tuple[int, c.MentorKind]],
+    uow: Unit, rng: random.Random, programme_id: int, mentors: list[tuple[int, c.MentorKind]],
     mentees: list[int], now: datetime,
 ) -> None:  # fmt: skip
     """Six pairs with five weeks of meetings and check-ins, so the digest (/digest in the
@@ -158,28 +158,28 @@ async def _history(
     started = now - timedelta(weeks=5, days=1)
     first_day = started.date() + timedelta(days=(1 - started.weekday()) % 7)  # the next Tuesday
     for n, ((mentor_id, kind), mentee_id) in enumerate(zip(mentors, mentees, strict=False)):
-        pair_id = await repo.create_pair(
+        pair_id = await uow.pairs.create(
             programme_id, mentor_id, mentee_id, PairStatus.ACTIVE, 7.5, FORM_OF.get(kind, Form.TEACHER_PUPIL),
             None, True, started,
         )  # fmt: skip
-        await repo.update_pair(pair_id, started_at=started)
+        await uow.pairs.update(pair_id, started_at=started)
         weeks = 2 if n == 4 else 5  # the fifth pair has gone quiet
         for w in range(weeks):
             # after lessons: Tuesdays 15:30 Moscow (12:30 UTC), a week apart
             when = datetime.combine(first_day + timedelta(weeks=w), time(12, 30))
             kind_m = (Kind.INTRO, Kind.TRIAL, Kind.PLANNING)[w] if w < 3 else Kind.REGULAR
-            m = await repo.meetings.create(
+            m = await uow.meetings.create(
                 pair_id, kind_m, when, w % 2 == 1, None, MeetingStatus.CONFIRMED, 0, when
             )
             for pid, role in ((mentor_id, "mentor"), (mentee_id, "mentee")):
                 asked = when + timedelta(hours=1)
-                await repo.meetings.ask(m.id, pid, role, asked)
+                await uow.meetings.ask(m.id, pid, role, asked)
                 if n == 5 and w >= 3 and role == "mentee":
                     continue  # the unhappy pair's mentee stopped answering
-                r = await repo.meetings.reflection(m.id, pid)
+                r = await uow.meetings.reflection(m.id, pid)
                 if r is not None:
                     useful = max(1, 8 - 2 * w) if n == 5 else rng.randint(7, 10)
-                    await repo.meetings.answer(
+                    await uow.meetings.answer(
                         r.id, happened="yes", usefulness=useful, second=rng.randint(6, 10),
                         answered_at=asked + timedelta(hours=2),
                     )  # fmt: skip

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage.repo import Repo
+from storage.unit import Unit
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -170,7 +170,7 @@ class Database:
         return is_sqlite(self.url)
 
     @asynccontextmanager
-    async def unit(self) -> AsyncIterator[Repo]:
+    async def unit(self) -> AsyncIterator[Unit]:
         """One unit of work: commits when the block ends, rolls back when it raises. A Bot
         API call made inside it commits what was done so far first (``commit_current``),
         so no transaction is ever held while Telegram answers; work after the call runs in
@@ -178,7 +178,7 @@ class Database:
         async with self.sessions() as session:
             token = _current.set(session)
             try:
-                yield Repo(session)
+                yield Unit(session)
                 await session.commit()
             except BaseException:
                 await session.rollback()

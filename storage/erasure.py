@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -74,6 +74,18 @@ def _mentions(text: str, needles: Iterable[str], user_id: int) -> bool:
     return re.search(rf"(?<!\d){user_id}(?!\d)", text) is not None
 
 
+def _needles(user: UserRow | None, parts: Sequence[ParticipantRow], placeholder: str) -> set[str]:
+    """What the person is called, to look for in queued texts: the names they gave, and
+    their Telegram name when it is more than a bare first name (a lone «Анна» would wipe
+    every other Анна's messages too)."""
+    needles = {p.name for p in parts} | (
+        {user.name} if user is not None and " " in user.name.strip() else set()
+    )
+    if user is not None and user.username:
+        needles |= {user.username, "@" + user.username}
+    return {n.strip() for n in needles if n and len(n.strip()) >= 3 and n != placeholder}
+
+
 class ErasureRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -82,14 +94,7 @@ class ErasureRepo:
         s = self.session
         user = await s.get(UserRow, user_id)
         parts = (await s.scalars(select(ParticipantRow).where(ParticipantRow.user_id == user_id))).all()
-        # the names they gave, and their Telegram name when it is more than a bare first name
-        # (a lone «Анна» would wipe every other Анна's messages too)
-        needles = {p.name for p in parts} | (
-            {user.name} if user is not None and " " in user.name.strip() else set()
-        )
-        if user is not None and user.username:
-            needles |= {user.username, "@" + user.username}
-        needles = {n.strip() for n in needles if n and len(n.strip()) >= 3 and n != placeholder}
+        needles = _needles(user, parts, placeholder)
         part_ids = [p.id for p in parts]
         pid = pseudonym()
         erased = Erased(pid)
@@ -148,24 +153,8 @@ class ErasureRepo:
             for pid in ids.values():
                 s.add(UserRow(id=pid, name=placeholder, forgotten=True, unreachable=True, created_at=now))
             await s.flush()
-            pairs = select(PairRow.id).where(PairRow.programme_id == programme.id)
             for p in parts:
-                pid = ids.get(p.user_id, p.user_id)
-                consent = update(ConsentRow).where(ConsentRow.participant_id == p.id)
-                await s.execute(consent.values(user_id=pid))
-                if p.user_id in ids:  # who proposed, wrote, ticked in this programme's pairs
-                    for column in (MeetingRow.proposed_by, PlanItemRow.created_by, PlanItemRow.done_by):
-                        await s.execute(
-                            update(column.class_)
-                            .where(column.class_.pair_id.in_(pairs), column == p.user_id)
-                            .values({column.key: pid})
-                        )
-                    await s.execute(
-                        update(PlanRow)
-                        .where(PlanRow.pair_id.in_(pairs), PlanRow.updated_by == p.user_id)
-                        .values(updated_by=pid)
-                    )
-                p.user_id, p.name, p.age = pid, placeholder, None
+                await self._pseudonymise(programme.id, p, ids, placeholder)
             await self._free_texts([p.id for p in parts], now)
             await s.execute(
                 update(PairRow).where(PairRow.programme_id == programme.id).values(decline_reason=None)
@@ -176,16 +165,43 @@ class ErasureRepo:
                 .values(end_reason=None)
             )
             for uid, pid in ids.items():
-                if await self._still_known(uid):
-                    continue
-                await self._outbox(uid, set())
-                await self._fsm(uid, set())
-                await self._audit(uid, pid)
-                await self._person_ids(uid, pid)
-                await s.execute(delete(UserRow).where(UserRow.id == uid))
+                if not await self._still_known(uid):
+                    await self._forget_user(uid, pid)
             programme.anonymised_at = now
         await s.flush()
         return [p.id for p in due]
+
+    async def _pseudonymise(
+        self, programme_id: int, p: ParticipantRow, ids: dict[int, int], placeholder: str
+    ) -> None:
+        """A participant of an archived programme loses name and age and takes their
+        pseudonym (``ids``) on their consents and on what they did in this programme's pairs."""
+        s = self.session
+        pairs = select(PairRow.id).where(PairRow.programme_id == programme_id)
+        pid = ids.get(p.user_id, p.user_id)
+        consent = update(ConsentRow).where(ConsentRow.participant_id == p.id)
+        await s.execute(consent.values(user_id=pid))
+        if p.user_id in ids:  # who proposed, wrote, ticked in this programme's pairs
+            for column in (MeetingRow.proposed_by, PlanItemRow.created_by, PlanItemRow.done_by):
+                await s.execute(
+                    update(column.class_)
+                    .where(column.class_.pair_id.in_(pairs), column == p.user_id)
+                    .values({column.key: pid})
+                )
+            await s.execute(
+                update(PlanRow)
+                .where(PlanRow.pair_id.in_(pairs), PlanRow.updated_by == p.user_id)
+                .values(updated_by=pid)
+            )
+        p.user_id, p.name, p.age = pid, placeholder, None
+
+    async def _forget_user(self, uid: int, pid: int) -> None:
+        """A person no longer in any programme or organisation leaves the users table."""
+        await self._outbox(uid, set())
+        await self._fsm(uid, set())
+        await self._audit(uid, pid)
+        await self._person_ids(uid, pid)
+        await self.session.execute(delete(UserRow).where(UserRow.id == uid))
 
     async def _still_known(self, user_id: int) -> bool:
         """In another programme, a curator, or with a consent outside the archived ones."""
@@ -238,6 +254,11 @@ class ErasureRepo:
         )
         rids = (await s.scalars(unanswered)).all()
         await s.execute(delete(ReflectionRow).where(ReflectionRow.id.in_(rids)))
+        await self._drop_queued(pair_ids, mids, rids)
+
+    async def _drop_queued(self, pair_ids: list[int], mids: Sequence[int], rids: Sequence[int]) -> None:
+        """Messages still queued about these pairs, their meetings and check-ins never go."""
+        s = self.session
         prefixes = tuple(f"{k}:{p}:" for p in pair_ids for k in PAIR_KEYS) + tuple(
             f"{k}:{m}:" for m in mids for k in ("meet", "checkin")
         )

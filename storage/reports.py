@@ -102,12 +102,24 @@ class ReportsRepo:
         self.session = session
 
     async def snapshot(self, programme_id: int) -> Snapshot | None:
+        """One programme's digest read in a few wide queries."""
         programme = await self.session.get(ProgrammeRow, programme_id)
         if programme is None:
             return None
         org = await self.session.get(OrganisationRow, programme.organisation_id)
         snap = Snapshot(start=programme.start_date, cadence=programme.cadence)
         snap.pupils_total = org.pupils_total if org else None
+        snap.people = await self._snap_people(programme_id)
+        snap.pairs = await self._snap_pairs(programme_id)
+        snap.meetings, snap.reflections = await self._snap_meetings(programme_id)
+        breaks = await self.session.execute(
+            select(BreakRow.start_date, BreakRow.end_date).where(BreakRow.programme_id == programme_id)
+        )
+        snap.breaks = [(a, b) for a, b in breaks.all()]
+        snap.covered_in_org = await self.covered_pupils(programme.organisation_id)
+        return snap
+
+    async def _snap_people(self, programme_id: int) -> list[SnapPerson]:
         people = await self.session.execute(
             select(
                 ParticipantRow.id,
@@ -125,10 +137,13 @@ class ReportsRepo:
             .where(ParticipantRow.programme_id == programme_id, ParticipantRow.role != "curator")
             .where(ParticipantRow.status.in_((*COUNTED, "left")))  # the left: on their ended pair
         )
-        snap.people = [
+        return [
             SnapPerson(pid, role, name, joined, kind, capacity or 1, bool(unreachable), status == "left")
             for pid, role, name, joined, kind, capacity, unreachable, status in people.all()
         ]
+
+    async def _snap_pairs(self, programme_id: int) -> list[SnapPair]:
+        """The programme's pairs, drafts aside."""
         pairs = await self.session.execute(
             select(
                 PairRow.id,
@@ -142,7 +157,10 @@ class ReportsRepo:
                 PairRow.end_reason,
             ).where(PairRow.programme_id == programme_id, PairRow.status != "draft")
         )
-        snap.pairs = [SnapPair(*row) for row in pairs.all()]
+        return [SnapPair(*row) for row in pairs.all()]
+
+    async def _snap_meetings(self, programme_id: int) -> tuple[list[SnapMeeting], list[SnapReflection]]:
+        """The programme's meetings and their check-ins."""
         meetings = await self.session.execute(
             select(
                 MeetingRow.id,
@@ -154,7 +172,7 @@ class ReportsRepo:
             .join(PairRow, PairRow.id == MeetingRow.pair_id)
             .where(PairRow.programme_id == programme_id)
         )
-        snap.meetings = [SnapMeeting(*row) for row in meetings.all()]
+        snap_meetings = [SnapMeeting(*row) for row in meetings.all()]
         reflections = await self.session.execute(
             select(
                 ReflectionRow.meeting_id,
@@ -168,13 +186,7 @@ class ReportsRepo:
             .join(PairRow, PairRow.id == MeetingRow.pair_id)
             .where(PairRow.programme_id == programme_id)
         )
-        snap.reflections = [SnapReflection(*row) for row in reflections.all()]
-        breaks = await self.session.execute(
-            select(BreakRow.start_date, BreakRow.end_date).where(BreakRow.programme_id == programme_id)
-        )
-        snap.breaks = [(a, b) for a, b in breaks.all()]
-        snap.covered_in_org = await self.covered_pupils(programme.organisation_id)
-        return snap
+        return snap_meetings, [SnapReflection(*row) for row in reflections.all()]
 
     async def covered_pupils(self, org_id: int) -> int:
         """Distinct pupils (school or college) in working pairs across the organisation.

@@ -213,37 +213,45 @@ def attention(snap: Snapshot, now: datetime) -> list[Attention]:
             if load[pair.mentor_id] > max(1, mentor.capacity):
                 risks.append(Risk.OVER_CAPACITY)
         if pair.status == "active":
-            meetings = ix.by_pair.get(pair.id, [])
-            held = [m for m in meetings if _held(m, ix.by_meeting.get(m.id, []), now)]
-            last = held[-1].starts_at if held else pair.started_at
-            if last is not None and not resting and now - last >= timedelta(days=NO_MEETING_DAYS):
-                risks.append(Risk.NO_MEETING)
-                silent = (now - last).days
-            missing = sum(
-                1
-                for m in meetings
-                for r in ix.by_meeting.get(m.id, [])
-                if r.answered_at is None and now - r.asked_at >= CHECKIN_GRACE
-            )
-            if missing >= MISSING_REFLECTIONS:
-                risks.append(Risk.MISSING)
-            series = [
-                fmean(values)
-                for m in held
-                if (values := [r.usefulness for r in ix.by_meeting.get(m.id, []) if r.usefulness is not None])
-            ]
-            if series and series[-1] <= LOW_USEFULNESS:
-                risks.append(Risk.LOW)
-            elif falling(series):
-                risks.append(Risk.FALLING)
-            recent_start = now - timedelta(days=NO_MEETING_DAYS)
-            if any(m.disagreement and m.starts_at >= recent_start for m in meetings):
-                risks.append(Risk.DISAGREE)
+            silent = _working_risks(pair, ix, now, resting, risks)
         if risks:
             risks.sort(key=SEVERITY.__getitem__)
             out.append(Attention(pair, mentor, mentee, tuple(risks), silent))
     out.sort(key=lambda a: (SEVERITY[a.risks[0]], -len(a.risks), a.pair.id))
     return out
+
+
+def _working_risks(pair: SnapPair, ix: _Index, now: datetime, resting: bool, risks: list[Risk]) -> int | None:
+    """An active pair's risks from its meetings and check-ins, added to ``risks``; returns
+    the days since it last met when that is the trouble (else None)."""
+    silent: int | None = None
+    meetings = ix.by_pair.get(pair.id, [])
+    held = [m for m in meetings if _held(m, ix.by_meeting.get(m.id, []), now)]
+    last = held[-1].starts_at if held else pair.started_at
+    if last is not None and not resting and now - last >= timedelta(days=NO_MEETING_DAYS):
+        risks.append(Risk.NO_MEETING)
+        silent = (now - last).days
+    missing = sum(
+        1
+        for m in meetings
+        for r in ix.by_meeting.get(m.id, [])
+        if r.answered_at is None and now - r.asked_at >= CHECKIN_GRACE
+    )
+    if missing >= MISSING_REFLECTIONS:
+        risks.append(Risk.MISSING)
+    series = [
+        fmean(values)
+        for m in held
+        if (values := [r.usefulness for r in ix.by_meeting.get(m.id, []) if r.usefulness is not None])
+    ]
+    if series and series[-1] <= LOW_USEFULNESS:
+        risks.append(Risk.LOW)
+    elif falling(series):
+        risks.append(Risk.FALLING)
+    recent_start = now - timedelta(days=NO_MEETING_DAYS)
+    if any(m.disagreement and m.starts_at >= recent_start for m in meetings):
+        risks.append(Risk.DISAGREE)
+    return silent
 
 
 def figures(snap: Snapshot, week_start: datetime, week_end: datetime) -> Figures:
@@ -263,25 +271,8 @@ def figures(snap: Snapshot, week_start: datetime, week_end: datetime) -> Figures
         by_form[p.form or "-"] += 1
     in_week = [m for m in snap.meetings if week_start <= m.starts_at < week_end and m.status == "confirmed"]
     held = sum(1 for m in in_week if _held(m, ix.by_meeting.get(m.id, []), week_end))
-    asked: dict[str, int] = defaultdict(int)
-    answered: dict[str, int] = defaultdict(int)
-    ratings: list[int] = []
-    for r in snap.reflections:
-        if week_start <= r.asked_at < week_end:
-            asked[r.role] += 1
-            if r.answered_at is not None:
-                answered[r.role] += 1
-        if r.usefulness is not None and r.answered_at is not None and week_start <= r.answered_at < week_end:
-            ratings.append(r.usefulness)
-    covered = len(
-        {
-            p.mentee_id
-            for p in active
-            if (m := ix.people.get(p.mentee_id)) is not None and m.kind in PUPIL_KINDS
-        }
-    )
-    if snap.covered_in_org is not None:
-        covered = snap.covered_in_org
+    asked, answered, ratings = _checkins_of_week(snap, week_start, week_end)
+    covered = _covered(snap, ix, active)
     days = CADENCE_DAYS.get(snap.cadence, 7)
     return Figures(
         mentors=sum(1 for p in people if p.role == "mentor"),
@@ -299,6 +290,37 @@ def figures(snap: Snapshot, week_start: datetime, week_end: datetime) -> Figures
         covered=covered,
         pupils_total=snap.pupils_total,
     )
+
+
+def _covered(snap: Snapshot, ix: _Index, active: list[SnapPair]) -> int:
+    """Pupils with a mentor: the organisation's count when the snapshot has it, else this
+    programme's working pairs' pupils."""
+    if snap.covered_in_org is not None:
+        return snap.covered_in_org
+    return len(
+        {
+            p.mentee_id
+            for p in active
+            if (m := ix.people.get(p.mentee_id)) is not None and m.kind in PUPIL_KINDS
+        }
+    )
+
+
+def _checkins_of_week(
+    snap: Snapshot, week_start: datetime, week_end: datetime
+) -> tuple[dict[str, int], dict[str, int], list[int]]:
+    """Check-ins asked and answered in the week, per role, and the usefulness ratings given in it."""
+    asked: dict[str, int] = defaultdict(int)
+    answered: dict[str, int] = defaultdict(int)
+    ratings: list[int] = []
+    for r in snap.reflections:
+        if week_start <= r.asked_at < week_end:
+            asked[r.role] += 1
+            if r.answered_at is not None:
+                answered[r.role] += 1
+        if r.usefulness is not None and r.answered_at is not None and week_start <= r.answered_at < week_end:
+            ratings.append(r.usefulness)
+    return asked, answered, ratings
 
 
 def weeks(snap: Snapshot, now: datetime) -> list[Week]:

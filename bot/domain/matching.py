@@ -320,22 +320,13 @@ def candidate_edges(
     return np.concatenate(out_r), np.concatenate(out_c), np.concatenate(out_s)
 
 
-def match(
-    mentors: Sequence[Person],
-    mentees: Sequence[Person],
-    rules: Rules = Rules(),
-    w: Weights = Weights(),
-    top_k: int | None = None,
-) -> Result:
-    """The assignment with the greatest total score that keeps every rule and capacity.
-
-    Exact over all allowed pairs when ``top_k`` is None; with ``top_k`` it is exact over
-    each mentee's best k mentors."""
-    rows, cols, vals = candidate_edges(mentors, mentees, rules, w, top_k)
-    capacity = np.array([max(0, p.capacity) for p in mentors], dtype=np.int64)
+def _slot_graph(
+    rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, capacity: np.ndarray, n: int
+) -> tuple[csr_array, int]:
+    """The bipartite graph of mentees and mentors' slots (one column per unit of a mentor's
+    capacity), plus one dummy column per mentee, «stays unmatched»; and the number of slots."""
     slot_start = np.concatenate([[0], np.cumsum(capacity)])
     n_slots = int(slot_start[-1])
-    n = len(mentees)
     # expand every mentor edge to each of the mentor's slots
     caps = capacity[cols]
     er = np.repeat(rows, caps)
@@ -351,6 +342,24 @@ def match(
         ),
         shape=(n, n_slots + n),
     )
+    return graph, n_slots
+
+
+def match(
+    mentors: Sequence[Person],
+    mentees: Sequence[Person],
+    rules: Rules = Rules(),
+    w: Weights = Weights(),
+    top_k: int | None = None,
+) -> Result:
+    """The assignment with the greatest total score that keeps every rule and capacity.
+
+    Exact over all allowed pairs when ``top_k`` is None; with ``top_k`` it is exact over
+    each mentee's best k mentors."""
+    rows, cols, vals = candidate_edges(mentors, mentees, rules, w, top_k)
+    capacity = np.array([max(0, p.capacity) for p in mentors], dtype=np.int64)
+    n = len(mentees)
+    graph, n_slots = _slot_graph(rows, cols, vals, capacity, n)
     result = Result([], {}, 0.0, len(rows))
     has_edge = np.zeros(n, dtype=bool)
     has_edge[rows] = True

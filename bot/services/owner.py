@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.models import Organisation
 from storage.owner import OwnerInvite
-from storage.repo import Repo
+from storage.unit import Unit
 
 PREFIX = "owner_"
 LIFETIME = timedelta(days=7)
@@ -37,7 +37,7 @@ def is_owner_token(payload: str) -> bool:
     return payload.startswith(PREFIX)
 
 
-async def make(repo: Repo, now: datetime, org_name: str | None = None, timezone: str | None = None) -> str:
+async def make(uow: Unit, now: datetime, org_name: str | None = None, timezone: str | None = None) -> str:
     """A new one-time link's payload (``owner_`` and 32 URL-safe characters)."""
     if timezone is not None:
         try:
@@ -45,37 +45,37 @@ async def make(repo: Repo, now: datetime, org_name: str | None = None, timezone:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise InvalidInput("owner.bad_tz") from None
     token = PREFIX + secrets.token_urlsafe(24)
-    await repo.owner_invites.create(_hash(token), org_name, timezone, now + LIFETIME)
+    await uow.owner_invites.create(_hash(token), org_name, timezone, now + LIFETIME)
     return token
 
 
-async def at_start(repo: Repo, now: datetime) -> str | None:
+async def at_start(uow: Unit, now: datetime) -> str | None:
     """A start-up link when the installation has no curator yet, else None."""
-    if await repo.has_curators():
+    if await uow.organisations.has_curators():
         return None
-    return await make(repo, now)
+    return await make(uow, now)
 
 
-async def open_link(repo: Repo, token: str, now: datetime) -> OpenedLink:
-    invite = await repo.owner_invites.find(_hash(token))
+async def open_link(uow: Unit, token: str, now: datetime) -> OpenedLink:
+    invite = await uow.owner_invites.find(_hash(token))
     if invite is None or invite.used or invite.expires_at <= now:
         raise NotFound()
-    if invite.org_name is None and await repo.has_curators():
+    if invite.org_name is None and await uow.organisations.has_curators():
         raise NotFound()  # a start-up link: the school already has its first curator
     return OpenedLink(invite, invite.org_name, invite.timezone)
 
 
 async def use(
-    repo: Repo, token: str, user_id: int, org_name: str, timezone: str, now: datetime
+    uow: Unit, token: str, user_id: int, org_name: str, timezone: str, now: datetime
 ) -> Organisation:
     """Makes the person the curator of the school (a new organisation, or the one the CLI
     named if it exists); the link is spent."""
-    opened = await open_link(repo, token, now)
-    if not await repo.owner_invites.use(opened.invite, user_id):
+    opened = await open_link(uow, token, now)
+    if not await uow.owner_invites.use(opened.invite, user_id):
         raise NotFound()
     name = (opened.org_name or org_name).strip()
     tz = opened.timezone or timezone
-    org = await repo.find_organisation(name) or await repo.create_organisation(name, tz, now)
-    await repo.add_curator(org.id, user_id, None, now)
-    await repo.audit(org.id, user_id, "curator.owner_link", now, target=str(user_id))
+    org = await uow.organisations.find(name) or await uow.organisations.create(name, tz, now)
+    await uow.organisations.add_curator(org.id, user_id, None, now)
+    await uow.audit.record(org.id, user_id, "curator.owner_link", now, target=str(user_id))
     return org

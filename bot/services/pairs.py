@@ -14,7 +14,7 @@ from bot.domain.errors import AlreadyDecided, DomainError, InvalidInput, NotAllo
 from bot.domain.models import Participant, Programme
 from bot.domain.pairs import OPEN, Outcome, Pair, PairStatus
 from bot.services.curation import require_programme
-from storage.repo import Repo
+from storage.unit import Unit
 
 EXACT_LIMIT = 2_000_000  # mentee × mentor pairs scored exactly; beyond, each mentee's best k
 
@@ -59,10 +59,10 @@ class Draft:
     mentees: dict[int, Participant]
 
 
-async def pool(repo: Repo, programme: Programme, with_drafts: bool = True) -> Pool:
-    members = await repo.programme_members(programme.id)
+async def pool(uow: Unit, programme: Programme, with_drafts: bool = True) -> Pool:
+    members = await uow.participants.members(programme.id)
     statuses = (*OPEN, PairStatus.DRAFT) if with_drafts else OPEN
-    taken = await repo.pairs(programme.id, statuses)
+    taken = await uow.pairs.in_programme(programme.id, statuses)
     busy = {p.mentee.id for p in taken}
     load: dict[int, int] = {}
     for p in taken:
@@ -77,22 +77,22 @@ async def pool(repo: Repo, programme: Programme, with_drafts: bool = True) -> Po
             if e.role is Role.MENTEE and e.can_be_matched and e.profile and e.id not in busy
         ],
         load=load,
-        rules=mt.Rules(frozenset(programme.forms), frozenset(await repo.exclusions(programme.id))),
+        rules=mt.Rules(frozenset(programme.forms), frozenset(await uow.pairs.exclusions(programme.id))),
         weights=weights,
         drafts=[p for p in taken if p.status is PairStatus.DRAFT],
     )
 
 
-async def run_matching(repo: Repo, curator_id: int, programme_id: int, now: datetime) -> Draft:
+async def run_matching(uow: Unit, curator_id: int, programme_id: int, now: datetime) -> Draft:
     """A new draft: the optimal assignment of free mentees to mentors with room."""
-    programme = await require_programme(repo, curator_id, programme_id, write=True)
-    await repo.delete_drafts(programme.id)
-    p = await pool(repo, programme)
+    programme = await require_programme(uow, curator_id, programme_id, write=True)
+    await uow.pairs.delete_drafts(programme.id)
+    p = await pool(uow, programme)
     mentors = [p.person(m, p.free_capacity(m)) for m in p.mentors]
     mentees = [p.person(e) for e in p.free_mentees]
     result = mt.match(mentors, mentees, p.rules, p.weights, top_k_for(len(mentors), len(mentees)))
     for pair in result.pairs:
-        await repo.create_pair(
+        await uow.pairs.create(
             programme.id,
             pair.mentor,
             pair.mentee,
@@ -103,7 +103,7 @@ async def run_matching(repo: Repo, curator_id: int, programme_id: int, now: date
             False,
             now,
         )
-    await repo.audit(
+    await uow.audit.record(
         programme.organisation_id,
         curator_id,
         "pairs.matched",
@@ -111,12 +111,12 @@ async def run_matching(repo: Repo, curator_id: int, programme_id: int, now: date
         pairs=len(result.pairs),
         unmatched=len(result.unmatched),
     )
-    return await draft(repo, curator_id, programme.id)
+    return await draft(uow, curator_id, programme.id)
 
 
-async def draft(repo: Repo, curator_id: int, programme_id: int) -> Draft:
-    programme = await require_programme(repo, curator_id, programme_id)
-    p = await pool(repo, programme)
+async def draft(uow: Unit, curator_id: int, programme_id: int) -> Draft:
+    programme = await require_programme(uow, curator_id, programme_id)
+    p = await pool(uow, programme)
     in_draft = {d.mentee.id for d in p.drafts}
     left = [e for e in p.free_mentees if e.id not in in_draft]
     unmatched: dict[int, str] = {e.id: _why_unmatched(p, e) for e in left}
@@ -137,14 +137,14 @@ class Option:
 
 
 async def options_for(
-    repo: Repo, curator_id: int, mentee_id: int, limit: int = 6
+    uow: Unit, curator_id: int, mentee_id: int, limit: int = 6
 ) -> tuple[Participant, list[Option]]:
     """Mentors with room for this mentee: allowed ones by score first, then (marked) the rest."""
-    mentee = await repo.get_participant(mentee_id)
+    mentee = await uow.participants.get(mentee_id)
     if mentee is None or mentee.role is not Role.MENTEE:
         raise NotFound()
-    programme = await require_programme(repo, curator_id, mentee.programme_id)
-    p = await pool(repo, programme)
+    programme = await require_programme(uow, curator_id, mentee.programme_id)
+    p = await pool(uow, programme)
     current = next((d for d in p.drafts if d.mentee.id == mentee.id), None)
     person = p.person(mentee)
     found = []
@@ -158,21 +158,10 @@ async def options_for(
 
 
 async def pair_by_hand(
-    repo: Repo, curator_id: int, mentee_id: int, mentor_id: int, force: bool, now: datetime
+    uow: Unit, curator_id: int, mentee_id: int, mentor_id: int, force: bool, now: datetime
 ) -> Pair:
     """Put (or replace) a draft pair for this mentee; a broken hard rule needs ``force``."""
-    mentee = await repo.get_participant(mentee_id)
-    mentor = await repo.get_participant(mentor_id)
-    if mentee is None or mentor is None or mentee.programme_id != mentor.programme_id:
-        raise NotFound()
-    if mentee.role is not Role.MENTEE or mentor.role is not Role.MENTOR:
-        raise NotAllowed()
-    programme = await require_programme(repo, curator_id, mentee.programme_id, write=True)
-    p = await pool(repo, programme)
-    if mentee.id not in {e.id for e in p.free_mentees} | {d.mentee.id for d in p.drafts}:
-        raise AlreadyDecided()  # already proposed or working: end or reassign it instead
-    if mentor.id not in {m.id for m in p.mentors}:
-        raise NotAllowed()
+    programme, p, mentee, mentor = await _hand_picked(uow, curator_id, mentee_id, mentor_id)
     current = next((d for d in p.drafts if d.mentee.id == mentee.id), None)
     own = 1 if current and current.mentor.id == mentor.id else 0
     if p.free_capacity(mentor) + own <= 0:
@@ -182,9 +171,9 @@ async def pair_by_hand(
     if form is None and not force:
         raise NeedsConfirmation()
     if current is not None:
-        await repo.delete_pair(current.id)
+        await uow.pairs.delete(current.id)
     value = mt.score(m_person, e_person, p.rules, p.weights)
-    pair_id = await repo.create_pair(
+    pair_id = await uow.pairs.create(
         programme.id,
         mentor.id,
         mentee.id,
@@ -195,43 +184,65 @@ async def pair_by_hand(
         True,
         now,
     )
-    await repo.audit(
+    await uow.audit.record(
         programme.organisation_id, curator_id, "pairs.by_hand", now, target=str(pair_id), forced=form is None
     )
-    pair = await repo.get_pair(pair_id)
+    pair = await uow.pairs.get(pair_id)
     assert pair is not None
     return pair
 
 
-async def remove_draft(repo: Repo, curator_id: int, pair_id: int) -> Pair:
-    pair = await _curated_pair(repo, curator_id, pair_id)
+async def _hand_picked(
+    uow: Unit, curator_id: int, mentee_id: int, mentor_id: int
+) -> tuple[Programme, Pool, Participant, Participant]:
+    """The two people a curator paired by hand, checked: one programme (theirs to change),
+    the right roles, the mentee free or in a draft, the mentor in the pool."""
+    mentee = await uow.participants.get(mentee_id)
+    mentor = await uow.participants.get(mentor_id)
+    if mentee is None or mentor is None or mentee.programme_id != mentor.programme_id:
+        raise NotFound()
+    if mentee.role is not Role.MENTEE or mentor.role is not Role.MENTOR:
+        raise NotAllowed()
+    programme = await require_programme(uow, curator_id, mentee.programme_id, write=True)
+    p = await pool(uow, programme)
+    if mentee.id not in {e.id for e in p.free_mentees} | {d.mentee.id for d in p.drafts}:
+        raise AlreadyDecided()  # already proposed or working: end or reassign it instead
+    if mentor.id not in {m.id for m in p.mentors}:
+        raise NotAllowed()
+    return programme, p, mentee, mentor
+
+
+async def remove_draft(uow: Unit, curator_id: int, pair_id: int) -> Pair:
+    pair = await _curated_pair(uow, curator_id, pair_id)
     if pair.status is not PairStatus.DRAFT:
         raise AlreadyDecided()
-    await repo.delete_pair(pair.id)
+    await uow.pairs.delete(pair.id)
     return pair
 
 
-async def _curated_pair(repo: Repo, curator_id: int, pair_id: int) -> Pair:
-    pair = await repo.get_pair(pair_id)
+async def _curated_pair(uow: Unit, curator_id: int, pair_id: int) -> Pair:
+    pair = await uow.pairs.get(pair_id)
     if pair is None:
         raise NotFound()
-    await require_programme(repo, curator_id, pair.programme_id, write=True)
+    await require_programme(uow, curator_id, pair.programme_id, write=True)
     return pair
 
 
-async def publish(repo: Repo, curator_id: int, programme_id: int, now: datetime) -> list[Pair]:
+async def publish(uow: Unit, curator_id: int, programme_id: int, now: datetime) -> list[Pair]:
     """Drafts become proposals with a deadline; whoever stayed unmatched goes first next round."""
-    await require_programme(repo, curator_id, programme_id, write=True)
-    d = await draft(repo, curator_id, programme_id)
+    await require_programme(uow, curator_id, programme_id, write=True)
+    d = await draft(uow, curator_id, programme_id)
     if not d.pairs:  # an old «Опубликовать»: say what happened and where to look instead
         raise InvalidInput("pairs.nothing_to_publish")
     expires = rules.expiry(now, d.programme.proposal_ttl_hours)
     for pair in d.pairs:
-        await repo.update_pair(pair.id, status=PairStatus.PROPOSED, proposed_at=now, expires_at=expires)
-    await repo.set_priority([p.mentee.id for p in d.pairs], False)
-    await repo.set_priority(list(d.unmatched), True)
-    await repo.audit(d.programme.organisation_id, curator_id, "pairs.published", now, pairs=len(d.pairs))
-    return [p for p in [await repo.get_pair(x.id) for x in d.pairs] if p is not None]
+        await uow.pairs.update(pair.id, status=PairStatus.PROPOSED, proposed_at=now, expires_at=expires)
+    await uow.participants.set_priority([p.mentee.id for p in d.pairs], False)
+    await uow.participants.set_priority(list(d.unmatched), True)
+    await uow.audit.record(
+        d.programme.organisation_id, curator_id, "pairs.published", now, pairs=len(d.pairs)
+    )
+    return [p for p in [await uow.pairs.get(x.id) for x in d.pairs] if p is not None]
 
 
 @dataclass(frozen=True)
@@ -241,8 +252,8 @@ class Answer:
     outcome: Outcome
 
 
-async def respond(repo: Repo, user_id: int, pair_id: int, accept: bool, now: datetime) -> Answer:
-    pair = await repo.get_pair(pair_id)
+async def respond(uow: Unit, user_id: int, pair_id: int, accept: bool, now: datetime) -> Answer:
+    pair = await uow.pairs.get(pair_id)
     if pair is None:
         raise NotFound()
     side, outcome = rules.respond(pair, user_id, accept)
@@ -252,29 +263,29 @@ async def respond(repo: Repo, user_id: int, pair_id: int, accept: bool, now: dat
         values.update(status=PairStatus.ACTIVE, started_at=now)
     elif outcome is Outcome.DECLINED:
         values.update(status=PairStatus.DECLINED, ended_at=now)
-        await _back_to_pool(repo, pair, "declined", now)
-    await repo.update_pair(pair.id, **values)
-    programme = await repo.get_programme(pair.programme_id)
+        await _back_to_pool(uow, pair, "declined", now)
+    await uow.pairs.update(pair.id, **values)
+    programme = await uow.programmes.get(pair.programme_id)
     if programme is not None:
-        await repo.audit(
+        await uow.audit.record(
             programme.organisation_id, user_id, f"pair.{outcome.value}", now, target=str(pair.id)
         )
-    updated = await repo.get_pair(pair.id)
+    updated = await uow.pairs.get(pair.id)
     assert updated is not None
     return Answer(updated, side, outcome)
 
 
-async def _back_to_pool(repo: Repo, pair: Pair, reason: str, now: datetime) -> None:
+async def _back_to_pool(uow: Unit, pair: Pair, reason: str, now: datetime) -> None:
     """This pairing is never proposed again, and the mentee goes first next round."""
-    await repo.add_exclusion(pair.programme_id, pair.mentor.id, pair.mentee.id, reason, now)
-    await repo.set_priority([pair.mentee.id], True)
+    await uow.pairs.add_exclusion(pair.programme_id, pair.mentor.id, pair.mentee.id, reason, now)
+    await uow.participants.set_priority([pair.mentee.id], True)
 
 
-async def decline_reason(repo: Repo, user_id: int, pair_id: int, text: str) -> Pair:
-    pair = await repo.get_pair(pair_id)
+async def decline_reason(uow: Unit, user_id: int, pair_id: int, text: str) -> Pair:
+    pair = await uow.pairs.get(pair_id)
     if pair is None or pair.side_of(user_id) is None or pair.status is not PairStatus.DECLINED:
         raise NotFound()
-    await repo.update_pair(pair.id, decline_reason=text[:500])
+    await uow.pairs.update(pair.id, decline_reason=text[:500])
     return pair
 
 
@@ -284,43 +295,43 @@ class Due:
     expired: list[Pair] = field(default_factory=list)
 
 
-async def proposals_due(repo: Repo, now: datetime) -> Due:
+async def proposals_due(uow: Unit, now: datetime) -> Due:
     """Half-time reminders and expiries of every open proposal (an expired one counts as declined)."""
     due = Due()
-    for pair in await repo.open_proposals():
+    for pair in await uow.pairs.open_proposals():
         if rules.expired(pair, now):
-            await repo.update_pair(pair.id, status=PairStatus.EXPIRED, ended_at=now)
-            await _back_to_pool(repo, pair, "expired", now)
+            await uow.pairs.update(pair.id, status=PairStatus.EXPIRED, ended_at=now)
+            await _back_to_pool(uow, pair, "expired", now)
             due.expired.append(pair)
         elif rules.reminder_due(pair, now):
-            await repo.update_pair(pair.id, reminded=True)
+            await uow.pairs.update(pair.id, reminded=True)
             due.remind.append(pair)
     return due
 
 
-async def end_pair(repo: Repo, curator_id: int, pair_id: int, reason: str, now: datetime) -> Pair:
-    pair = await _curated_pair(repo, curator_id, pair_id)
+async def end_pair(uow: Unit, curator_id: int, pair_id: int, reason: str, now: datetime) -> Pair:
+    pair = await _curated_pair(uow, curator_id, pair_id)
     if pair.status not in OPEN:
         raise AlreadyDecided()
-    await repo.update_pair(pair.id, status=PairStatus.ENDED, ended_at=now, end_reason=reason[:500])
-    await _back_to_pool(repo, pair, "ended", now)
-    programme = await repo.get_programme(pair.programme_id)
+    await uow.pairs.update(pair.id, status=PairStatus.ENDED, ended_at=now, end_reason=reason[:500])
+    await _back_to_pool(uow, pair, "ended", now)
+    programme = await uow.programmes.get(pair.programme_id)
     if programme is not None:
-        await repo.audit(programme.organisation_id, curator_id, "pair.ended", now, target=str(pair.id))
+        await uow.audit.record(programme.organisation_id, curator_id, "pair.ended", now, target=str(pair.id))
     return pair
 
 
-async def active_pairs(repo: Repo, curator_id: int, programme_id: int) -> list[Pair]:
-    programme = await require_programme(repo, curator_id, programme_id)
-    return await repo.pairs(programme.id, OPEN)
+async def active_pairs(uow: Unit, curator_id: int, programme_id: int) -> list[Pair]:
+    programme = await require_programme(uow, curator_id, programme_id)
+    return await uow.pairs.in_programme(programme.id, OPEN)
 
 
-async def suggestions(repo: Repo, mentee: Participant, limit: int = 3) -> list[tuple[Participant, float]]:
+async def suggestions(uow: Unit, mentee: Participant, limit: int = 3) -> list[tuple[Participant, float]]:
     """Mentee-choice mode: the mentee's best mentors with room, best first."""
-    programme = await repo.get_programme(mentee.programme_id)
+    programme = await uow.programmes.get(mentee.programme_id)
     if programme is None:
         raise NotFound()
-    p = await pool(repo, programme)
+    p = await pool(uow, programme)
     if mentee.id not in {e.id for e in p.free_mentees}:
         raise AlreadyDecided()
     person = p.person(mentee)
@@ -334,22 +345,22 @@ async def suggestions(repo: Repo, mentee: Participant, limit: int = 3) -> list[t
     return scored[:limit]
 
 
-async def ask_mentor(repo: Repo, user_id: int, mentor_id: int, now: datetime) -> Pair:
+async def ask_mentor(uow: Unit, user_id: int, mentor_id: int, now: datetime) -> Pair:
     """Mentee-choice mode: the mentee asks one of the suggested mentors."""
-    mentor = await repo.get_participant(mentor_id)
+    mentor = await uow.participants.get(mentor_id)
     if mentor is None:
         raise NotFound()
-    mentee = await repo.find_participant(mentor.programme_id, user_id)
+    mentee = await uow.participants.find(mentor.programme_id, user_id)
     if mentee is None or mentee.role is not Role.MENTEE or not mentee.can_be_matched:
         raise NotAllowed()
-    programme = await repo.get_programme(mentee.programme_id)
+    programme = await uow.programmes.get(mentee.programme_id)
     if programme is None or not programme.mentee_choice:
         raise NotAllowed()
-    if mentor.id not in {m.id for m, _ in await suggestions(repo, mentee, limit=3)}:
+    if mentor.id not in {m.id for m, _ in await suggestions(uow, mentee, limit=3)}:
         raise NotFound()
-    p = await pool(repo, programme)
+    p = await pool(uow, programme)
     m_person, e_person = p.person(mentor), p.person(mentee)
-    pair_id = await repo.create_pair(
+    pair_id = await uow.pairs.create(
         programme.id,
         mentor.id,
         mentee.id,
@@ -360,20 +371,20 @@ async def ask_mentor(repo: Repo, user_id: int, mentor_id: int, now: datetime) ->
         False,
         now,
     )
-    await repo.update_pair(
+    await uow.pairs.update(
         pair_id,
         proposed_at=now,
         expires_at=rules.expiry(now, programme.proposal_ttl_hours),
         mentee_answer=rules.ACCEPT,
     )
-    pair = await repo.get_pair(pair_id)
+    pair = await uow.pairs.get(pair_id)
     assert pair is not None
     return pair
 
 
-async def free_mentees(repo: Repo, curator_id: int, programme_id: int) -> list[Participant]:
-    programme = await require_programme(repo, curator_id, programme_id)
-    return (await pool(repo, programme, with_drafts=True)).free_mentees
+async def free_mentees(uow: Unit, curator_id: int, programme_id: int) -> list[Participant]:
+    programme = await require_programme(uow, curator_id, programme_id)
+    return (await pool(uow, programme, with_drafts=True)).free_mentees
 
 
 # --- «быстрые встречи»: preferences, then a stable matching ---------------------------------
@@ -388,11 +399,11 @@ class Shown:
     candidates: list[Participant]
 
 
-async def start_preferences(repo: Repo, curator_id: int, programme_id: int, now: datetime) -> list[Shown]:
+async def start_preferences(uow: Unit, curator_id: int, programme_id: int, now: datetime) -> list[Shown]:
     """After the meeting of all participants: each free mentee sees their best mentors with
     room, each mentor with room their best free mentees (allowed pairs only), to rank."""
-    programme = await require_programme(repo, curator_id, programme_id, write=True)
-    p = await pool(repo, programme, with_drafts=False)
+    programme = await require_programme(uow, curator_id, programme_id, write=True)
+    p = await pool(uow, programme, with_drafts=False)
     mentors = [m for m in p.mentors if p.free_capacity(m) > 0]
     scores: dict[tuple[int, int], float] = {}
     for m in mentors:
@@ -414,20 +425,20 @@ async def start_preferences(repo: Repo, curator_id: int, programme_id: int, now:
     for mentor in mentors:
         shown[mentor.id] = (mentor, best(p.free_mentees, lambda e, m=mentor: (m.id, e.id)))  # type: ignore[misc]
     shown = {k: v for k, v in shown.items() if v[1]}
-    ids = await repo.preferences.start(programme.id, {k: [c.id for c in v[1]] for k, v in shown.items()}, now)
-    await repo.audit(programme.organisation_id, curator_id, "pairs.preferences", now, asked=len(shown))
+    ids = await uow.preferences.start(programme.id, {k: [c.id for c in v[1]] for k, v in shown.items()}, now)
+    await uow.audit.record(programme.organisation_id, curator_id, "pairs.preferences", now, asked=len(shown))
     return [Shown(person, ids[pid], cands) for pid, (person, cands) in shown.items()]
 
 
 async def rank(
-    repo: Repo, user_id: int, preference_id: int, candidate_id: int, now: datetime
+    uow: Unit, user_id: int, preference_id: int, candidate_id: int, now: datetime
 ) -> tuple[list[Participant], list[Participant], bool]:
     """One press: ``candidate_id`` next in this person's order; 0 = done, -1 = start over.
     Returns the candidates, the order so far and whether it is finished."""
-    pref = await repo.preferences.get(preference_id)
+    pref = await uow.preferences.get(preference_id)
     if pref is None:
         raise NotFound()
-    me = await repo.get_participant(pref.participant_id)
+    me = await uow.participants.get(pref.participant_id)
     if me is None or me.user_id != user_id:
         raise NotAllowed()
     ranked = list(pref.ranked)
@@ -443,22 +454,22 @@ async def rank(
         if candidate_id not in ranked:
             ranked.append(candidate_id)
         done = len(ranked) == len(pref.candidates)
-    await repo.preferences.save(pref.id, ranked, now if done else None)
-    people = {c: await repo.get_participant(c) for c in pref.candidates}
+    await uow.preferences.save(pref.id, ranked, now if done else None)
+    people = {c: await uow.participants.get(c) for c in pref.candidates}
     candidates = [x for x in people.values() if x is not None]
     order = [people[c] for c in ranked if people.get(c) is not None]
     return candidates, [x for x in order if x is not None], done
 
 
-async def stable_draft(repo: Repo, curator_id: int, programme_id: int, now: datetime) -> tuple[Draft, int]:
+async def stable_draft(uow: Unit, curator_id: int, programme_id: int, now: datetime) -> tuple[Draft, int]:
     """A draft from the rankings: stable (no mentor and mentee who both prefer each other
     over what they got), within capacities. Returns the draft and how many answered."""
-    programme = await require_programme(repo, curator_id, programme_id, write=True)
-    prefs = await repo.preferences.of_programme(programme.id)
+    programme = await require_programme(uow, curator_id, programme_id, write=True)
+    prefs = await uow.preferences.of_programme(programme.id)
     if not any(x.ranked for x in prefs):
         raise InvalidInput("rank.err_none")
-    await repo.delete_drafts(programme.id)
-    p = await pool(repo, programme)
+    await uow.pairs.delete_drafts(programme.id)
+    p = await pool(uow, programme)
     mentors: dict[int, Participant] = {m.id: m for m in p.mentors}
     mentees: dict[int, Participant] = {e.id: e for e in p.free_mentees}
     mentee_prefs = {
@@ -474,9 +485,9 @@ async def stable_draft(repo: Repo, curator_id: int, programme_id: int, now: date
         form = mt.allowed(mentor, mentee, p.rules)
         if form is None:  # a rule changed since the round: never pair against the rules
             continue
-        await repo.create_pair(
+        await uow.pairs.create(
             programme.id, m_id, e_id, PairStatus.DRAFT, mt.score(mentor, mentee, p.rules, p.weights), form,
             mt.explain(mentor, mentee), False, now,
         )  # fmt: skip
-    await repo.audit(programme.organisation_id, curator_id, "pairs.stable", now, pairs=len(result))
-    return await draft(repo, curator_id, programme.id), sum(1 for x in prefs if x.ranked)
+    await uow.audit.record(programme.organisation_id, curator_id, "pairs.stable", now, pairs=len(result))
+    return await draft(uow, curator_id, programme.id), sum(1 for x in prefs if x.ranked)

@@ -11,14 +11,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from statistics import fmean
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain import surveys as survey_rules
 from bot.domain.digest import COVERAGE_TARGET
 from bot.i18n import L10n
-from storage.repo import Repo
-from storage.reports import PairReportRow
+from storage.reports import BaseRow, MeetingReportRow, PairReportRow, ReflectionAgg
+from storage.unit import Unit
 
 Cell = str | int | float | datetime | date | None
 
@@ -41,75 +40,112 @@ def _local(when: datetime | None, tz: str) -> datetime | None:
 
 
 async def build(
-    repo: Repo, t: L10n, org_id: int, now: datetime, programme_id: int | None = None
+    uow: Unit, t: L10n, org_id: int, now: datetime, programme_id: int | None = None
 ) -> list[Sheet]:
     """All sheets for an organisation (or one of its programmes)."""
-    org = await repo.get_organisation(org_id)
+    org = await uow.organisations.get(org_id)
     tz = org.timezone if org else "Europe/Moscow"
-    r = repo.reports
+    r = uow.reports
     mentors = await r.base(org_id, programme_id, "mentor")
     mentees = await r.base(org_id, programme_id, "mentee")
     pairs = await r.pairs(org_id, programme_id)
-    mentees_of: dict[int, list[str]] = {}
-    mentor_of: dict[int, list[str]] = {}
-    pair_of_mentee: dict[int, PairReportRow] = {}
-    outcomes_of: dict[int, list[str]] = {}
-    form_of_mentor: dict[int, str] = {}
+    links = _links(t, pairs)
+    base_mentors = _mentor_sheet(t, tz, mentors, links)
+    base_mentees = _mentee_sheet(t, tz, mentees, links)
+    pair_sheet = _pair_sheet(t, tz, pairs, await uow.plans.summaries([p.id for p in pairs]))
+    meeting_sheet, held, planned = _meeting_sheet(t, await r.meetings(org_id, programme_id), now)
+    by_pair: dict[int, dict[str, ReflectionAgg]] = {}
+    for agg in await r.reflections(org_id, programme_id):
+        by_pair.setdefault(agg.pair_id, {})[agg.role] = agg
+    refl_sheet = _reflection_sheet(t, tz, by_pair, pairs)
+    programme_ids = [programme_id] if programme_id is not None else await r.programme_ids(org_id)
+    survey_sheet = await _survey_sheet(uow, t, programme_ids)
+    kpi = Sheet("kpi", ["indicator", "value"])
+    kpi.rows.extend(
+        _kpi_rows(
+            t,
+            _Counts(mentors, mentees, pairs, links, held, planned),
+            await r.covered_pupils(org_id),
+            org.pupils_total if org else None,
+            [a.usefulness_mean for sides in by_pair.values() for a in sides.values()],
+        )
+    )
+    return [base_mentors, base_mentees, pair_sheet, meeting_sheet, refl_sheet, survey_sheet, kpi]
+
+
+@dataclass
+class _Links:
+    """Who works with whom, read off the pairs that started."""
+
+    mentees_of: dict[int, list[str]] = field(default_factory=dict)  # mentor's participant id
+    mentor_of: dict[int, list[str]] = field(default_factory=dict)  # mentee's participant id
+    pair_of_mentee: dict[int, PairReportRow] = field(default_factory=dict)
+    outcomes_of: dict[int, list[str]] = field(default_factory=dict)  # mentor's, in the reader's words
+    form_of_mentor: dict[int, str] = field(default_factory=dict)
+
+
+def _links(t: L10n, pairs: Sequence[PairReportRow]) -> _Links:
+    links = _Links()
     for p in pairs:
         if p.form:
-            form_of_mentor.setdefault(p.mentor_id, p.form)
+            links.form_of_mentor.setdefault(p.mentor_id, p.form)
         if p.status in ("active", "ended") and p.started_at is not None:
-            mentees_of.setdefault(p.mentor_id, []).append(p.mentee)
-            mentor_of.setdefault(p.mentee_id, []).append(p.mentor)
-            pair_of_mentee[p.mentee_id] = p
+            links.mentees_of.setdefault(p.mentor_id, []).append(p.mentee)
+            links.mentor_of.setdefault(p.mentee_id, []).append(p.mentor)
+            links.pair_of_mentee[p.mentee_id] = p
             if p.outcome:
-                outcomes_of.setdefault(p.mentor_id, []).append(t(f"close.outcome.{p.outcome}"))
+                links.outcomes_of.setdefault(p.mentor_id, []).append(t(f"close.outcome.{p.outcome}"))
+    return links
 
-    def status(code: str) -> str:
-        return t(f"status.{code}")
 
-    def contact(username: str | None) -> str:
-        return f"@{username}" if username else ""
+def _contact(username: str | None) -> str:
+    return f"@{username}" if username else ""
 
-    base_mentors = Sheet(
+
+def _mentor_sheet(t: L10n, tz: str, mentors: Sequence[BaseRow], links: _Links) -> Sheet:
+    sheet = Sheet(
         "mentors",
         ["name", "contact", "programme", "status", "source", "grade_or_exp", "competencies", "interests",
          "form", "mentees", "capacity", "trained", "joined", "results"],
     )  # fmt: skip
     for m in mentors:
-        form = form_of_mentor.get(m.participant_id)
-        base_mentors.rows.append(
+        form = links.form_of_mentor.get(m.participant_id)
+        sheet.rows.append(
             [
                 m.name,
-                contact(m.username),
+                _contact(m.username),
                 m.programme,
-                status(m.status),
+                t(f"status.{m.status}"),
                 t(f"mkind.{m.kind}") if m.kind else "",
                 m.grade if m.grade is not None else m.experience,
                 _join(t, "comp", m.tags),
                 _join(t, "int", m.interests),
                 t(f"form.{form}") if form else "",
-                ", ".join(mentees_of.get(m.participant_id, [])),
+                ", ".join(links.mentees_of.get(m.participant_id, [])),
                 m.capacity,
                 t("report.yes") if m.trained else t("report.no"),
                 _local(m.joined_at, tz),
-                ", ".join(outcomes_of.get(m.participant_id, [])),
+                ", ".join(links.outcomes_of.get(m.participant_id, [])),
             ]
         )
-    base_mentees = Sheet(
+    return sheet
+
+
+def _mentee_sheet(t: L10n, tz: str, mentees: Sequence[BaseRow], links: _Links) -> Sheet:
+    sheet = Sheet(
         "mentees",
         ["name", "contact", "programme", "status", "kind", "grade_or_exp", "age", "requests", "interests",
          "joined", "form", "mentor", "end", "results", "parental_consent"],
     )  # fmt: skip
     for m in mentees:
-        mp = pair_of_mentee.get(m.participant_id)
+        mp = links.pair_of_mentee.get(m.participant_id)
         minor = m.age is not None and m.age < 18
-        base_mentees.rows.append(
+        sheet.rows.append(
             [
                 m.name,
-                contact(m.username),
+                _contact(m.username),
                 m.programme,
-                status(m.status),
+                t(f"status.{m.status}"),
                 t(f"ekind.{m.kind}") if m.kind else "",
                 m.grade if m.grade is not None else m.experience,
                 m.age,
@@ -117,21 +153,26 @@ async def build(
                 _join(t, "int", m.interests),
                 _local(m.joined_at, tz),
                 t(f"form.{mp.form}") if mp and mp.form else "",
-                ", ".join(mentor_of.get(m.participant_id, [])),
+                ", ".join(links.mentor_of.get(m.participant_id, [])),
                 _local(mp.ended_at, tz) if mp else None,
                 t(f"close.outcome.{mp.outcome}") if mp and mp.outcome else "",
                 (t("report.yes") if m.parental_consent else t("report.no")) if minor else "",
             ]
         )
-    pair_sheet = Sheet(
+    return sheet
+
+
+def _pair_sheet(
+    t: L10n, tz: str, pairs: Sequence[PairReportRow], plans: dict[int, tuple[str | None, int, int]]
+) -> Sheet:
+    sheet = Sheet(
         "pairs",
         ["pair", "programme", "mentor", "mentee", "form", "pair_status", "created", "started", "ended",
          "outcome", "end_reason", "goal", "plan"],
     )  # fmt: skip
-    plans = await repo.plans.summaries([p.id for p in pairs])
     for p in pairs:
         goal, done, total = plans.get(p.id, (None, 0, 0))
-        pair_sheet.rows.append(
+        sheet.rows.append(
             [
                 p.id,
                 p.programme,
@@ -148,15 +189,20 @@ async def build(
                 t("report.plan_done", done=done, total=total) if total else "",
             ]
         )
+    return sheet
+
+
+def _meeting_sheet(t: L10n, meetings: Iterable[MeetingReportRow], now: datetime) -> tuple[Sheet, int, int]:
+    """The meetings sheet, and how many confirmed meetings were held and planned."""
     held = planned = 0
-    meeting_sheet = Sheet(
+    sheet = Sheet(
         "meetings", ["pair", "mentor", "mentee", "meeting_kind", "when", "meeting_status", "online"]
     )
-    for mt in await r.meetings(org_id, programme_id):
+    for mt in meetings:
         if mt.status == "confirmed":
             planned += 1
             held += 1 if mt.starts_at <= now else 0
-        meeting_sheet.rows.append(
+        sheet.rows.append(
             [
                 mt.pair_id,
                 mt.mentor,
@@ -167,11 +213,14 @@ async def build(
                 t("report.yes") if mt.online else t("report.no"),
             ]
         )
-    by_pair: dict[int, dict[str, Any]] = {}
-    for agg in await r.reflections(org_id, programme_id):
-        by_pair.setdefault(agg.pair_id, {})[agg.role] = agg
+    return sheet, held, planned
+
+
+def _reflection_sheet(
+    t: L10n, tz: str, by_pair: dict[int, dict[str, ReflectionAgg]], pairs: Sequence[PairReportRow]
+) -> Sheet:
     pair_names = {p.id: (p.mentor, p.mentee) for p in pairs}
-    refl_sheet = Sheet(
+    sheet = Sheet(
         "reflections",
         ["pair", "mentor", "mentee", "asked_mentor", "answered_mentor", "asked_mentee", "answered_mentee",
          "usefulness_mentor", "usefulness_mentee", "engagement", "comfort", "last_answer"],
@@ -180,7 +229,7 @@ async def build(
         mentor_agg, mentee_agg = sides.get("mentor"), sides.get("mentee")
         mentor_name, mentee_name = pair_names.get(pid, ("", ""))
         last = max((a.last_answered for a in sides.values() if a.last_answered), default=None)
-        refl_sheet.rows.append(
+        sheet.rows.append(
             [
                 pid,
                 mentor_name,
@@ -196,20 +245,23 @@ async def build(
                 _local(last, tz),
             ]
         )
-    survey_sheet = Sheet(
+    return sheet
+
+
+async def _survey_sheet(uow: Unit, t: L10n, programme_ids: Sequence[int]) -> Sheet:
+    sheet = Sheet(
         "surveys",
         ["programme", "survey", "form", "role", "question", "answers", "mean", "yes_share", "open_answers"],
     )
-    programme_ids = [programme_id] if programme_id is not None else await r.programme_ids(org_id)
     for pid in programme_ids:
-        programme = await repo.get_programme(pid)
+        programme = await uow.programmes.get(pid)
         if programme is None:
             continue
-        items = await repo.surveys.items(pid, t.locale)
-        for survey in await repo.surveys.surveys(pid):
-            for g in survey_rules.results(items, await repo.surveys.responses(survey.id)):
+        items = await uow.surveys.items(pid, t.locale)
+        for survey in await uow.surveys.surveys(pid):
+            for g in survey_rules.results(items, await uow.surveys.responses(survey.id)):
                 for res in g.items:
-                    survey_sheet.rows.append(
+                    sheet.rows.append(
                         [
                             programme.title,
                             t(f"survey.kind.{survey.kind}"),
@@ -224,23 +276,31 @@ async def build(
                             " | ".join(res.texts) if res.texts else "",
                         ]
                     )
-    kpi = Sheet("kpi", ["indicator", "value"])
-    active = [p for p in pairs if p.status == "active"]
-    covered = await r.covered_pupils(org_id)
-    pupils_total = org.pupils_total if org else None
-    ratings = [
-        v
-        for sides in by_pair.values()
-        for a in sides.values()
-        for v in ([a.usefulness_mean] if a.usefulness_mean is not None else [])
-    ]
-    young = [m for m in mentees if m.kind == "yteacher"]
-    young_with_mentor = [m for m in young if m.participant_id in mentor_of]
+    return sheet
+
+
+@dataclass
+class _Counts:
+    mentors: Sequence[BaseRow]
+    mentees: Sequence[BaseRow]
+    pairs: Sequence[PairReportRow]
+    links: _Links
+    held: int
+    planned: int
+
+
+def _kpi_rows(
+    t: L10n, c: _Counts, covered: int, pupils_total: int | None, usefulness: list[float | None]
+) -> list[list[Cell]]:
+    active = [p for p in c.pairs if p.status == "active"]
+    ratings = [v for v in usefulness if v is not None]
+    young = [m for m in c.mentees if m.kind == "yteacher"]
+    young_with_mentor = [m for m in young if m.participant_id in c.links.mentor_of]
     kpi_rows: list[list[Cell]] = [
-        [t("report.kpi.mentors"), len([m for m in mentors if m.status == "approved"])],
-        [t("report.kpi.mentees"), len([m for m in mentees if m.status == "approved"])],
+        [t("report.kpi.mentors"), len([m for m in c.mentors if m.status == "approved"])],
+        [t("report.kpi.mentees"), len([m for m in c.mentees if m.status == "approved"])],
         [t("report.kpi.pairs_active"), len(active)],
-        [t("report.kpi.pairs_total"), len([p for p in pairs if p.started_at is not None])],
+        [t("report.kpi.pairs_total"), len([p for p in c.pairs if p.started_at is not None])],
         [
             t("report.kpi.coverage", target=f"{COVERAGE_TARGET:.0%}"),
             _round(covered / pupils_total) if pupils_total else None,
@@ -248,19 +308,18 @@ async def build(
         [t("report.kpi.covered"), covered],
         [t("report.kpi.pupils_total"), pupils_total],
         [t("report.kpi.young_teachers"), _round(len(young_with_mentor) / len(young)) if young else None],
-        [t("report.kpi.meetings_held"), held],
-        [t("report.kpi.meetings_planned"), planned],
+        [t("report.kpi.meetings_held"), c.held],
+        [t("report.kpi.meetings_planned"), c.planned],
         [t("report.kpi.usefulness"), _round(fmean(ratings)) if ratings else None],
         [
             t("report.kpi.good_share"),
             _round(sum(1 for v in ratings if v >= 7) / len(ratings)) if ratings else None,
         ],
     ]
-    forms = sorted(_count(p.form for p in pairs if p.started_at and p.form).items())
+    forms = sorted(_count(p.form for p in c.pairs if p.started_at and p.form).items())
     for i, (form, n) in enumerate(forms):
         kpi_rows.insert(4 + i, [t("report.kpi.pairs_form", form=t(f"form.{form}")), n])
-    kpi.rows.extend(kpi_rows)
-    return [base_mentors, base_mentees, pair_sheet, meeting_sheet, refl_sheet, survey_sheet, kpi]
+    return kpi_rows
 
 
 def _count(values: Iterable[str | None]) -> dict[str, int]:

@@ -25,8 +25,8 @@ from bot.jobs import digest_tick, surveys_tick
 from bot.settings import Settings
 from handlers.callbacks import DigestCb
 from sandbox.client import Person, SandboxClient, button_data
-from storage.repo import Repo
 from storage.tables import PairRow, ProgrammeRow, SurveyResponseRow
+from storage.unit import Unit
 from tests.conftest import BOTH_MESSENGERS, MakeCurator, Running, bot_id, eventually
 from tests.e2e import flows
 
@@ -49,17 +49,17 @@ def mentee_profile() -> Profile:
 
 
 async def meeting(
-    repo: Repo, pair_id: int, ids: tuple[int, int], when: datetime, useful: tuple[int | None, int | None]
+    uow: Unit, pair_id: int, ids: tuple[int, int], when: datetime, useful: tuple[int | None, int | None]
 ) -> None:
     """A held meeting and both sides' check-ins (None: that side never answered)."""
-    m = await repo.meetings.create(pair_id, Kind.REGULAR, when, True, None, MeetingStatus.CONFIRMED, 0, when)
+    m = await uow.meetings.create(pair_id, Kind.REGULAR, when, True, None, MeetingStatus.CONFIRMED, 0, when)
     for pid, role, value in zip(ids, ("mentor", "mentee"), useful, strict=True):
         asked = when + timedelta(hours=2)
-        await repo.meetings.ask(m.id, pid, role, asked)
+        await uow.meetings.ask(m.id, pid, role, asked)
         if value is not None:
-            r = await repo.meetings.reflection(m.id, pid)
+            r = await uow.meetings.reflection(m.id, pid)
             assert r is not None
-            await repo.meetings.answer(
+            await uow.meetings.answer(
                 r.id, happened="yes", usefulness=value, second=8, answered_at=asked + timedelta(hours=1)
             )
 
@@ -78,34 +78,34 @@ async def school(
         persons[name] = await client.person(name)
         await persons[name].send("/start")
         await persons[name].expect("/help")
-    async with bot.app.db.unit() as repo:
+    async with bot.app.db.unit() as uow:
         for key, (mentor_name, mentee_name) in names.items():
             people, ids = [], []
             for name, profile in ((mentor_name, mentor_profile()), (mentee_name, mentee_profile())):
                 person = persons[name]
-                p = await repo.create_participant(1, bot_id(person), f"{name} Тест", None, profile, START)
-                await repo.decide(p.id, Status.APPROVED, True, 0, START)
+                p = await uow.participants.create(1, bot_id(person), f"{name} Тест", None, profile, START)
+                await uow.participants.decide(p.id, Status.APPROVED, True, 0, START)
                 people.append(person)
                 ids.append(p.id)
-            pair_id = await repo.create_pair(
+            pair_id = await uow.pairs.create(
                 1, ids[0], ids[1], PairStatus.ACTIVE, 5.0, Form.PUPIL_PUPIL,
                 Reasons(("chess",), ("olympiad",), 3, False), False, START,
             )  # fmt: skip
-            await repo.update_pair(pair_id, started_at=START)
+            await uow.pairs.update(pair_id, started_at=START)
             pairs[key] = (people[0], people[1], pair_id)
             both = (ids[0], ids[1])
             tuesday = datetime(2026, 9, 8, 13, 0)
             if key == "A":
                 for week in range(4):
-                    await meeting(repo, pair_id, both, tuesday + timedelta(weeks=week), (8, 9))
+                    await meeting(uow, pair_id, both, tuesday + timedelta(weeks=week), (8, 9))
             elif key == "B":
                 for week in range(2):  # the last one on 15.09: 19 days before the digest
-                    await meeting(repo, pair_id, both, tuesday + timedelta(weeks=week), (7, 7))
+                    await meeting(uow, pair_id, both, tuesday + timedelta(weeks=week), (7, 7))
             else:
-                await meeting(repo, pair_id, both, tuesday + timedelta(weeks=1), (9, 9))
-                await meeting(repo, pair_id, both, tuesday + timedelta(weeks=2), (6, 6))
-                await meeting(repo, pair_id, both, tuesday + timedelta(weeks=3), (3, None))
-                await meeting(repo, pair_id, both, datetime(2026, 10, 1, 13, 0), (None, None))
+                await meeting(uow, pair_id, both, tuesday + timedelta(weeks=1), (9, 9))
+                await meeting(uow, pair_id, both, tuesday + timedelta(weeks=2), (6, 6))
+                await meeting(uow, pair_id, both, tuesday + timedelta(weeks=3), (3, None))
+                await meeting(uow, pair_id, both, datetime(2026, 10, 1, 13, 0), (None, None))
     return pairs
 
 
@@ -242,8 +242,8 @@ async def test_weeks_of_a_programme_digest_survey_completion_and_report(
     await curator.press(schedule, "Ср")
 
     async def moved() -> bool:
-        async with db.unit() as repo:
-            return bool(await repo.session.scalar(select(ProgrammeRow.digest_weekday)) == 2)
+        async with db.unit() as uow:
+            return bool(await uow.session.scalar(select(ProgrammeRow.digest_weekday)) == 2)
 
     await eventually(moved)
 
@@ -270,8 +270,8 @@ async def test_weeks_of_a_programme_digest_survey_completion_and_report(
     assert rest >= 14
 
     async def answered() -> bool:
-        async with db.unit() as repo:
-            rows = list(await repo.session.scalars(select(SurveyResponseRow)))
+        async with db.unit() as uow:
+            rows = list(await uow.session.scalars(select(SurveyResponseRow)))
             return any(r.completed_at is not None for r in rows)
 
     await eventually(answered)
@@ -291,9 +291,9 @@ async def test_weeks_of_a_programme_digest_survey_completion_and_report(
     assert await client.file(thanks["photo"][-1]["file_id"]) != b""
 
     async def archived() -> bool:
-        async with db.unit() as repo:
-            statuses = set(await repo.session.scalars(select(PairRow.status)))
-            return statuses == {"ended"} and bool(await repo.session.scalar(select(ProgrammeRow.archived)))
+        async with db.unit() as uow:
+            statuses = set(await uow.session.scalars(select(PairRow.status)))
+            return statuses == {"ended"} and bool(await uow.session.scalar(select(ProgrammeRow.archived)))
 
     await eventually(archived)
     answer = await curator.press(card, "Приглашения")  # an old card's button: read-only now
@@ -357,9 +357,9 @@ async def test_the_curator_edits_the_questionnaire_and_the_entry_survey_follows(
     kid = await client.person("Лиза")
     await kid.send("/start")
     await kid.expect("/help")
-    async with bot.app.db.unit() as repo:
-        p = await repo.create_participant(1, kid.id, "Лиза Тест", None, mentee_profile(), bot.clock.now())
-        await repo.decide(p.id, Status.APPROVED, False, 0, bot.clock.now())
+    async with bot.app.db.unit() as uow:
+        p = await uow.participants.create(1, kid.id, "Лиза Тест", None, mentee_profile(), bot.clock.now())
+        await uow.participants.decide(p.id, Status.APPROVED, False, 0, bot.clock.now())
     await curator.press(card, "Анкеты")
     menu = await curator.expect("Анкеты программы", "Анкет ещё не было")
     await curator.press(menu, "Вопросы")

@@ -57,15 +57,15 @@ async def active_pair(bot: Running, client: SandboxClient) -> tuple[Person, Pers
         await person.send("/start")
         await person.expect("/help")
         people.append((person, profile))
-    async with bot.app.db.unit() as repo:
+    async with bot.app.db.unit() as uow:
         ids = []
         for person, profile in people:
-            p = await repo.create_participant(
+            p = await uow.participants.create(
                 1, bot_id(person), f"{person.name} Тест", None, profile, bot.clock.now()
             )
-            await repo.decide(p.id, Status.APPROVED, True, 0, bot.clock.now())
+            await uow.participants.decide(p.id, Status.APPROVED, True, 0, bot.clock.now())
             ids.append(p.id)
-        pair_id = await repo.create_pair(
+        pair_id = await uow.pairs.create(
             1,
             ids[0],
             ids[1],
@@ -76,7 +76,7 @@ async def active_pair(bot: Running, client: SandboxClient) -> tuple[Person, Pers
             False,
             bot.clock.now(),
         )
-        await repo.update_pair(pair_id, started_at=bot.clock.now())
+        await uow.pairs.update(pair_id, started_at=bot.clock.now())
     return people[0][0], people[1][0]
 
 

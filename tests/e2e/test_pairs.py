@@ -98,11 +98,11 @@ async def seed(bot: Running, client: SandboxClient, programme_id: int) -> dict[s
         await person.send("/start")
         await person.expect("/help")
         people[name] = person
-        async with bot.app.db.unit() as repo:
-            p = await repo.create_participant(
+        async with bot.app.db.unit() as uow:
+            p = await uow.participants.create(
                 programme_id, bot_id(person), f"{name} Тест", None, profile, bot.clock.now()
             )
-            await repo.decide(p.id, Status.APPROVED, True, 0, bot.clock.now())
+            await uow.participants.decide(p.id, Status.APPROVED, True, 0, bot.clock.now())
     return people
 
 

@@ -151,10 +151,10 @@ async def test_long_participant_lists_are_split_below_4096(
         slots=("mon_am",),
         format=MeetFormat.ANY,
     )
-    async with bot.app.db.unit() as repo:
+    async with bot.app.db.unit() as uow:
         for i in range(50):
-            await repo.touch_user(900000 + i, "x", None, datetime(2026, 9, 1))
-            await repo.create_participant(
+            await uow.people.touch(900000 + i, "x", None, datetime(2026, 9, 1))
+            await uow.participants.create(
                 1, 900000 + i, "Очень-длинное-имя-" * 5 + str(i), None, profile, datetime(2026, 9, 1)
             )
     await curator.press(card, "Участники")

@@ -89,8 +89,8 @@ async def test_a_meeting_confirmed_two_days_ahead_promises_the_24_hour_reminder_
     mentor, mentee = await active_pair(bot, client)
     assert bot.app is not None and bot.app.db is not None
     offer = await _propose(mentor, mentee, "03.10 16:30")
-    async with bot.app.db.unit() as repo:
-        await repo.set_locale(mentor.id, "en")
+    async with bot.app.db.unit() as uow:
+        await uow.people.set_locale(mentor.id, "en")
     await mentee.press(offer, "Подтвердить")
     confirmed = await mentee.expect("подтверждена")
     assert "Напомню за 24 часа — Пт 02.10 16:30" in str(confirmed["text"])

@@ -52,11 +52,11 @@ async def test_speed_meetings_rankings_make_a_stable_draft(
         await person.send("/start")
         await person.expect("/help")
         people[name] = person
-        async with bot.app.db.unit() as repo:
-            p = await repo.create_participant(
+        async with bot.app.db.unit() as uow:
+            p = await uow.participants.create(
                 1, person.id, f"{name} Тест", None, pupil(role, grade), bot.clock.now()
             )
-            await repo.decide(p.id, Status.APPROVED, True, 0, bot.clock.now())
+            await uow.participants.decide(p.id, Status.APPROVED, True, 0, bot.clock.now())
             ids[name] = p.id
     await curator.press(card, "Пары")
     menu = await curator.expect("Пары «Наставничество 2026/27»")
@@ -87,8 +87,8 @@ async def test_speed_meetings_rankings_make_a_stable_draft(
     assert forged is not None and "недоступно" in forged["text"]
 
     async def answered() -> bool:
-        async with bot.app.db.unit() as repo:  # type: ignore[union-attr]
-            rows = list(await repo.session.scalars(select(PreferenceRow)))
+        async with bot.app.db.unit() as uow:  # type: ignore[union-attr]
+            rows = list(await uow.session.scalars(select(PreferenceRow)))
             return sum(1 for r in rows if r.done_at is not None) == 4
 
     await eventually(answered)
@@ -98,14 +98,14 @@ async def test_speed_meetings_rankings_make_a_stable_draft(
     assert "Коля Тест" in draft["text"] and "Петя Тест" in draft["text"]
 
     async def drafted() -> bool:
-        async with bot.app.db.unit() as repo:  # type: ignore[union-attr]
-            return len(list(await repo.session.scalars(select(PairRow)))) == 2
+        async with bot.app.db.unit() as uow:  # type: ignore[union-attr]
+            return len(list(await uow.session.scalars(select(PairRow)))) == 2
 
     await eventually(drafted)
-    async with bot.app.db.unit() as repo:
-        rows = list(await repo.session.scalars(select(PairRow).where(PairRow.status == "draft")))
+    async with bot.app.db.unit() as uow:
+        rows = list(await uow.session.scalars(select(PairRow).where(PairRow.status == "draft")))
         result = {r.mentee_id: r.mentor_id for r in rows}
-        prefs = {r.participant_id: list(r.ranked) for r in await repo.session.scalars(select(PreferenceRow))}
+        prefs = {r.participant_id: list(r.ranked) for r in await uow.session.scalars(select(PreferenceRow))}
     assert result == {ids["Коля"]: ids["Петя"], ids["Оля"]: ids["Маша"]}
     mentee_prefs = {k: v for k, v in prefs.items() if k in (ids["Оля"], ids["Коля"])}
     mentor_prefs = {k: v for k, v in prefs.items() if k in (ids["Маша"], ids["Петя"])}

@@ -53,17 +53,17 @@ async def kid_and_mentor(
     await mentor.expect("/help")
     assert bot.app is not None and bot.app.db is not None
     now = bot.clock.now()
-    async with bot.app.db.unit() as repo:
-        kid_part = await repo.find_participant(1, bot_id(kid))
+    async with bot.app.db.unit() as uow:
+        kid_part = await uow.participants.find(1, bot_id(kid))
         assert kid_part is not None
-        await repo.decide(kid_part.id, Status.APPROVED, False, bot_id(curator), now)
-        m = await repo.create_participant(1, bot_id(mentor), "Анна Тест", None, MENTOR_PROFILE, now)
-        await repo.decide(m.id, Status.APPROVED, True, bot_id(curator), now)
-        pair_id = await repo.create_pair(
+        await uow.participants.decide(kid_part.id, Status.APPROVED, False, bot_id(curator), now)
+        m = await uow.participants.create(1, bot_id(mentor), "Анна Тест", None, MENTOR_PROFILE, now)
+        await uow.participants.decide(m.id, Status.APPROVED, True, bot_id(curator), now)
+        pair_id = await uow.pairs.create(
             1, m.id, kid_part.id, status, 5.0, None, Reasons(("chess",), ("olympiad",), 3, False), False, now
         )
         if status is PairStatus.ACTIVE:
-            await repo.update_pair(pair_id, started_at=now)
+            await uow.pairs.update(pair_id, started_at=now)
     return kid, mentor, pair_id
 
 
@@ -143,13 +143,13 @@ async def test_forget_me_leaves_no_name_id_or_text_in_any_table(
     await kid.send(WRITTEN[4])
     await kid.expect("Выполнено: 0 из 1")
     # a questionnaire answer in her own words; a next meeting proposed by the mentor
-    async with db.unit() as repo:
-        kid_part = await repo.find_participant(1, bot_id(kid))
+    async with db.unit() as uow:
+        kid_part = await uow.participants.find(1, bot_id(kid))
         assert kid_part is not None
         survey = SurveyRow(programme_id=1, kind="entry", launched_by=bot_id(curator), launched_at=clock.now())
-        repo.session.add(survey)
-        await repo.session.flush()
-        repo.session.add(
+        uow.session.add(survey)
+        await uow.session.flush()
+        uow.session.add(
             SurveyResponseRow(
                 survey_id=survey.id, participant_id=kid_part.id, role="mentee", items=[1, 2],
                 answers={"1": 7, "2": WRITTEN[5]}, asked_at=clock.now(), completed_at=clock.now(),

@@ -59,9 +59,9 @@ async def test_an_archived_programme_is_anonymised_after_the_retention_period(
     await kid.expect("Цель:")
     assert bot.app is not None and bot.app.db is not None and bot.app.i18n is not None
     db, i18n = bot.app.db, bot.app.i18n
-    async with db.unit() as repo:
-        await repo.update_programme(1, archived=True, archived_at=clock.now())
-        before = await repo.counts(1)
+    async with db.unit() as uow:
+        await uow.programmes.update(1, archived=True, archived_at=clock.now())
+        before = await uow.participants.counts(1)
     pairs = await scalar(bot, "SELECT count(*) FROM pairs")
     start = clock.current
     clock.current = start + timedelta(days=330)  # 11 months: still kept
@@ -72,7 +72,9 @@ async def test_an_archived_programme_is_anonymised_after_the_retention_period(
     values = await dump(db)
     assert not leaks(values, kid.id), leaks(values, kid.id)
     assert not any(v == mentor.id or v == "Анна Тест" for _, _, v in values), "the mentor's too"
-    async with db.unit() as repo:
-        assert await repo.counts(1) == before, "the figures for reports stay"
-        assert await repo.is_curator(curator.id), "the school's curators are not a programme's data"
+    async with db.unit() as uow:
+        assert await uow.participants.counts(1) == before, "the figures for reports stay"
+        assert await uow.organisations.is_curator(curator.id), (
+            "the school's curators are not a programme's data"
+        )
     assert await scalar(bot, "SELECT count(*) FROM pairs") == pairs

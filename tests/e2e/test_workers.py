@@ -50,8 +50,8 @@ async def start(emulator_url: str, database_url: str, log: Path) -> asyncio.subp
 
 
 async def leader_pid(db: Database) -> int | None:
-    async with db.unit() as repo:
-        holder = await repo.leases.holder("leader", datetime.now().replace(tzinfo=None))
+    async with db.unit() as uow:
+        holder = await uow.leases.holder("leader", datetime.now().replace(tzinfo=None))
     return int(holder.split(":")[1]) if holder else None
 
 
@@ -60,8 +60,8 @@ def bot_messages(emu: Emulator, chat_ids: set[int]) -> Counter[int]:
 
 
 async def settled(db: Database) -> bool:
-    async with db.unit() as repo:
-        counts = await repo.outbox.counts()
+    async with db.unit() as uow:
+        counts = await uow.outbox.counts()
     return counts.get("pending", 0) + counts.get("sending", 0) == 0
 
 
@@ -73,12 +73,12 @@ async def test_two_processes_share_the_wave_and_survive_a_kill_of_the_leader(
     await db.migrate()
     now = datetime.now().replace(tzinfo=None)
     people = []
-    async with db.unit() as repo:
+    async with db.unit() as uow:
         for i in range(WAVE):
             user = emu.add_user(f"Волна {i}")
             emu.started.add(user["id"])
             people.append(user["id"])
-            await repo.outbox.enqueue(f"wave:{i}", user["id"], f"Напоминание №{i}", None, now, checked=True)
+            await uow.outbox.enqueue(f"wave:{i}", user["id"], f"Напоминание №{i}", None, now, checked=True)
     first = await start(url, database_url, tmp_path / "a.log")
     second = await start(url, database_url, tmp_path / "b.log")
     procs = {first.pid: first, second.pid: second}

@@ -87,14 +87,14 @@ async def test_repository_round_trip_and_forgetting(database_url: str) -> None:
             slots=("mon_am",),
             format=MeetFormat.ONLINE,
         )
-        async with db.unit() as repo:
-            org = await repo.create_organisation("Школа", "Europe/Moscow", NOW)
-            await repo.touch_user(1, "Анна", "anna", NOW)
-            await repo.add_curator(org.id, 1, None, NOW)
+        async with db.unit() as uow:
+            org = await uow.organisations.create("Школа", "Europe/Moscow", NOW)
+            await uow.people.touch(1, "Анна", "anna", NOW)
+            await uow.organisations.add_curator(org.id, 1, None, NOW)
             from bot.domain.catalog import Cadence, Form
             from bot.domain.models import OrganisationId, Programme, ProgrammeId
 
-            prog = await repo.create_programme(
+            prog = await uow.programmes.create(
                 Programme(
                     ProgrammeId(0),
                     OrganisationId(org.id),
@@ -109,23 +109,25 @@ async def test_repository_round_trip_and_forgetting(database_url: str) -> None:
                 ),
                 NOW,
             )
-            await repo.touch_user(2, "Игорь", "igor", NOW)
-            p = await repo.create_participant(prog.id, 2, "Игорь Петров", None, profile, NOW)
-            await repo.add_consent(2, p.id, "v1", "self", NOW)
-        async with db.unit() as repo:
-            got = await repo.get_participant(p.id)
+            await uow.people.touch(2, "Игорь", "igor", NOW)
+            p = await uow.participants.create(prog.id, 2, "Игорь Петров", None, profile, NOW)
+            await uow.people.add_consent(2, p.id, "v1", "self", NOW)
+        async with db.unit() as uow:
+            got = await uow.participants.get(p.id)
             assert got is not None and got.profile == profile and got.username == "igor"
-            assert (await repo.counts(prog.id)).pending == 1
-            assert await repo.is_curator(1, org.id) and not await repo.is_curator(2)
-            await repo.decide(p.id, Status.APPROVED, True, 1, NOW)
-            assert await repo.forget_user(2, "Удалённый", NOW) == [org.id]
-        async with db.unit() as repo:
-            gone = await repo.get_participant(p.id)
+            assert (await uow.participants.counts(prog.id)).pending == 1
+            assert await uow.organisations.is_curator(1, org.id) and not await uow.organisations.is_curator(2)
+            await uow.participants.decide(p.id, Status.APPROVED, True, 1, NOW)
+            assert await uow.people.forget(2, "Удалённый", NOW) == [org.id]
+        async with db.unit() as uow:
+            gone = await uow.participants.get(p.id)
             assert gone is not None and gone.name == "Удалённый" and gone.profile is None
             assert gone.status is Status.LEFT
-            assert await repo.consents(2) == []  # the record stays under a pseudonym, not the id
-            assert [(v, w is not None) for v, _, w in await repo.consents(gone.user_id)] == [("v1", True)]
-            assert (await repo.counts(prog.id)).mentors == 0
+            assert await uow.people.consents(2) == []  # the record stays under a pseudonym, not the id
+            assert [(v, w is not None) for v, _, w in await uow.people.consents(gone.user_id)] == [
+                ("v1", True)
+            ]
+            assert (await uow.participants.counts(prog.id)).mentors == 0
     finally:
         await db.close()
 
@@ -135,13 +137,13 @@ async def test_a_failed_unit_of_work_changes_nothing(database_url: str) -> None:
     await db.migrate()
     try:
         try:
-            async with db.unit() as repo:
-                await repo.touch_user(7, "x", None, NOW)
+            async with db.unit() as uow:
+                await uow.people.touch(7, "x", None, NOW)
                 raise RuntimeError("refused")
         except RuntimeError:
             pass
-        async with db.unit() as repo:
-            assert await repo.get_user(7) is None
+        async with db.unit() as uow:
+            assert await uow.people.get(7) is None
     finally:
         await db.close()
 

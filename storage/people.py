@@ -1,0 +1,103 @@
+"""People: users (a person as Telegram knows them) and the consents they gave. Returns
+domain objects; never commits (the unit of work owns the transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.models import User, UserId
+from storage.erasure import ErasureRepo
+from storage.tables import ConsentRow, ParticipantRow, ProgrammeRow, UserRow
+
+
+def _user(row: UserRow) -> User:
+    return User(
+        UserId(row.id), row.name, row.username, row.locale, row.forgotten, row.unreachable, row.share_contact
+    )
+
+
+class PeopleRepo:
+    """Users, their locale and reachability, and their consents."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, user_id: int) -> User | None:
+        row = await self.session.get(UserRow, user_id)
+        return _user(row) if row else None
+
+    async def touch(self, user_id: int, name: str, username: str | None, now: datetime) -> User:
+        """Create the user on first contact; keep Telegram's name and username fresh."""
+        row = await self.session.get(UserRow, user_id)
+        if row is None:
+            row = UserRow(id=user_id, name=name, username=username, created_at=now)
+            self.session.add(row)
+        elif not row.forgotten:
+            row.name, row.username = name, username
+        row.unreachable, row.unreachable_told = False, False  # they talk to us again
+        await self.session.flush()
+        return _user(row)
+
+    async def locales(self, user_ids: Sequence[int]) -> dict[int, str | None]:
+        out: dict[int, str | None] = {}
+        ids = list(dict.fromkeys(user_ids))
+        for i in range(0, len(ids), 500):
+            rows = await self.session.execute(
+                select(UserRow.id, UserRow.locale).where(UserRow.id.in_(ids[i : i + 500]))
+            )
+            out.update({int(uid): loc for uid, loc in rows.all()})
+        return out
+
+    async def set_share_contact(self, user_id: int, value: bool) -> None:
+        await self.session.execute(update(UserRow).where(UserRow.id == user_id).values(share_contact=value))
+
+    async def set_locale(self, user_id: int, locale: str) -> None:
+        await self.session.execute(update(UserRow).where(UserRow.id == user_id).values(locale=locale))
+
+    async def forget(self, user_id: int, placeholder: str, now: datetime) -> list[int]:
+        """Erase the person (see storage/erasure.py). Returns the organisations told."""
+        return (await ErasureRepo(self.session).erase_person(user_id, placeholder, now)).organisations
+
+    async def organisations(self, user_id: int) -> list[int]:
+        """Organisations whose programmes this person takes part in."""
+        rows = await self.session.scalars(
+            select(ProgrammeRow.organisation_id)
+            .join(ParticipantRow, ParticipantRow.programme_id == ProgrammeRow.id)
+            .where(ParticipantRow.user_id == user_id)
+            .distinct()
+        )
+        return sorted(set(rows))
+
+    async def mark_unreachable(self, user_id: int) -> bool:
+        """A person blocked the bot. True the first time, so curators are told once."""
+        row = await self.session.get(UserRow, user_id)
+        if row is None:
+            return False
+        first = not row.unreachable_told
+        row.unreachable, row.unreachable_told = True, True
+        await self.session.flush()
+        return first
+
+    async def add_consent(
+        self, user_id: int, participant_id: int | None, version: str, on_behalf: str, now: datetime
+    ) -> None:
+        self.session.add(
+            ConsentRow(
+                user_id=user_id,
+                participant_id=participant_id,
+                text_version=version,
+                on_behalf=on_behalf,
+                given_at=now,
+            )
+        )
+        await self.session.flush()
+
+    async def consents(self, user_id: int) -> list[tuple[str, str, datetime | None]]:
+        rows = await self.session.scalars(
+            select(ConsentRow).where(ConsentRow.user_id == user_id).order_by(ConsentRow.id)
+        )
+        return [(r.text_version, r.on_behalf, r.withdrawn_at) for r in rows]
