@@ -23,7 +23,7 @@ from bot.domain.models import User
 from bot.i18n import Html, L10n, Translator
 from bot.services import meetings as service
 from handlers import meeting_texts as mt
-from handlers.answered import collapse
+from handlers.answered import collapse, collapse_pressed
 from handlers.callbacks import DayCb, FormatCb, KindCb, MeetCb, PlanCb, ReflectCb, TimeCb
 from handlers.common import error_text, notify, refuse, strings_for, tell_curators
 from handlers.kb import InlineKeyboardBuilder
@@ -541,8 +541,7 @@ async def on_reflect(
         uow, user.id, callback_data.m, name, value, clock.now()
     )
     await cb.answer()
-    if cb.message is not None:
-        await bot.edit_message_reply_markup(chat_id=user.id, message_id=cb.message.message_id)
+    await collapse_pressed(bot, cb)  # the check-in's question keeps the answer chosen
     await _next_reflection_step(
         bot, state, uow, user, t, i18n, clock, callback_data.m, following, disagreement, ctx
     )

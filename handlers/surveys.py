@@ -15,7 +15,7 @@ from bot.domain.errors import AlreadyDecided, DomainError, NotAllowed
 from bot.domain.models import User
 from bot.i18n import Html, L10n, Translator, escape
 from bot.services import surveys as service
-from handlers.answered import collapse
+from handlers.answered import collapse, collapse_pressed
 from handlers.callbacks import ProgCb, SurveyAdminCb, SurveyCb, SurveyItemCb
 from handlers.common import error_text, notify, send_long, strings_for
 from handlers.kb import InlineKeyboardBuilder
@@ -100,8 +100,8 @@ async def on_answer(
         await _ask(bot, state, t, user.id, await service.current(uow, user.id, r, user.locale))
         return
     await cb.answer()
-    if cb.message is not None and isinstance(cb.message, Message) and callback_data.v != "go":
-        await cb.message.edit_reply_markup(reply_markup=None)
+    if callback_data.v != "go":  # the question keeps the answer chosen, without buttons
+        await collapse_pressed(bot, cb)
     await _ask(bot, state, t, user.id, q)
 
 

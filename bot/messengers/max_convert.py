@@ -157,13 +157,37 @@ def _message(
         human = user({"user_id": recipient.get("user_id") or sender["user_id"], "first_name": "—"})
     else:
         frm = human = user(sender, locale)
-    return {
+    out = {
         "message_id": refs.get(body.get("mid", ""), 0),
         "date": int(msg.get("timestamp", 0)) // 1000,
         "chat": _chat_of(recipient, human),
         "from": frm,
         **_content(body),
     }
+    markup = reply_markup(body.get("attachments"))
+    if markup is not None:
+        out["reply_markup"] = markup
+    return out
+
+
+def reply_markup(attachments: list[Mapping[str, Any]] | None) -> dict[str, Any] | None:
+    """A message's MAX keyboard as the Bot API's, so a handler can read which button was
+    pressed (an answered prompt then shows the answer chosen)."""
+    for att in attachments or []:
+        if att.get("type") != "inline_keyboard":
+            continue
+        rows = []
+        for row in (att.get("payload") or {}).get("buttons") or []:
+            shown = []
+            for b in row:
+                if b.get("type") == "callback":
+                    shown.append({"text": b.get("text", ""), "callback_data": b.get("payload", "")})
+                elif b.get("type") == "link":
+                    shown.append({"text": b.get("text", ""), "url": b.get("url", "")})
+            if shown:
+                rows.append(shown)
+        return {"inline_keyboard": rows} if rows else None
+    return None
 
 
 def to_update(

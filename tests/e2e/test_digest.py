@@ -121,8 +121,13 @@ async def answer_questionnaire(person: Person, scale: str, restart: Callable[[],
     """Answer every question: a score, yes, and typed or skipped open answers. The bot is
     restarted once while it waits for a typed answer."""
     answered = 0
+    said_yes: dict[str, object] | None = None
     while True:
         m = await person.expect("Вопрос", timeout=10)
+        if said_yes is not None:  # the question answered before keeps the answer chosen
+            shown = await person.client.message(said_yes["chat_id"], said_yes["message_id"])
+            assert shown["text"].endswith("→ Да") and "reply_markup" not in shown
+            said_yes = None
         text = m["text"]
         answered += 1
         labels = [b["text"] for row in (m.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
@@ -130,6 +135,7 @@ async def answer_questionnaire(person: Person, scale: str, restart: Callable[[],
             await person.press_data(m, _data(m, scale))
         elif "Да" in labels:
             await person.press(m, "Да")
+            said_yes = m
         elif "Чего вам не хватило" in text:
             await person.send("x" * 5000)  # too long: a clear answer, nothing lost
             await person.expect("Слишком длинно")

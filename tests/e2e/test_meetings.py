@@ -163,7 +163,10 @@ async def test_meetings_reminders_and_two_way_reflection(
     await mentor.press(ask, "Да")
     scale = await mentor.expect("Насколько встреча была полезной")
     await mentor.press(scale, "9")
-    scale = await mentor.expect("Насколько наставляемый был вовлечён")
+    engaged = await mentor.expect("Насколько наставляемый был вовлечён")
+    answered = await client.message(scale["chat_id"], scale["message_id"])  # keeps the answer chosen
+    assert answered["text"].endswith("→ 9") and "reply_markup" not in answered
+    scale = engaged
     await mentor.press(scale, "8")
     await mentor.expect("Что успели сделать")
     await mentor.send("Решали олимпиадные задачи")

@@ -14,6 +14,7 @@ from bot.services.links import StartLinks
 from sandbox.max_rules import check_text
 
 BOT = {"id": from_max(229229229), "is_bot": True, "first_name": "Наставник", "username": "nast_bot"}
+RU = "lang:ru"
 USER = {"user_id": 123456789, "first_name": "Алиса", "last_name": "С", "is_bot": False, "name": "Алиса С"}
 
 
@@ -81,7 +82,19 @@ def test_a_press_becomes_a_callback_query_in_the_persons_chat() -> None:
         "message": {
             "recipient": {"chat_id": 182182182, "chat_type": "dialog", "user_id": 123456789},
             "timestamp": 1,
-            "body": {"mid": "mid.bot1", "seq": 2, "text": "Выбери язык"},
+            "body": {
+                "mid": "mid.bot1",
+                "seq": 2,
+                "text": "Выбери язык",
+                "attachments": [
+                    {
+                        "type": "inline_keyboard",
+                        "payload": {
+                            "buttons": [[{"type": "callback", "text": "Русский", "payload": "lang:ru"}]]
+                        },
+                    }
+                ],
+            },
             "sender": {"user_id": 229229229, "first_name": "Наставник", "is_bot": True},
         },
     }
@@ -91,6 +104,9 @@ def test_a_press_becomes_a_callback_query_in_the_persons_chat() -> None:
     assert cq["id"] == "max:f9LHod" and cq["data"] == "lang:ru"
     assert cq["message"]["message_id"] == 7 and cq["message"]["from"] == BOT
     assert cq["message"]["chat"]["id"] == from_max(123456789)
+    assert cq["message"]["reply_markup"] == {
+        "inline_keyboard": [[{"text": "Русский", "callback_data": "lang:ru"}]]
+    }
 
 
 def test_group_events_and_messages_land_in_the_group() -> None:
