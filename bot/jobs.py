@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
+
+from aiogram.types import InlineKeyboardMarkup
 
 from bot.clock import Clock
 from bot.domain import meetings as rules
+from bot.domain.catalog import Role
 from bot.domain.meetings import Meeting
 from bot.domain.models import Programme
 from bot.domain.pacing import GLOBAL_RATE, latest_starts
@@ -136,7 +140,9 @@ async def _checkin_reminders(uow: Unit, tick: _Tick, now: datetime, counts: dict
             now,
             participant.user_id,
             t("reflect.reminder"),
-            mt.happened_keyboard(t, r.meeting_id) if r.happened is None else None,
+            _checkin_keyboard(
+                t, r.meeting_id, participant.role, r.happened is None, await _pair_of(uow, r.meeting_id)
+            ),
             key=f"checkin-remind:{r.id}",
         )
         counts["reflection_reminders"] += 1
@@ -188,6 +194,30 @@ def reminder_text(t: L10n, m: Meeting, timezone: str, other: str, left_hours: in
         other=other,
         left=Html(t("meet.in_hours", count=left_hours)),
     )
+
+
+def reminder_markup(t: L10n, m: Meeting, side: Side) -> dict[str, Any] | None:
+    """The mentee's reminder carries «Сообщить куратору» (a pupil reaches the curator from
+    every reminder); the mentor's has no keyboard."""
+    if side.role is not Role.MENTEE:
+        return None
+    return mt.safety_button(t, m.pair_id).model_dump(mode="json", exclude_none=True)
+
+
+def _checkin_keyboard(
+    t: L10n, meeting_id: int, role: Role, unanswered: bool, pair_id: int | None
+) -> InlineKeyboardMarkup | None:
+    """A check-in reminder: the first question's buttons while it is unanswered; the
+    mentee's always with «Сообщить куратору»."""
+    safety = pair_id if role is Role.MENTEE else None
+    if unanswered:
+        return mt.happened_keyboard(t, meeting_id, safety)
+    return mt.safety_button(t, safety) if safety is not None else None
+
+
+async def _pair_of(uow: Unit, meeting_id: int) -> int | None:
+    m = await uow.meetings.get(meeting_id)
+    return m.pair_id if m is not None else None
 
 
 async def _reminders(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:
@@ -245,7 +275,7 @@ async def _remind(
                 k,
                 side.user_id,
                 text,
-                None,
+                reminder_markup(t, m, side),
                 now,
                 expires_at=m.starts_at,
                 status=status,
@@ -287,7 +317,7 @@ async def _early_reminders(
             reminder_key(m, offset, side),
             side.user_id,
             reminder_text(t, m, programme.timezone, pair.other(side).name, left),
-            None,
+            reminder_markup(t, m, side),
             now,
             not_before=go,
             expires_at=m.starts_at,
@@ -347,7 +377,7 @@ async def _checkins(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int
                     now,
                     side.user_id,
                     text,
-                    mt.happened_keyboard(t, m.id),
+                    mt.happened_keyboard(t, m.id, m.pair_id if side.role is Role.MENTEE else None),
                     key=f"checkin:{m.id}:{side.participant_id}",
                 )
                 counts["checkins"] += 1

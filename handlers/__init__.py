@@ -25,6 +25,7 @@ from handlers import (
     programmes,
     proposals,
     questionnaire,
+    safety,
     surveys,
 )
 
@@ -59,6 +60,7 @@ def get_routers() -> list[Router]:
         moves.router(),
         join.router(),
         basics.router(),
+        safety.router(),
         curator.router(),
         pairs.router(),
         pairs.ranking_router(),

@@ -16,7 +16,7 @@ from bot.domain.errors import DomainError
 from bot.domain.models import User
 from bot.i18n import Html, L10n, Translator
 from bot.services import people
-from handlers import join, questionnaire, render
+from handlers import join, meeting_texts, questionnaire, render
 from handlers import keyboards as kb
 from handlers.callbacks import ContactCb, ForgetCb, LangCb, ProfileCb
 from handlers.common import error_text, notify, refuse, send_long, set_user_commands, strings_for
@@ -55,8 +55,12 @@ async def on_start(message: Message, state: FSMContext, uow: Unit, user: User, t
 
 
 async def on_help(message: Message, state: FSMContext, uow: Unit, user: User, t: L10n, bot: Bot) -> None:
-    key = "help.curator" if await uow.organisations.is_curator(user.id) else "help.member"
-    await message.answer(t(key))
+    if await uow.organisations.is_curator(user.id):
+        await message.answer(t("help.curator"))
+    elif await uow.participants.participations(user.id):
+        await message.answer(t("help.member"), reply_markup=meeting_texts.safety_button(t))
+    else:
+        await message.answer(t("help.member"))
     current = await state.get_state()
     if current is None:
         return

@@ -69,3 +69,7 @@ class PlanForm(StatesGroup):
 class OwnerSetup(StatesGroup):
     name = State()  # data["token"]: the one-time link being used
     timezone = State()
+
+
+class SafetyForm(StatesGroup):
+    note = State()  # the participant's own words: data["pair"], data["k"]
