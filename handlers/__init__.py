@@ -27,6 +27,7 @@ from handlers import (
     questionnaire,
     safety,
     surveys,
+    voice,
 )
 
 
@@ -61,6 +62,7 @@ def get_routers() -> list[Router]:
         join.router(),
         basics.router(),
         safety.router(),
+        voice.router(),
         curator.router(),
         pairs.router(),
         pairs.ranking_router(),

@@ -234,3 +234,12 @@ class SafetyCb(CallbackData, prefix="sf"):
     a: str
     id: int
     k: str = ""
+
+
+class VoiceCb(CallbackData, prefix="vc"):
+    """A participant's self-service: other (pair) | why (pair, k: reason) | leave | bye |
+    stay (participant) | write (participant) | ans (a curator answers a participant)."""
+
+    a: str
+    id: int
+    k: str = ""

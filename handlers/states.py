@@ -73,3 +73,8 @@ class OwnerSetup(StatesGroup):
 
 class SafetyForm(StatesGroup):
     note = State()  # the participant's own words: data["pair"], data["k"]
+
+
+class VoiceForm(StatesGroup):
+    write = State()  # a participant writes to the curators: data["part"]
+    answer = State()  # a curator answers a participant: data["part"]

@@ -44,14 +44,15 @@ def concern(code: str) -> Concern:
         raise InvalidInput("safety.bad_kind") from None
 
 
-def clean_note(text: str | None) -> str:
-    """The pupil's own words: spaces tidied; empty or too long is refused (never cut: a
-    cut report could lose the part that matters)."""
+def clean_note(text: str | None, keys: str = "safety") -> str:
+    """A person's own words to the curator (or a curator's answer): spaces tidied; empty or
+    too long is refused (never cut: a cut report could lose the part that matters).
+    ``keys``: whose strings explain a refusal."""
     value = "\n".join(" ".join(line.split()) for line in (text or "").strip().splitlines()).strip()
     if not value:
-        raise InvalidInput("safety.note_empty")
+        raise InvalidInput(f"{keys}.note_empty")
     if len(value) > NOTE_MAX:
-        raise InvalidInput("safety.note_too_long", max=NOTE_MAX, length=len(value))
+        raise InvalidInput(f"{keys}.note_too_long", max=NOTE_MAX, length=len(value))
     return value
 
 

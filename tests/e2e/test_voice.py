@@ -10,10 +10,11 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.clock import FakeClock
+from bot.domain.catalog import Status
 from bot.domain.meetings import Kind, MeetingStatus
 from bot.domain.pairs import PairStatus
 from bot.jobs import meetings_tick
-from handlers.callbacks import SafetyCb
+from handlers.callbacks import SafetyCb, VoiceCb
 from sandbox.client import Person, SandboxClient, button_data
 from storage.tables import SafetyReportRow
 from tests.conftest import BOTH_MESSENGERS, MakeCurator, Running, bot_id, eventually
@@ -165,3 +166,127 @@ async def test_bad_input_to_the_safety_button_gets_a_clear_answer(
     answer = await curator.press_data(urgent, SafetyCb(a="ok", id=999).pack())
     assert answer is not None and answer["show_alert"] and "устарела" in answer["text"]
     assert button_data(urgent, "Решено") == SafetyCb(a="ok", id=1).pack()
+
+
+@BOTH_MESSENGERS
+async def test_a_participant_writes_to_the_curator_and_asks_for_another_mentor(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    curator, mentor, mentee = await school(bot, client, make_curator)
+    assert bot.app is not None and bot.app.db is not None
+    db = bot.app.db
+
+    # «Написать куратору»: relayed privately, answered through the bot, no contacts either way
+    await mentee.send("/help")
+    own = await mentee.expect("Что я умею")
+    assert labels(own) == [
+        "🆘 Сообщить куратору", "✉️ Написать куратору", "🔁 Другой наставник", "🚪 Выйти из программы",
+    ]  # fmt: skip
+    await mentee.press(own, "Написать куратору")
+    await mentee.expect("Напиши куратору одним сообщением")
+    await mentee.send("<i>Можно</i> перенести встречи?")
+    await mentee.expect("Отправил куратору (Татьяна)", "Ответ придёт сюда")
+    relayed = await curator.expect("✉️ Сообщение участника", "Алиса Тест", "<i>Можно</i> перенести встречи?")
+    assert "tg://" not in str(relayed) and "max.ru" not in str(relayed)
+    await curator.press(relayed, "Ответить")
+    await curator.expect("Напишите ответ для Алиса Тест")
+    await curator.send("Да, <b>конечно</b>")
+    await curator.expect("Ответ отправлен: Алиса Тест")
+    answer = await mentee.expect("Ответ куратора (Татьяна)", "Да, <b>конечно</b>")
+    assert labels(answer) == ["✉️ Написать куратору"] and "tg://" not in str(answer)
+
+    # the mentor (a teacher: «вы») has no «Другой наставник»
+    await mentor.send("/profile")
+    mine = await mentor.expect("Участие в программе", "напишите куратору")
+    assert "🔁 Другой наставник" not in labels(mine)
+
+    # «Другой наставник»: a reason; the curators get the card and «Переназначить»
+    await mentee.send("/help")
+    await mentee.press(await mentee.expect("Что я умею"), "Другой наставник")
+    reasons = await mentee.expect("Что не так?")
+    assert labels(reasons) == ["не подходит время", "не сложилось общение", "другие цели", "другое"]
+    await mentee.press(reasons, "не сложилось общение")
+    await mentee.expect("Передал куратору (Татьяна)", "пара продолжает работу")
+    request = await curator.expect("🔁", "просит другого наставника", "не сложилось общение", "Анна Тест")
+    await curator.press(request, "Переназначить")
+    await curator.expect("Алиса Тест")
+    await curator.send("Просьба наставляемой")
+    await curator.expect("Пара завершена")
+    assert not any("не сложилось" in t for t in await texts_of(mentor, client))
+
+    async def reassigned() -> bool:
+        async with db.unit() as uow:
+            mentee_part = await uow.participants.find(1, bot_id(mentee))
+            pairs = await uow.pairs.in_programme(1, (PairStatus.ENDED,))
+            return mentee_part is not None and mentee_part.priority and len(pairs) == 1
+
+    await eventually(reassigned)
+
+
+async def texts_of(person: Person, client: SandboxClient) -> list[str]:
+    return [m.get("text") or "" for m in await client.get("/control/messages", chat_id=person.id, after=0)]
+
+
+async def test_leaving_the_programme_ends_the_pair_and_keeps_the_data(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    curator, mentor, mentee = await school(bot, client, make_curator)
+    assert bot.app is not None and bot.app.db is not None
+    db = bot.app.db
+    await mentor.send("/help")
+    own = await mentor.expect("Что я умею")
+    await mentor.press(own, "Выйти из программы")
+    confirm = await mentor.expect("Выйти из программы «Наставничество 2026/27»?", "Ваши данные останутся")
+    await mentor.press(confirm, "Нет, остаюсь")
+    await mentor.expect("всё остаётся как было")
+    await mentor.press(own, "Выйти из программы")
+    confirm = await mentor.expect("Выйти из программы")
+    await mentor.press(confirm, "Да, выйти")
+    await mentor.expect("Вы вышли из программы «Наставничество 2026/27»")
+    told = await mentee.expect("Твоя пара в программе «Наставничество 2026/27» завершена")
+    assert "Анна" not in told["text"]
+    await curator.expect("Анна Тест", "сам(а) вышел(а) из программы", "Пар завершено: 1", "сохранены")
+    again = await mentor.press_data(confirm, VoiceCb(a="bye", id=1).pack())
+    assert again is not None and again["show_alert"]
+
+    async with db.unit() as uow:
+        left = await uow.participants.get(1)
+        mentee_part = await uow.participants.find(1, bot_id(mentee))
+        pair = await uow.pairs.get(1)
+        assert left is not None and left.status is Status.LEFT and left.name == "Анна Тест"  # data kept
+        assert mentee_part is not None and mentee_part.priority  # goes first next round
+        assert pair is not None and pair.status is PairStatus.ENDED
+    await mentor.send("/help")
+    assert labels(await mentor.expect("Что я умею")) == []  # no programme any more
+    await mentee.send("/meetings")
+    await mentee.expect("нет пары")  # no working pair any more
+
+
+async def test_bad_input_to_self_service_gets_a_clear_answer(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    curator, mentor, mentee = await school(bot, client, make_curator)
+    await mentee.send("/help")
+    own = await mentee.expect("Что я умею")
+    await mentee.press(own, "Написать куратору")
+    await mentee.expect("Напиши куратору")
+    await mentee.sticker()
+    await mentee.expect("Напиши словами")
+    await mentee.send("б" * 5000)
+    await mentee.expect("Получилось 5000 символов, а можно до 1000")
+    await mentee.send("/cancel")
+    await mentee.expect("отменил")
+    # forged buttons: someone else's participation, a non-curator's «Ответить», a mentor's
+    # «Другой наставник», a made-up reason
+    for data in (
+        VoiceCb(a="write", id=1).pack(),  # participant 1 is the mentor
+        VoiceCb(a="ans", id=2).pack(),
+        VoiceCb(a="leave", id=1).pack(),
+        VoiceCb(a="why", id=1, k="zzz").pack(),
+    ):
+        answer = await mentee.press_data(own, data)
+        assert answer is not None and answer["show_alert"], data
+    await mentor.send("/help")
+    answer = await mentor.press_data(await mentor.expect("Что я умею"), VoiceCb(a="other", id=1).pack())
+    assert answer is not None and answer["show_alert"]
+    assert not any("просит другого" in t for t in await texts_of(curator, client))
