@@ -4,7 +4,7 @@ and put messages into the outbox under keys that make each message happen once."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -12,6 +12,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.clock import Clock
 from bot.domain import meetings as rules
+from bot.domain import voice
 from bot.domain.catalog import Role
 from bot.domain.meetings import Meeting
 from bot.domain.models import Programme
@@ -116,6 +117,7 @@ async def meetings_tick(
     counts = {"reminders": 0, "checkins": 0, "reflection_reminders": 0, "nudges": 0, "waiting": 0}
     async with db.unit() as uow:
         tick = _Tick(uow, i18n)
+        await uow.participants.end_pauses(now.date())
         await _reminders(uow, tick, now, counts)
         await _early_reminders(uow, tick, now, counts, rate)
         await _checkins(uow, tick, now, counts)
@@ -132,7 +134,7 @@ async def _checkin_reminders(uow: Unit, tick: _Tick, now: datetime, counts: dict
         if now - r.asked_at >= rules.REFLECTION_MISSING:
             continue  # counts as missing; no late reminder
         participant = await uow.participants.get(r.participant_id)
-        if participant is None:
+        if participant is None or voice.is_paused(participant.paused_until, now.date()):
             continue
         t = await tick.t(participant.user_id)
         await notify(
@@ -154,7 +156,7 @@ async def _waiting_proposals(uow: Unit, tick: _Tick, now: datetime, counts: dict
         if m.starts_at <= now:
             continue
         pair = await uow.pairs.get(m.pair_id)
-        if pair is None:
+        if pair is None or await uow.participants.paused([pair.mentor.id, pair.mentee.id], now.date()):
             continue
         other = pair.mentee if pair.mentor.user_id == m.proposed_by else pair.mentor
         t = await tick.t(other.user_id)
@@ -167,6 +169,17 @@ async def _waiting_proposals(uow: Unit, tick: _Tick, now: datetime, counts: dict
             key=f"meetwait:{m.id}",
         ):
             counts["waiting"] += 1
+
+
+async def _paused_pairs(uow: Unit, pairs: Iterable[PairSides], today: date) -> set[int]:
+    """Pairs in which a side is on a pause (issue 16): nothing is sent to either side."""
+    pairs = list(pairs)
+    paused = await uow.participants.paused(
+        [s.participant_id for p in pairs for s in (p.mentor, p.mentee)], today
+    )
+    return {
+        p.pair_id for p in pairs if p.mentor.participant_id in paused or p.mentee.participant_id in paused
+    }
 
 
 def reminder_key(m: Meeting, offset: timedelta, side: Side) -> str:
@@ -238,9 +251,10 @@ async def _reminders(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, in
     ]
     done = await uow.outbox.existing(wanted)
     await tick.preload([s.user_id for p in sides.values() for s in (p.mentor, p.mentee)])
+    paused = await _paused_pairs(uow, sides.values(), now.date())
     for m, due in meetings:
         pair = sides.get(m.pair_id)
-        if pair is None or pair.status != PairStatus.ACTIVE.value:
+        if pair is None or pair.status != PairStatus.ACTIVE.value or pair.pair_id in paused:
             continue
         programme = await tick.programme(pair.programme_id)
         if programme is not None:
@@ -339,10 +353,13 @@ async def _wave(uow: Unit, now: datetime) -> list[tuple[Meeting, timedelta, Pair
     if not upcoming:
         return []
     sides = await uow.pairs.sides(list({m.pair_id for m, _ in upcoming}))
+    paused = await _paused_pairs(uow, sides.values(), now.date())
     wanted = [
         (m, offset, pair, side)
         for m, offset in upcoming
-        if (pair := sides.get(m.pair_id)) is not None and pair.status == PairStatus.ACTIVE.value
+        if (pair := sides.get(m.pair_id)) is not None
+        and pair.status == PairStatus.ACTIVE.value
+        and pair.pair_id not in paused
         for side in (pair.mentor, pair.mentee)
     ]
     done = await uow.outbox.existing([reminder_key(m, o, side) for m, o, _, side in wanted])
@@ -358,11 +375,14 @@ async def _checkins(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int
         if rules.checkin_due(m, now)
     ]
     sides = await uow.pairs.sides([m.pair_id for m in meetings])
+    paused = await _paused_pairs(uow, sides.values(), now.date())
     for m in meetings:
         pair = sides.get(m.pair_id)
         programme = await tick.programme(pair.programme_id) if pair else None
         if pair is None or programme is None or pair.status != PairStatus.ACTIVE.value:
             continue  # an ended pair (a side was forgotten, the curator ended it) is asked nothing
+        if pair.pair_id in paused:
+            continue  # asked after the pause, while the meeting is within the week
         for side in (pair.mentor, pair.mentee):
             if await uow.meetings.ask(m.id, side.participant_id, side.role.value, now):
                 t = await tick.t(side.user_id)
@@ -395,8 +415,11 @@ async def _nudges(uow: Unit, tick: _Tick, now: datetime) -> int:
     done = await uow.outbox.existing(
         [f"nudge:{p.pair_id}:{b}:{s.participant_id}" for p, _, b in todo for s in (p.mentor, p.mentee)]
     )
+    paused = await _paused_pairs(uow, [p for p, _, _ in todo], now.date())
     sent = 0
     for pair, last, bucket in todo:
+        if pair.pair_id in paused:
+            continue
         keys = {s: f"nudge:{pair.pair_id}:{bucket}:{s.participant_id}" for s in (pair.mentor, pair.mentee)}
         if all(k in done for k in keys.values()):
             continue

@@ -78,3 +78,4 @@ class SafetyForm(StatesGroup):
 class VoiceForm(StatesGroup):
     write = State()  # a participant writes to the curators: data["part"]
     answer = State()  # a curator answers a participant: data["part"]
+    pause = State()  # a participant types the pause's last day: data["part"]

@@ -5,6 +5,8 @@ ends, the data stays). Reached from /help and /profile, next to «Сообщит
 
 from __future__ import annotations
 
+from datetime import date
+
 from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -46,9 +48,20 @@ async def menu(uow: Unit, t: L10n, user_id: int) -> tuple[str, InlineKeyboardMar
     pair = about.pair
     if pair is not None and pair.status is PairStatus.ACTIVE and pair.mentee.id == about.me.id:
         kb.button(text=t("voice.btn_other"), callback_data=VoiceCb(a="other", id=pair.id))
+    if about.me.paused_until is not None:
+        kb.button(text=t("voice.btn_resume"), callback_data=VoiceCb(a="resume", id=about.me.id))
+    else:
+        kb.button(text=t("voice.btn_pause"), callback_data=VoiceCb(a="pause", id=about.me.id))
     kb.button(text=t("voice.btn_leave"), callback_data=VoiceCb(a="leave", id=about.me.id))
     kb.adjust(1)
-    return t("voice.menu" + _you(about.me), programme=about.programme.title), kb.as_markup()
+    text = t("voice.menu" + _you(about.me), programme=about.programme.title)
+    if about.me.paused_until is not None:
+        text += "\n" + t("voice.paused_note", date=_date(about.me.paused_until))
+    return text, kb.as_markup()
+
+
+def _date(day: date) -> str:
+    return f"{day:%d.%m.%Y}"
 
 
 def _names(t: L10n, curators: list[User]) -> str:
@@ -162,6 +175,83 @@ async def on_why(
     await bot.send_message(user.id, t("voice.other_sent" + _you(to.me), curators=_names(t, to.curators)))
 
 
+# «Пауза» and «Снять паузу»
+
+
+async def on_pause(
+    cb: CallbackQuery, callback_data: VoiceCb, state: FSMContext, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    me = await service.participation(uow, user.id, callback_data.id)
+    await cb.answer()
+    await state.set_state(VoiceForm.pause)
+    await state.set_data({"part": me.id})
+    kb = InlineKeyboardBuilder()
+    for code in rules.PAUSE_DAYS:
+        kb.button(text=t(f"voice.pause_{code}"), callback_data=VoiceCb(a="p", id=me.id, k=code))
+    kb.adjust(3)
+    await bot.send_message(user.id, t("voice.ask_pause" + _you(me)), reply_markup=kb.as_markup())
+
+
+async def on_pause_chosen(
+    cb: CallbackQuery,
+    callback_data: VoiceCb,
+    state: FSMContext,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    until = rules.pause_until(callback_data.k, clock.now().date())
+    text = await _pause(uow, user, t, i18n, clock, callback_data.id, until)
+    await cb.answer()
+    await state.clear()
+    if cb.message is not None:
+        await bot.edit_message_reply_markup(chat_id=user.id, message_id=cb.message.message_id)
+    await bot.send_message(user.id, text)
+
+
+async def on_pause_typed(
+    message: Message, state: FSMContext, uow: Unit, user: User, t: L10n, i18n: Translator, clock: Clock
+) -> None:
+    until = rules.parse_pause_date(message.text, clock.now().date())
+    text = await _pause(uow, user, t, i18n, clock, int((await state.get_data()).get("part", 0)), until)
+    await state.clear()
+    await message.answer(text)
+
+
+async def _pause(
+    uow: Unit, user: User, t: L10n, i18n: Translator, clock: Clock, part: int, until: date
+) -> str:
+    """Start the pause; the other side of each working pair is told kindly, without a reason."""
+    done = await service.set_pause(uow, user.id, part, until, clock.now())
+    for other in done.others:
+        ot = await strings_for(uow, i18n, other.user_id)
+        await notify(
+            uow, clock.now(), other.user_id, ot("voice.partner_paused", name=done.me.name, date=_date(until))
+        )
+    return t("voice.paused" + _you(done.me), date=_date(until))
+
+
+async def on_resume(
+    cb: CallbackQuery,
+    callback_data: VoiceCb,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    done = await service.set_pause(uow, user.id, callback_data.id, None, clock.now())
+    await cb.answer()
+    for other in done.others:
+        ot = await strings_for(uow, i18n, other.user_id)
+        await notify(uow, clock.now(), other.user_id, ot("voice.partner_resumed", name=done.me.name))
+    await bot.send_message(user.id, t("voice.resumed"))
+
+
 # «Выйти из программы»
 
 
@@ -224,10 +314,14 @@ def router() -> Router:
     r = Router(name="voice")
     r.message.register(on_written, VoiceForm.write, PRIVATE)
     r.message.register(on_answered, VoiceForm.answer, PRIVATE)
+    r.message.register(on_pause_typed, VoiceForm.pause, PRIVATE)
     r.callback_query.register(on_write, VoiceCb.filter(F.a == "write"))
     r.callback_query.register(on_answer, VoiceCb.filter(F.a == "ans"))
     r.callback_query.register(on_other, VoiceCb.filter(F.a == "other"))
     r.callback_query.register(on_why, VoiceCb.filter(F.a == "why"))
+    r.callback_query.register(on_pause, VoiceCb.filter(F.a == "pause"))
+    r.callback_query.register(on_pause_chosen, VoiceCb.filter(F.a == "p"))
+    r.callback_query.register(on_resume, VoiceCb.filter(F.a == "resume"))
     r.callback_query.register(on_leave, VoiceCb.filter(F.a == "leave"))
     r.callback_query.register(on_bye, VoiceCb.filter(F.a == "bye"))
     r.callback_query.register(on_stay, VoiceCb.filter(F.a == "stay"))

@@ -134,6 +134,9 @@ class ParticipantRow(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     decided_by: Mapped[int | None] = mapped_column(BigInteger)
     priority: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # a participant's own pause (holidays, exams, illness): no reminders, check-ins or
+    # nudges for their pairs before this date
+    paused_until: Mapped[date | None] = mapped_column(Date)
 
 
 class MentorProfileRow(Base):

@@ -4,12 +4,12 @@ and the curator's answer. Returns plain data; handlers render and send."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.domain import safety as notes
 from bot.domain import voice as rules
-from bot.domain.catalog import Status
-from bot.domain.errors import NotFound
+from bot.domain.catalog import Role, Status
+from bot.domain.errors import AlreadyDecided, NotFound
 from bot.domain.meetings import MeetingStatus
 from bot.domain.models import Participant, Programme, User
 from bot.domain.pairs import Pair, PairStatus
@@ -100,3 +100,32 @@ async def participation(uow: Unit, user_id: int, participant_id: int) -> Partici
     if me is None or me.user_id != user_id or me.status is Status.LEFT:
         raise NotFound()
     return me
+
+
+@dataclass(frozen=True)
+class Paused:
+    me: Participant
+    programme: Programme
+    others: list[Participant]  # the other side of each working pair, to be told kindly
+    until: date | None
+
+
+async def set_pause(
+    uow: Unit, user_id: int, participant_id: int, until: date | None, now: datetime
+) -> Paused:
+    """Start (``until``) or end (None) the person's pause; no reason is asked or kept."""
+    me = await participation(uow, user_id, participant_id)
+    today = now.date()
+    if until is None and not rules.is_paused(me.paused_until, today):
+        raise AlreadyDecided()
+    await uow.participants.set_pause(me.id, until)
+    programme = await _programme(uow, me.programme_id)
+    pairs = await uow.pairs.in_programme(programme.id, (PairStatus.ACTIVE,))
+    others = [
+        p.other(Role.MENTOR if p.mentor.id == me.id else Role.MENTEE)
+        for p in pairs
+        if me.id in (p.mentor.id, p.mentee.id)
+    ]
+    action = "participant.paused" if until else "participant.resumed"
+    await uow.audit.record(programme.organisation_id, user_id, action, now, target=str(me.id))
+    return Paused(me, programme, others, until)

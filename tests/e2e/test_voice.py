@@ -12,8 +12,10 @@ from sqlalchemy import select
 from bot.clock import FakeClock
 from bot.domain.catalog import Status
 from bot.domain.meetings import Kind, MeetingStatus
+from bot.domain.models import Programme
 from bot.domain.pairs import PairStatus
 from bot.jobs import meetings_tick
+from handlers import render
 from handlers.callbacks import SafetyCb, VoiceCb
 from sandbox.client import Person, SandboxClient, button_data
 from storage.tables import SafetyReportRow
@@ -180,7 +182,8 @@ async def test_a_participant_writes_to_the_curator_and_asks_for_another_mentor(
     await mentee.send("/help")
     own = await mentee.expect("Что я умею")
     assert labels(own) == [
-        "🆘 Сообщить куратору", "✉️ Написать куратору", "🔁 Другой наставник", "🚪 Выйти из программы",
+        "🆘 Сообщить куратору", "✉️ Написать куратору", "🔁 Другой наставник",
+        "⏸ Пауза (каникулы, экзамены, болезнь)", "🚪 Выйти из программы",
     ]  # fmt: skip
     await mentee.press(own, "Написать куратору")
     await mentee.expect("Напиши куратору одним сообщением")
@@ -247,7 +250,7 @@ async def test_leaving_the_programme_ends_the_pair_and_keeps_the_data(
     assert "Анна" not in told["text"]
     await curator.expect("Анна Тест", "сам(а) вышел(а) из программы", "Пар завершено: 1", "сохранены")
     again = await mentor.press_data(confirm, VoiceCb(a="bye", id=1).pack())
-    assert again is not None and again["show_alert"]
+    assert again is not None and "уже решено" in again["text"]
 
     async with db.unit() as uow:
         left = await uow.participants.get(1)
@@ -290,3 +293,70 @@ async def test_bad_input_to_self_service_gets_a_clear_answer(
     answer = await mentor.press_data(await mentor.expect("Что я умею"), VoiceCb(a="other", id=1).pack())
     assert answer is not None and answer["show_alert"]
     assert not any("просит другого" in t for t in await texts_of(curator, client))
+
+
+@BOTH_MESSENGERS
+async def test_a_pause_silences_the_pair_until_its_day_or_until_lifted(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator, clock: FakeClock
+) -> None:
+    _curator, mentor, mentee = await school(bot, client, make_curator)
+    assert bot.app is not None and bot.app.db is not None and bot.app.i18n is not None
+    db, i18n = bot.app.db, bot.app.i18n
+    async with db.unit() as uow:
+        pair = (await uow.pairs.in_programme(1, (PairStatus.ACTIVE,)))[0]
+        for day in (3, 20):  # 03.10 and 20.10, 16:30 Moscow
+            await uow.meetings.create(
+                pair.id, Kind.REGULAR, datetime(2026, 10, day, 13, 30), True, None, MeetingStatus.CONFIRMED,
+                bot_id(mentor), clock.now(),
+            )  # fmt: skip
+
+    # typed dates first: nonsense, the past... then a button
+    await mentee.send("/help")
+    await mentee.press(await mentee.expect("Что я умею"), "Пауза")
+    choose = await mentee.expect("До какого дня пауза? Пока она идёт", "Выбери срок")
+    assert labels(choose) == ["1 неделя", "2 недели", "месяц"]
+    await mentee.send("31.02")
+    await mentee.expect("Не получилось понять дату")
+    await mentee.send("01.09.2026")
+    await mentee.expect("Эта дата уже прошла")
+    await mentee.send("25.01")
+    await mentee.expect("Пауза может длиться до 92 дней")
+    await mentee.press(choose, "2 недели")
+    await mentee.expect("Пауза до 15.10.2026")
+    told = await mentor.expect("Алиса Тест берёт паузу до 15.10.2026")
+    assert "болез" not in told["text"] and "экзамен" not in told["text"]  # no reason, none asked
+
+    # nothing for the pair while it lasts: no reminder, no check-in, no nudge
+    for moment in (
+        datetime(2026, 10, 2, 13, 30),
+        datetime(2026, 10, 3, 12, 30),
+        datetime(2026, 10, 3, 15, 0),
+    ):
+        clock.current = moment
+        counts = await meetings_tick(db, i18n, clock)
+        assert not any(counts.values()), (moment, counts)
+    async with db.unit() as uow:
+        me = await uow.participants.find(1, bot_id(mentee))
+        assert me is not None and me.paused_until is not None
+        assert "На паузе до 15.10.2026" in render.participant_card(
+            i18n.get("ru"), me, pair_programme(await uow.programmes.get(1))
+        )
+
+    # «Снять паузу»: the other side is told, reminders come again
+    await mentee.send("/help")
+    own = await mentee.expect("Что я умею")
+    assert "▶️ Снять паузу" in labels(own)
+    await mentee.press(own, "Снять паузу")
+    await mentee.expect("Пауза снята")
+    await mentor.expect("Алиса Тест снова на связи")
+    again = await mentee.press_data(own, VoiceCb(a="resume", id=2).pack())  # pressed twice
+    assert again is not None and "уже решено" in again["text"]
+    clock.current = datetime(2026, 10, 19, 13, 30)
+    assert (await meetings_tick(db, i18n, clock))["reminders"] == 2
+    remind = await mentee.expect("Напоминание: через 24 часа")
+    assert labels(remind) == ["🆘 Сообщить куратору"]
+
+
+def pair_programme(programme: object) -> Programme:
+    assert isinstance(programme, Programme)
+    return programme

@@ -4,7 +4,7 @@ leaving person's departure ends, the reasons a button may carry."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -16,8 +16,11 @@ from bot.domain.voice import (
     MentorReason,
     check_can_ask_other_mentor,
     check_can_leave,
+    is_paused,
     mentor_reason,
     pairs_to_end,
+    parse_pause_date,
+    pause_until,
 )
 
 NOW = datetime(2026, 10, 1, 9, 0)
@@ -67,3 +70,47 @@ def test_leaving_ends_open_pairs_of_that_person_only() -> None:
     ]
     assert [p.id for p in pairs_to_end(pairs, MENTEE.id)] == [1]
     assert [p.id for p in pairs_to_end(pairs, MENTOR.id)] == [1, 2, 4]
+
+
+TODAY = date(2026, 10, 1)
+
+
+def test_a_pause_lasts_until_its_day_exclusive() -> None:
+    assert is_paused(date(2026, 10, 15), TODAY)
+    assert is_paused(date(2026, 10, 15), date(2026, 10, 14))
+    assert not is_paused(date(2026, 10, 15), date(2026, 10, 15))  # that day everything goes on
+    assert not is_paused(None, TODAY)
+
+
+def test_pause_buttons_and_a_forged_one() -> None:
+    assert [pause_until(c, TODAY) for c in ("1w", "2w", "1m")] == [
+        date(2026, 10, 8), date(2026, 10, 15), date(2026, 10, 31),
+    ]  # fmt: skip
+    with pytest.raises(InvalidInput):
+        pause_until("1y", TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("25.12", date(2026, 12, 25)), ("2.10", date(2026, 10, 2)), (" 05/11 ", date(2026, 11, 5)),
+     ("25.12.2026", date(2026, 12, 25)), ("25.12.26", date(2026, 12, 25))],
+)  # fmt: skip
+def test_a_typed_pause_date(text: str, expected: date) -> None:
+    assert parse_pause_date(text, TODAY) == expected
+
+
+def test_a_date_without_a_year_after_new_year_wraps() -> None:
+    assert parse_pause_date("10.01", date(2026, 12, 20)) == date(2027, 1, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [(None, "voice.pause_bad_date"), ("", "voice.pause_bad_date"), ("завтра", "voice.pause_bad_date"),
+     ("31.02", "voice.pause_bad_date"), ("01.10.2026", "voice.pause_past"),
+     ("30.09.2026", "voice.pause_past"), ("25.01", "voice.pause_too_long"),
+     ("1" * 5000, "voice.pause_bad_date")],
+)  # fmt: skip
+def test_a_bad_pause_date_is_refused_with_its_reason(text: str | None, key: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        parse_pause_date(text, TODAY)
+    assert err.value.key == key
