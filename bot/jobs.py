@@ -12,7 +12,6 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.clock import Clock
 from bot.domain import meetings as rules
-from bot.domain import voice
 from bot.domain.catalog import Role
 from bot.domain.meetings import Meeting
 from bot.domain.models import Programme
@@ -82,6 +81,7 @@ class _Tick:
         self._programmes: dict[int, Programme | None] = {}
         self._t: dict[int, L10n] = {}
         self._breaks: dict[int, list[tuple[date, date]]] = {}
+        self.paused: set[int] = set()  # participants on a pause (read once per tick)
 
     async def programme(self, programme_id: int) -> Programme | None:
         if programme_id not in self._programmes:
@@ -118,6 +118,7 @@ async def meetings_tick(
     async with db.unit() as uow:
         tick = _Tick(uow, i18n)
         await uow.participants.end_pauses(now.date())
+        tick.paused = await uow.participants.paused(now.date())
         await _reminders(uow, tick, now, counts)
         await _early_reminders(uow, tick, now, counts, rate)
         await _checkins(uow, tick, now, counts)
@@ -134,7 +135,7 @@ async def _checkin_reminders(uow: Unit, tick: _Tick, now: datetime, counts: dict
         if now - r.asked_at >= rules.REFLECTION_MISSING:
             continue  # counts as missing; no late reminder
         participant = await uow.participants.get(r.participant_id)
-        if participant is None or voice.is_paused(participant.paused_until, now.date()):
+        if participant is None or participant.id in tick.paused:
             continue
         t = await tick.t(participant.user_id)
         await notify(
@@ -156,7 +157,7 @@ async def _waiting_proposals(uow: Unit, tick: _Tick, now: datetime, counts: dict
         if m.starts_at <= now:
             continue
         pair = await uow.pairs.get(m.pair_id)
-        if pair is None or await uow.participants.paused([pair.mentor.id, pair.mentee.id], now.date()):
+        if pair is None or {pair.mentor.id, pair.mentee.id} & tick.paused:
             continue
         other = pair.mentee if pair.mentor.user_id == m.proposed_by else pair.mentor
         t = await tick.t(other.user_id)
@@ -171,12 +172,8 @@ async def _waiting_proposals(uow: Unit, tick: _Tick, now: datetime, counts: dict
             counts["waiting"] += 1
 
 
-async def _paused_pairs(uow: Unit, pairs: Iterable[PairSides], today: date) -> set[int]:
+def _paused_pairs(pairs: Iterable[PairSides], paused: set[int]) -> set[int]:
     """Pairs in which a side is on a pause (issue 16): nothing is sent to either side."""
-    pairs = list(pairs)
-    paused = await uow.participants.paused(
-        [s.participant_id for p in pairs for s in (p.mentor, p.mentee)], today
-    )
     return {
         p.pair_id for p in pairs if p.mentor.participant_id in paused or p.mentee.participant_id in paused
     }
@@ -251,7 +248,7 @@ async def _reminders(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, in
     ]
     done = await uow.outbox.existing(wanted)
     await tick.preload([s.user_id for p in sides.values() for s in (p.mentor, p.mentee)])
-    paused = await _paused_pairs(uow, sides.values(), now.date())
+    paused = _paused_pairs(sides.values(), tick.paused)
     for m, due in meetings:
         pair = sides.get(m.pair_id)
         if pair is None or pair.status != PairStatus.ACTIVE.value or pair.pair_id in paused:
@@ -313,7 +310,7 @@ async def _early_reminders(
     10:00 cannot all be told at 09:00 sharp): planned earliest deadline first, starting
     early enough; the sender takes the earliest deadline first. Planned once, so a slow
     tick never makes the wave late; a moved or cancelled meeting drops them as before."""
-    todo = await _wave(uow, now)
+    todo = await _wave(uow, now, tick.paused)
     if not todo:
         return
     queued = await uow.outbox.waiting_deadlines()
@@ -341,7 +338,9 @@ async def _early_reminders(
             counts["reminders"] += 1
 
 
-async def _wave(uow: Unit, now: datetime) -> list[tuple[Meeting, timedelta, PairSides, Side]]:
+async def _wave(
+    uow: Unit, now: datetime, on_pause: set[int]
+) -> list[tuple[Meeting, timedelta, PairSides, Side]]:
     """Reminders of active pairs whose moment is within the lookahead and not yet queued."""
     horizon = max(rules.DEFAULT_REMINDERS)
     upcoming = [
@@ -353,7 +352,7 @@ async def _wave(uow: Unit, now: datetime) -> list[tuple[Meeting, timedelta, Pair
     if not upcoming:
         return []
     sides = await uow.pairs.sides(list({m.pair_id for m, _ in upcoming}))
-    paused = await _paused_pairs(uow, sides.values(), now.date())
+    paused = _paused_pairs(sides.values(), on_pause)
     wanted = [
         (m, offset, pair, side)
         for m, offset in upcoming
@@ -375,7 +374,7 @@ async def _checkins(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int
         if rules.checkin_due(m, now)
     ]
     sides = await uow.pairs.sides([m.pair_id for m in meetings])
-    paused = await _paused_pairs(uow, sides.values(), now.date())
+    paused = _paused_pairs(sides.values(), tick.paused)
     for m in meetings:
         pair = sides.get(m.pair_id)
         programme = await tick.programme(pair.programme_id) if pair else None
@@ -415,7 +414,7 @@ async def _nudges(uow: Unit, tick: _Tick, now: datetime) -> int:
     done = await uow.outbox.existing(
         [f"nudge:{p.pair_id}:{b}:{s.participant_id}" for p, _, b in todo for s in (p.mentor, p.mentee)]
     )
-    paused = await _paused_pairs(uow, [p for p, _, _ in todo], now.date())
+    paused = _paused_pairs([p for p, _, _ in todo], tick.paused)
     sent = 0
     for pair, last, bucket in todo:
         if pair.pair_id in paused:

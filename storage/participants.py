@@ -3,7 +3,7 @@ curator's decisions about them and a parent's consent for a minor."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -225,13 +225,10 @@ class ParticipantsRepo:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
-    async def paused(self, participant_ids: Iterable[int], today: date) -> set[int]:
-        """Of these participants, those on a pause today (one query)."""
-        ids = list(set(participant_ids))
-        if not ids:
-            return set()
+    async def paused(self, today: date) -> set[int]:
+        """Participants on a pause today (few: an indexed read, once per scheduler tick)."""
         rows = await self.session.scalars(
-            select(ParticipantRow.id).where(ParticipantRow.id.in_(ids), ParticipantRow.paused_until > today)
+            select(ParticipantRow.id).where(ParticipantRow.paused_until > today)
         )
         return set(rows)
 

@@ -136,7 +136,7 @@ class ParticipantRow(Base):
     priority: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # a participant's own pause (holidays, exams, illness): no reminders, check-ins or
     # nudges for their pairs before this date
-    paused_until: Mapped[date | None] = mapped_column(Date)
+    paused_until: Mapped[date | None] = mapped_column(Date, index=True)
 
 
 class MentorProfileRow(Base):

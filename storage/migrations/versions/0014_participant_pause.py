@@ -17,8 +17,10 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("participants", schema=None) as batch_op:
         batch_op.add_column(sa.Column("paused_until", sa.Date(), nullable=True))
+        batch_op.create_index(batch_op.f("ix_participants_paused_until"), ["paused_until"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("participants", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_participants_paused_until"))
         batch_op.drop_column("paused_until")
