@@ -164,7 +164,9 @@ async def on_resolved(
 def router() -> Router:
     r = Router(name="safety")
     r.message.register(on_alerts, Command("alerts"), PRIVATE)
-    r.message.register(on_note, SafetyForm.note, PRIVATE)
+    r.message.register(
+        on_note, SafetyForm.note, PRIVATE, ~F.text.startswith("/")
+    )  # a command is not a report
     r.callback_query.register(on_go, SafetyCb.filter(F.a == "go"))
     r.callback_query.register(on_kind, SafetyCb.filter(F.a == "k"))
     r.callback_query.register(on_send, SafetyCb.filter(F.a == "send"), SafetyForm.note)

@@ -29,6 +29,7 @@ from handlers.states import VoiceForm
 from storage.unit import Unit
 
 PRIVATE = F.chat.type == "private"
+NOT_COMMAND = ~F.text.startswith("/")  # a command in the middle of a dialogue is not its answer
 
 
 def _you(p: Participant) -> str:
@@ -312,9 +313,9 @@ async def _stale(cb: CallbackQuery, t: L10n) -> None:
 
 def router() -> Router:
     r = Router(name="voice")
-    r.message.register(on_written, VoiceForm.write, PRIVATE)
-    r.message.register(on_answered, VoiceForm.answer, PRIVATE)
-    r.message.register(on_pause_typed, VoiceForm.pause, PRIVATE)
+    r.message.register(on_written, VoiceForm.write, PRIVATE, NOT_COMMAND)
+    r.message.register(on_answered, VoiceForm.answer, PRIVATE, NOT_COMMAND)
+    r.message.register(on_pause_typed, VoiceForm.pause, PRIVATE, NOT_COMMAND)
     r.callback_query.register(on_write, VoiceCb.filter(F.a == "write"))
     r.callback_query.register(on_answer, VoiceCb.filter(F.a == "ans"))
     r.callback_query.register(on_other, VoiceCb.filter(F.a == "other"))

@@ -140,6 +140,8 @@ async def test_bad_input_to_the_safety_button_gets_a_clear_answer(
     assert forged is not None and forged["show_alert"] and "устарела" in forged["text"]
     await mentee.press(kinds, "другое")
     await mentee.expect("Если хочешь, напиши")
+    await mentee.send("/meetings")  # a command is a command, not the report
+    await mentee.expect("Встречи с Анна Тест")
     await mentee.sticker()  # no words
     await mentee.expect("Напиши словами, что произошло")
     await mentee.send("а" * 5000)
@@ -147,6 +149,7 @@ async def test_bad_input_to_the_safety_button_gets_a_clear_answer(
     await mentee.send("Помогите, пожалуйста")  # still in the dialogue after the refusals
     await mentee.expect("ответит в течение дня")
     urgent = await curator.expect("🔴 Срочно", "Помогите, пожалуйста")
+    assert not any("/meetings" in t for t in await texts_of(curator, client))
 
     # someone else's pair, a forged report id, a stranger, a non-curator's «Решено»
     stranger = await client.person("Гость")
