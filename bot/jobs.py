@@ -4,11 +4,15 @@ and put messages into the outbox under keys that make each message happen once."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
+
+from aiogram.types import InlineKeyboardMarkup
 
 from bot.clock import Clock
 from bot.domain import meetings as rules
+from bot.domain.catalog import Role
 from bot.domain.meetings import Meeting
 from bot.domain.models import Programme
 from bot.domain.pacing import GLOBAL_RATE, latest_starts
@@ -77,6 +81,7 @@ class _Tick:
         self._programmes: dict[int, Programme | None] = {}
         self._t: dict[int, L10n] = {}
         self._breaks: dict[int, list[tuple[date, date]]] = {}
+        self.paused: set[int] = set()  # participants on a pause (read once per tick)
 
     async def programme(self, programme_id: int) -> Programme | None:
         if programme_id not in self._programmes:
@@ -112,6 +117,8 @@ async def meetings_tick(
     counts = {"reminders": 0, "checkins": 0, "reflection_reminders": 0, "nudges": 0, "waiting": 0}
     async with db.unit() as uow:
         tick = _Tick(uow, i18n)
+        await uow.participants.end_pauses(now.date())
+        tick.paused = await uow.participants.paused(now.date())
         await _reminders(uow, tick, now, counts)
         await _early_reminders(uow, tick, now, counts, rate)
         await _checkins(uow, tick, now, counts)
@@ -128,7 +135,7 @@ async def _checkin_reminders(uow: Unit, tick: _Tick, now: datetime, counts: dict
         if now - r.asked_at >= rules.REFLECTION_MISSING:
             continue  # counts as missing; no late reminder
         participant = await uow.participants.get(r.participant_id)
-        if participant is None:
+        if participant is None or participant.id in tick.paused:
             continue
         t = await tick.t(participant.user_id)
         await notify(
@@ -136,7 +143,9 @@ async def _checkin_reminders(uow: Unit, tick: _Tick, now: datetime, counts: dict
             now,
             participant.user_id,
             t("reflect.reminder"),
-            mt.happened_keyboard(t, r.meeting_id) if r.happened is None else None,
+            _checkin_keyboard(
+                t, r.meeting_id, participant.role, r.happened is None, await _pair_of(uow, r.meeting_id)
+            ),
             key=f"checkin-remind:{r.id}",
         )
         counts["reflection_reminders"] += 1
@@ -148,7 +157,7 @@ async def _waiting_proposals(uow: Unit, tick: _Tick, now: datetime, counts: dict
         if m.starts_at <= now:
             continue
         pair = await uow.pairs.get(m.pair_id)
-        if pair is None:
+        if pair is None or {pair.mentor.id, pair.mentee.id} & tick.paused:
             continue
         other = pair.mentee if pair.mentor.user_id == m.proposed_by else pair.mentor
         t = await tick.t(other.user_id)
@@ -161,6 +170,13 @@ async def _waiting_proposals(uow: Unit, tick: _Tick, now: datetime, counts: dict
             key=f"meetwait:{m.id}",
         ):
             counts["waiting"] += 1
+
+
+def _paused_pairs(pairs: Iterable[PairSides], paused: set[int]) -> set[int]:
+    """Pairs in which a side is on a pause (issue 16): nothing is sent to either side."""
+    return {
+        p.pair_id for p in pairs if p.mentor.participant_id in paused or p.mentee.participant_id in paused
+    }
 
 
 def reminder_key(m: Meeting, offset: timedelta, side: Side) -> str:
@@ -190,6 +206,30 @@ def reminder_text(t: L10n, m: Meeting, timezone: str, other: str, left_hours: in
     )
 
 
+def reminder_markup(t: L10n, m: Meeting, side: Side) -> dict[str, Any] | None:
+    """The mentee's reminder carries «Сообщить куратору» (a pupil reaches the curator from
+    every reminder); the mentor's has no keyboard."""
+    if side.role is not Role.MENTEE:
+        return None
+    return mt.safety_button(t, m.pair_id).model_dump(mode="json", exclude_none=True)
+
+
+def _checkin_keyboard(
+    t: L10n, meeting_id: int, role: Role, unanswered: bool, pair_id: int | None
+) -> InlineKeyboardMarkup | None:
+    """A check-in reminder: the first question's buttons while it is unanswered; the
+    mentee's always with «Сообщить куратору»."""
+    safety = pair_id if role is Role.MENTEE else None
+    if unanswered:
+        return mt.happened_keyboard(t, meeting_id, safety)
+    return mt.safety_button(t, safety) if safety is not None else None
+
+
+async def _pair_of(uow: Unit, meeting_id: int) -> int | None:
+    m = await uow.meetings.get(meeting_id)
+    return m.pair_id if m is not None else None
+
+
 async def _reminders(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:
     horizon = max(rules.DEFAULT_REMINDERS)
     meetings = [
@@ -208,9 +248,10 @@ async def _reminders(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, in
     ]
     done = await uow.outbox.existing(wanted)
     await tick.preload([s.user_id for p in sides.values() for s in (p.mentor, p.mentee)])
+    paused = _paused_pairs(sides.values(), tick.paused)
     for m, due in meetings:
         pair = sides.get(m.pair_id)
-        if pair is None or pair.status != PairStatus.ACTIVE.value:
+        if pair is None or pair.status != PairStatus.ACTIVE.value or pair.pair_id in paused:
             continue
         programme = await tick.programme(pair.programme_id)
         if programme is not None:
@@ -245,7 +286,7 @@ async def _remind(
                 k,
                 side.user_id,
                 text,
-                None,
+                reminder_markup(t, m, side),
                 now,
                 expires_at=m.starts_at,
                 status=status,
@@ -269,7 +310,7 @@ async def _early_reminders(
     10:00 cannot all be told at 09:00 sharp): planned earliest deadline first, starting
     early enough; the sender takes the earliest deadline first. Planned once, so a slow
     tick never makes the wave late; a moved or cancelled meeting drops them as before."""
-    todo = await _wave(uow, now)
+    todo = await _wave(uow, now, tick.paused)
     if not todo:
         return
     queued = await uow.outbox.waiting_deadlines()
@@ -287,7 +328,7 @@ async def _early_reminders(
             reminder_key(m, offset, side),
             side.user_id,
             reminder_text(t, m, programme.timezone, pair.other(side).name, left),
-            None,
+            reminder_markup(t, m, side),
             now,
             not_before=go,
             expires_at=m.starts_at,
@@ -297,7 +338,9 @@ async def _early_reminders(
             counts["reminders"] += 1
 
 
-async def _wave(uow: Unit, now: datetime) -> list[tuple[Meeting, timedelta, PairSides, Side]]:
+async def _wave(
+    uow: Unit, now: datetime, on_pause: set[int]
+) -> list[tuple[Meeting, timedelta, PairSides, Side]]:
     """Reminders of active pairs whose moment is within the lookahead and not yet queued."""
     horizon = max(rules.DEFAULT_REMINDERS)
     upcoming = [
@@ -309,10 +352,13 @@ async def _wave(uow: Unit, now: datetime) -> list[tuple[Meeting, timedelta, Pair
     if not upcoming:
         return []
     sides = await uow.pairs.sides(list({m.pair_id for m, _ in upcoming}))
+    paused = _paused_pairs(sides.values(), on_pause)
     wanted = [
         (m, offset, pair, side)
         for m, offset in upcoming
-        if (pair := sides.get(m.pair_id)) is not None and pair.status == PairStatus.ACTIVE.value
+        if (pair := sides.get(m.pair_id)) is not None
+        and pair.status == PairStatus.ACTIVE.value
+        and pair.pair_id not in paused
         for side in (pair.mentor, pair.mentee)
     ]
     done = await uow.outbox.existing([reminder_key(m, o, side) for m, o, _, side in wanted])
@@ -328,11 +374,14 @@ async def _checkins(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int
         if rules.checkin_due(m, now)
     ]
     sides = await uow.pairs.sides([m.pair_id for m in meetings])
+    paused = _paused_pairs(sides.values(), tick.paused)
     for m in meetings:
         pair = sides.get(m.pair_id)
         programme = await tick.programme(pair.programme_id) if pair else None
         if pair is None or programme is None or pair.status != PairStatus.ACTIVE.value:
             continue  # an ended pair (a side was forgotten, the curator ended it) is asked nothing
+        if pair.pair_id in paused:
+            continue  # asked after the pause, while the meeting is within the week
         for side in (pair.mentor, pair.mentee):
             if await uow.meetings.ask(m.id, side.participant_id, side.role.value, now):
                 t = await tick.t(side.user_id)
@@ -347,7 +396,7 @@ async def _checkins(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int
                     now,
                     side.user_id,
                     text,
-                    mt.happened_keyboard(t, m.id),
+                    mt.happened_keyboard(t, m.id, m.pair_id if side.role is Role.MENTEE else None),
                     key=f"checkin:{m.id}:{side.participant_id}",
                 )
                 counts["checkins"] += 1
@@ -365,8 +414,11 @@ async def _nudges(uow: Unit, tick: _Tick, now: datetime) -> int:
     done = await uow.outbox.existing(
         [f"nudge:{p.pair_id}:{b}:{s.participant_id}" for p, _, b in todo for s in (p.mentor, p.mentee)]
     )
+    paused = _paused_pairs([p for p, _, _ in todo], tick.paused)
     sent = 0
     for pair, last, bucket in todo:
+        if pair.pair_id in paused:
+            continue
         keys = {s: f"nudge:{pair.pair_id}:{bucket}:{s.participant_id}" for s in (pair.mentor, pair.mentee)}
         if all(k in done for k in keys.values()):
             continue

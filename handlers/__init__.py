@@ -25,7 +25,9 @@ from handlers import (
     programmes,
     proposals,
     questionnaire,
+    safety,
     surveys,
+    voice,
 )
 
 
@@ -59,6 +61,8 @@ def get_routers() -> list[Router]:
         moves.router(),
         join.router(),
         basics.router(),
+        safety.router(),
+        voice.router(),
         curator.router(),
         pairs.router(),
         pairs.ranking_router(),

@@ -16,7 +16,7 @@ from bot.domain.errors import DomainError
 from bot.domain.models import User
 from bot.i18n import Html, L10n, Translator
 from bot.services import people
-from handlers import join, questionnaire, render
+from handlers import join, questionnaire, render, voice
 from handlers import keyboards as kb
 from handlers.callbacks import ContactCb, ForgetCb, LangCb, ProfileCb
 from handlers.common import error_text, notify, refuse, send_long, set_user_commands, strings_for
@@ -55,8 +55,11 @@ async def on_start(message: Message, state: FSMContext, uow: Unit, user: User, t
 
 
 async def on_help(message: Message, state: FSMContext, uow: Unit, user: User, t: L10n, bot: Bot) -> None:
-    key = "help.curator" if await uow.organisations.is_curator(user.id) else "help.member"
-    await message.answer(t(key))
+    if await uow.organisations.is_curator(user.id):
+        await message.answer(t("help.curator"))
+    else:
+        own = await voice.menu(uow, t, user.id)
+        await message.answer(t("help.member"), reply_markup=own[1] if own else None)
     current = await state.get_state()
     if current is None:
         return
@@ -106,6 +109,8 @@ async def on_profile(message: Message, uow: Unit, user: User, t: L10n, bot: Bot)
         await send_long(bot, user.id, [card], kb.single(t("btn.edit"), ProfileCb(part=p.id).pack()))
     text, markup = contact_setting(t, user.share_contact)
     await message.answer(text, reply_markup=markup)
+    if own := await voice.menu(uow, t, user.id):
+        await message.answer(own[0], reply_markup=own[1])
 
 
 def contact_setting(t: L10n, shares: bool) -> tuple[str, InlineKeyboardMarkup]:

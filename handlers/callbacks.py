@@ -225,3 +225,21 @@ class OwnerTzCb(CallbackData, prefix="ow"):
     """The owner link's dialogue: the school's timezone, an index into catalog.TIMEZONES."""
 
     i: int
+
+
+class SafetyCb(CallbackData, prefix="sf"):
+    """«Сообщить куратору»: go (id: pair, 0 from /help) | k (kind k chosen, id: pair) |
+    send (without text, id: pair, k: kind) | ok (a curator's «Решено», id: report)."""
+
+    a: str
+    id: int
+    k: str = ""
+
+
+class VoiceCb(CallbackData, prefix="vc"):
+    """A participant's self-service: other (pair) | why (pair, k: reason) | leave | bye |
+    stay (participant) | write (participant) | ans (a curator answers a participant)."""
+
+    a: str
+    id: int
+    k: str = ""

@@ -34,6 +34,7 @@ CURATOR_COMMANDS = (
     "export",
     "pupils",
     "add_curator",
+    "alerts",
     *MEMBER_COMMANDS,
 )
 

@@ -10,7 +10,7 @@ from bot.domain import meetings as rules
 from bot.domain.catalog import DAYS, Role
 from bot.domain.meetings import Meeting
 from bot.i18n import Html, L10n
-from handlers.callbacks import MeetCb, ReflectCb
+from handlers.callbacks import MeetCb, ReflectCb, SafetyCb
 from handlers.kb import InlineKeyboardBuilder
 
 
@@ -52,12 +52,27 @@ def confirm_keyboard(t: L10n, meeting_id: int) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def happened_keyboard(t: L10n, meeting_id: int) -> InlineKeyboardMarkup:
+def happened_keyboard(t: L10n, meeting_id: int, safety_pair: int | None = None) -> InlineKeyboardMarkup:
+    """The check-in's first question; ``safety_pair``: with «Сообщить куратору» below."""
     kb = InlineKeyboardBuilder()
     for value in ("yes", "no", "moved"):
         kb.button(text=t(f"reflect.happened.{value}"), callback_data=ReflectCb(m=meeting_id, f="h", v=value))
     kb.adjust(3)
+    markup = kb.as_markup()
+    return with_safety(t, markup, safety_pair) if safety_pair is not None else markup
+
+
+def safety_button(t: L10n, pair_id: int = 0) -> InlineKeyboardMarkup:
+    """«Сообщить куратору» (pair 0: the person's own pair, found when pressed)."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("safety.btn"), callback_data=SafetyCb(a="go", id=pair_id))
     return kb.as_markup()
+
+
+def with_safety(t: L10n, markup: InlineKeyboardMarkup | None, pair_id: int) -> InlineKeyboardMarkup:
+    """A keyboard with «Сообщить куратору» as its last row."""
+    rows = [list(r) for r in markup.inline_keyboard] if markup is not None else []
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, *safety_button(t, pair_id).inline_keyboard])
 
 
 def scale_keyboard(meeting_id: int, field: str) -> InlineKeyboardMarkup:

@@ -353,14 +353,14 @@ async def ask_end_reason(
 async def send_card(bot: Bot, uow: Unit, t: L10n, chat_id: int, pair: Pair) -> None:
     """The pair's card with its plan, recent meetings and both sides' check-ins (curators only)."""
     plan = await uow.plans.get(pair.id)
-    blocks = [_pair_card(t, pair)]
+    blocks = [pair_card(t, pair)]
     if not plan.empty:
         blocks.append("\n".join([t("plan.head_curator"), *plan_lines(t, plan)]))
     blocks += await _meetings_for_curator(uow, t, pair)
     await send_long(bot, chat_id, blocks, _pair_keyboard(t, pair))
 
 
-def _pair_card(t: L10n, pair: Pair) -> str:
+def pair_card(t: L10n, pair: Pair) -> str:
     return t(
         "pairs.card",
         mentee=Html(texts.who(t, pair.mentee)),
@@ -474,7 +474,7 @@ async def on_pick(
         await bot.send_message(user.id, t("pairs.warn_rule"), reply_markup=kb.as_markup())
         return
     await cb.answer(t("pairs.picked"))
-    await bot.send_message(user.id, _pair_card(t, pair), reply_markup=_draft_button(t, pair.programme_id))
+    await bot.send_message(user.id, pair_card(t, pair), reply_markup=_draft_button(t, pair.programme_id))
 
 
 async def on_end_reason(

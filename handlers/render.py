@@ -84,6 +84,8 @@ def participant_card(t: L10n, p: Participant, programme: Programme) -> str:
         lines.append(t("card.awaits_consent"))
     if p.role is Role.MENTOR and p.status is c.Status.APPROVED:
         lines.append(t("card.trained" if p.trained else "card.not_trained"))
+    if p.paused_until is not None:
+        lines.append(t("card.paused", date=f"{p.paused_until:%d.%m.%Y}"))
     return "\n".join(lines)
 
 

@@ -69,3 +69,13 @@ class PlanForm(StatesGroup):
 class OwnerSetup(StatesGroup):
     name = State()  # data["token"]: the one-time link being used
     timezone = State()
+
+
+class SafetyForm(StatesGroup):
+    note = State()  # the participant's own words: data["pair"], data["k"]
+
+
+class VoiceForm(StatesGroup):
+    write = State()  # a participant writes to the curators: data["part"]
+    answer = State()  # a curator answers a participant: data["part"]
+    pause = State()  # a participant types the pause's last day: data["part"]

@@ -35,6 +35,7 @@ from storage.tables import (
     PlanRow,
     ProgrammeRow,
     ReflectionRow,
+    SafetyReportRow,
     SurveyResponseRow,
     UserRow,
 )
@@ -277,7 +278,8 @@ class ErasureRepo:
 
     async def _free_texts(self, part_ids: list[int], now: datetime) -> None:
         """What the person (or their pair about them) typed: check-in answers, meeting places
-        and reasons, the pair's plan, open questionnaire answers. Scores and dates stay."""
+        and reasons, the pair's plan, open questionnaire answers, notes of safety reports.
+        Scores, dates and a report's kind stay."""
         s = self.session
         pair_ids = select(PairRow.id).where(
             or_(PairRow.mentor_id.in_(part_ids), PairRow.mentee_id.in_(part_ids))
@@ -293,6 +295,11 @@ class ErasureRepo:
         )
         await s.execute(update(PlanRow).where(PlanRow.pair_id.in_(pair_ids)).values(goal=None))
         await s.execute(update(PlanItemRow).where(PlanItemRow.pair_id.in_(pair_ids)).values(text=""))
+        await s.execute(  # what they reported, and what the other side reported about their pair
+            update(SafetyReportRow)
+            .where(or_(SafetyReportRow.participant_id.in_(part_ids), SafetyReportRow.pair_id.in_(pair_ids)))
+            .values(note=None)
+        )
         responses = (
             await s.scalars(select(SurveyResponseRow).where(SurveyResponseRow.participant_id.in_(part_ids)))
         ).all()

@@ -4,7 +4,7 @@ curator's decisions about them and a parent's consent for a minor."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -32,6 +32,7 @@ def _participant(
         profile=profile,
         username=username,
         priority=row.priority,
+        paused_until=row.paused_until,
     )
 
 
@@ -209,6 +210,27 @@ class ParticipantsRepo:
             .where(ParticipantRow.id == participant_id)
             .values(status=status.value, trained=trained, decided_by=by, decided_at=now)
         )
+
+    async def set_pause(self, participant_id: int, until: date | None) -> None:
+        await self.session.execute(
+            update(ParticipantRow).where(ParticipantRow.id == participant_id).values(paused_until=until)
+        )
+
+    async def end_pauses(self, today: date) -> int:
+        """Pauses whose day has come are over (the card stops saying «на паузе»)."""
+        result = await self.session.execute(
+            update(ParticipantRow)
+            .where(ParticipantRow.paused_until.is_not(None), ParticipantRow.paused_until <= today)
+            .values(paused_until=None)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def paused(self, today: date) -> set[int]:
+        """Participants on a pause today (few: an indexed read, once per scheduler tick)."""
+        rows = await self.session.scalars(
+            select(ParticipantRow.id).where(ParticipantRow.paused_until > today)
+        )
+        return set(rows)
 
     async def set_priority(self, participant_ids: list[int], value: bool) -> None:
         if participant_ids:

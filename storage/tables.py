@@ -134,6 +134,9 @@ class ParticipantRow(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     decided_by: Mapped[int | None] = mapped_column(BigInteger)
     priority: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # a participant's own pause (holidays, exams, illness): no reminders, check-ins or
+    # nudges for their pairs before this date
+    paused_until: Mapped[date | None] = mapped_column(Date, index=True)
 
 
 class MentorProfileRow(Base):
@@ -421,3 +424,20 @@ class MessageRefRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     mid: Mapped[str] = mapped_column(String(128), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class SafetyReportRow(Base):
+    """«Сообщить куратору»: what a participant reported about their pair, open until a
+    curator presses «Решено». ``note`` is their own words (wiped by /forget_me)."""
+
+    __tablename__ = "safety_reports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    pair_id: Mapped[int | None] = mapped_column(Integer)
+    participant_id: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    concern: Mapped[str] = mapped_column(String(8))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_by: Mapped[int | None] = mapped_column(BigInteger)

@@ -21,6 +21,7 @@ from storage.plans import PlansRepo
 from storage.preferences import PreferencesRepo
 from storage.programmes import ProgrammesRepo
 from storage.reports import ReportsRepo
+from storage.safety import SafetyRepo
 from storage.surveys import SurveysRepo
 
 
@@ -40,6 +41,7 @@ class Unit:
         self.plans = PlansRepo(session)  # a pair's plan (plans.py)
         self.surveys = SurveysRepo(session)  # questionnaires (surveys.py)
         self.preferences = PreferencesRepo(session)  # «быстрые встречи» rankings
+        self.safety = SafetyRepo(session)  # «Сообщить куратору» reports (safety.py)
         self.reports = ReportsRepo(session)  # curators' digests and exports (reports.py)
         self.outbox = OutboxRepo(session)  # messages the bot starts itself
         self.audit = AuditRepo(session)

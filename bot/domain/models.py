@@ -95,6 +95,7 @@ class Participant:
     profile: Profile | None = None
     username: str | None = None
     priority: bool = False
+    paused_until: date | None = None  # the participant's own pause, until this date
 
     @property
     def is_minor(self) -> bool:

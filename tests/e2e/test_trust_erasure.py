@@ -31,6 +31,7 @@ WRITTEN = [  # everything the forgotten person typed into the bot
     "Цель ледяная: олимпиада",
     "Пункт ледяной: задачи",
     "Ответ в анкете про лёд",
+    "Мне неуютно на Ледяной",  # «Сообщить куратору»
 ]
 MENTOR_PROFILE = Profile(
     Role.MENTOR, "teacher", experience=10, tags=("olympiad",), interests=("chess",), capacity=2,
@@ -164,6 +165,15 @@ async def test_forget_me_leaves_no_name_id_or_text_in_any_table(
     await mentor.press(await mentor.expect("ссылку на звонок"), "Пропустить")
     await kid.expect("Анна Тест предлагает встречу")
 
+    # «Сообщить куратору» in her own words: the curator gets it with her name
+    await kid.send("/help")
+    await kid.press(await kid.expect("Сообщить куратору"), "Сообщить куратору")
+    await kid.press(await kid.expect("Что случилось?"), "мне некомфортно")
+    await kid.expect("напиши одним сообщением")
+    await kid.send(WRITTEN[6])
+    await kid.expect("ответит в течение дня")
+    await curator.expect("🔴 Срочно", NAME, WRITTEN[6])
+
     await kid.send("/forget_me")
     await kid.press(await kid.expect("Удалить твои данные"), "Да, удалить")
     await kid.expect("твои данные удалены")
@@ -184,6 +194,8 @@ async def test_forget_me_leaves_no_name_id_or_text_in_any_table(
         assert pair is not None and pair.status == "ended" and pair.end_reason == "left"
         scores = (await s.execute(text("SELECT usefulness FROM reflections WHERE usefulness = 8"))).all()
         assert scores, "her scores stay, without her identity, for the figures"
+        report = (await s.execute(text("SELECT concern, note, user_id FROM safety_reports"))).all()
+        assert report == [("unc", None, report[0][2])] and report[0][2] < -(2**53), "the kind stays, not who"
         consent = (await s.execute(text("SELECT user_id, withdrawn_at FROM consents"))).all()
         assert consent and all(uid < -(2**53) and w is not None for uid, w in consent)
 
