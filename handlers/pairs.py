@@ -315,7 +315,13 @@ async def on_pair_card(
 async def on_pair_rm(
     cb: CallbackQuery, callback_data: PairCb, uow: Unit, user: User, t: L10n, bot: Bot
 ) -> None:
+    if await uow.pairs.get(callback_data.pair) is None:  # removed from the draft already
+        await cb.answer(t("pairs.rm_stale"), show_alert=True)
+        return
     if pair := await _pair_pressed(cb, callback_data, uow, user, t):
+        if pair.status is not PairStatus.DRAFT:  # published since: say so, change nothing
+            await bot.send_message(user.id, t("pairs.rm_stale"))
+            return
         removed = await service.remove_draft(uow, user.id, pair.id)
         await bot.send_message(
             user.id,
