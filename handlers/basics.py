@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, ErrorEvent, InlineKeyboardMarkup, Messa
 from bot.clock import Clock
 from bot.domain import questionnaire as q
 from bot.domain.errors import DomainError
+from bot.domain.identity import messenger_of
 from bot.domain.models import User
 from bot.i18n import Html, L10n, Translator
 from bot.services import people
@@ -20,6 +21,7 @@ from handlers import join, questionnaire, render, voice
 from handlers import keyboards as kb
 from handlers.callbacks import ContactCb, ForgetCb, LangCb, ProfileCb
 from handlers.common import error_text, notify, refuse, send_long, set_user_commands, strings_for
+from handlers.pair_texts import MESSENGERS
 from handlers.states import Questionnaire
 from storage.erasure import Erased
 from storage.unit import Unit
@@ -107,15 +109,17 @@ async def on_profile(message: Message, uow: Unit, user: User, t: L10n, bot: Bot)
             continue
         card = render.participant_card(t, p, programme)
         await send_long(bot, user.id, [card], kb.single(t("btn.edit"), ProfileCb(part=p.id).pack()))
-    text, markup = contact_setting(t, user.share_contact)
+    text, markup = contact_setting(t, user.share_contact, user.id)
     await message.answer(text, reply_markup=markup)
     if own := await voice.menu(uow, t, user.id):
         await message.answer(own[0], reply_markup=own[1])
 
 
-def contact_setting(t: L10n, shares: bool) -> tuple[str, InlineKeyboardMarkup]:
-    text = t("profile.contact_on" if shares else "profile.contact_off")
-    button = t("profile.btn.contact_off" if shares else "profile.btn.contact_on")
+def contact_setting(t: L10n, shares: bool, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
+    """Whether the pair sees the person's account, in the messenger they use."""
+    where = MESSENGERS[messenger_of(user_id)]
+    text = t("profile.contact_on" if shares else "profile.contact_off", messenger=where)
+    button = t("profile.btn.contact_off" if shares else "profile.btn.contact_on", messenger=where)
     return text, kb.single(button, ContactCb(v=0 if shares else 1).pack())
 
 
@@ -123,7 +127,7 @@ async def on_contact(cb: CallbackQuery, callback_data: ContactCb, uow: Unit, use
     await people.set_share_contact(uow, user.id, bool(callback_data.v))
     await cb.answer(t("profile.contact_saved"))
     if isinstance(cb.message, Message):
-        text, markup = contact_setting(t, bool(callback_data.v))
+        text, markup = contact_setting(t, bool(callback_data.v), user.id)
         await cb.message.edit_text(text, reply_markup=markup)
 
 

@@ -176,8 +176,9 @@ async def test_matching_proposals_and_answers(
 
     # Алиса keeps her Telegram to herself (/profile): her pair reaches her through the curator
     await p["Алиса"].send("/profile")
-    setting = await p["Алиса"].expect("второй участник увидит ваш Telegram")
-    await p["Алиса"].press(setting, "Не показывать мой Telegram")
+    where = "MAX" if p["Алиса"].messenger == "max" else "Telegram"  # the messenger she uses
+    setting = await p["Алиса"].expect(f"второй участник увидит ваш аккаунт в {where}")
+    await p["Алиса"].press(setting, f"Не показывать мой {where}")
     await p["Алиса"].press(intro, "Согласен")
     await p["Алиса"].expect("Ждём ответа второй стороны")
     await p["Артём"].press(mentor_intro, "Согласен")
