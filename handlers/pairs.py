@@ -315,19 +315,21 @@ async def on_pair_card(
 async def on_pair_rm(
     cb: CallbackQuery, callback_data: PairCb, uow: Unit, user: User, t: L10n, bot: Bot
 ) -> None:
-    if await uow.pairs.get(callback_data.pair) is None:  # removed from the draft already
+    """An old «убрать» (the pair was removed, changed or published since) says so and
+    where the current draft is; it changes nothing."""
+    pair = await uow.pairs.get(callback_data.pair)
+    if pair is not None:
+        await require_programme(uow, user.id, pair.programme_id)
+    if pair is None or pair.status is not PairStatus.DRAFT:
         await cb.answer(t("pairs.rm_stale"), show_alert=True)
         return
-    if pair := await _pair_pressed(cb, callback_data, uow, user, t):
-        if pair.status is not PairStatus.DRAFT:  # published since: say so, change nothing
-            await bot.send_message(user.id, t("pairs.rm_stale"))
-            return
-        removed = await service.remove_draft(uow, user.id, pair.id)
-        await bot.send_message(
-            user.id,
-            t("pairs.removed", mentee=removed.mentee.name),
-            reply_markup=_draft_button(t, pair.programme_id),
-        )
+    await cb.answer()
+    removed = await service.remove_draft(uow, user.id, pair.id)
+    await bot.send_message(
+        user.id,
+        t("pairs.removed", mentee=removed.mentee.name),
+        reply_markup=_draft_button(t, pair.programme_id),
+    )
 
 
 async def on_pair_swap(
