@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import ssl
+from collections.abc import AsyncIterator
 from typing import Any
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, FormData, TCPConnector
@@ -85,6 +86,22 @@ class MaxApi:
             return {"photos": result["photos"]}
         token = result.get("token") or endpoint.get("token")
         return {"token": token}
+
+    async def stream(
+        self, url: str, headers: dict[str, Any] | None = None, timeout: float = 30, chunk_size: int = 65536
+    ) -> AsyncIterator[bytes]:
+        """The bytes behind a file URL MAX gave (a person's attachment), in chunks. A session
+        of its own: the bot's token is never sent to a file host."""
+        try:
+            async with (
+                ClientSession(connector=TCPConnector(ssl=self._ssl)) as plain,
+                plain.get(url, headers=headers, timeout=ClientTimeout(total=timeout)) as resp,
+            ):
+                resp.raise_for_status()
+                async for chunk in resp.content.iter_chunked(chunk_size):
+                    yield chunk
+        except (ClientError, TimeoutError) as exc:
+            raise MaxNetworkError(f"download: {type(exc).__name__}") from exc
 
     async def close(self) -> None:
         if self._session is not None:

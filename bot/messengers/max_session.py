@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -87,9 +87,17 @@ class MaxSession(BaseSession):
     async def close(self) -> None:
         await self.max.close()
 
-    async def stream_content(self, url: str, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover
-        raise NotImplementedError("MAX files are not downloaded")
-        yield b""
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        """A file's bytes by its URL (aiogram's download path), without the bot's token."""
+        async for chunk in self.max.stream(url, headers, timeout, chunk_size):
+            yield chunk
 
     # --- messages --------------------------------------------------------------------------
     def _body(self, bot: Bot, method: Any, text: str | None, markup: Any) -> dict[str, Any]:

@@ -145,3 +145,33 @@ async def test_an_installation_with_max_alone(
         with suppress(asyncio.CancelledError):
             await asyncio.wait_for(serving, 10)
         await app.close()
+
+
+async def test_a_max_file_is_streamed_without_the_bots_token() -> None:
+    from aiohttp import web
+
+    from bot.messengers.max_api import MaxApi
+    from bot.messengers.max_session import MaxSession
+    from storage.message_refs import MessageRefs
+    from tests.conftest import serve_app
+
+    seen: list[str | None] = []
+
+    async def file(request: web.Request) -> web.Response:
+        seen.append(request.headers.get("Authorization"))
+        return web.Response(body=b"x" * 100_000)
+
+    app = web.Application()
+    app.router.add_get("/f", file)
+    runner, port = await serve_app(app)
+    session = MaxSession(
+        MaxApi("secret-token", "http://127.0.0.1:1"), MessageRefs(None), lambda: MONDAY_9_MSK
+    )  # type: ignore[arg-type]
+    try:
+        data = b"".join(
+            [c async for c in session.stream_content(f"http://127.0.0.1:{port}/f", chunk_size=4096)]
+        )
+    finally:
+        await session.close()
+        await runner.cleanup()
+    assert data == b"x" * 100_000 and seen == [None]
