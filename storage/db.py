@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import (
 from storage.unit import Unit
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 30_000  # how long SQLite waits for another process's writer
 
 
 def normalise_url(url: str) -> str:
@@ -82,16 +83,36 @@ class _InlineConnection(aiosqlite.Connection):
     in the loop; only BEGIN, which may wait for another process's writer, goes to the thread."""
 
     async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        if args and isinstance(args[0], str) and args[0].lstrip()[:5].upper() == "BEGIN":
-            return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
+        if args and isinstance(args[0], str) and args[0].lstrip()[:5].upper() == "BEGIN":
+            if self._begin_now(fn, *args, **kwargs):
+                return None
+            return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
         return fn(*args, **kwargs)
+
+    def _begin_now(self, fn: Any, *args: Any, **kwargs: Any) -> bool:
+        """BEGIN in the loop when no other process holds the write lock (almost always: one
+        process, one connection) — a thread hop costs more than the statement, and far more
+        on a busy machine. When another process writes, SQLite says so at once (no busy
+        wait here) and BEGIN goes to the thread, which may wait for it."""
+        connection = self._connection
+        assert connection is not None
+        connection.execute("PRAGMA busy_timeout=0")
+        try:
+            fn(*args, **kwargs)
+            return True
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) and "busy" not in str(err):
+                raise
+            return False
+        finally:
+            connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def _inline_sqlite(path: str, *_: Any, **__: Any) -> aiosqlite.Connection:
     def connector() -> sqlite3.Connection:
-        return sqlite3.connect(path, timeout=30, check_same_thread=False)
+        return sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
 
     connection = _InlineConnection(connector, 64)
     connection._thread.daemon = True
@@ -104,7 +125,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
