@@ -112,10 +112,10 @@ class CuratorCheck:
     """Is this person a curator (of an organisation)? Asked of the database once per update
     however many routers' filters ask it."""
 
-    def __init__(self, uow: Unit, user_id: int) -> None:
+    def __init__(self, uow: Unit, user_id: int, orgs: frozenset[int] | None = None) -> None:
         self.uow = uow
         self.user_id = user_id
-        self._orgs: set[int] | None = None
+        self._orgs: set[int] | None = set(orgs) if orgs is not None else None
 
     async def __call__(self, org_id: int | None = None) -> bool:
         if self._orgs is None:
@@ -137,13 +137,13 @@ class Person(BaseMiddleware):
             data["t"] = self.i18n.get(None)
             return await handler(event, data)
         uow = data["uow"]
-        user = await uow.people.get(tg.id)
+        user, orgs = await uow.people.get_with_curatorships(tg.id)
         name = tg.full_name[:128] or str(tg.id)
         changed = not user.forgotten and (user.name, user.username) != (name, tg.username) if user else True
         if user is None or changed or user.unreachable:
             user = await uow.people.touch(tg.id, name, tg.username, self.clock.now())
         data["user"] = user
-        data["curator"] = CuratorCheck(uow, user.id)
+        data["curator"] = CuratorCheck(uow, user.id, orgs)
         data["t"] = self.i18n.get(self.i18n.pick(user.locale, tg.language_code))
         return await handler(event, data)
 

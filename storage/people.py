@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.models import User, UserId
 from storage.erasure import ErasureRepo
-from storage.tables import ConsentRow, ParticipantRow, ProgrammeRow, UserRow
+from storage.tables import ConsentRow, CuratorRow, ParticipantRow, ProgrammeRow, UserRow
 
 
 def _user(row: UserRow) -> User:
@@ -29,6 +29,32 @@ class PeopleRepo:
     async def get(self, user_id: int) -> User | None:
         row = await self.session.get(UserRow, user_id)
         return _user(row) if row else None
+
+    async def get_with_curatorships(self, user_id: int) -> tuple[User | None, frozenset[int]]:
+        """The person and the organisations they curate, in one statement (asked for every
+        update, so most people — who curate nothing — cost no second query)."""
+        u = UserRow.__table__.c
+        rows = (
+            await self.session.execute(
+                select(
+                    u.id,
+                    u.name,
+                    u.username,
+                    u.locale,
+                    u.forgotten,
+                    u.unreachable,
+                    u.share_contact,
+                    CuratorRow.__table__.c.organisation_id,
+                )
+                .select_from(UserRow.__table__.outerjoin(CuratorRow.__table__, CuratorRow.user_id == u.id))
+                .where(u.id == user_id)
+            )
+        ).all()
+        if not rows:
+            return None, frozenset()
+        r = rows[0]
+        user = User(UserId(r[0]), r[1], r[2], r[3], bool(r[4]), bool(r[5]), bool(r[6]))
+        return user, frozenset(int(row[7]) for row in rows if row[7] is not None)
 
     async def touch(self, user_id: int, name: str, username: str | None, now: datetime) -> User:
         """Create the user on first contact; keep Telegram's name and username fresh."""
