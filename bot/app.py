@@ -25,6 +25,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot import logsafe
 from bot.answered import AnsweredQueries
 from bot.clock import Clock, SystemClock
+from bot.dispatch_index import IndexedDispatcher
 from bot.domain.identity import Messenger
 from bot.domain.pacing import Pacer
 from bot.edits import NotModifiedIsDone
@@ -120,7 +121,7 @@ def build_dispatcher(
     links: StartLinks | None = None,
 ) -> Dispatcher:
     isolation = SimpleEventIsolation()
-    dp = Dispatcher(
+    dp = IndexedDispatcher(
         storage=SqlStorage(db.sessions),
         events_isolation=isolation,
         disable_fsm=True,  # registered below, in the order the unit of work needs

@@ -42,6 +42,7 @@ def _inline(obj: CallableObject) -> None:
     async def call(*args: Any, **kwargs: Any) -> Any:
         return sync(*args, **kwargs)
 
+    call.__wrapped__ = sync  # type: ignore[attr-defined]  # what the filter is (bot/dispatch_index.py)
     obj.callback, obj.awaitable = call, True
 
 
