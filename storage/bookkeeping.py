@@ -5,11 +5,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import DateTime, bindparam, delete, or_, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import dialect_insert
 from storage.tables import KvRow, LeaseRow, SeenUpdateRow
+
+# A text statement: it runs for every update, and SQLAlchemy builds and keys a constructed
+# insert each time, costing more than the database takes (SQLite and PostgreSQL say the same).
+SEEN = text(
+    "INSERT INTO seen_updates (source, update_id, at) VALUES (:source, :update_id, :at)"
+    " ON CONFLICT DO NOTHING"
+).bindparams(bindparam("at", type_=DateTime()))
 
 
 class SeenUpdatesRepo:
@@ -22,11 +29,7 @@ class SeenUpdatesRepo:
         """Record that an update is being handled; False if it was handled before (it is
         recorded in the same transaction as the handler's first effects). One statement,
         a write first: two workers given the same update cannot both go on."""
-        table = SeenUpdateRow.__table__
-        insert = dialect_insert(self.session, table)
-        result = await self.session.execute(
-            insert.values(source=source, update_id=update_id, at=now).on_conflict_do_nothing()
-        )
+        result = await self.session.execute(SEEN, {"source": source, "update_id": update_id, "at": now})
         return bool(getattr(result, "rowcount", 0))
 
     async def forget_before(self, before: datetime) -> int:

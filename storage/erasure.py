@@ -338,6 +338,7 @@ class ErasureRepo:
 
     async def _fsm(self, user_id: int, needles: set[str]) -> None:
         s = self.session
+        s.info.pop("fsm_rows", None)  # the FSM storage's per-unit reads (storage/fsm.py)
         await s.execute(
             delete(FsmRow).where(or_(FsmRow.key.like(f"%:{user_id}:%"), FsmRow.key.like(f"%:{user_id}")))
         )

@@ -5,14 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
+from sqlalchemy import JSON, String, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import current_session
 from storage.tables import FsmRow
+
+READ = text('SELECT state, data FROM fsm_states WHERE "key" = :key').columns(state=String, data=JSON)
+
+
+class Snapshot(NamedTuple):
+    state: str | None
+    data: dict[str, Any] | None
 
 
 class SqlStorage(BaseStorage):
@@ -20,21 +28,16 @@ class SqlStorage(BaseStorage):
         self._sessions = sessions
         self._keys = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
 
-    async def _get(self, session: AsyncSession, key: str) -> FsmRow | None:
-        """The row, read once per unit of work (a missing row too: most people are in no
-        dialogue, and the state filters ask for it many times an update)."""
-        seen: dict[str, FsmRow | None] = session.info.setdefault("fsm_rows", {})
+    async def _get(self, session: AsyncSession, key: str) -> Snapshot | None:
+        """The state and data, read once per unit of work (a missing row too: most people
+        are in no dialogue, and the state filters ask for it many times an update). Read
+        with a prepared text statement: this runs for every update, and building an ORM
+        query costs more than SQLite takes to answer it."""
+        seen: dict[str, Snapshot | None] = session.info.setdefault("fsm_rows", {})
         if key not in seen:
-            seen[key] = await session.get(FsmRow, key)
+            found = (await session.execute(READ, {"key": key})).first()
+            seen[key] = Snapshot(found[0], found[1]) if found else None
         return seen[key]
-
-    async def _row(self, session: AsyncSession, key: str) -> FsmRow:
-        row = await self._get(session, key)
-        if row is None:
-            row = FsmRow(key=key, state=None, data={})
-            session.add(row)
-            session.info["fsm_rows"][key] = row
-        return row
 
     async def _write(self, key: StorageKey, **values: Any) -> None:
         k = self._keys.build(key)
@@ -45,23 +48,34 @@ class SqlStorage(BaseStorage):
                 return  # clearing what was never set
             if current is not None and all(getattr(current, n) == v for n, v in values.items()):
                 return  # nothing changes
-            row = await self._row(session, k)
-            for name, value in values.items():
-                setattr(row, name, value)
-            row.updated_at = datetime.now(UTC).replace(tzinfo=None)
+            await self._set(session, k, values)
+            base = current or Snapshot(None, {})
+            session.info["fsm_rows"][k] = Snapshot(
+                values.get("state", base.state), values.get("data", base.data)
+            )
             return  # flushed with the unit of work (before a send or at its end)
         async with self._sessions.begin() as own:
-            row = await self._row(own, k)
-            for name, value in values.items():
-                setattr(row, name, value)
-            row.updated_at = datetime.now(UTC).replace(tzinfo=None)
+            await self._set(own, k, values)
 
-    async def _read(self, key: StorageKey) -> FsmRow | None:
+    @staticmethod
+    async def _set(session: AsyncSession, key: str, values: dict[str, Any]) -> None:
+        row = await session.get(FsmRow, key)
+        if row is None and not any(values.values()):
+            return  # clearing a row that is gone (erased or moved in this unit of work)
+        if row is None:
+            row = FsmRow(key=key, state=None, data={})
+            session.add(row)
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.updated_at = datetime.now(UTC).replace(tzinfo=None)
+
+    async def _read(self, key: StorageKey) -> Snapshot | None:
         session = current_session()
         if session is not None:
             return await self._get(session, self._keys.build(key))
         async with self._sessions() as own:
-            return await own.get(FsmRow, self._keys.build(key))
+            row = await own.get(FsmRow, self._keys.build(key))
+            return Snapshot(row.state, row.data) if row else None
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         await self._write(key, state=state.state if isinstance(state, State) else state)

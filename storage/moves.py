@@ -59,6 +59,7 @@ class MovesRepo:
         person = await s.get(UserRow, old)
         if person is None:
             return False
+        s.info.pop("fsm_rows", None)  # the FSM storage's per-unit reads (storage/fsm.py)
         await s.execute(delete(FsmRow).where(FsmRow.key.contains(f":{new}:")))
         await s.execute(delete(UserRow).where(UserRow.id == new))
         await s.flush()
@@ -82,6 +83,7 @@ class MovesRepo:
                 if (table.name, column.name) in NOT_PERSON_IDS:
                     continue
                 await s.execute(update(table).where(column == old).values({column.name: new}))
+        s.info.pop("fsm_rows", None)
         await s.execute(delete(FsmRow).where(FsmRow.key.contains(f":{old}:")))
         await s.execute(delete(UserRow).where(UserRow.id == old))
         await s.flush()

@@ -6,12 +6,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import BigInteger, Boolean, Integer, String, column, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.models import User, UserId
 from storage.erasure import ErasureRepo
-from storage.tables import ConsentRow, CuratorRow, ParticipantRow, ProgrammeRow, UserRow
+from storage.tables import ConsentRow, ParticipantRow, ProgrammeRow, UserRow
+
+# A text statement: it runs for every update (see storage/bookkeeping.py SEEN).
+PERSON = text(
+    "SELECT u.id, u.name, u.username, u.locale, u.forgotten, u.unreachable, u.share_contact,"
+    " c.organisation_id FROM users u LEFT OUTER JOIN curators c ON c.user_id = u.id WHERE u.id = :id"
+).columns(
+    column("id", BigInteger),
+    column("name", String),
+    column("username", String),
+    column("locale", String),
+    column("forgotten", Boolean),
+    column("unreachable", Boolean),
+    column("share_contact", Boolean),
+    column("organisation_id", Integer),
+)
 
 
 def _user(row: UserRow) -> User:
@@ -33,23 +48,7 @@ class PeopleRepo:
     async def get_with_curatorships(self, user_id: int) -> tuple[User | None, frozenset[int]]:
         """The person and the organisations they curate, in one statement (asked for every
         update, so most people — who curate nothing — cost no second query)."""
-        u = UserRow.__table__.c
-        rows = (
-            await self.session.execute(
-                select(
-                    u.id,
-                    u.name,
-                    u.username,
-                    u.locale,
-                    u.forgotten,
-                    u.unreachable,
-                    u.share_contact,
-                    CuratorRow.__table__.c.organisation_id,
-                )
-                .select_from(UserRow.__table__.outerjoin(CuratorRow.__table__, CuratorRow.user_id == u.id))
-                .where(u.id == user_id)
-            )
-        ).all()
+        rows = (await self.session.execute(PERSON, {"id": user_id})).all()
         if not rows:
             return None, frozenset()
         r = rows[0]
