@@ -9,13 +9,27 @@ from typing import Any, NamedTuple
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
-from sqlalchemy import JSON, String, text
+from sqlalchemy import JSON, DateTime, String, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import current_session
 from storage.tables import FsmRow
 
 READ = text('SELECT state, data FROM fsm_states WHERE "key" = :key').columns(state=String, data=JSON)
+
+
+_TYPES = (bindparam("data", type_=JSON()), bindparam("at", type_=DateTime()))
+_UPSERT = (
+    'INSERT INTO fsm_states ("key", state, data, updated_at) VALUES (:key, {state}, {data}, :at)'
+    ' ON CONFLICT ("key") DO UPDATE SET {set}, updated_at = excluded.updated_at'
+)
+SET_STATE = text(_UPSERT.format(state=":state", data="NULL", set="state = excluded.state")).bindparams(
+    _TYPES[1]
+)
+SET_DATA = text(_UPSERT.format(state="NULL", data=":data", set="data = excluded.data")).bindparams(*_TYPES)
+SET_BOTH = text(
+    _UPSERT.format(state=":state", data=":data", set="state = excluded.state, data = excluded.data")
+).bindparams(*_TYPES)
 
 
 class Snapshot(NamedTuple):
@@ -53,21 +67,20 @@ class SqlStorage(BaseStorage):
             session.info["fsm_rows"][k] = Snapshot(
                 values.get("state", base.state), values.get("data", base.data)
             )
-            return  # flushed with the unit of work (before a send or at its end)
+            return  # in the unit of work's transaction, committed with it
         async with self._sessions.begin() as own:
             await self._set(own, k, values)
 
     @staticmethod
     async def _set(session: AsyncSession, key: str, values: dict[str, Any]) -> None:
-        row = await session.get(FsmRow, key)
-        if row is None and not any(values.values()):
-            return  # clearing a row that is gone (erased or moved in this unit of work)
-        if row is None:
-            row = FsmRow(key=key, state=None, data={})
-            session.add(row)
-        for name, value in values.items():
-            setattr(row, name, value)
-        row.updated_at = datetime.now(UTC).replace(tzinfo=None)
+        """One upsert of the fields given (state, data or both), as a prepared statement."""
+        now = datetime.now(UTC).replace(tzinfo=None)
+        if set(values) == {"state"}:
+            await session.execute(SET_STATE, {"key": key, "state": values["state"], "at": now})
+        elif set(values) == {"data"}:
+            await session.execute(SET_DATA, {"key": key, "data": values["data"], "at": now})
+        else:
+            await session.execute(SET_BOTH, {"key": key, **values, "at": now})
 
     async def _read(self, key: StorageKey) -> Snapshot | None:
         session = current_session()
