@@ -86,6 +86,16 @@ def build_bot(
     )
 
 
+def screen_long_polls(bot: Bot, dp: Dispatcher) -> None:
+    """Telegram's getUpdates answers pass the per-person throttle as JSON: a spammer's
+    updates are dropped before aiogram builds them (bot/throttle.py ``screen``)."""
+    session = bot.session
+    if isinstance(session, RoutingSession):
+        telegram = session.sessions[Messenger.TELEGRAM]
+        if telegram is not None:
+            telegram.json_loads = dp["throttle"].loads
+
+
 def max_session_of(bot: Bot) -> MaxSession | None:
     session = bot.session
     if isinstance(session, RoutingSession):
@@ -132,7 +142,8 @@ def build_dispatcher(
         links=links or StartLinks(telegram=bot_username),
     )
     unit_of_work = UnitOfWork(db, clock, update_source(settings, bot_id))
-    dp.update.outer_middleware(PersonThrottle(settings, i18n))
+    dp["throttle"] = throttle = PersonThrottle(settings, i18n)
+    dp.update.outer_middleware(throttle)
     dp.update.outer_middleware(Isolation(dp.fsm, isolation))
     dp.update.outer_middleware(unit_of_work)
     dp.update.outer_middleware(ConversationState())
@@ -184,6 +195,7 @@ class App:
         self.i18n = i18n = Translator(s.default_locale)
         username = links.telegram or links.max or "bot"
         self.dp = build_dispatcher(s, self.db, self.clock, i18n, username, self.bot.id, links)
+        screen_long_polls(self.bot, self.dp)
         await set_default_commands(self.bot, i18n)
         if self.role in ("worker", "all"):
             holder = worker_name()

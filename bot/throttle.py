@@ -5,6 +5,7 @@ friendly «слишком часто» (a button press gets it as its toast); th
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -24,7 +25,13 @@ log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
+VERDICTS_KEPT = 10_000  # verdicts of screened updates not yet handled (a crash may leave some)
+
+
 class PersonThrottle(BaseMiddleware):
+    """The throttle as an outer middleware; ``screen`` applies it earlier still, to the
+    updates of a long poll as Telegram's JSON, before aiogram builds an object of each."""
+
     def __init__(
         self, settings: Settings, i18n: Translator, now: Callable[[], float] = time.monotonic
     ) -> None:
@@ -32,12 +39,48 @@ class PersonThrottle(BaseMiddleware):
         self.i18n = i18n
         self.now = now
         self.dropped = 0
+        self.screened = 0  # dropped as JSON, never parsed
+        self._verdicts: dict[tuple[int, int], Verdict] = {}
+
+    def screen(self, updates: list[Any]) -> list[Any]:
+        """A spammer's updates dropped from a getUpdates result before parsing. The last
+        update of a batch is kept whatever its verdict (aiogram takes the next offset from
+        it) and its verdict remembered, so it is counted once and dropped by ``__call__``."""
+        kept: list[Any] = []
+        last = len(updates) - 1
+        now = self.now()
+        for i, update in enumerate(updates):
+            who = sender(update)
+            if who is None:
+                kept.append(update)
+                continue
+            verdict = self.window.hit(who, now)
+            if verdict is Verdict.DROP and i < last:
+                self.dropped += 1
+                self.screened += 1
+                continue
+            if len(self._verdicts) >= VERDICTS_KEPT:
+                self._verdicts.clear()
+            self._verdicts[(int(update["update_id"]), who)] = verdict
+            kept.append(update)
+        return kept
+
+    def loads(self, content: str) -> Any:
+        """A JSON loader for the Telegram session: getUpdates' result goes through ``screen``."""
+        data = json.loads(content)
+        if isinstance(data, dict) and data.get("ok") and _is_updates(data.get("result")):
+            data["result"] = self.screen(data["result"])
+        return data
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         tg: TgUser | None = data.get("event_from_user")
         if tg is None or tg.is_bot:
             return await handler(event, data)
-        verdict = self.window.hit(tg.id, self.now())
+        verdict = None
+        if isinstance(event, Update):
+            verdict = self._verdicts.pop((event.update_id, tg.id), None)
+        if verdict is None:  # not screened: a webhook, MAX, a test feeding updates
+            verdict = self.window.hit(tg.id, self.now())
         if verdict is Verdict.ALLOW:
             return await handler(event, data)
         self.dropped += 1
@@ -57,3 +100,21 @@ class PersonThrottle(BaseMiddleware):
                 await bot.send_message(chat.id, t("throttle.group", name=tg.full_name))
         except TelegramAPIError as err:  # the word is a courtesy; never fail on it
             log.info("throttle notice to %s not sent: %s", tg.id, err)
+
+
+def _is_updates(result: Any) -> bool:
+    return (
+        isinstance(result, list) and bool(result) and isinstance(result[0], dict) and "update_id" in result[0]
+    )
+
+
+def sender(update: dict[str, Any]) -> int | None:
+    """Who sent a raw update (a person, not a bot), as the throttle counts them."""
+    for key, value in update.items():
+        if key == "update_id" or not isinstance(value, dict):
+            continue
+        person = value.get("from") or value.get("user")
+        if isinstance(person, dict) and not person.get("is_bot") and isinstance(person.get("id"), int):
+            return int(person["id"])
+        return None
+    return None

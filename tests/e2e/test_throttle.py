@@ -71,6 +71,10 @@ async def test_a_spammer_gets_one_slow_down_and_others_are_answered(
     assert sum("Слишком часто" in t for t in texts) == 1
     # the 20 dropped updates never reached the unit of work: no database row for them
     assert await _seen(db) - seen_before == 20 + 1
+    # and those that came in one long poll with others were dropped as JSON, never parsed
+    assert bot.app is not None and bot.app.dp is not None
+    throttle = bot.app.dp["throttle"]
+    assert throttle.dropped == 20 and throttle.screened > 0
     await asyncio.sleep(WINDOW + 0.5)  # a pause: answered again
     await spammer.send("/help")
     await spammer.expect("Что я умею", timeout=5.0)
