@@ -6,7 +6,8 @@ The mix is what people do: a new person opens an invite link (/start with the to
 walks the registration questionnaire by pressing the buttons of the last message the bot
 sent them (or typing when it asks for text), with /meetings, /profile, /help and free text
 in between. Cases: one update at a time, and 200 people at once; Telegram answering in 0
-and in 50 ms. One JSON line per case.
+and in 50 ms. One JSON line per case; besides the wall-clock rate it gives the CPU time this
+process spent per update against the echo's (``cpu_ratio``), which a busy machine moves less.
 
 Run: .venv/bin/python bench/updates.py [--database-url URL] [--people 200] [--steps 12]
 (``DATABASE_URL`` works too; default: a fresh SQLite file. On PostgreSQL, give a database
@@ -276,7 +277,7 @@ async def drive(
     return time.perf_counter() - started, latencies, lost
 
 
-async def echo_rate(n: int, delay: float, concurrent: bool, people: int) -> float:
+async def echo_rate(n: int, delay: float, concurrent: bool, people: int) -> tuple[float, float]:
     """Bare aiogram answering every message with its text, through the same stub."""
     bot, _ = make_bot(delay, ours=False)
     router = Router()
@@ -297,9 +298,11 @@ async def echo_rate(n: int, delay: float, concurrent: bool, people: int) -> floa
         def next(self) -> Update:
             return updates.message(self.uid, "привет")
 
+    cpu = time.process_time()
     wall, _, _ = await drive(dp, bot, people, steps, lambda i: Echo(10_000 + i), concurrent)
+    cpu = time.process_time() - cpu
     await bot.session.close()
-    return people * steps / wall
+    return people * steps / wall, cpu / (people * steps)
 
 
 async def case(
@@ -313,6 +316,7 @@ async def case(
         dp = build_dispatcher(settings, db, FakeClock(NOW), Translator(), "bench_bot", BOT_ID)
         updates = Updates()
         rnd = random.Random(seed)
+        cpu = time.process_time()
         wall, latencies, lost = await drive(
             dp,
             bot,
@@ -322,7 +326,8 @@ async def case(
             concurrent,
         )
         n = people * steps
-        baseline = await echo_rate(n, delay_ms / 1000, concurrent, people)
+        cpu = time.process_time() - cpu
+        baseline, baseline_cpu = await echo_rate(n, delay_ms / 1000, concurrent, people)
         rate = n / wall
         return {
             "bench": "updates",
@@ -334,6 +339,10 @@ async def case(
             "updates_per_s": round(rate, 1),
             "baseline_per_s": round(baseline, 1),
             "ratio": round(rate / baseline, 3),
+            # CPU seconds of this process per update: what the machine's other load moves least
+            "cpu_ms_per_update": round(cpu / n * 1000, 3),
+            "baseline_cpu_ms": round(baseline_cpu * 1000, 3),
+            "cpu_ratio": round(baseline_cpu * n / cpu, 3) if cpu else None,
             "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
             "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
             "lost": lost,
