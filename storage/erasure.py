@@ -111,6 +111,7 @@ class ErasureRepo:
         await s.flush()
         for p in parts:
             p.user_id, p.name, p.age, p.status = pid, placeholder, None, "left"
+            p.needs_support = False
         await s.execute(delete(MentorProfileRow).where(MentorProfileRow.participant_id.in_(part_ids)))
         await s.execute(delete(MenteeProfileRow).where(MenteeProfileRow.participant_id.in_(part_ids)))
         await s.execute(
