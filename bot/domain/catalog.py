@@ -34,7 +34,7 @@ class Form(StrEnum):
     PARENT_PUPIL = "rp"  # родитель–ученик
     TEACHER_PUPIL = "tp"  # педагог–учащийся
     REVERSE = "rev"  # реверсивное
-    EMPLOYER_TEACHER = "etp"  # работодатель–педагог–учащийся (here: employer → teacher)
+    EMPLOYER_TEACHER = "etp"  # работодатель–педагог–учащийся: employer → teacher or pupil, 1:1 here
 
 
 class MentorKind(StrEnum):

@@ -171,11 +171,11 @@ def _allowed_under(form: Form, m: Person, e: Person, sub: SubModel | None = None
             and (m.experience or 0) <= TEACHER_MAX_YOUNG
             and (m.experience or 0) < (e.experience or 0)
         )
-    if form is Form.EMPLOYER_TEACHER:  # a teacher learns a profession's practice
+    if form is Form.EMPLOYER_TEACHER:  # the employer's pairs: a teacher learns a profession's practice
         return (
             m.kind == MentorKind.EMPLOYER
             and (m.experience or 0) >= EMPLOYER_MIN_YEARS
-            and e.kind in c.TEACHER_MENTEES
+            and (e.kind in c.TEACHER_MENTEES or e.kind in PUPILS)
         )
     return False
 
@@ -292,6 +292,18 @@ class _Table:
         return self.kinds.get(kind, np.zeros(len(self.kind), dtype=bool))
 
 
+FORM_MENTEES: dict[Form, tuple[str, ...]] = {  # the mentee kinds each form may pair
+    Form.PUPIL_PUPIL: (MenteeKind.PUPIL,),
+    Form.TEACHER_TEACHER: (MenteeKind.YOUNG_TEACHER,),
+    Form.STUDENT_PUPIL: tuple(PUPILS),
+    Form.EMPLOYER_PUPIL: tuple(PUPILS),
+    Form.PARENT_PUPIL: (MenteeKind.PUPIL,),
+    Form.TEACHER_PUPIL: tuple(PUPILS),
+    Form.REVERSE: (MenteeKind.EXPERIENCED_TEACHER,),
+    Form.EMPLOYER_TEACHER: (*PUPILS, *c.TEACHER_MENTEES),
+}
+
+
 def _form_matrix(form: Form, sub: SubModel | None, m: _Table, e: _Table, rows: slice) -> np.ndarray:
     """Allowed[mentee row, mentor] under one form (and one of its sub-models)."""
 
@@ -304,9 +316,11 @@ def _form_matrix(form: Form, sub: SubModel | None, m: _Table, e: _Table, rows: s
     def kind_e(kind: str) -> np.ndarray:
         return e.of(kind)[rows][:, None]
 
+    ok: np.ndarray = np.zeros((rows.stop - rows.start, len(m.kind)), dtype=bool)
+    if not any(e.of(kind)[rows].any() for kind in FORM_MENTEES[form]):
+        return ok  # no mentee in this block the form could pair
     pupils = kind_e(MenteeKind.PUPIL) | kind_e(MenteeKind.COLLEGE)
     teachers = kind_e(MenteeKind.YOUNG_TEACHER) | kind_e(MenteeKind.EXPERIENCED_TEACHER)
-    ok: np.ndarray = np.zeros((rows.stop - rows.start, len(m.kind)), dtype=bool)
     if form is Form.PUPIL_PUPIL:
         above = m.grade[None, :] > col(e.grade)
         if sub is not None and sub.equal_grade:
@@ -335,41 +349,46 @@ def _form_matrix(form: Form, sub: SubModel | None, m: _Table, e: _Table, rows: s
         mentors = kind_m(MentorKind.PUPIL) | kind_m(MentorKind.STUDENT) | young_teacher
         ok = mentors & kind_e(MenteeKind.EXPERIENCED_TEACHER)
     elif form is Form.EMPLOYER_TEACHER:
-        ok = kind_m(MentorKind.EMPLOYER) & (m.exp[None, :] >= EMPLOYER_MIN_YEARS) & teachers
+        ok = kind_m(MentorKind.EMPLOYER) & (m.exp[None, :] >= EMPLOYER_MIN_YEARS) & (teachers | pupils)
     return ok
 
 
 def _allowed_matrix(
     m: _Table, e: _Table, rows: slice, forms: frozenset[Form], submodels: frozenset[str] = frozenset()
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Allowed[mentee row, mentor] for a block of mentees (rules of forms and sub-models,
-    format, support, self), and how many covered requests the chosen sub-model stresses."""
+    format, support, self), and how many covered requests the chosen sub-model stresses
+    (None when no sub-model applies: nothing stressed)."""
     shape = (rows.stop - rows.start, len(m.kind))
     ok = np.zeros(shape, dtype=bool)
-    stressed = np.zeros(shape, dtype=np.int64)
+    stressed: np.ndarray | None = None
     for form in _ordered(forms):  # the first form that allows a pair is its form
+        options = options_of(form, submodels)
+        if options == [None]:  # the form's own rule: nothing to weigh
+            ok |= _form_matrix(form, None, m, e, rows)
+            continue
         best = np.full(shape, -1, dtype=np.int64)
-        for sub in options_of(form, submodels):
+        for sub in options:
+            assert sub is not None
             fits = _form_matrix(form, sub, m, e, rows)
-            if sub is None:
-                count = np.zeros(shape, dtype=np.int64)
-            else:
-                bits = np.uint64(_mask(sub.emphasis, _REQ_BITS))
-                both = e.req[rows][:, None] & m.req[None, :] & bits
-                count = np.bitwise_count(both).astype(np.int64)
+            bits = np.uint64(_mask(sub.emphasis, _REQ_BITS))
+            count = np.bitwise_count(e.req[rows][:, None] & m.req[None, :] & bits).astype(np.int64)
             better = fits & (count > best)  # the first sub-model of the best count
             best = np.where(better, count, best)
         new = (best >= 0) & ~ok
-        stressed = np.where(new, best, stressed)
+        stressed = np.where(new, best, 0 if stressed is None else stressed)
         ok |= new
     fm, fe = m.format[None, :], e.format[rows][:, None]
     ok &= (fm == 0) | (fe == 0) | (fm == fe)
     ok &= m.user[None, :] != e.user[rows][:, None]
-    ok &= ~e.support[rows][:, None] | m.adult_trained[None, :]
+    if e.support[rows].any():
+        ok &= ~e.support[rows][:, None] | m.adult_trained[None, :]
     return ok, stressed
 
 
-def _score_matrix(m: _Table, e: _Table, rows: slice, w: Weights, stressed: np.ndarray) -> np.ndarray:
+def _score_matrix(
+    m: _Table, e: _Table, rows: slice, w: Weights, stressed: np.ndarray | None = None
+) -> np.ndarray:
     def col(x: np.ndarray) -> np.ndarray:
         return x[rows][:, None]
 
@@ -379,7 +398,6 @@ def _score_matrix(m: _Table, e: _Table, rows: slice, w: Weights, stressed: np.nd
     fm, fe = m.format[None, :], col(e.format)
     same = ((fm == fe) & (fm != 0)).astype(np.float64)
     prio = col(e.priority).astype(np.float64)
-    profession = (col(e.career) & m.profession[None, :]).astype(np.float64)
     total: np.ndarray = (
         w.base
         + w.request * req
@@ -387,9 +405,11 @@ def _score_matrix(m: _Table, e: _Table, rows: slice, w: Weights, stressed: np.nd
         + w.hour * hours
         + w.same_format * same
         + w.priority * prio
-        + w.emphasis * stressed
-        + w.profession * profession
     )
+    if stressed is not None:
+        total += w.emphasis * stressed
+    if e.career[rows].any() and m.profession.any():
+        total += w.profession * (col(e.career) & m.profession[None, :])
     return total
 
 

@@ -64,7 +64,9 @@ def test_an_employer_mentors_a_teacher_under_the_employer_teacher_form() -> None
     boss = person(1, MentorKind.EMPLOYER, experience=10)
     for kind in (MenteeKind.YOUNG_TEACHER, MenteeKind.EXPERIENCED_TEACHER):
         assert mt.allowed(boss, person(100, kind, experience=2), etp) is Form.EMPLOYER_TEACHER
-    assert mt.allowed(boss, person(101, MenteeKind.PUPIL, grade=9), etp) is None
+    # the form's other pair, employer → pupil, as under the employer–pupil form
+    assert mt.allowed(boss, person(101, MenteeKind.PUPIL, grade=9), etp) is Form.EMPLOYER_TEACHER
+    assert mt.allowed(person(3, MentorKind.TEACHER, experience=20), person(102, "yteacher"), etp) is None
     assert mt.allowed(person(2, MentorKind.EMPLOYER, experience=1), person(102, "yteacher"), etp) is None
     # employer → pupil stays the employer–pupil form
     ep = mt.Rules(frozenset({Form.EMPLOYER_PUPIL}))
