@@ -4,7 +4,7 @@ answers, expire, end. Returns plain data; the handlers and jobs tell people."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.domain import matching as mt
@@ -130,6 +130,10 @@ async def draft(uow: Unit, curator_id: int, programme_id: int) -> Draft:
 def _why_unmatched(p: Pool, mentee: Participant) -> str:
     person = p.person(mentee)
     compatible = [m for m in p.mentors if mt.allowed(p.person(m), person, p.rules) is not None]
+    if not compatible and person.needs_support:  # someone would fit, but no adult trained mentor
+        plain = replace(person, needs_support=False)
+        if any(mt.allowed(p.person(m), plain, p.rules) is not None for m in p.mentors):
+            return "no_support"
     return "no_capacity" if compatible else "no_compatible"
 
 

@@ -322,3 +322,25 @@ async def test_a_parent_mentor_gives_a_profession_used_for_career_requests(
         )
         assert stored == "<b>Врач</b> педиатр"
         assert await s.scalar(select(MenteeProfileRow.kind)) == "pupil"
+
+
+async def test_a_supported_mentee_left_without_an_adult_trained_mentor_is_explained(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    curator = await make_curator()
+    card = await flows.create_programme(curator, forms=("Ученик — ученик",))
+    await seed(
+        bot,
+        client,
+        1,
+        [
+            ("Артём", pupil(Role.MENTOR, 11, ("communication",)), True),
+            ("Соня", pupil(Role.MENTEE, 7, ("communication",)), False),
+        ],
+    )
+    assert bot.app is not None and bot.app.db is not None
+    async with bot.app.db.unit() as uow:
+        await uow.participants.set_needs_support(2, True)
+    draft = await run_matching(curator, card)
+    assert "Соня Тест — нужна поддержка, а взрослого обученного наставника нет" in draft, draft
+    assert "↔" not in draft
