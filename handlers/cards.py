@@ -10,7 +10,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.models import Participant
 from handlers.callbacks import CardCb
 
-ROW = 8
+ROW = 7  # MAX holds 7 a row (Telegram 8): the same layout in both
 
 
 def with_cards(
