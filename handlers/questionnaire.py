@@ -81,7 +81,7 @@ async def go_on(bot: Bot, chat_id: int, t: L10n, state: FSMContext, data: dict[s
         return
     data["step"] = step.value
     if step in MULTI:
-        data["sel"] = data["draft"].get(step.value) or []
+        data["sel"] = q.selection(Role(data["role"]), data["draft"], step)
     await state.set_state(Questionnaire.step)
     await state.set_data(data)
     await ask(bot, chat_id, t, data)
@@ -211,7 +211,7 @@ async def on_edit_step(
     if cb.message is not None:
         await bot.edit_message_reply_markup(chat_id=cb.from_user.id, message_id=cb.message.message_id)
     data["step"] = callback_data.step
-    data["sel"] = data["draft"].get(callback_data.step) or []
+    data["sel"] = q.selection(role, data["draft"], q.Step(callback_data.step))
     await state.set_state(Questionnaire.step)
     await state.set_data(data)
     await ask(bot, cb.from_user.id, t, data)

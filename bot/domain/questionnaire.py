@@ -157,6 +157,18 @@ def answer(role: Role, draft: Draft, step: Step, value: Any) -> Draft:
     return new
 
 
+def selection(role: Role, draft: Draft, step: Step) -> list[str]:
+    """What a multi-select starts from: the saved answer, less codes no longer offered (a
+    pupil who once chose «Планирование уроков» is not stuck with a button they cannot see)."""
+    saved = draft.get(step)
+    if not isinstance(saved, list):
+        return []
+    if step is Step.TAGS:
+        offered = tags_for(role, draft.get(Step.KIND))
+        return [x for x in saved if x in offered]
+    return list(saved)
+
+
 def toggle(selection: list[str], code: str, allowed: tuple[str, ...]) -> list[str]:
     """Multi-select: add or remove one code, keeping the catalogue's order."""
     if code not in allowed:

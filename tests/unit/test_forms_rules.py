@@ -300,3 +300,13 @@ def test_the_digest_counts_supported_mentees_without_a_pair() -> None:
     ]
     snap = Snapshot(date(2026, 9, 1), "weekly", people=people, pairs=pairs)
     assert [p.name for p in support_waiting(snap)] == ["Соня", "Вика"]
+
+
+def test_a_multi_select_starts_from_what_is_still_offered() -> None:
+    old = {q.Step.KIND: "pupil", q.Step.TAGS: ["motivation", "lessons"], q.Step.INTERESTS: ["chess"]}
+    assert q.selection(Role.MENTEE, old, q.Step.TAGS) == ["motivation"]  # «lessons» is a teacher's
+    assert q.selection(Role.MENTEE, old, q.Step.INTERESTS) == ["chess"]
+    assert q.selection(Role.MENTEE, old, q.Step.SLOTS) == []
+    assert q.selection(Role.MENTOR, {q.Step.KIND: "pupil", q.Step.TAGS: ["lessons"]}, q.Step.TAGS) == [
+        "lessons"
+    ]
