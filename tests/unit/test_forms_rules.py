@@ -310,3 +310,32 @@ def test_a_multi_select_starts_from_what_is_still_offered() -> None:
     assert q.selection(Role.MENTOR, {q.Step.KIND: "pupil", q.Step.TAGS: ["lessons"]}, q.Step.TAGS) == [
         "lessons"
     ]
+
+
+def test_the_digest_names_supported_mentees_to_a_curator_and_only_counts_them_in_a_group() -> None:
+    from datetime import timedelta
+
+    from bot.domain import digest as d
+    from bot.domain.catalog import Cadence
+    from bot.domain.models import OrganisationId, Programme, ProgrammeId
+    from bot.i18n import Translator
+    from bot.services.digest import Digest
+    from handlers.digest import Audience, render
+
+    now = datetime(2026, 10, 5, 6, 0)
+    snap = d.Snapshot(start=date(2026, 9, 1), cadence="weekly")
+    snap.people.append(d.SnapPerson(1, "mentee", "Соня <Тест>", now, "pupil", needs_support=True))
+    programme = Programme(
+        ProgrammeId(1), OrganisationId(1), "Программа", (Form.PUPIL_PUPIL,), False, date(2026, 9, 1),
+        date(2027, 5, 31), "Europe/Moscow", Cadence.WEEKLY, 8,
+    )  # fmt: skip
+    week = d.figures(snap, now - timedelta(days=7), now)
+    digest = Digest(programme, [], week, week, d.weeks(snap, now), now, d.support_waiting(snap))
+    t = Translator().get("ru")
+    private = render(t, digest)[0].text
+    assert "Нужна поддержка, а пары нет (1): Соня &lt;Тест&gt;" in private  # not «quiet», escaped
+    assert "тихо" not in private and "Все пары в порядке" not in private
+    group = render(t, digest, Audience(members=3, curators=3))[0].text
+    assert "Соня" not in group and "«нужна поддержка» без пары: 1" in group
+    calm = Digest(programme, [], week, week, d.weeks(snap, now), now)
+    assert "тихо" in render(t, calm)[0].text
