@@ -15,6 +15,7 @@ from handlers import (
     curator,
     digest,
     export,
+    forms,
     group,
     join,
     meetings,
@@ -65,6 +66,7 @@ def get_routers() -> list[Router]:
         safety.router(),
         voice.router(),
         curator.router(),
+        forms.router(),
         pairs.router(),
         pairs.ranking_router(),
         digest.router(),
@@ -78,6 +80,7 @@ def get_routers() -> list[Router]:
         programmes.router(),
         group.router(),
         curator.refusals_router(),
+        forms.refusals_router(),
         questionnaire.router(),
         basics.fallback_router(),
     ]

@@ -62,6 +62,27 @@ class NewProgCb(CallbackData, prefix="np"):
     value: str
 
 
+class ProgSetCb(CallbackData, prefix="fs"):
+    """A programme's sub-model (k "s") or direction (k "d") ``c`` on or off."""
+
+    pid: int
+    k: str
+    c: str
+
+
+class SupportCb(CallbackData, prefix="ns"):
+    """A mentee's «нужна поддержка» flag: set (v 1) or cleared (v 0) by a curator."""
+
+    part: int
+    v: int
+
+
+class CardCb(CallbackData, prefix="cd"):
+    """A participant's card, opened from the participants list."""
+
+    part: int
+
+
 class BindCb(CallbackData, prefix="bd"):
     pid: int
 

@@ -32,9 +32,11 @@ from handlers.callbacks import (
     PairsCb,
     PickCb,
     ProgCb,
+    SupportCb,
     SurveyAdminCb,
     SurveyItemCb,
 )
+from handlers.cards import with_cards
 from handlers.common import notify, send_long, strings_for
 from handlers.kb import InlineKeyboardBuilder
 from handlers.states import BreakForm
@@ -65,6 +67,7 @@ OPEN_BUTTONS = (
     "pairs",
     "breaks",
     "stage",
+    "forms",
     "digest",
     "surveys",
     "export",
@@ -92,6 +95,12 @@ def decision_keyboard(t: L10n, p: Participant) -> InlineKeyboardMarkup:
         kb.button(text=t("dec.tr"), callback_data=DecideCb(action="tr", part=p.id))
     if p.awaits_parental_consent:
         kb.button(text=t("dec.pc"), callback_data=DecideCb(action="pc", part=p.id))
+    if p.role is Role.MENTEE and p.status in (Status.PENDING, Status.APPROVED):
+        on = p.needs_support
+        kb.button(
+            text=t("forms.btn_support_off" if on else "forms.btn_support_on"),
+            callback_data=SupportCb(part=p.id, v=0 if on else 1),
+        )
     kb.adjust(1)
     return kb.as_markup()
 
@@ -273,7 +282,10 @@ async def _send_consents(bot: Bot, uow: Unit, t: L10n, chat_id: int, programme: 
         full = await uow.participants.get(p.id)
         if full is not None:
             await send_long(
-                bot, chat_id, [render.participant_card(t, full, programme)], decision_keyboard(t, full)
+                bot,
+                chat_id,
+                [render.participant_card(t, full, programme, curator=True)],
+                decision_keyboard(t, full),
             )
 
 
@@ -286,7 +298,12 @@ async def _send_queue(bot: Bot, uow: Unit, t: L10n, chat_id: int, programme: Pro
     for item in page.items:
         p = await uow.participants.get(item.id)
         if p is not None:
-            await send_long(bot, chat_id, [render.participant_card(t, p, programme)], decision_keyboard(t, p))
+            await send_long(
+                bot,
+                chat_id,
+                [render.participant_card(t, p, programme, curator=True)],
+                decision_keyboard(t, p),
+            )
 
 
 async def _send_list(bot: Bot, uow: Unit, t: L10n, chat_id: int, f: ListCb) -> None:
@@ -299,7 +316,7 @@ async def _send_list(bot: Bot, uow: Unit, t: L10n, chat_id: int, f: ListCb) -> N
         bot,
         chat_id,
         [head, *lines] if lines else [head, t("list.empty")],
-        _filters(t, f, page.total),
+        with_cards(_filters(t, f, page.total), page.items, f.page * PAGE + 1),
     )
 
 
@@ -381,7 +398,7 @@ async def _decided(
     await cb.answer(t(f"dec.done.{action}"))
     if cb.message is not None and full is not None and where is not None:
         await bot.edit_message_text(
-            render.participant_card(t, full, where),
+            render.participant_card(t, full, where, curator=True),
             chat_id=user.id,
             message_id=cb.message.message_id,
             reply_markup=decision_keyboard(t, full),

@@ -173,15 +173,18 @@ def render(t: L10n, d: service.Digest, group: Audience | None = None) -> list[Pa
         members = "?" if group.members is None else group.members
         key = "digest.audience_warn" if rules.outsiders(group.members, group.curators) else "digest.audience"
         head += "\n" + t(key, members=members, curators=group.curators)
-    if d.this_week.quiet and not d.attention:
+    support = _support_line(t, d, in_group=group is not None)
+    if d.this_week.quiet and not d.attention and not support:
         return [Part(head + "\n\n" + t("digest.quiet", stage=Html(t(f"stage.{p.stage}"))))]
     parts: list[Part] = []
     if not d.attention:
-        parts.append(Part(head + "\n\n" + t("digest.all_good")))
+        parts.append(Part(head + "\n\n" + (support or t("digest.all_good"))))
     listed = d.attention[:LISTED]
     for start in range(0, len(listed), PER_MESSAGE):
         chunk = listed[start : start + PER_MESSAGE]
         lines = [head, "", t("digest.attention", count=len(d.attention))] if start == 0 else []
+        if start == 0 and support:
+            lines[2:2] = [support]
         # rows built directly: InlineKeyboardBuilder deep-copies itself on every button
         rows: list[list[InlineKeyboardButton]] = []
         for i, a in enumerate(chunk, start=start + 1):
@@ -199,6 +202,17 @@ def render(t: L10n, d: service.Digest, group: Audience | None = None) -> list[Pa
             parts.append(Part(text, markup if n == 0 else None))
     parts.append(Part(figures_text(t, d)))
     return parts
+
+
+def _support_line(t: L10n, d: service.Digest, *, in_group: bool) -> str:
+    """Mentees marked «нужна поддержка» still without a pair: names in a curator's private
+    chat, only the number in a group."""
+    if not d.support:
+        return ""
+    if in_group:
+        return t("forms.digest_support_group", count=len(d.support))
+    names = ", ".join(p.name for p in d.support)
+    return t("forms.digest_support", count=len(d.support), names=names)
 
 
 def _item_line(t: L10n, a: rules.Attention, n: int, *, in_group: bool) -> str:

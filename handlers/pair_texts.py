@@ -3,7 +3,7 @@ contacts only once both accepted."""
 
 from __future__ import annotations
 
-from bot.domain.catalog import Role
+from bot.domain.catalog import MentorKind, Role
 from bot.domain.identity import Messenger, messenger_of
 from bot.domain.matching import Reasons
 from bot.domain.models import Participant
@@ -30,7 +30,24 @@ def reasons_text(t: L10n, reasons: Reasons | None) -> str:
         parts.append(t("reasons.hours", count=reasons.hours))
     if reasons.same_format:
         parts.append(t("reasons.format"))
+    if reasons.profession:
+        parts.append(t("forms.reason_profession"))
     return "; ".join(parts) if parts else t("reasons.none")
+
+
+def curator_reasons(t: L10n, pair: Pair) -> str:
+    """The reasons as a curator reads them: the form and sub-model the pair was formed under
+    and the «нужна поддержка» rule too (never shown to the pair)."""
+    parts = [reasons_text(t, pair.reasons)]
+    if pair.form is not None:
+        parts.append(t("forms.reason_form", form=t(f"form.{pair.form.value}")))
+    if pair.reasons is not None and pair.reasons.submodel and t.has(f"forms.sub.{pair.reasons.submodel}"):
+        parts.append(t("forms.reason_sub", sub=t(f"forms.sub.{pair.reasons.submodel}")))
+    if pair.mentee.needs_support:
+        m = pair.mentor
+        adult = m.profile is not None and m.profile.kind != MentorKind.PUPIL and not m.is_minor
+        parts.append(t("forms.reason_support" if adult and m.trained else "forms.reason_support_broken"))
+    return "; ".join(parts)
 
 
 def who(t: L10n, p: Participant) -> str:
@@ -42,6 +59,8 @@ def who(t: L10n, p: Participant) -> str:
             details.append(t("who.grade", grade=p.profile.grade))
         if p.profile.experience is not None:
             details.append(t("who.experience", years=Html(t("years", count=p.profile.experience))))
+        if p.profile.profession:
+            details.append(t("forms.who_profession", profession=p.profile.profession))
     return f"<b>{escape(p.name)}</b> — {', '.join(details)}"
 
 
@@ -55,7 +74,7 @@ def pair_line(t: L10n, n: int, pair: Pair) -> str:
         mentor=pair.mentor.name,
         score=score,
         status=status,
-        why=Html(reasons_text(t, pair.reasons)),
+        why=Html(curator_reasons(t, pair)),
     )
 
 

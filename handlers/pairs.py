@@ -374,7 +374,7 @@ def pair_card(t: L10n, pair: Pair) -> str:
         mentee=Html(texts.who(t, pair.mentee)),
         mentor=Html(texts.who(t, pair.mentor)),
         status=Html(t(f"pair.status.{pair.status.value}")),
-        why=Html(texts.reasons_text(t, pair.reasons)),
+        why=Html(texts.curator_reasons(t, pair)),
         score=f"{pair.score:.1f}" if pair.score is not None else "⚠️",
     )
 

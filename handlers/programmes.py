@@ -15,6 +15,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.models import User
 from bot.i18n import L10n
 from bot.services import curation
+from handlers import forms as forms_ui
 from handlers import keyboards as kb
 from handlers import render
 from handlers.callbacks import NewProgCb
@@ -56,10 +57,12 @@ async def on_form(cb: CallbackQuery, callback_data: NewProgCb, state: FSMContext
         except InvalidInput as err:
             return await refuse(cb, t, err)
         await cb.answer()
-        await state.set_state(NewProgramme.group)
-        options = [("0", t("prog.one_to_one")), ("1", t("prog.group"))]
+        await state.set_state(NewProgramme.details)
+        await state.update_data(submodels=[], directions=[])
         await bot.send_message(
-            cb.from_user.id, t("prog.ask.group"), reply_markup=kb.new_programme("group", options)
+            cb.from_user.id,
+            t("forms.ask_details"),
+            reply_markup=forms_ui.creation_keyboard(t, [c.Form(f) for f in forms], [], []),
         )
         return None
     if callback_data.value not in {f.value for f in c.Form}:
@@ -74,6 +77,40 @@ async def on_form(cb: CallbackQuery, callback_data: NewProgCb, state: FSMContext
             reply_markup=_forms_keyboard(t, forms),
         )
     return None
+
+
+async def on_detail(
+    cb: CallbackQuery, callback_data: NewProgCb, state: FSMContext, t: L10n, bot: Bot
+) -> None:
+    """A sub-model ("sm") or a direction ("dir") toggled while the programme is created."""
+    data = await state.get_data()
+    forms = [c.Form(f) for f in data.get("forms", [])]
+    subs, dirs = list(data.get("submodels", [])), list(data.get("directions", []))
+    try:
+        if callback_data.field == "sm":
+            subs = list(rules.check_submodels(forms, rules.toggled(subs, callback_data.value)))
+        else:
+            dirs = list(rules.check_directions(rules.toggled(dirs, callback_data.value)))
+    except InvalidInput as err:
+        return await refuse(cb, t, err)
+    await state.update_data(submodels=subs, directions=dirs)
+    await cb.answer()
+    if cb.message is not None:
+        await bot.edit_message_reply_markup(
+            chat_id=cb.from_user.id,
+            message_id=cb.message.message_id,
+            reply_markup=forms_ui.creation_keyboard(t, forms, subs, dirs),
+        )
+    return None
+
+
+async def on_details_done(cb: CallbackQuery, state: FSMContext, t: L10n, bot: Bot) -> None:
+    await cb.answer()
+    await state.set_state(NewProgramme.group)
+    options = [("0", t("prog.one_to_one")), ("1", t("prog.group"))]
+    await bot.send_message(
+        cb.from_user.id, t("prog.ask.group"), reply_markup=kb.new_programme("group", options)
+    )
 
 
 async def on_group(cb: CallbackQuery, callback_data: NewProgCb, state: FSMContext, t: L10n, bot: Bot) -> None:
@@ -155,6 +192,8 @@ def router() -> Router:
     r.message.register(on_new, Command("new_programme"), IsCurator())
     r.message.register(on_title, NewProgramme.title)
     r.callback_query.register(on_form, NewProgramme.forms, NewProgCb.filter(F.field == "form"))
+    r.callback_query.register(on_detail, NewProgramme.details, NewProgCb.filter(F.field.in_({"sm", "dir"})))
+    r.callback_query.register(on_details_done, NewProgramme.details, NewProgCb.filter(F.field == "det"))
     r.callback_query.register(on_group, NewProgramme.group, NewProgCb.filter(F.field == "group"))
     r.message.register(on_start_date, NewProgramme.start)
     r.message.register(on_end_date, NewProgramme.end)
@@ -162,6 +201,12 @@ def router() -> Router:
     r.callback_query.register(
         on_cadence, NewProgramme.cadence, NewProgCb.filter(F.field == "cadence"), IsCurator()
     )
-    for st in (NewProgramme.forms, NewProgramme.group, NewProgramme.timezone, NewProgramme.cadence):
+    for st in (
+        NewProgramme.forms,
+        NewProgramme.details,
+        NewProgramme.group,
+        NewProgramme.timezone,
+        NewProgramme.cadence,
+    ):
         r.message.register(on_buttons_expected, st)
     return r

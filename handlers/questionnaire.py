@@ -23,9 +23,10 @@ from handlers.common import refuse
 from handlers.states import Questionnaire
 
 MULTI = {q.Step.TAGS, q.Step.INTERESTS, q.Step.SLOTS}
+TEXT_STEPS = {q.Step.NAME, q.Step.PROFESSION}  # answered by typing
 
 
-def _options(t: L10n, role: Role, step: q.Step) -> list[tuple[str, str]]:
+def _options(t: L10n, role: Role, step: q.Step, kind: str | None = None) -> list[tuple[str, str]]:
     if step is q.Step.KIND:
         return [(k, t(f"{render.kind_group(role)}.{k}")) for k in q.kinds_for(role)]
     if step is q.Step.GRADE:
@@ -37,7 +38,7 @@ def _options(t: L10n, role: Role, step: q.Step) -> list[tuple[str, str]]:
     if step is q.Step.FORMAT:
         return [(f.value, t(f"format.{f.value}")) for f in c.MeetFormat]
     if step is q.Step.TAGS:
-        return [(x, t(f"{render.tag_group(role)}.{x}")) for x in q.tags_for(role)]
+        return [(x, t(f"{render.tag_group(role)}.{x}")) for x in q.tags_for(role, kind)]
     return [(x, t(f"int.{x}")) for x in c.INTERESTS]
 
 
@@ -45,12 +46,15 @@ async def ask(bot: Bot, chat_id: int, t: L10n, data: dict[str, Any]) -> None:
     role, step = Role(data["role"]), q.Step(data["step"])
     specific = f"ask.{step.value}.{role.value}"
     prompt = t(specific) if t.has(specific) else t(f"ask.{step.value}.prompt")
-    if step is q.Step.NAME:
+    if step is q.Step.PROFESSION:
+        prompt = t("ask.profession.prompt", max=c.PROFESSION_MAX)
+    if step in TEXT_STEPS:
         await bot.send_message(chat_id, prompt)
     elif step is q.Step.SLOTS:
         await bot.send_message(chat_id, prompt, reply_markup=kb.slots(t, data.get("sel", [])))
     elif step in MULTI:
-        markup = kb.multi(t, step.value, _options(t, role, step), data.get("sel", []))
+        kind = data.get("draft", {}).get(q.Step.KIND)
+        markup = kb.multi(t, step.value, _options(t, role, step, kind), data.get("sel", []))
         await bot.send_message(chat_id, prompt, reply_markup=markup)
     else:
         width = 4 if step in (q.Step.GRADE, q.Step.CAPACITY, q.Step.EXPERIENCE) else 2
@@ -77,7 +81,7 @@ async def go_on(bot: Bot, chat_id: int, t: L10n, state: FSMContext, data: dict[s
         return
     data["step"] = step.value
     if step in MULTI:
-        data["sel"] = data["draft"].get(step.value) or []
+        data["sel"] = q.selection(Role(data["role"]), data["draft"], step)
     await state.set_state(Questionnaire.step)
     await state.set_data(data)
     await ask(bot, chat_id, t, data)
@@ -127,12 +131,15 @@ async def on_toggle(cb: CallbackQuery, callback_data: ToggleCb, state: FSMContex
     if data is None:
         return await refuse(cb, t, "error.stale")
     role, step = Role(data["role"]), q.Step(data["step"])
+    kind = data["draft"].get(q.Step.KIND)
     try:
         if callback_data.code == "!":
             data["draft"] = q.answer(role, data["draft"], step, data.get("sel", []))
         else:
             allowed = (
-                tuple(code for code, _ in _options(t, role, step)) if step is not q.Step.SLOTS else c.SLOTS
+                tuple(code for code, _ in _options(t, role, step, kind))
+                if step is not q.Step.SLOTS
+                else c.SLOTS
             )
             data["sel"] = q.toggle(data.get("sel", []), callback_data.code, allowed)
     except InvalidInput as err:
@@ -145,7 +152,7 @@ async def on_toggle(cb: CallbackQuery, callback_data: ToggleCb, state: FSMContex
     markup = (
         kb.slots(t, data["sel"])
         if step is q.Step.SLOTS
-        else kb.multi(t, step.value, _options(t, role, step), data["sel"])
+        else kb.multi(t, step.value, _options(t, role, step, kind), data["sel"])
     )
     if cb.message is not None:
         await bot.edit_message_reply_markup(
@@ -155,11 +162,11 @@ async def on_toggle(cb: CallbackQuery, callback_data: ToggleCb, state: FSMContex
 
 async def on_text(message: Message, state: FSMContext, t: L10n, bot: Bot) -> None:
     data = await state.get_data()
-    if data.get("step") != q.Step.NAME or "role" not in data:
+    if data.get("step") not in TEXT_STEPS or "role" not in data:
         await message.answer(t("hint.use_buttons"))
         return await ask(bot, message.chat.id, t, data) if "role" in data else None
     try:
-        data["draft"] = q.answer(Role(data["role"]), data["draft"], q.Step.NAME, message.text)
+        data["draft"] = q.answer(Role(data["role"]), data["draft"], q.Step(data["step"]), message.text)
     except InvalidInput as err:
         await message.answer(t(err.key, **err.params))
         return None
@@ -204,7 +211,7 @@ async def on_edit_step(
     if cb.message is not None:
         await bot.edit_message_reply_markup(chat_id=cb.from_user.id, message_id=cb.message.message_id)
     data["step"] = callback_data.step
-    data["sel"] = data["draft"].get(callback_data.step) or []
+    data["sel"] = q.selection(role, data["draft"], q.Step(callback_data.step))
     await state.set_state(Questionnaire.step)
     await state.set_data(data)
     await ask(bot, cb.from_user.id, t, data)

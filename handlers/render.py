@@ -66,7 +66,8 @@ def draft_lines(t: L10n, role: Role, draft: q.Draft) -> list[str]:
     return lines
 
 
-def participant_card(t: L10n, p: Participant, programme: Programme) -> str:
+def participant_card(t: L10n, p: Participant, programme: Programme, *, curator: bool = False) -> str:
+    """A participant's card; ``curator``: as a curator sees it (with «нужна поддержка»)."""
     lines = [
         t(
             "card.head",
@@ -86,11 +87,14 @@ def participant_card(t: L10n, p: Participant, programme: Programme) -> str:
         lines.append(t("card.trained" if p.trained else "card.not_trained"))
     if p.paused_until is not None:
         lines.append(t("card.paused", date=f"{p.paused_until:%d.%m.%Y}"))
+    if curator and p.needs_support:  # never in the participant's own view
+        lines.append(t("forms.card_support"))
     return "\n".join(lines)
 
 
 def participant_line(t: L10n, n: int, p: Participant) -> str:
     flags = " 🧒" if p.awaits_parental_consent else ""
+    flags += " 🫶" if p.needs_support else ""
     return t(
         "list.line",
         n=n,
@@ -103,21 +107,35 @@ def participant_line(t: L10n, n: int, p: Participant) -> str:
 
 def programme_card(t: L10n, p: Programme, counts: ProgrammeCounts) -> str:
     note = t("prog.archived_note") + "\n" if p.archived else ""
-    return note + t(
-        "prog.card",
-        title=p.title,
-        stage=p.stage,
-        stage_name=Html(t(f"stage.{p.stage}")),
-        about=Html(t(f"stage_about.{p.stage}")),
-        forms=Html(labels(t, "form", (f.value for f in p.forms))),
-        fmt=Html(t("prog.group" if p.group_format else "prog.one_to_one")),
-        start=p.start.strftime("%d.%m.%Y"),
-        end=p.end.strftime("%d.%m.%Y"),
-        tz=p.timezone,
-        cadence=Html(t(f"cadence.{p.cadence.value}")),
-        mentors=Html(t("n.mentors", count=counts.mentors)),
-        mentees=Html(t("n.mentees", count=counts.mentees)),
-        pending=counts.pending,
-        waiting=counts.awaiting_consent,
-        chat=Html(t("prog.chat_bound" if p.curator_chat_id else "prog.chat_unbound")),
+    return (
+        note
+        + t(
+            "prog.card",
+            title=p.title,
+            stage=p.stage,
+            stage_name=Html(t(f"stage.{p.stage}")),
+            about=Html(t(f"stage_about.{p.stage}")),
+            forms=Html(labels(t, "form", (f.value for f in p.forms))),
+            fmt=Html(t("prog.group" if p.group_format else "prog.one_to_one")),
+            start=p.start.strftime("%d.%m.%Y"),
+            end=p.end.strftime("%d.%m.%Y"),
+            tz=p.timezone,
+            cadence=Html(t(f"cadence.{p.cadence.value}")),
+            mentors=Html(t("n.mentors", count=counts.mentors)),
+            mentees=Html(t("n.mentees", count=counts.mentees)),
+            pending=counts.pending,
+            waiting=counts.awaiting_consent,
+            chat=Html(t("prog.chat_bound" if p.curator_chat_id else "prog.chat_unbound")),
+        )
+        + details_lines(t, p)
     )
+
+
+def details_lines(t: L10n, p: Programme) -> str:
+    """The programme's sub-models (when picked) and directions, under its card."""
+    out = ""
+    if p.submodels:
+        subs = ", ".join(t(f"forms.sub.{code}") for code in p.submodels)
+        out += "\n" + t("forms.card_sub", items=Html(escape(subs)))
+    dirs = ", ".join(t(f"forms.dir.{d}") for d in p.directions) or t("forms.dir_none")
+    return out + "\n" + t("forms.card_dir", items=Html(escape(dirs)))

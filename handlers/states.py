@@ -19,6 +19,7 @@ class Questionnaire(StatesGroup):
 class NewProgramme(StatesGroup):
     title = State()
     forms = State()
+    details = State()  # sub-models and directions (optional)
     group = State()
     start = State()
     end = State()

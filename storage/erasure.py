@@ -111,6 +111,7 @@ class ErasureRepo:
         await s.flush()
         for p in parts:
             p.user_id, p.name, p.age, p.status = pid, placeholder, None, "left"
+            p.needs_support = False
         await s.execute(delete(MentorProfileRow).where(MentorProfileRow.participant_id.in_(part_ids)))
         await s.execute(delete(MenteeProfileRow).where(MenteeProfileRow.participant_id.in_(part_ids)))
         await s.execute(
@@ -157,6 +158,11 @@ class ErasureRepo:
             for p in parts:
                 await self._pseudonymise(programme.id, p, ids, placeholder)
             await self._free_texts([p.id for p in parts], now)
+            await s.execute(  # a profession as typed is free text; the flag is the person's
+                update(MentorProfileRow)
+                .where(MentorProfileRow.participant_id.in_([p.id for p in parts]))
+                .values(profession=None)
+            )
             await s.execute(
                 update(PairRow).where(PairRow.programme_id == programme.id).values(decline_reason=None)
             )
@@ -195,6 +201,7 @@ class ErasureRepo:
                 .values(updated_by=pid)
             )
         p.user_id, p.name, p.age = pid, placeholder, None
+        p.needs_support = False
 
     async def _forget_user(self, uid: int, pid: int) -> None:
         """A person no longer in any programme or organisation leaves the users table."""

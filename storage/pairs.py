@@ -206,13 +206,24 @@ def _reasons_json(reasons: Reasons | None) -> dict[str, Any] | None:
         "requests": list(reasons.requests),
         "hours": reasons.hours,
         "same_format": reasons.same_format,
+        "submodel": reasons.submodel,
+        "support": reasons.support,
+        "profession": reasons.profession,
     }
 
 
 def _pair(row: PairRow, mentor: Participant, mentee: Participant) -> Pair:
     r = row.reasons
     reasons = (
-        Reasons(tuple(r["interests"]), tuple(r["requests"]), int(r["hours"]), bool(r["same_format"]))
+        Reasons(
+            tuple(r["interests"]),
+            tuple(r["requests"]),
+            int(r["hours"]),
+            bool(r["same_format"]),
+            r.get("submodel"),  # pairs formed before sub-models: none
+            bool(r.get("support")),
+            bool(r.get("profession")),
+        )
         if r
         else None
     )

@@ -33,6 +33,7 @@ def _participant(
         username=username,
         priority=row.priority,
         paused_until=row.paused_until,
+        needs_support=row.needs_support,
     )
 
 
@@ -47,6 +48,7 @@ def _mentor_profile(row: MentorProfileRow) -> Profile:
         capacity=row.capacity,
         slots=tuple(row.slots),
         format=MeetFormat(row.format),
+        profession=row.profession,
     )
 
 
@@ -180,6 +182,7 @@ class ParticipantsRepo:
                     capacity=profile.capacity,
                     slots=list(profile.slots),
                     format=profile.format.value,
+                    profession=profile.profession,
                 )
             )
         else:
@@ -209,6 +212,11 @@ class ParticipantsRepo:
             update(ParticipantRow)
             .where(ParticipantRow.id == participant_id)
             .values(status=status.value, trained=trained, decided_by=by, decided_at=now)
+        )
+
+    async def set_needs_support(self, participant_id: int, value: bool) -> None:
+        await self.session.execute(
+            update(ParticipantRow).where(ParticipantRow.id == participant_id).values(needs_support=value)
         )
 
     async def set_pause(self, participant_id: int, until: date | None) -> None:

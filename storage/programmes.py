@@ -36,6 +36,8 @@ def _programme(row: ProgrammeRow) -> Programme:
         closing_at=row.closing_at,
         archived_at=row.archived_at,
         chat_members=row.chat_members,
+        submodels=tuple(row.submodels or ()),
+        directions=tuple(row.directions or ()),
     )
 
 
@@ -58,6 +60,8 @@ class ProgrammesRepo:
             min_meetings=programme.min_meetings,
             stage=programme.stage,
             created_at=now,
+            submodels=list(programme.submodels),
+            directions=list(programme.directions),
         )
         self.session.add(row)
         await self.session.flush()

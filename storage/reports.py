@@ -55,6 +55,7 @@ class BaseRow:
     parental_consent: bool
     joined_at: datetime
     capacity: int | None
+    needs_support: bool = False  # «нужна поддержка» (curators' reports only)
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ class ReportsRepo:
                 MentorProfileRow.capacity,
                 UserRow.unreachable,
                 ParticipantRow.status,
+                ParticipantRow.needs_support,
             )
             .join(UserRow, UserRow.id == ParticipantRow.user_id)
             .outerjoin(MentorProfileRow, MentorProfileRow.participant_id == ParticipantRow.id)
@@ -138,8 +140,18 @@ class ReportsRepo:
             .where(ParticipantRow.status.in_((*COUNTED, "left")))  # the left: on their ended pair
         )
         return [
-            SnapPerson(pid, role, name, joined, kind, capacity or 1, bool(unreachable), status == "left")
-            for pid, role, name, joined, kind, capacity, unreachable, status in people.all()
+            SnapPerson(
+                pid,
+                role,
+                name,
+                joined,
+                kind,
+                capacity or 1,
+                bool(unreachable),
+                status == "left",
+                bool(support),
+            )
+            for pid, role, name, joined, kind, capacity, unreachable, status, support in people.all()
         ]
 
     async def _snap_pairs(self, programme_id: int) -> list[SnapPair]:
@@ -241,6 +253,7 @@ class ReportsRepo:
                 ParticipantRow.parental_consent,
                 ParticipantRow.joined_at,
                 capacity,
+                ParticipantRow.needs_support,
             )
             .join(ProgrammeRow, ProgrammeRow.id == ParticipantRow.programme_id)
             .join(UserRow, UserRow.id == ParticipantRow.user_id)
@@ -254,7 +267,7 @@ class ReportsRepo:
         return [
             BaseRow(
                 r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], list(r[9] or []), list(r[10] or []),
-                r[11], bool(r[12]), bool(r[13]), r[14], r[15],
+                r[11], bool(r[12]), bool(r[13]), r[14], r[15], bool(r[16]),
             )
             for r in rows.all()
         ]  # fmt: skip

@@ -98,6 +98,8 @@ class ProgrammeRow(Base):
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
     anonymised_at: Mapped[datetime | None] = mapped_column(DateTime)  # past the retention period
     chat_members: Mapped[int | None] = mapped_column(Integer)  # people in the curators' chat, bot aside
+    submodels: Mapped[list[str] | None] = mapped_column(JSON)  # sub-models picked (none: each form's rule)
+    directions: Mapped[list[str] | None] = mapped_column(JSON)  # направления of the programme
 
 
 class InviteRow(Base):
@@ -137,6 +139,8 @@ class ParticipantRow(Base):
     # a participant's own pause (holidays, exams, illness): no reminders, check-ins or
     # nudges for their pairs before this date
     paused_until: Mapped[date | None] = mapped_column(Date, index=True)
+    # «нужна поддержка»: set by a curator, never the reason, never shown to the pair
+    needs_support: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class MentorProfileRow(Base):
@@ -152,6 +156,7 @@ class MentorProfileRow(Base):
     capacity: Mapped[int] = mapped_column(Integer, default=1)
     slots: Mapped[list[str]] = mapped_column(JSON)
     format: Mapped[str] = mapped_column(String(16))
+    profession: Mapped[str | None] = mapped_column(String(64))  # a parent's or employer's, as typed
 
 
 class MenteeProfileRow(Base):

@@ -48,6 +48,7 @@ class SnapPerson:
     capacity: int = 1
     unreachable: bool = False
     left: bool = False  # erased at their request: shown on their ended pair, never counted
+    needs_support: bool = False  # a mentee marked «нужна поддержка» by a curator
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,15 @@ def attention(snap: Snapshot, now: datetime) -> list[Attention]:
             out.append(Attention(pair, mentor, mentee, tuple(risks), silent))
     out.sort(key=lambda a: (SEVERITY[a.risks[0]], -len(a.risks), a.pair.id))
     return out
+
+
+def support_waiting(snap: Snapshot) -> list[SnapPerson]:
+    """Mentees marked «нужна поддержка» who have no pair proposed or working: they need a
+    curator (an adult trained mentor), so the digest counts them among what needs attention."""
+    taken = {p.mentee_id for p in snap.pairs if p.status in ("proposed", "active")}
+    return [
+        p for p in snap.people if p.role == "mentee" and p.needs_support and not p.left and p.id not in taken
+    ]
 
 
 def _working_risks(pair: SnapPair, ix: _Index, now: datetime, resting: bool, risks: list[Risk]) -> int | None:

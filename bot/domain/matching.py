@@ -18,7 +18,7 @@ from scipy.sparse import csr_array
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from bot.domain import catalog as c
-from bot.domain.catalog import Form, MeetFormat, MenteeKind, MentorKind
+from bot.domain.catalog import Form, MeetFormat, MenteeKind, MentorKind, SubModel
 
 EPSILON = 1e-7  # the worth of "unmatched": below any real score's resolution
 
@@ -42,6 +42,10 @@ class Person:
     format: MeetFormat = MeetFormat.ANY
     capacity: int = 1  # mentors only
     priority: bool = False  # mentees left unmatched last round go first
+    needs_support: bool = False  # mentee: the curator's neutral «нужна поддержка» flag
+    minor: bool = False  # mentor: under 18
+    trained: bool = True  # mentor: marked trained by a curator
+    profession: bool = False  # mentor: a parent's or employer's profession is known
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class Weights:
     same_format: float = 0.5  # both want the same explicit format
     base: float = 1.0  # any allowed pair: matching someone beats no one
     priority: float = 2.0  # bonus for a mentee left unmatched before
+    emphasis: float = 2.0  # extra per covered request that the pair's sub-model stresses
+    profession: float = 2.0  # a career request and a parent or employer with a profession
 
     @classmethod
     def from_settings(cls, values: dict[str, float]) -> Weights:
@@ -67,6 +73,9 @@ class Reasons:
     requests: tuple[str, ...]  # the mentee's requests that the mentor covers (same tag)
     hours: int
     same_format: bool
+    submodel: str | None = None  # the sub-model the pair was formed under
+    support: bool = False  # the mentee needs support: an adult trained mentor (curators only)
+    profession: bool = False  # a career request met by a parent's or employer's profession
 
 
 @dataclass(frozen=True)
@@ -90,35 +99,57 @@ class Result:
 class Rules:
     forms: frozenset[Form] = frozenset(Form)
     excluded: frozenset[tuple[int, int]] = field(default_factory=frozenset)  # (mentor id, mentee id)
+    submodels: frozenset[str] = frozenset()  # codes picked; none for a form: the form's own rule
 
 
 # --- the rules of the forms -------------------------------------------------------------------
 PUPILS = {MenteeKind.PUPIL.value, MenteeKind.COLLEGE.value}
 
 
-def form_of(mentor: Person, mentee: Person, forms: Iterable[Form]) -> Form | None:
+def form_of(
+    mentor: Person, mentee: Person, forms: Iterable[Form], submodels: frozenset[str] = frozenset()
+) -> Form | None:
     """The first enabled form under which this mentor may support this mentee, or None."""
+    found = _placement(mentor, mentee, _ordered(forms), submodels)
+    return found[0] if found else None
+
+
+def options_of(form: Form, submodels: frozenset[str]) -> list[SubModel | None]:
+    """The sub-models of this form a programme picked; none picked: the form's own rule."""
+    picked: list[SubModel | None] = [s for s in c.submodels_of(form) if s.code in submodels]
+    return picked or [None]
+
+
+def emphasised(mentor: Person, mentee: Person, sub: SubModel | None) -> int:
+    """How many covered requests the sub-model stresses."""
+    if sub is None:
+        return 0
+    return sum(1 for x in sub.emphasis if x in mentee.tags and x in mentor.tags)
+
+
+def _placement(
+    mentor: Person, mentee: Person, forms: Iterable[Form], submodels: frozenset[str]
+) -> tuple[Form, SubModel | None] | None:
+    """The first form that allows the pair, with its picked sub-model that fits best."""
     for form in forms:
-        if _allowed_under(form, mentor, mentee):
-            return form
+        fits = [s for s in options_of(form, submodels) if _allowed_under(form, mentor, mentee, s)]
+        if fits:
+            return form, max(fits, key=lambda s: emphasised(mentor, mentee, s))
     return None
 
 
-def _allowed_under(form: Form, m: Person, e: Person) -> bool:
+def _allowed_under(form: Form, m: Person, e: Person, sub: SubModel | None = None) -> bool:
     if form is Form.PUPIL_PUPIL:
-        return (
-            m.kind == MentorKind.PUPIL
-            and e.kind == MenteeKind.PUPIL
-            and m.grade is not None
-            and e.grade is not None
-            and m.grade > e.grade
-        )
+        if m.kind != MentorKind.PUPIL or e.kind != MenteeKind.PUPIL or m.grade is None or e.grade is None:
+            return False
+        return m.grade > e.grade or (sub is not None and sub.equal_grade and m.grade == e.grade)
     if form is Form.TEACHER_TEACHER:
+        gap = sub.gap if sub is not None and sub.gap is not None else TEACHER_GAP
         return (
             m.kind == MentorKind.TEACHER
             and e.kind == MenteeKind.YOUNG_TEACHER
             and (e.experience or 0) <= TEACHER_MAX_YOUNG
-            and (m.experience or 0) >= (e.experience or 0) + TEACHER_GAP
+            and (m.experience or 0) >= (e.experience or 0) + gap
         )
     if form is Form.STUDENT_PUPIL:
         return m.kind in (MentorKind.STUDENT, MentorKind.ALUMNUS) and e.kind in PUPILS
@@ -130,21 +161,48 @@ def _allowed_under(form: Form, m: Person, e: Person) -> bool:
         return m.kind == MentorKind.PARENT and e.kind == MenteeKind.PUPIL
     if form is Form.TEACHER_PUPIL:
         return m.kind == MentorKind.TEACHER and e.kind in PUPILS
-    if form is Form.REVERSE:  # the younger teaches the senior
-        return m.kind in (MentorKind.PUPIL, MentorKind.STUDENT) and e.kind == MenteeKind.YOUNG_TEACHER
+    if form is Form.REVERSE:  # the younger teaches the experienced teacher (e.g. digital tools)
+        if e.kind != MenteeKind.EXPERIENCED_TEACHER:
+            return False
+        if m.kind in (MentorKind.PUPIL, MentorKind.STUDENT):
+            return True
+        return (
+            m.kind == MentorKind.TEACHER
+            and (m.experience or 0) <= TEACHER_MAX_YOUNG
+            and (m.experience or 0) < (e.experience or 0)
+        )
+    if form is Form.EMPLOYER_TEACHER:  # the employer's pairs: a teacher learns a profession's practice
+        return (
+            m.kind == MentorKind.EMPLOYER
+            and (m.experience or 0) >= EMPLOYER_MIN_YEARS
+            and (e.kind in c.TEACHER_MENTEES or e.kind in PUPILS)
+        )
     return False
+
+
+def supports(mentor: Person, mentee: Person) -> bool:
+    """A mentee who needs support is paired only with an adult mentor marked trained."""
+    if not mentee.needs_support:
+        return True
+    return mentor.kind != MentorKind.PUPIL and not mentor.minor and mentor.trained
 
 
 def formats_fit(a: MeetFormat, b: MeetFormat) -> bool:
     return MeetFormat.ANY in (a, b) or a == b
 
 
-def allowed(mentor: Person, mentee: Person, rules: Rules) -> Form | None:
+def placement(mentor: Person, mentee: Person, rules: Rules) -> tuple[Form, SubModel | None] | None:
+    """The form and sub-model this pair is allowed under, or None when a hard rule forbids it."""
     if mentor.user_id == mentee.user_id or (mentor.id, mentee.id) in rules.excluded:
         return None
-    if not formats_fit(mentor.format, mentee.format):
+    if not formats_fit(mentor.format, mentee.format) or not supports(mentor, mentee):
         return None
-    return form_of(mentor, mentee, _ordered(rules.forms))
+    return _placement(mentor, mentee, _ordered(rules.forms), rules.submodels)
+
+
+def allowed(mentor: Person, mentee: Person, rules: Rules) -> Form | None:
+    found = placement(mentor, mentee, rules)
+    return found[0] if found else None
 
 
 def _ordered(forms: Iterable[Form]) -> list[Form]:
@@ -152,18 +210,32 @@ def _ordered(forms: Iterable[Form]) -> list[Form]:
     return [f for f in Form if f in chosen]
 
 
-def explain(mentor: Person, mentee: Person) -> Reasons:
-    """Why these two fit, in codes the locale turns into words."""
+PROFESSION_KINDS = frozenset({MentorKind.PARENT.value, MentorKind.EMPLOYER.value})
+
+
+def profession_fits(mentor: Person, mentee: Person) -> bool:
+    """A mentee choosing a path (профориентация) meets a parent's or employer's profession."""
+    return "career" in mentee.tags and mentor.kind in PROFESSION_KINDS and mentor.profession
+
+
+def explain(mentor: Person, mentee: Person, rules: Rules | None = None) -> Reasons:
+    """Why these two fit, in codes the locale turns into words (with ``rules``: the
+    sub-model the pair falls under too)."""
     interests = tuple(x for x in c.INTERESTS if x in mentor.interests and x in mentee.interests)
     requests = tuple(x for x in c.COMPETENCIES if x in mentee.tags and x in mentor.tags)
     hours = len(mentor.slots & mentee.slots) * c.HOURS_PER_PART
     same = mentor.format == mentee.format and mentor.format is not MeetFormat.ANY
-    return Reasons(interests, requests, hours, same)
+    found = placement(mentor, mentee, rules) if rules is not None else None
+    sub = found[1].code if found and found[1] else None
+    return Reasons(
+        interests, requests, hours, same, sub, mentee.needs_support, profession_fits(mentor, mentee)
+    )
 
 
 def score(mentor: Person, mentee: Person, rules: Rules, w: Weights = Weights()) -> float | None:
     """The pair's compatibility, or None when a hard rule forbids it."""
-    if allowed(mentor, mentee, rules) is None:
+    found = placement(mentor, mentee, rules)
+    if found is None:
         return None
     r = explain(mentor, mentee)
     return (
@@ -173,6 +245,8 @@ def score(mentor: Person, mentee: Person, rules: Rules, w: Weights = Weights()) 
         + w.hour * min(r.hours, w.max_hours)
         + (w.same_format if r.same_format else 0.0)
         + (w.priority if mentee.priority else 0.0)
+        + w.emphasis * emphasised(mentor, mentee, found[1])
+        + (w.profession if r.profession else 0.0)
     )
 
 
@@ -204,6 +278,12 @@ class _Table:
         self.format = np.array([fmt[p.format] for p in people], dtype=np.int8)
         self.user = np.array([p.user_id for p in people], dtype=np.int64)
         self.priority = np.array([p.priority for p in people], dtype=bool)
+        self.support = np.array([p.needs_support for p in people], dtype=bool)
+        self.adult_trained = np.array(
+            [p.kind != MentorKind.PUPIL and not p.minor and p.trained for p in people], dtype=bool
+        )
+        self.career = np.array(["career" in p.tags for p in people], dtype=bool)
+        self.profession = np.array([p.kind in PROFESSION_KINDS and p.profession for p in people], dtype=bool)
         self.kinds: dict[str, np.ndarray] = {}
         for kind in set(self.kind.tolist()):
             self.kinds[kind] = self.kind == kind
@@ -212,8 +292,20 @@ class _Table:
         return self.kinds.get(kind, np.zeros(len(self.kind), dtype=bool))
 
 
-def _allowed_matrix(m: _Table, e: _Table, rows: slice, forms: frozenset[Form]) -> np.ndarray:
-    """Allowed[mentee row, mentor] for a block of mentees (rules of forms, format, self)."""
+FORM_MENTEES: dict[Form, tuple[str, ...]] = {  # the mentee kinds each form may pair
+    Form.PUPIL_PUPIL: (MenteeKind.PUPIL,),
+    Form.TEACHER_TEACHER: (MenteeKind.YOUNG_TEACHER,),
+    Form.STUDENT_PUPIL: tuple(PUPILS),
+    Form.EMPLOYER_PUPIL: tuple(PUPILS),
+    Form.PARENT_PUPIL: (MenteeKind.PUPIL,),
+    Form.TEACHER_PUPIL: tuple(PUPILS),
+    Form.REVERSE: (MenteeKind.EXPERIENCED_TEACHER,),
+    Form.EMPLOYER_TEACHER: (*PUPILS, *c.TEACHER_MENTEES),
+}
+
+
+def _form_matrix(form: Form, sub: SubModel | None, m: _Table, e: _Table, rows: slice) -> np.ndarray:
+    """Allowed[mentee row, mentor] under one form (and one of its sub-models)."""
 
     def col(x: np.ndarray) -> np.ndarray:
         return x[rows][:, None]
@@ -224,39 +316,79 @@ def _allowed_matrix(m: _Table, e: _Table, rows: slice, forms: frozenset[Form]) -
     def kind_e(kind: str) -> np.ndarray:
         return e.of(kind)[rows][:, None]
 
+    ok: np.ndarray = np.zeros((rows.stop - rows.start, len(m.kind)), dtype=bool)
+    if not any(e.of(kind)[rows].any() for kind in FORM_MENTEES[form]):
+        return ok  # no mentee in this block the form could pair
     pupils = kind_e(MenteeKind.PUPIL) | kind_e(MenteeKind.COLLEGE)
-    ok = np.zeros((rows.stop - rows.start, len(m.kind)), dtype=bool)
-    if Form.PUPIL_PUPIL in forms:
-        ok |= (
-            kind_m(MentorKind.PUPIL)
-            & kind_e(MenteeKind.PUPIL)
-            & (m.grade[None, :] > col(e.grade))
-            & (col(e.grade) >= 0)
-        )
-    if Form.TEACHER_TEACHER in forms:
-        ok |= (
+    teachers = kind_e(MenteeKind.YOUNG_TEACHER) | kind_e(MenteeKind.EXPERIENCED_TEACHER)
+    if form is Form.PUPIL_PUPIL:
+        above = m.grade[None, :] > col(e.grade)
+        if sub is not None and sub.equal_grade:
+            above = m.grade[None, :] >= col(e.grade)
+        ok = kind_m(MentorKind.PUPIL) & kind_e(MenteeKind.PUPIL) & above & (col(e.grade) >= 0)
+    elif form is Form.TEACHER_TEACHER:
+        gap = sub.gap if sub is not None and sub.gap is not None else TEACHER_GAP
+        ok = (
             kind_m(MentorKind.TEACHER)
             & kind_e(MenteeKind.YOUNG_TEACHER)
             & (col(e.exp) <= TEACHER_MAX_YOUNG)
-            & (m.exp[None, :] >= col(e.exp) + TEACHER_GAP)
+            & (m.exp[None, :] >= col(e.exp) + gap)
         )
-    if Form.STUDENT_PUPIL in forms:
-        ok |= (kind_m(MentorKind.STUDENT) | kind_m(MentorKind.ALUMNUS)) & pupils
-    if Form.EMPLOYER_PUPIL in forms:
-        ok |= kind_m(MentorKind.EMPLOYER) & (m.exp[None, :] >= EMPLOYER_MIN_YEARS) & pupils
-    if Form.PARENT_PUPIL in forms:
-        ok |= kind_m(MentorKind.PARENT) & kind_e(MenteeKind.PUPIL)
-    if Form.TEACHER_PUPIL in forms:
-        ok |= kind_m(MentorKind.TEACHER) & pupils
-    if Form.REVERSE in forms:
-        ok |= (kind_m(MentorKind.PUPIL) | kind_m(MentorKind.STUDENT)) & kind_e(MenteeKind.YOUNG_TEACHER)
-    fm, fe = m.format[None, :], col(e.format)
-    ok &= (fm == 0) | (fe == 0) | (fm == fe)
-    ok &= m.user[None, :] != col(e.user)
+    elif form is Form.STUDENT_PUPIL:
+        ok = (kind_m(MentorKind.STUDENT) | kind_m(MentorKind.ALUMNUS)) & pupils
+    elif form is Form.EMPLOYER_PUPIL:
+        ok = kind_m(MentorKind.EMPLOYER) & (m.exp[None, :] >= EMPLOYER_MIN_YEARS) & pupils
+    elif form is Form.PARENT_PUPIL:
+        ok = kind_m(MentorKind.PARENT) & kind_e(MenteeKind.PUPIL)
+    elif form is Form.TEACHER_PUPIL:
+        ok = kind_m(MentorKind.TEACHER) & pupils
+    elif form is Form.REVERSE:
+        young_teacher = (
+            kind_m(MentorKind.TEACHER) & (m.exp[None, :] <= TEACHER_MAX_YOUNG) & (m.exp[None, :] < col(e.exp))
+        )
+        mentors = kind_m(MentorKind.PUPIL) | kind_m(MentorKind.STUDENT) | young_teacher
+        ok = mentors & kind_e(MenteeKind.EXPERIENCED_TEACHER)
+    elif form is Form.EMPLOYER_TEACHER:
+        ok = kind_m(MentorKind.EMPLOYER) & (m.exp[None, :] >= EMPLOYER_MIN_YEARS) & (teachers | pupils)
     return ok
 
 
-def _score_matrix(m: _Table, e: _Table, rows: slice, w: Weights) -> np.ndarray:
+def _allowed_matrix(
+    m: _Table, e: _Table, rows: slice, forms: frozenset[Form], submodels: frozenset[str] = frozenset()
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Allowed[mentee row, mentor] for a block of mentees (rules of forms and sub-models,
+    format, support, self), and how many covered requests the chosen sub-model stresses
+    (None when no sub-model applies: nothing stressed)."""
+    shape = (rows.stop - rows.start, len(m.kind))
+    ok = np.zeros(shape, dtype=bool)
+    stressed: np.ndarray | None = None
+    for form in _ordered(forms):  # the first form that allows a pair is its form
+        options = options_of(form, submodels)
+        if options == [None]:  # the form's own rule: nothing to weigh
+            ok |= _form_matrix(form, None, m, e, rows)
+            continue
+        best = np.full(shape, -1, dtype=np.int64)
+        for sub in options:
+            assert sub is not None
+            fits = _form_matrix(form, sub, m, e, rows)
+            bits = np.uint64(_mask(sub.emphasis, _REQ_BITS))
+            count = np.bitwise_count(e.req[rows][:, None] & m.req[None, :] & bits).astype(np.int64)
+            better = fits & (count > best)  # the first sub-model of the best count
+            best = np.where(better, count, best)
+        new = (best >= 0) & ~ok
+        stressed = np.where(new, best, 0 if stressed is None else stressed)
+        ok |= new
+    fm, fe = m.format[None, :], e.format[rows][:, None]
+    ok &= (fm == 0) | (fe == 0) | (fm == fe)
+    ok &= m.user[None, :] != e.user[rows][:, None]
+    if e.support[rows].any():
+        ok &= ~e.support[rows][:, None] | m.adult_trained[None, :]
+    return ok, stressed
+
+
+def _score_matrix(
+    m: _Table, e: _Table, rows: slice, w: Weights, stressed: np.ndarray | None = None
+) -> np.ndarray:
     def col(x: np.ndarray) -> np.ndarray:
         return x[rows][:, None]
 
@@ -274,6 +406,10 @@ def _score_matrix(m: _Table, e: _Table, rows: slice, w: Weights) -> np.ndarray:
         + w.same_format * same
         + w.priority * prio
     )
+    if stressed is not None:
+        total += w.emphasis * stressed
+    if e.career[rows].any() and m.profession.any():
+        total += w.profession * (col(e.career) & m.profession[None, :])
     return total
 
 
@@ -298,11 +434,11 @@ def candidate_edges(
     out_r, out_c, out_s = [], [], []
     for start in range(0, len(mentees), block):
         rows = slice(start, min(start + block, len(mentees)))
-        ok = _allowed_matrix(m, e, rows, rules.forms)
+        ok, stressed = _allowed_matrix(m, e, rows, rules.forms, rules.submodels)
         for r, col in excluded:
             if rows.start <= r < rows.stop:
                 ok[r - rows.start, col] = False
-        s = np.where(ok, _score_matrix(m, e, rows, w), 0.0)
+        s = np.where(ok, _score_matrix(m, e, rows, w, stressed), 0.0)
         if top_k is not None and top_k < s.shape[1]:
             keep = np.argpartition(-s, top_k - 1, axis=1)[:, :top_k]
             vals = np.take_along_axis(s, keep, axis=1)
@@ -377,7 +513,7 @@ def match(
             form = allowed(mentor, mentee, rules)
             value = score(mentor, mentee, rules, w)
             assert form is not None and value is not None
-            result.pairs.append(Pair(mentor.id, mentee.id, value, form, explain(mentor, mentee)))
+            result.pairs.append(Pair(mentor.id, mentee.id, value, form, explain(mentor, mentee, rules)))
             result.total += value
         else:
             result.unmatched[mentee.id] = "no_capacity" if has_edge[i] else "no_compatible"
@@ -406,7 +542,7 @@ def greedy(
         mentor, mentee = mentors[col], mentees[r]
         form = allowed(mentor, mentee, rules)
         assert form is not None
-        result.pairs.append(Pair(mentor.id, mentee.id, float(vals[k]), form, explain(mentor, mentee)))
+        result.pairs.append(Pair(mentor.id, mentee.id, float(vals[k]), form, explain(mentor, mentee, rules)))
         result.total += float(vals[k])
     has_edge = set(rows.tolist())
     for i, mentee in enumerate(mentees):

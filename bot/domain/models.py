@@ -60,6 +60,8 @@ class Programme:
     closing_at: datetime | None = None  # stage 7 began
     archived_at: datetime | None = None
     chat_members: int | None = None  # people in the curators' chat (the bot aside), as last known
+    submodels: tuple[str, ...] = ()  # sub-models picked (none: each form's own rule)
+    directions: tuple[str, ...] = ()  # направления
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class Profile:
     capacity: int = 1
     slots: tuple[str, ...] = ()
     format: MeetFormat = MeetFormat.ANY
+    profession: str | None = None  # a parent mentor's (or employer's) profession, as typed
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class Participant:
     username: str | None = None
     priority: bool = False
     paused_until: date | None = None  # the participant's own pause, until this date
+    needs_support: bool = False  # «нужна поддержка»: a curator's flag, shown to curators only
 
     @property
     def is_minor(self) -> bool:

@@ -109,4 +109,8 @@ def to_person(p: Participant, capacity: int | None = None, priority: bool = Fals
         format=profile.format,
         capacity=profile.capacity if capacity is None else capacity,
         priority=priority,
+        needs_support=p.needs_support and p.role is Role.MENTEE,
+        minor=p.is_minor,
+        trained=p.trained,
+        profession=bool(profile.profession),
     )

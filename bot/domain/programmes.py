@@ -86,3 +86,35 @@ def parse_period(text: str | None) -> tuple[date, date]:
     if end < start or end - start > timedelta(days=120):
         raise InvalidInput("prog.break.invalid")
     return start, end
+
+
+# --- sub-models and directions (issue 15) -----------------------------------------------------
+def submodels_for(forms: tuple[c.Form, ...] | list[c.Form]) -> tuple[c.SubModel, ...]:
+    """The sub-models a curator may pick for these forms, in the catalogue's order."""
+    chosen = set(forms)
+    return tuple(s for s in c.SUBMODELS if s.form in chosen)
+
+
+def check_submodels(forms: tuple[c.Form, ...] | list[c.Form], codes: list[str]) -> tuple[str, ...]:
+    """Picked sub-models, each of a form the programme has (a stale or forged code refused)."""
+    offered = {s.code for s in submodels_for(forms)}
+    if not set(codes) <= offered:
+        raise InvalidInput("error.stale")
+    return tuple(s.code for s in c.SUBMODELS if s.code in codes)
+
+
+def check_directions(codes: list[str]) -> tuple[str, ...]:
+    if not set(codes) <= set(c.DIRECTIONS):
+        raise InvalidInput("error.stale")
+    return tuple(d for d in c.DIRECTIONS if d in codes)
+
+
+def toggled(current: tuple[str, ...] | list[str], code: str) -> list[str]:
+    """``current`` with ``code`` added or removed."""
+    return [x for x in current if x != code] if code in current else [*current, code]
+
+
+def kept_submodels(forms: tuple[c.Form, ...] | list[c.Form], codes: tuple[str, ...]) -> tuple[str, ...]:
+    """Sub-models still valid after the forms changed (those of a dropped form go)."""
+    offered = {s.code for s in submodels_for(forms)}
+    return tuple(x for x in codes if x in offered)

@@ -23,6 +23,7 @@ class Step(StrEnum):
     KIND = "kind"
     GRADE = "grade"
     EXPERIENCE = "experience"
+    PROFESSION = "profession"  # a parent's or employer's, as typed
     TAGS = "tags"
     INTERESTS = "interests"
     CAPACITY = "capacity"
@@ -37,8 +38,10 @@ def kinds_for(role: Role) -> tuple[str, ...]:
     return tuple(k.value for k in (MentorKind if role is Role.MENTOR else MenteeKind))
 
 
-def tags_for(role: Role) -> tuple[str, ...]:
-    return c.COMPETENCIES if role is Role.MENTOR else c.REQUESTS
+def tags_for(role: Role, kind: str | None = None) -> tuple[str, ...]:
+    """A mentor's competencies (the full list), or the key requests a mentee of this kind is
+    offered (a pupil is not asked about lesson planning, a teacher about olympiads)."""
+    return c.COMPETENCIES if role is Role.MENTOR else c.requests_for(kind)
 
 
 def needs_grade(role: Role, kind: str | None) -> bool:
@@ -54,12 +57,20 @@ def needs_experience(role: Role, kind: str | None) -> bool:
     return kind in c.MENTEE_KINDS_WITH_EXPERIENCE
 
 
+def needs_profession(role: Role, kind: str | None) -> bool:
+    """A parent or an employer mentor says their profession (родитель–ученик is about getting
+    to know a profession)."""
+    return role is Role.MENTOR and kind in c.MENTOR_KINDS_WITH_PROFESSION
+
+
 def steps_for(role: Role, kind: str | None) -> list[Step]:
     steps = [Step.NAME, Step.KIND]
     if needs_grade(role, kind):
         steps.append(Step.GRADE)
     if needs_experience(role, kind):
         steps.append(Step.EXPERIENCE)
+    if needs_profession(role, kind):
+        steps.append(Step.PROFESSION)
     steps += [Step.TAGS, Step.INTERESTS]
     if role is Role.MENTOR:
         steps.append(Step.CAPACITY)
@@ -86,6 +97,14 @@ def clean_name(text: str | None) -> str:
     return text
 
 
+def clean_profession(text: str | None) -> str:
+    """A profession as typed, cleaned like a name (letters required, at most 64 characters)."""
+    try:
+        return clean_name(text)
+    except InvalidInput:
+        raise InvalidInput("ask.profession.invalid", min=NAME_MIN, max=c.PROFESSION_MAX) from None
+
+
 def answer(role: Role, draft: Draft, step: Step, value: Any) -> Draft:
     """Record one answer (already parsed from a button or text) after checking it.
 
@@ -94,12 +113,22 @@ def answer(role: Role, draft: Draft, step: Step, value: Any) -> Draft:
     new = dict(draft)
     if step is Step.NAME:
         new[step] = clean_name(value)
+    elif step is Step.PROFESSION:
+        new[step] = clean_profession(value)
     elif step is Step.KIND:
         if value not in kinds_for(role):
             raise InvalidInput("error.stale")
         if value != draft.get(Step.KIND):
             new.pop(Step.GRADE, None)
             new.pop(Step.EXPERIENCE, None)
+            if not needs_profession(role, value):
+                new.pop(Step.PROFESSION, None)
+            offered = tags_for(role, value)
+            kept = [x for x in new.get(Step.TAGS) or [] if x in offered]
+            if kept:
+                new[Step.TAGS] = kept
+            else:
+                new.pop(Step.TAGS, None)  # nothing left that this kind is offered: asked again
         new[step] = value
     elif step is Step.GRADE:
         _choice(int(value), c.GRADES)
@@ -114,7 +143,11 @@ def answer(role: Role, draft: Draft, step: Step, value: Any) -> Draft:
         _choice(value, tuple(f.value for f in MeetFormat))
         new[step] = value
     elif step in (Step.TAGS, Step.INTERESTS, Step.SLOTS):
-        allowed = {Step.TAGS: tags_for(role), Step.INTERESTS: c.INTERESTS, Step.SLOTS: c.SLOTS}
+        allowed = {
+            Step.TAGS: tags_for(role, draft.get(Step.KIND)),
+            Step.INTERESTS: c.INTERESTS,
+            Step.SLOTS: c.SLOTS,
+        }
         chosen = [v for v in allowed[step] if v in set(value)]  # catalogue order, no dupes
         if len(chosen) != len(set(value)):
             raise InvalidInput("error.stale")
@@ -122,6 +155,18 @@ def answer(role: Role, draft: Draft, step: Step, value: Any) -> Draft:
             raise InvalidInput(f"ask.{step.value}.empty")
         new[step] = chosen
     return new
+
+
+def selection(role: Role, draft: Draft, step: Step) -> list[str]:
+    """What a multi-select starts from: the saved answer, less codes no longer offered (a
+    pupil who once chose «Планирование уроков» is not stuck with a button they cannot see)."""
+    saved = draft.get(step)
+    if not isinstance(saved, list):
+        return []
+    if step is Step.TAGS:
+        offered = tags_for(role, draft.get(Step.KIND))
+        return [x for x in saved if x in offered]
+    return list(saved)
 
 
 def toggle(selection: list[str], code: str, allowed: tuple[str, ...]) -> list[str]:
@@ -151,6 +196,7 @@ def to_profile(role: Role, draft: Draft) -> Profile:
         capacity=int(draft.get(Step.CAPACITY) or 1),
         slots=tuple(draft[Step.SLOTS]),
         format=MeetFormat(draft[Step.FORMAT]),
+        profession=draft.get(Step.PROFESSION) if needs_profession(role, kind) else None,
     )
 
 
@@ -170,6 +216,8 @@ def from_profile(name: str, profile: Profile) -> Draft:
         draft[Step.EXPERIENCE] = profile.experience
     if profile.role is Role.MENTOR:
         draft[Step.CAPACITY] = profile.capacity
+    if profile.profession:
+        draft[Step.PROFESSION] = profile.profession
     return draft
 
 

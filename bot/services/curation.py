@@ -9,7 +9,7 @@ from datetime import datetime
 from bot.domain import invites
 from bot.domain import programmes as rules
 from bot.domain.catalog import CADENCE_DAYS, Cadence, Form, Role, Status
-from bot.domain.errors import AlreadyDecided, Archived, NotAllowed, NotFound
+from bot.domain.errors import AlreadyDecided, Archived, InvalidInput, NotAllowed, NotFound
 from bot.domain.models import (
     Invite,
     Organisation,
@@ -72,10 +72,17 @@ async def create_programme(
         timezone=str(answers.get("tz") or org.timezone),
         cadence=cadence,
         min_meetings=min(weeks, 40),
+        submodels=rules.check_submodels(forms, _codes(answers, "submodels")),
+        directions=rules.check_directions(_codes(answers, "directions")),
     )
     programme = await uow.programmes.create(draft, now)
     await uow.audit.record(org.id, curator_id, "programme.created", now, target=str(programme.id))
     return programme
+
+
+def _codes(answers: dict[str, object], key: str) -> list[str]:
+    value = answers.get(key)
+    return [str(x) for x in value] if isinstance(value, list) else []
 
 
 async def invite_for(
@@ -191,3 +198,43 @@ async def set_pupils_total(uow: Unit, curator_id: int, value: int, now: datetime
     await uow.reports.set_pupils_total(org.id, value)
     await uow.audit.record(org.id, curator_id, "org.pupils_total", now, value=value)
     return replace(org, pupils_total=value)
+
+
+async def toggle_programme_detail(
+    uow: Unit, curator_id: int, programme_id: int, what: str, code: str, now: datetime
+) -> Programme:
+    """A sub-model ("s") or a direction ("d") of a programme on or off, saved at once."""
+    programme = await require_programme(uow, curator_id, programme_id, write=True)
+    if what == "s":
+        picked = rules.check_submodels(programme.forms, rules.toggled(programme.submodels, code))
+        await uow.programmes.update(programme.id, submodels=list(picked))
+        programme = replace(programme, submodels=picked)
+    elif what == "d":
+        chosen = rules.check_directions(rules.toggled(programme.directions, code))
+        await uow.programmes.update(programme.id, directions=list(chosen))
+        programme = replace(programme, directions=chosen)
+    else:
+        raise InvalidInput("error.stale")
+    await uow.audit.record(
+        programme.organisation_id, curator_id, "programme.details", now, target=str(programme.id), code=code
+    )
+    return programme
+
+
+async def set_needs_support(
+    uow: Unit, curator_id: int, participant_id: int, value: bool, now: datetime
+) -> Participant:
+    """The neutral «нужна поддержка» flag of a mentee, set or cleared by a curator (no reason
+    is asked or kept)."""
+    participant, programme = await require_participant(uow, curator_id, participant_id)
+    if participant.role is not Role.MENTEE:
+        raise NotAllowed()
+    await uow.participants.set_needs_support(participant.id, value)
+    await uow.audit.record(
+        programme.organisation_id,
+        curator_id,
+        "mentee.support" if value else "mentee.support_off",
+        now,
+        target=str(participant.id),
+    )
+    return replace(participant, needs_support=value)

@@ -3,7 +3,7 @@ week before, and the weekly series for the chart."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ class Digest:
     last_week: rules.Figures
     weeks: list[rules.Week]
     now: datetime
+    support: list[rules.SnapPerson] = field(default_factory=list)  # «нужна поддержка», no pair
 
 
 async def build(uow: Unit, programme: Programme, now: datetime) -> Digest:
@@ -36,6 +37,7 @@ async def build(uow: Unit, programme: Programme, now: datetime) -> Digest:
         last_week=rules.figures(snap, two_weeks_ago, week_ago),
         weeks=rules.weeks(snap, now),
         now=now,
+        support=rules.support_waiting(snap),
     )
 
 

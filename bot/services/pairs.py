@@ -4,7 +4,7 @@ answers, expire, end. Returns plain data; the handlers and jobs tell people."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.domain import matching as mt
@@ -77,7 +77,11 @@ async def pool(uow: Unit, programme: Programme, with_drafts: bool = True) -> Poo
             if e.role is Role.MENTEE and e.can_be_matched and e.profile and e.id not in busy
         ],
         load=load,
-        rules=mt.Rules(frozenset(programme.forms), frozenset(await uow.pairs.exclusions(programme.id))),
+        rules=mt.Rules(
+            frozenset(programme.forms),
+            frozenset(await uow.pairs.exclusions(programme.id)),
+            frozenset(programme.submodels),
+        ),
         weights=weights,
         drafts=[p for p in taken if p.status is PairStatus.DRAFT],
     )
@@ -126,6 +130,10 @@ async def draft(uow: Unit, curator_id: int, programme_id: int) -> Draft:
 def _why_unmatched(p: Pool, mentee: Participant) -> str:
     person = p.person(mentee)
     compatible = [m for m in p.mentors if mt.allowed(p.person(m), person, p.rules) is not None]
+    if not compatible and person.needs_support:  # someone would fit, but no adult trained mentor
+        plain = replace(person, needs_support=False)
+        if any(mt.allowed(p.person(m), plain, p.rules) is not None for m in p.mentors):
+            return "no_support"
     return "no_capacity" if compatible else "no_compatible"
 
 
@@ -180,7 +188,7 @@ async def pair_by_hand(
         PairStatus.DRAFT,
         value,
         form,
-        mt.explain(m_person, e_person),
+        mt.explain(m_person, e_person, p.rules),
         True,
         now,
     )
@@ -367,7 +375,7 @@ async def ask_mentor(uow: Unit, user_id: int, mentor_id: int, now: datetime) -> 
         PairStatus.PROPOSED,
         mt.score(m_person, e_person, p.rules, p.weights),
         mt.allowed(m_person, e_person, p.rules),
-        mt.explain(m_person, e_person),
+        mt.explain(m_person, e_person, p.rules),
         False,
         now,
     )
@@ -487,7 +495,7 @@ async def stable_draft(uow: Unit, curator_id: int, programme_id: int, now: datet
             continue
         await uow.pairs.create(
             programme.id, m_id, e_id, PairStatus.DRAFT, mt.score(mentor, mentee, p.rules, p.weights), form,
-            mt.explain(mentor, mentee), False, now,
+            mt.explain(mentor, mentee, p.rules), False, now,
         )  # fmt: skip
     await uow.audit.record(programme.organisation_id, curator_id, "pairs.stable", now, pairs=len(result))
     return await draft(uow, curator_id, programme.id), sum(1 for x in prefs if x.ranked)

@@ -70,7 +70,24 @@ async def build(
             [a.usefulness_mean for sides in by_pair.values() for a in sides.values()],
         )
     )
+    kpi.rows.extend(await _details_rows(uow, t, programme_ids))
     return [base_mentors, base_mentees, pair_sheet, meeting_sheet, refl_sheet, survey_sheet, kpi]
+
+
+async def _details_rows(uow: Unit, t: L10n, programme_ids: Sequence[int]) -> list[list[Cell]]:
+    """Lines of the summary sheet: each programme's directions and sub-models (направления,
+    подмодели), named by the programme when the report covers several."""
+    rows: list[list[Cell]] = []
+    for pid in programme_ids:
+        p = await uow.programmes.get(pid)
+        if p is None:
+            continue
+        suffix = f" · {p.title}" if len(programme_ids) > 1 else ""
+        directions = _join(t, "forms.dir", p.directions) or t("forms.dir_none")
+        rows.append([t("forms.report_directions") + suffix, directions])
+        if p.submodels:
+            rows.append([t("forms.report_submodels") + suffix, _join(t, "forms.sub", p.submodels)])
+    return rows
 
 
 @dataclass
@@ -135,7 +152,7 @@ def _mentee_sheet(t: L10n, tz: str, mentees: Sequence[BaseRow], links: _Links) -
     sheet = Sheet(
         "mentees",
         ["name", "contact", "programme", "status", "kind", "grade_or_exp", "age", "requests", "interests",
-         "joined", "form", "mentor", "end", "results", "parental_consent"],
+         "joined", "form", "mentor", "end", "results", "parental_consent", "forms.needs_support"],
     )  # fmt: skip
     for m in mentees:
         mp = links.pair_of_mentee.get(m.participant_id)
@@ -157,6 +174,7 @@ def _mentee_sheet(t: L10n, tz: str, mentees: Sequence[BaseRow], links: _Links) -
                 _local(mp.ended_at, tz) if mp else None,
                 t(f"close.outcome.{mp.outcome}") if mp and mp.outcome else "",
                 (t("report.yes") if m.parental_consent else t("report.no")) if minor else "",
+                t("report.yes") if m.needs_support else "",
             ]
         )
     return sheet

@@ -14,7 +14,9 @@ async def create_programme(
     curator: Person,
     title: str = "Наставничество 2026/27",
     forms: tuple[str, ...] = ("Ученик — ученик", "Учитель — учитель"),
+    details: tuple[str, ...] = (),
 ) -> dict[str, Any]:
+    """``details``: sub-models and directions to tick (buttons' texts), none by default."""
     await curator.send("/new_programme")
     await curator.expect("Как называется программа")
     await curator.send(title)
@@ -22,6 +24,10 @@ async def create_programme(
     for form in forms:
         await curator.press(choice, form)
     await curator.press(choice, "Готово")
+    refine = await curator.expect("Уточните программу")
+    for label in details:
+        await curator.press(refine, label)
+    await curator.press(refine, "Готово")
     fmt = await curator.expect("Формат работы")
     await curator.press(fmt, "пары 1:1")
     await curator.expect("Дата начала")

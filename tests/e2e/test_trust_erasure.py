@@ -156,6 +156,7 @@ async def test_forget_me_leaves_no_name_id_or_text_in_any_table(
                 answers={"1": 7, "2": WRITTEN[5]}, asked_at=clock.now(), completed_at=clock.now(),
             )
         )  # fmt: skip
+        await uow.participants.set_needs_support(kid_part.id, True)  # a curator's «нужна поддержка»
     await mentor.send("/meetings")
     await mentor.press(await mentor.expect("Встречи с Снежана Уникальнова"), "Назначить встречу")
     await mentor.expect("Выбери день")
@@ -197,6 +198,8 @@ async def test_forget_me_leaves_no_name_id_or_text_in_any_table(
         report = (await s.execute(text("SELECT concern, note, user_id FROM safety_reports"))).all()
         assert report == [("unc", None, report[0][2])] and report[0][2] < -(2**53), "the kind stays, not who"
         consent = (await s.execute(text("SELECT user_id, withdrawn_at FROM consents"))).all()
+        flags = (await s.execute(text("SELECT count(*) FROM participants WHERE needs_support"))).scalar()
+        assert flags == 0, "the «нужна поддержка» flag goes with the person"
         assert consent and all(uid < -(2**53) and w is not None for uid, w in consent)
 
     # weeks later: no reminder, check-in or nudge for the ended pair, to anyone

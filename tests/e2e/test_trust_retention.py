@@ -62,6 +62,8 @@ async def test_an_archived_programme_is_anonymised_after_the_retention_period(
     async with db.unit() as uow:
         await uow.programmes.update(1, archived=True, archived_at=clock.now())
         before = await uow.participants.counts(1)
+        await uow.session.execute(text("UPDATE mentor_profiles SET profession = 'Ледоруб'"))
+        await uow.session.execute(text("UPDATE participants SET needs_support = TRUE WHERE role = 'mentee'"))
     pairs = await scalar(bot, "SELECT count(*) FROM pairs")
     start = clock.current
     clock.current = start + timedelta(days=330)  # 11 months: still kept
@@ -78,3 +80,5 @@ async def test_an_archived_programme_is_anonymised_after_the_retention_period(
             "the school's curators are not a programme's data"
         )
     assert await scalar(bot, "SELECT count(*) FROM pairs") == pairs
+    assert await scalar(bot, "SELECT count(*) FROM mentor_profiles WHERE profession IS NOT NULL") == 0
+    assert await scalar(bot, "SELECT count(*) FROM participants WHERE needs_support") == 0

@@ -22,7 +22,7 @@ def refused(key: str, fn: object, *args: object) -> InvalidInput:
 
 def test_kinds_and_tags_per_role() -> None:
     assert q.kinds_for(Role.MENTOR) == ("pupil", "teacher", "student", "parent", "employer", "alumnus")
-    assert q.kinds_for(Role.MENTEE) == ("pupil", "college", "yteacher")
+    assert q.kinds_for(Role.MENTEE) == ("pupil", "college", "yteacher", "eteacher")
     assert q.tags_for(Role.MENTOR) == c.COMPETENCIES
     assert q.tags_for(Role.MENTEE) == c.REQUESTS
 
