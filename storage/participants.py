@@ -211,6 +211,12 @@ class ParticipantsRepo:
             .values(status=status.value, trained=trained, decided_by=by, decided_at=now)
         )
 
+    async def set_trained(self, participant_id: int, value: bool) -> None:
+        """The "trained" mark carried over from the school's mentor base."""
+        await self.session.execute(
+            update(ParticipantRow).where(ParticipantRow.id == participant_id).values(trained=value)
+        )
+
     async def set_pause(self, participant_id: int, until: date | None) -> None:
         await self.session.execute(
             update(ParticipantRow).where(ParticipantRow.id == participant_id).values(paused_until=until)

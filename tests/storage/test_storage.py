@@ -43,6 +43,9 @@ TABLES = {
     "outbox",
     "leases",
     "safety_reports",
+    "base_mentors",
+    "base_history",
+    "base_invites",
 }
 REVISIONS = [
     "0001",
@@ -58,6 +61,8 @@ REVISIONS = [
     "0011",
     "0012",
     "0013",
+    "0014",
+    "0017",
 ]
 
 
