@@ -10,6 +10,7 @@ from aiogram import Router
 from aiogram.dispatcher.event.handler import CallableObject
 
 from handlers import (
+    base,
     basics,
     completion,
     curator,
@@ -64,6 +65,7 @@ def get_routers() -> list[Router]:
         safety.router(),
         voice.router(),
         curator.router(),
+        base.router(),
         pairs.router(),
         pairs.ranking_router(),
         digest.router(),

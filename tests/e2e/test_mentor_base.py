@@ -1,0 +1,248 @@
+"""The school's mentor base outlives a programme: a mentor trained in the first programme is
+invited to the second with one tap and keeps the mark; registering again is pre-filled; a
+programme is copied with its settings and its cohort asked to confirm; a mentee who plans
+to mentor becomes a candidate; a curator of another school never sees this base."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from bot.services import surveys as survey_service
+from handlers.callbacks import BaseCb
+from handlers.surveys import bank_texts, launch_and_invite
+from sandbox.client import Person, SandboxClient
+from storage.tables import BaseInviteRow, BaseMentorRow, ParticipantRow, ProgrammeRow
+from tests.conftest import BOTH_MESSENGERS, MakeCurator, Running, bot_id, eventually
+from tests.e2e import flows
+
+pytestmark = BOTH_MESSENGERS
+FIRST, SECOND = "Наставничество 2026/27", "Наставничество 2027/28"
+
+
+async def trained_mentor(curator: Person, client: SandboxClient) -> tuple[Person, dict[str, Any]]:
+    """A mentor registers in the first programme; the curator approves her as trained."""
+    card = await flows.create_programme(curator, FIRST)
+    links = await flows.invite_links(curator, card)
+    mentor = await client.person("Анна")
+    await flows.register_mentor(mentor, links["mentor"])
+    await flows.send_summary(mentor)
+    note = await curator.expect("Новая заявка: Анна Соколова")
+    await curator.press(note, "Открыть заявки")
+    application = await curator.expect("Анна Соколова", "ждёт решения")
+    await curator.press(application, "обучение пройдено")
+    await mentor.expect("Куратор одобрил")
+    return mentor, card
+
+
+async def rows(bot: Running, table: Any) -> list[Any]:
+    assert bot.app is not None and bot.app.db is not None
+    async with bot.app.db.sessions() as s:
+        return list(await s.scalars(select(table).order_by(table.id)))
+
+
+async def test_a_trained_mentor_is_invited_to_the_next_programme_with_one_tap(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    curator = await make_curator()
+    mentor, _ = await trained_mentor(curator, client)
+    second = await flows.create_programme(curator, SECOND)
+    await curator.press(second, "База наставников")
+    listing = await curator.expect("База наставников", "Школа №10", "Приглашение в «Наставничество 2027/28»")
+    assert "1. Анна Соколова" in listing["text"] and "обучение пройдено" in listing["text"]
+    assert "Олимпиады, Математика" in listing["text"] and "сейчас в программе" in listing["text"]
+    answer = await curator.press(listing, "➕ 1")
+    assert answer is not None and "Приглашение отправлено: Анна Соколова" in answer["text"]
+    invitation = await mentor.expect("Ты в базе наставников школы", SECOND)
+    again = await client.message(listing["chat_id"], listing["message_id"])
+    labels = [b["text"] for row in again["reply_markup"]["inline_keyboard"] for b in row]
+    assert "➕ 1" not in labels  # asked once
+    await mentor.press(invitation, "Участвовать")
+    await mentor.expect("Ты в программе «Наставничество 2027/28»")
+    await curator.expect("Из базы: Анна Соколова участвует в «Наставничество 2027/28»", "обучении сохранена")
+
+    async def enrolled() -> bool:
+        return len(await rows(bot, ParticipantRow)) == 2
+
+    await eventually(enrolled)
+    first, second_part = await rows(bot, ParticipantRow)
+    assert (second_part.programme_id, second_part.status, second_part.trained) == (2, "approved", True)
+    assert second_part.name == first.name == "Анна Соколова"
+    # the old button, pressed again: already answered, nothing doubles
+    repeat = await mentor.press_data(
+        invitation, invitation["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    )
+    assert repeat is not None and repeat["show_alert"]
+    assert len(await rows(bot, ParticipantRow)) == 2
+    # the curator's list for this programme no longer shows her
+    await curator.press(second, "База наставников")
+    await curator.expect("Найдено: 0", "По этому фильтру никого нет")
+
+
+async def test_registering_again_is_prefilled_and_the_trained_mark_carries_over(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    curator = await make_curator()
+    mentor, _ = await trained_mentor(curator, client)
+    second = await flows.create_programme(curator, SECOND)
+    links = await flows.invite_links(curator, second)
+    await mentor.start(links["mentor"])
+    await mentor.expect("Ты уже в базе наставников школы")
+    await mentor.press(await mentor.expect("Выбери язык"), "Русский")
+    await mentor.press(await mentor.expect("Согласие на обработку"), "Мне есть 18")
+    summary = await mentor.expect("Проверь анкету", "Анна Соколова", "Олимпиады, Математика")
+    await mentor.press(summary, "Отправить")  # confirmed, not retyped
+    await mentor.expect("Анкета отправлена куратору")
+    note = await curator.expect("Новая заявка: Анна Соколова", SECOND)
+    await curator.press(note, "Открыть заявки")
+    card = await curator.expect("Анна Соколова", "Обучение наставников пройдено")
+    await curator.press(card, "✅ Одобрить")
+    await mentor.expect("Куратор одобрил")
+    parts = await rows(bot, ParticipantRow)
+    assert [(p.programme_id, p.status, p.trained) for p in parts] == [
+        (1, "approved", True),
+        (2, "approved", True),
+    ]
+
+
+async def test_a_programme_is_copied_and_its_cohort_asked_to_confirm(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    curator = await make_curator()
+    mentor, card = await trained_mentor(curator, client)
+    links = await flows.invite_links(curator, card)
+    pupil = await client.person("Алиса")
+    await flows.register_mentee(pupil, links["mentee"], minor_age=14)
+    await flows.send_summary(pupil)
+    await curator.press(await curator.expect("Новая заявка: Алиса Смирнова"), "Открыть заявки")
+    await curator.press(await curator.expect("Алиса Смирнова"), "Одобрить")
+    await pupil.expect("Куратор одобрил")
+
+    await curator.press(card, "Копировать программу")
+    await curator.expect("Копируем «Наставничество 2026/27»", "Как назовём")
+    await curator.send("12")  # not a title: asked again
+    await curator.expect("Название — текст")
+    await curator.send(SECOND)
+    await curator.expect("Даты новой программы")
+    await curator.send("31.05.2028 - 01.09.2027")
+    await curator.expect("Не понял даты")
+    await curator.send("01.09.2027 - 31.05.2028")
+    choice = await curator.expect("Пригласить участников прошлой программы")
+    await curator.press(choice, "Скопировать и пригласить")
+    await curator.expect("создана по образцу", "Приглашений отправлено: 2")
+    await curator.expect(SECOND, "Этап 1 из 7")
+    programmes = await rows(bot, ProgrammeRow)
+    old, new = programmes
+    assert (new.forms, new.group_format, new.cadence, new.min_meetings, new.timezone) == (
+        old.forms,
+        old.group_format,
+        old.cadence,
+        old.min_meetings,
+        old.timezone,
+    )
+    assert (new.start_date.isoformat(), new.end_date.isoformat(), new.stage) == (
+        "2027-09-01",
+        "2028-05-31",
+        1,
+    )
+    assert len(await rows(bot, ParticipantRow)) == 2  # nobody enrolled without saying yes
+
+    kid_invite = await pupil.expect("продолжается наставничество", SECOND, "согласие родителя")
+    mentor_invite = await mentor.expect("Ты в базе наставников школы", SECOND)
+    await pupil.press(kid_invite, "Участвовать")
+    await pupil.expect("Пару подберут, когда куратор получит согласие родителя")
+    await mentor.press(mentor_invite, "Не сейчас")
+    await mentor.expect("в этот раз без тебя")
+    await curator.expect("Анна Соколова: «Не сейчас»")
+    parts = await rows(bot, ParticipantRow)
+    kid = [p for p in parts if p.programme_id == new.id]
+    assert [(p.name, p.role, p.status, p.age, p.parental_consent) for p in kid] == [
+        ("Алиса Смирнова", "mentee", "approved", 14, False)  # a minor: the parent's consent again
+    ]
+    answers = {(i.role, i.status) for i in await rows(bot, BaseInviteRow)}
+    assert answers == {("mentor", "declined"), ("mentee", "accepted")}
+
+
+async def test_an_alumnus_who_plans_to_mentor_is_a_candidate_invited_with_one_tap(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    assert bot.app is not None and bot.app.db is not None and bot.app.i18n is not None
+    curator = await make_curator()
+    card = await flows.create_programme(curator, FIRST)
+    links = await flows.invite_links(curator, card)
+    pupil = await client.person("Алиса")
+    await flows.register_mentee(pupil, links["mentee"], minor_age=None)
+    await flows.send_summary(pupil)
+    await curator.press(await curator.expect("Новая заявка: Алиса Смирнова"), "Открыть заявки")
+    await curator.press(await curator.expect("Алиса Смирнова"), "Одобрить")
+    await pupil.expect("Куратор одобрил")
+    i18n = bot.app.i18n
+    async with bot.app.db.unit() as uow:  # the final questionnaire, cut to the one question
+        await survey_service.ensure_items(uow, 1, bank_texts(i18n))
+        for item in await uow.surveys.items(1):
+            await uow.surveys.set_item_active(item.id, item.code == "become_mentor")
+        await launch_and_invite(uow, bot.clock.now(), i18n, bot_id(curator), 1, "final")
+    await pupil.press(await pupil.expect("заполнить анкету «Итоговая»"), "Начать анкету")
+    question = await pupil.expect("Планируете ли вы стать наставником")
+    await pupil.press(question, "Да")
+    await pupil.expect("Анкета заполнена")
+
+    async def candidate() -> bool:
+        return [(m.name, m.candidate, m.kind) for m in await rows(bot, BaseMentorRow)] == [
+            ("Алиса Смирнова", True, None)
+        ]
+
+    await eventually(candidate)
+    second = await flows.create_programme(curator, SECOND)
+    await curator.press(second, "База наставников")
+    listing = await curator.expect("Найдено: 0")  # a candidate is no mentor: under her own filter
+    await curator.press(listing, "Кандидаты")
+    candidates = await curator.expect("Найдено: 1", "Алиса Смирнова", "выпускник, хочет стать наставником")
+    await curator.press(candidates, "➕ 1")
+    invitation = await pupil.expect("хочешь стать наставником", SECOND)
+    await pupil.press(invitation, "Участвовать")
+    await pupil.expect("анкеты наставника")
+    await pupil.press(await pupil.expect("Выбери язык"), "Русский")
+    await pupil.press(await pupil.expect("Согласие на обработку"), "Мне есть 18")
+    await pupil.expect("Как тебя зовут")
+    await pupil.send("Алиса Смирнова")
+    await pupil.expect("Кто ты как наставник")  # the mentor's questionnaire, for the curator to review
+
+
+async def test_the_base_is_the_schools_own_and_exports(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    curator = await make_curator()
+    await trained_mentor(curator, client)
+    other = await make_curator("Олег", org="Гимназия №2")
+    await other.send("/base")
+    theirs = await other.expect("База наставников", "Гимназия №2")
+    assert "Найдено: 0" in theirs["text"] and "Анна" not in theirs["text"]
+    # a forged invitation of this school's mentor into the other school's programme
+    their_card = await flows.create_programme(other, "Чужая программа")
+    assert bot.app is not None and bot.app.db is not None
+    mentor_id = (await rows(bot, BaseMentorRow))[0].id
+    forged = await other.press_data(their_card, BaseCb(a="inv", p=2, m=mentor_id).pack())
+    assert forged is not None and forged["show_alert"] and "устарела" in forged["text"]
+    assert await rows(bot, BaseInviteRow) == []
+    # a stranger pressing a curator's base button
+    stranger = await client.person("Пётр")
+    await stranger.send("/start")
+    hello = await stranger.expect("/help")
+    refused = await stranger.press_data(hello, BaseCb(a="ls").pack())
+    assert refused is not None and "только для кураторов" in refused["text"]
+
+    await curator.send("/base")
+    mine = await curator.expect("База наставников", "Школа №10", "Найдено: 1", "Анна Соколова")
+    await curator.press(mine, "Не обучены")
+    await curator.expect("Найдено: 0")
+    await curator.send("/base export")
+    document = await curator.expect("База наставников: 1")
+    data = await client.file(document["document"]["file_id"])
+    sheet = load_workbook(io.BytesIO(data), read_only=True)["База наставников"]
+    table = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert table[0][:4] == ["ФИО", "Кто", "Кандидат из выпускников", "Обучение пройдено"]
+    assert table[1][0] == "Анна Соколова" and table[1][3] == "да"
