@@ -4,6 +4,7 @@ takes from the previous one. Plain Python: no aiogram, no SQLAlchemy."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -171,18 +172,22 @@ class CopyPlan:
     end: date
 
 
+_DMY = r"\d{1,2}[./]\d{1,2}[./]\d{2,4}"
+_SPAN = re.compile(rf"^\s*({_DMY})\s*(?:[-–—]|по|to)?\s*({_DMY})\s*$")
+_ISO_SPAN = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})\s+(?:[-–—]\s+|по\s+|to\s+)?(\d{4}-\d{1,2}-\d{1,2})\s*$")
+
+
 def parse_copy(title_text: str | None, period_text: str | None) -> CopyPlan:
-    """The copy's title and its dates as typed: "01.09.2027 - 31.05.2028"."""
+    """The copy's title and its dates as typed: "01.09.2027 - 31.05.2028" (any dash, or
+    none, or «по»), or ISO dates with a space between."""
     title = clean_long_title(title_text)
-    parts = [p for p in (period_text or "").replace("—", "-").replace("–", "-").split(" - ") if p.strip()]
-    if len(parts) != 2:
-        parts = (period_text or "").split()
-        parts = [p for p in parts if p not in ("-", "по", "to")]
-    if len(parts) != 2:
+    text = (period_text or "")[:100]
+    match = _SPAN.match(text) or _ISO_SPAN.match(text)
+    if match is None:
         raise InvalidInput("base.copy.period_invalid")
     try:
-        start = parse_date(parts[0])
-        end = check_end(start, parse_date(parts[1]))
+        start = parse_date(match[1])
+        end = check_end(start, parse_date(match[2]))
     except InvalidInput:
         raise InvalidInput("base.copy.period_invalid") from None
     return CopyPlan(title, start, end)
