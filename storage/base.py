@@ -23,6 +23,7 @@ from storage.tables import (
     ParticipantRow,
     ProgrammeRow,
     ReflectionRow,
+    SurveyItemRow,
 )
 
 
@@ -266,6 +267,32 @@ class BaseRepo:
             .group_by(PairRow.outcome)
         )
         return {str(o or "unknown"): int(n) for o, n in rows.all()}
+
+    async def copy_survey_items(self, source_id: int, target_id: int) -> int:
+        """A copied programme's questionnaire: the previous one's questions as the curator
+        left them (switched off, added, reworded)."""
+        rows = list(
+            await self.session.scalars(
+                select(SurveyItemRow)
+                .where(SurveyItemRow.programme_id == source_id)
+                .order_by(SurveyItemRow.id)
+            )
+        )
+        for r in rows:
+            self.session.add(
+                SurveyItemRow(
+                    programme_id=target_id,
+                    role=r.role,
+                    position=r.position,
+                    kind=r.kind,
+                    code=r.code,
+                    text_ru=r.text_ru,
+                    text_en=r.text_en,
+                    active=r.active,
+                )
+            )
+        await self.session.flush()
+        return len(rows)
 
     async def drop_stale(self, before: datetime) -> int:
         """Records untouched since ``before`` (housekeeping: docs/privacy.md)."""

@@ -208,8 +208,9 @@ async def record_programme(
 async def copy_programme(
     uow: Unit, curator_id: int, source_id: int, plan: rules.CopyPlan, cohort: bool, now: datetime
 ) -> tuple[Programme, list[tuple[BaseInvite, str]]]:
-    """A new programme with the previous one's settings; with ``cohort``, its mentors and
-    the mentees who did not finish are each invited to confirm (nobody is enrolled unasked)."""
+    """A new programme with the previous one's settings and questionnaire; with ``cohort``,
+    its mentors and the mentees who did not finish are each invited to confirm (nobody is
+    enrolled unasked)."""
     source = await require_programme(uow, curator_id, source_id)
     copy = rules.copy_of(source, plan)
     created = await uow.programmes.create(copy, now)
@@ -223,6 +224,7 @@ async def copy_programme(
         curator_chat_id=copy.curator_chat_id,
         chat_members=copy.chat_members,
     )
+    await uow.base.copy_survey_items(source.id, created.id)
     await uow.audit.record(
         source.organisation_id, curator_id, "programme.copied", now, str(created.id), source=source.id
     )

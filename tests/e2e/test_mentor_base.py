@@ -11,11 +11,13 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from bot.domain.catalog import Role
+from bot.domain.models import Profile
 from bot.services import surveys as survey_service
-from handlers.callbacks import BaseCb
+from handlers.callbacks import BaseAnswerCb, BaseCb
 from handlers.surveys import bank_texts, launch_and_invite
 from sandbox.client import Person, SandboxClient
-from storage.tables import BaseInviteRow, BaseMentorRow, ParticipantRow, ProgrammeRow
+from storage.tables import BaseHistoryRow, BaseInviteRow, BaseMentorRow, ParticipantRow, ProgrammeRow
 from tests.conftest import BOTH_MESSENGERS, MakeCurator, Running, bot_id, eventually
 from tests.e2e import flows
 
@@ -57,6 +59,10 @@ async def test_a_trained_mentor_is_invited_to_the_next_programme_with_one_tap(
     answer = await curator.press(listing, "➕ 1")
     assert answer is not None and "Приглашение отправлено: Анна Соколова" in answer["text"]
     invitation = await mentor.expect("Ты в базе наставников школы", SECOND)
+    stranger = await client.person("Пётр")  # someone else's invitation, forged: nothing happens
+    await stranger.send("/start")
+    forged = await stranger.press_data(await stranger.expect("/help"), BaseAnswerCb(a="y", i=1).pack())
+    assert forged is not None and "устарела" in forged["text"]
     again = await client.message(listing["chat_id"], listing["message_id"])
     labels = [b["text"] for row in again["reply_markup"]["inline_keyboard"] for b in row]
     assert "➕ 1" not in labels  # asked once
@@ -121,6 +127,11 @@ async def test_a_programme_is_copied_and_its_cohort_asked_to_confirm(
     await curator.press(await curator.expect("Алиса Смирнова"), "Одобрить")
     await pupil.expect("Куратор одобрил")
 
+    assert bot.app is not None and bot.app.db is not None and bot.app.i18n is not None
+    async with bot.app.db.unit() as uow:  # the curator switched a question off: the copy keeps it so
+        await survey_service.ensure_items(uow, 1, bank_texts(bot.app.i18n))
+        first_item = (await uow.surveys.items(1))[0]
+        await uow.surveys.set_item_active(first_item.id, False)
     await curator.press(card, "Копировать программу")
     await curator.expect("Копируем «Наставничество 2026/27»", "Как назовём")
     await curator.send("12")  # not a title: asked again
@@ -149,6 +160,10 @@ async def test_a_programme_is_copied_and_its_cohort_asked_to_confirm(
         1,
     )
     assert len(await rows(bot, ParticipantRow)) == 2  # nobody enrolled without saying yes
+    async with bot.app.db.unit() as uow:
+        copied = [(i.role, i.code, i.text, i.active) for i in await uow.surveys.items(new.id)]
+        assert copied == [(i.role, i.code, i.text, i.active) for i in await uow.surveys.items(old.id)]
+        assert copied[0][3] is False and len(copied) > 10
 
     kid_invite = await pupil.expect("продолжается наставничество", SECOND, "согласие родителя")
     mentor_invite = await mentor.expect("Ты в базе наставников школы", SECOND)
@@ -246,3 +261,54 @@ async def test_the_base_is_the_schools_own_and_exports(
     table = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert table[0][:4] == ["ФИО", "Кто", "Кандидат из выпускников", "Обучение пройдено"]
     assert table[1][0] == "Анна Соколова" and table[1][3] == "да"
+
+
+async def test_an_archived_programme_joins_the_mentors_history_and_the_copy_starts_from_it(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    curator = await make_curator()
+    mentor, card = await trained_mentor(curator, client)
+    await curator.press(card, "Завершить программу")
+    await curator.press(
+        await curator.expect("Завершить программу «Наставничество 2026/27»?"), "Начать завершение"
+    )
+    await curator.press(await curator.expect("отправьте программу в архив"), "В архив")
+    await curator.expect("в архиве", "Благодарности отправлены: 1 наставник")
+    await mentor.expect("Спасибо за наставничество", "остаётесь в базе")
+    history = await rows(bot, BaseHistoryRow)
+    assert [(h.programme_id, h.title, h.mentees, h.meetings) for h in history] == [(1, FIRST, 0, 0)]
+    await curator.send("/base")
+    listing = await curator.expect("Найдено: 1", "Анна Соколова", "программ: 1")
+    assert "свободен(на)" in listing["text"]  # no running programme now
+    await curator.press(listing, "В программе")
+    await curator.expect("Найдено: 0")
+    # the archived card offers a copy
+    await curator.send("/programmes")
+    archived = await curator.expect(FIRST)
+    labels = [b["text"] for row in archived["reply_markup"]["inline_keyboard"] for b in row]
+    assert any("Копировать" in label for label in labels)
+    assert not any("База наставников" in label for label in labels)  # read-only: nobody to invite to
+
+
+async def test_a_long_base_is_paged_and_split_within_message_limits(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    assert bot.app is not None and bot.app.db is not None
+    curator = await make_curator()
+    profile = Profile(Role.MENTOR, "teacher", tags=("math", "physics", "olympiad", "career", "talents"))
+    async with bot.app.db.unit() as uow:
+        for i in range(45):
+            await uow.people.touch(9_000 + i, f"P{i}", None, bot.clock.now())
+            name = f"Наставник {i:02} " + "Очень-Длинная-Фамилия-<b>&" * 2
+            await uow.base.remember(1, 9_000 + i, name[:64], None, profile, i % 2 == 0, bot.clock.now())
+    await curator.send("/base")
+    head = await curator.expect("Найдено: 45", "страница 1 из 2")
+    assert "-&lt;b&gt;&amp;" in head["html"] and "-<b>&" in head["text"]  # shown as typed, escaped
+    rest = await curator.expect("30. Наставник 29")  # the page went in more than one message
+    assert all(len(m) <= 4096 for m in (head["text"], rest["text"]))
+    assert head["message_id"] != rest["message_id"] and "reply_markup" in rest
+    await curator.press(rest, "▶️")
+    second = await curator.expect("страница 2 из 2", "31. Наставник 30")
+    second_rest = second if "45. Наставник 44" in second["text"] else await curator.expect("45. Наставник 44")
+    await curator.press(second_rest, "Не обучены")
+    await curator.expect("Найдено: 22", "страница 1 из 1")
