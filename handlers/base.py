@@ -288,15 +288,7 @@ async def on_answer(
     await cb.answer()
     if done.needs_form:
         await collapse(bot, cb, t("base.btn.yes"))
-        invite = await service.registration_invite(
-            uow, done.programme, done.invite.role, user.id, now, people.new_token
-        )
-        await state.clear()
-        await state.set_state(Join.language)
-        await state.set_data({"flow": "join", "invite": invite.token, "role": done.invite.role.value})
-        await bot.send_message(user.id, t("base.answer.form", programme=done.programme.title))
-        await bot.send_message(user.id, t("join.language"), reply_markup=kb.languages(t))
-        return None
+        return await _start_form(uow, state, t, bot, user, done, now)
     if done.participant is None:
         await collapse(bot, cb, t("base.btn.no"))
         await bot.send_message(user.id, t("base.answer.declined"))
@@ -309,6 +301,20 @@ async def on_answer(
         )
     await _tell_curators(uow, i18n, now, done)
     return None
+
+
+async def _start_form(
+    uow: Unit, state: FSMContext, t: L10n, bot: Bot, user: User, done: service.Answered, now: datetime
+) -> None:
+    """An alumnus said yes: the programme's registration (language, consent, questionnaire)."""
+    invite = await service.registration_invite(
+        uow, done.programme, done.invite.role, user.id, now, people.new_token
+    )
+    await state.clear()
+    await state.set_state(Join.language)
+    await state.set_data({"flow": "join", "invite": invite.token, "role": done.invite.role.value})
+    await bot.send_message(user.id, t("base.answer.form", programme=done.programme.title))
+    await bot.send_message(user.id, t("join.language"), reply_markup=kb.languages(t))
 
 
 async def _tell_curators(uow: Unit, i18n: Translator, now: datetime, done: service.Answered) -> None:

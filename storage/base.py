@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.base import BaseInvite, BaseMentor, History, InviteSource, InviteStatus
@@ -70,6 +71,10 @@ def _invite(row: BaseInviteRow) -> BaseInvite:
         status=InviteStatus(row.status),
         from_participant=row.from_participant,
     )
+
+
+def _mean(value: Any) -> float | None:
+    return round(float(value), 1) if value is not None else None
 
 
 class BaseRepo:
@@ -183,56 +188,38 @@ class BaseRepo:
         if not mentor_part_ids:
             return {}
         ids = list(mentor_part_ids)
-        not_held = select(ReflectionRow.meeting_id).where(ReflectionRow.happened.in_(("no", "moved")))
         started = PairRow.started_at.is_not(None)
-        mentees = dict(
-            (
-                await self.session.execute(
-                    select(PairRow.mentor_id, func.count(func.distinct(PairRow.mentee_id)))
-                    .where(PairRow.mentor_id.in_(ids), started)
-                    .group_by(PairRow.mentor_id)
-                )
-            ).all()
-        )
-        held = dict(
-            (
-                await self.session.execute(
-                    select(PairRow.mentor_id, func.count(MeetingRow.id))
-                    .join(MeetingRow, MeetingRow.pair_id == PairRow.id)
-                    .where(
-                        PairRow.mentor_id.in_(ids),
-                        MeetingRow.status == "confirmed",
-                        MeetingRow.starts_at <= now,
-                        MeetingRow.id.not_in(not_held),
-                    )
-                    .group_by(PairRow.mentor_id)
-                )
-            ).all()
-        )
-        useful: dict[int, float | None] = dict(
-            (
-                await self.session.execute(
-                    select(PairRow.mentor_id, func.avg(ReflectionRow.usefulness))
-                    .join(MeetingRow, MeetingRow.pair_id == PairRow.id)
-                    .join(ReflectionRow, ReflectionRow.meeting_id == MeetingRow.id)
-                    .where(
-                        PairRow.mentor_id.in_(ids),
-                        ReflectionRow.role == Role.MENTEE.value,
-                        ReflectionRow.usefulness.is_not(None),
-                    )
-                    .group_by(PairRow.mentor_id)
-                )
-            ).all()
-        )
-        out: dict[int, tuple[int, int, float | None]] = {}
-        for i in ids:
-            mean = useful.get(i)
-            out[i] = (
-                int(mentees.get(i, 0)),
-                int(held.get(i, 0)),
-                round(float(mean), 1) if mean is not None else None,
+        mentees = await self._per_mentor(
+            select(PairRow.mentor_id, func.count(func.distinct(PairRow.mentee_id))).where(
+                PairRow.mentor_id.in_(ids), started
             )
-        return out
+        )
+        not_held = select(ReflectionRow.meeting_id).where(ReflectionRow.happened.in_(("no", "moved")))
+        held = await self._per_mentor(
+            select(PairRow.mentor_id, func.count(MeetingRow.id))
+            .join(MeetingRow, MeetingRow.pair_id == PairRow.id)
+            .where(
+                PairRow.mentor_id.in_(ids),
+                MeetingRow.status == "confirmed",
+                MeetingRow.starts_at <= now,
+                MeetingRow.id.not_in(not_held),
+            )
+        )
+        useful = await self._per_mentor(
+            select(PairRow.mentor_id, func.avg(ReflectionRow.usefulness))
+            .join(MeetingRow, MeetingRow.pair_id == PairRow.id)
+            .join(ReflectionRow, ReflectionRow.meeting_id == MeetingRow.id)
+            .where(
+                PairRow.mentor_id.in_(ids),
+                ReflectionRow.role == Role.MENTEE.value,
+                ReflectionRow.usefulness.is_not(None),
+            )
+        )
+        return {i: (int(mentees.get(i) or 0), int(held.get(i) or 0), _mean(useful.get(i))) for i in ids}
+
+    async def _per_mentor(self, query: Select[Any, Any]) -> dict[int, Any]:
+        rows = await self.session.execute(query.group_by(PairRow.mentor_id))
+        return {int(k): v for k, v in rows.all()}
 
     async def add_history(self, mentor_id: int, h: History, outcomes: dict[str, int], now: datetime) -> None:
         """The finished programme joins the mentor's record (once per programme)."""
