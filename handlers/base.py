@@ -127,13 +127,16 @@ async def _send_base(bot: Bot, uow: Unit, t: L10n, curator_id: int, f: BaseCb, n
     first = page * rules.PAGE + 1
     lines = [mentor_line(t, n, m, found.invited.get(m.user_id)) for n, m in enumerate(shown, start=first)]
     blocks = [head, *lines] if lines else [head, t("base.empty")]
-    markup = _keyboard(t, f, shown, first, len(found.mentors), found.invited)
+    markup = _keyboard(t, f, found.mentors, found.invited)
     await send_long(bot, curator_id, blocks, markup)
 
 
 def _keyboard(
-    t: L10n, f: BaseCb, shown: list[BaseMentor], first: int, total: int, invited: Mapping[int, object]
+    t: L10n, f: BaseCb, everyone: list[BaseMentor], invited: Mapping[int, object]
 ) -> InlineKeyboardMarkup:
+    """Invitation buttons for the page (to a programme), the filters, pages, export."""
+    shown, _ = rules.page_of(everyone, f.g)
+    first, total = f.g * rules.PAGE + 1, len(everyone)
     board = InlineKeyboardBuilder()
     sizes: list[int] = []
     if f.p:
@@ -143,8 +146,9 @@ def _keyboard(
         sizes += [INVITE_ROW] * (len(free) // INVITE_ROW) + (
             [len(free) % INVITE_ROW] if len(free) % INVITE_ROW else []
         )
-        if free:
-            board.button(text=t("base.btn.invite_all"), callback_data=_with(f, a="all"))
+        invitable = sum(1 for m in everyone if m.user_id not in invited)  # on every page
+        if invitable:
+            board.button(text=t("base.btn.invite_all", count=invitable), callback_data=_with(f, a="all"))
             sizes.append(1)
     _filter_buttons(board, t, f)
     sizes += [4, 3, 3, 4, 1]
@@ -233,10 +237,8 @@ async def _refresh(
     if not isinstance(cb.message, Message):
         return
     found = await service.listing(uow, user.id, f.p, _filter(f), now)
-    shown, page = rules.page_of(found.mentors, f.g)
-    markup = _keyboard(
-        t, _with(f, a="ls", m=0, g=page), shown, page * rules.PAGE + 1, len(found.mentors), found.invited
-    )
+    _, page = rules.page_of(found.mentors, f.g)
+    markup = _keyboard(t, _with(f, a="ls", m=0, g=page), found.mentors, found.invited)
     await bot.edit_message_reply_markup(
         chat_id=user.id, message_id=cb.message.message_id, reply_markup=markup
     )

@@ -312,3 +312,36 @@ async def test_a_long_base_is_paged_and_split_within_message_limits(
     second_rest = second if "45. Наставник 44" in second["text"] else await curator.expect("45. Наставник 44")
     await curator.press(second_rest, "Не обучены")
     await curator.expect("Найдено: 22", "страница 1 из 1")
+
+
+async def test_invite_everyone_in_the_filter_with_one_tap(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    assert bot.app is not None and bot.app.db is not None
+    curator = await make_curator()
+    anna, _ = await trained_mentor(curator, client)
+    boris = await client.person("Борис")
+    await boris.send("/start")
+    await boris.expect("/help")
+    async with bot.app.db.unit() as uow:  # a mentor of an earlier year, in the base only
+        profile = Profile(Role.MENTOR, "parent", tags=("career",), capacity=1)
+        await uow.base.remember(1, bot_id(boris), "Борис Ким", None, profile, False, bot.clock.now())
+    second = await flows.create_programme(curator, SECOND)
+    await curator.press(second, "База наставников")
+    listing = await curator.expect("Найдено: 2", "1. Анна Соколова", "2. Борис Ким")
+    await curator.press(listing, "Родитель")
+    only_parents = await curator.expect("Найдено: 1", "Борис Ким")
+    await curator.press(only_parents, "Все")  # the kind filter off again
+    listing = await curator.expect("Найдено: 2")
+    answer = await curator.press(listing, "Пригласить всех по фильтру (2)")
+    assert answer is not None and "Приглашений отправлено: 2" in answer["text"]
+    await anna.expect("Ты в базе наставников школы", SECOND)
+    await boris.expect("Ты в базе наставников школы", SECOND)
+    after = await client.message(listing["chat_id"], listing["message_id"])
+    assert "Пригласить всех" not in str(after["reply_markup"])
+    await curator.press(second, "База наставников")
+    await curator.expect("приглашён(а), ждём ответа")
+    assert {(i.user_id, i.status) for i in await rows(bot, BaseInviteRow)} == {
+        (bot_id(anna), "pending"),
+        (bot_id(boris), "pending"),
+    }
