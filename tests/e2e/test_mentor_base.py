@@ -136,6 +136,8 @@ async def test_a_programme_is_copied_and_its_cohort_asked_to_confirm(
     await curator.expect("Копируем «Наставничество 2026/27»", "Как назовём")
     await curator.send("12")  # not a title: asked again
     await curator.expect("Название — текст")
+    await curator.send("Я" * 5000)
+    await curator.expect("Название — текст")
     await curator.send(SECOND)
     await curator.expect("Даты новой программы")
     await curator.send("31.05.2028 - 01.09.2027")
@@ -249,6 +251,8 @@ async def test_the_base_is_the_schools_own_and_exports(
     hello = await stranger.expect("/help")
     refused = await stranger.press_data(hello, BaseCb(a="ls").pack())
     assert refused is not None and "только для кураторов" in refused["text"]
+    await stranger.send("/base")
+    await stranger.expect("только для кураторов")
 
     await curator.send("/base")
     mine = await curator.expect("База наставников", "Школа №10", "Найдено: 1", "Анна Соколова")
