@@ -12,6 +12,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.clock import Clock
 from bot.domain import meetings as rules
+from bot.domain.base import stale_before
 from bot.domain.catalog import Role
 from bot.domain.meetings import Meeting
 from bot.domain.models import Programme
@@ -491,4 +492,5 @@ async def housekeeping_tick(db: Database, i18n: Translator, clock: Clock, retent
         before = now - timedelta(days=round(retention_months * 365.25 / 12))
         placeholder = i18n.get(i18n.default)("forget.placeholder")
         done += len(await uow.erasure.anonymise_archived(before, placeholder, now))
+        done += await uow.base.drop_stale(stale_before(now))  # the mentor base: docs/privacy.md
     return done + await MessageRefs(db.sessions).forget_before(now - MESSAGE_REFS_KEPT)

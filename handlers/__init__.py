@@ -10,6 +10,7 @@ from aiogram import Router
 from aiogram.dispatcher.event.handler import CallableObject
 
 from handlers import (
+    base,
     basics,
     completion,
     curator,
@@ -67,6 +68,7 @@ def get_routers() -> list[Router]:
         voice.router(),
         curator.router(),
         forms.router(),
+        base.router(),
         pairs.router(),
         pairs.ranking_router(),
         digest.router(),

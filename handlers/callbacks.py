@@ -264,3 +264,32 @@ class VoiceCb(CallbackData, prefix="vc"):
     a: str
     id: int
     k: str = ""
+
+
+class BaseCb(CallbackData, prefix="bs"):
+    """The school's mentor base: ls (list) | comp (competence choice) | inv (invite mentor
+    ``m``) | all (invite everyone shown) | xl (XLSX). ``p``: the programme invited to (0:
+    the whole base); k kind, t trained, c competence, f activity, g page: the filter."""
+
+    a: str
+    p: int = 0
+    k: str = ""
+    t: str = ""
+    c: str = ""
+    f: str = ""
+    g: int = 0
+    m: int = 0
+
+
+class BaseAnswerCb(CallbackData, prefix="ba"):
+    """An invited person's answer: y («Участвовать») | n («Не сейчас»), invitation ``i``."""
+
+    a: str
+    i: int
+
+
+class CopyCb(CallbackData, prefix="cp"):
+    """Copying programme ``pid``: c 1 (invite its cohort) or 0 (settings only)."""
+
+    pid: int
+    c: int

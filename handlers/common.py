@@ -35,6 +35,7 @@ CURATOR_COMMANDS = (
     "pupils",
     "add_curator",
     "alerts",
+    "base",
     *MEMBER_COMMANDS,
 )
 

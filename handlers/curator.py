@@ -44,7 +44,7 @@ from storage.unit import Unit
 
 PAGE = 50
 QUEUE_BATCH = 10
-CURATOR_ONLY = ("programmes", "new_programme", "add_curator", "export", "pupils")
+CURATOR_ONLY = ("programmes", "new_programme", "add_curator", "export", "pupils", "base")
 
 
 class IsCurator(Filter):
@@ -72,8 +72,10 @@ OPEN_BUTTONS = (
     "surveys",
     "export",
     "close",
+    "base",
+    "copy",
 )
-ARCHIVED_BUTTONS = ("list", "surveys", "export")  # a completed programme is read-only
+ARCHIVED_BUTTONS = ("list", "surveys", "export", "copy")  # a completed programme is read-only
 
 
 def programme_keyboard(t: L10n, p: Programme) -> InlineKeyboardMarkup:

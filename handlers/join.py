@@ -15,8 +15,9 @@ from bot.clock import Clock
 from bot.domain import questionnaire as q
 from bot.domain.catalog import CONSENT_VERSION, Role
 from bot.domain.errors import DomainError
-from bot.domain.models import Invite, Organisation, User
+from bot.domain.models import Invite, Organisation, Programme, User
 from bot.i18n import Html, L10n, Translator
+from bot.services import base as mentor_base
 from bot.services import people
 from handlers import keyboards as kb
 from handlers import questionnaire
@@ -58,11 +59,24 @@ async def on_invite(
         )
         return
     await state.set_state(Join.language)
-    await state.set_data({"flow": "join", "invite": invite.token, "role": invite.role.value})
+    data = await _join_data(uow, invite, programme, user)
+    await state.set_data(data)
     await message.answer(
         t("join.welcome", programme=programme.title, role=Html(t(f"role.{invite.role.value}")))
     )
+    if "draft" in data:
+        await message.answer(t("base.prefilled"))
     await message.answer(t("join.language"), reply_markup=kb.languages(t))
+
+
+async def _join_data(uow: Unit, invite: Invite, programme: Programme, user: User) -> dict[str, Any]:
+    """The joining dialogue's data; a mentor known to the school's base gets the
+    questionnaire pre-filled (confirmed or edited, not retyped)."""
+    data: dict[str, Any] = {"flow": "join", "invite": invite.token, "role": invite.role.value}
+    known = await mentor_base.known_mentor(uow, programme.organisation_id, user.id)
+    if invite.role is Role.MENTOR and known is not None and known.profile is not None:
+        data["draft"] = q.from_profile(known.name, known.profile)
+    return data
 
 
 async def _join_as_curator(

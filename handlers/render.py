@@ -83,7 +83,7 @@ def participant_card(t: L10n, p: Participant, programme: Programme, *, curator: 
         lines.append(t("card.age", age=p.age))
     if p.awaits_parental_consent:
         lines.append(t("card.awaits_consent"))
-    if p.role is Role.MENTOR and p.status is c.Status.APPROVED:
+    if p.role is Role.MENTOR and (p.status is c.Status.APPROVED or p.trained):  # trained: from the base
         lines.append(t("card.trained" if p.trained else "card.not_trained"))
     if p.paused_until is not None:
         lines.append(t("card.paused", date=f"{p.paused_until:%d.%m.%Y}"))

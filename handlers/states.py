@@ -80,3 +80,9 @@ class VoiceForm(StatesGroup):
     write = State()  # a participant writes to the curators: data["part"]
     answer = State()  # a curator answers a participant: data["part"]
     pause = State()  # a participant types the pause's last day: data["part"]
+
+
+class CopyForm(StatesGroup):
+    title = State()  # the copy's title: data["pid"] (the programme copied)
+    period = State()  # its dates: data["pid"], data["title"]
+    cohort = State()  # settings only or with the cohort: data["pid"], data["title"], data["period"]

@@ -113,6 +113,7 @@ async def fill_demo(app: App, emulator: Emulator) -> None:
             p = await uow.participants.create(programme.id, uid, f"{first} {last}", None, profile, now)
             await uow.people.add_consent(uid, p.id, c.CONSENT_VERSION, "self", now)
             await uow.participants.decide(p.id, Status.APPROVED, True, curator["id"], now)
+            await uow.base.remember(programme.organisation_id, uid, p.name, None, profile, True, now)
             mentors.append((p.id, kind))
         for i, name in enumerate(MENTEES):
             first, last = name.split(" ", 1)

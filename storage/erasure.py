@@ -22,6 +22,9 @@ from bot.domain.digest import LEFT_REASON
 from storage.tables import (
     AuditRow,
     Base,
+    BaseHistoryRow,
+    BaseInviteRow,
+    BaseMentorRow,
     ConsentRow,
     CuratorRow,
     FsmRow,
@@ -121,6 +124,7 @@ class ErasureRepo:
         )
         await s.execute(update(ConsentRow).where(ConsentRow.user_id == user_id).values(user_id=pid))
         await s.execute(delete(CuratorRow).where(CuratorRow.user_id == user_id))
+        await self._mentor_base(user_id)
 
         await self._leave_pairs(part_ids, now, erased)
         await self._free_texts(part_ids, now)
@@ -131,6 +135,14 @@ class ErasureRepo:
         await s.execute(delete(UserRow).where(UserRow.id == user_id))
         await s.flush()
         return erased
+
+    async def _mentor_base(self, user_id: int) -> None:
+        """The school's mentor base forgets them: profile, training, history, invitations."""
+        s = self.session
+        mine = select(BaseMentorRow.id).where(BaseMentorRow.user_id == user_id)
+        await s.execute(delete(BaseHistoryRow).where(BaseHistoryRow.mentor_id.in_(mine)))
+        await s.execute(delete(BaseMentorRow).where(BaseMentorRow.user_id == user_id))
+        await s.execute(delete(BaseInviteRow).where(BaseInviteRow.user_id == user_id))
 
     async def anonymise_archived(self, before: datetime, placeholder: str, now: datetime) -> list[int]:
         """Programmes archived before ``before`` (the school's retention period) keep their
@@ -212,11 +224,13 @@ class ErasureRepo:
         await self.session.execute(delete(UserRow).where(UserRow.id == uid))
 
     async def _still_known(self, user_id: int) -> bool:
-        """In another programme, a curator, or with a consent outside the archived ones."""
+        """In another programme, a curator, in a school's mentor base, or with a consent
+        outside the archived ones."""
         s = self.session
         for query in (
             select(ParticipantRow.id).where(ParticipantRow.user_id == user_id),
             select(CuratorRow.id).where(CuratorRow.user_id == user_id),
+            select(BaseMentorRow.id).where(BaseMentorRow.user_id == user_id),  # the school's base
             select(ConsentRow.id).where(ConsentRow.user_id == user_id),
         ):
             if await s.scalar(query.limit(1)) is not None:

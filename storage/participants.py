@@ -219,6 +219,12 @@ class ParticipantsRepo:
             update(ParticipantRow).where(ParticipantRow.id == participant_id).values(needs_support=value)
         )
 
+    async def set_trained(self, participant_id: int, value: bool) -> None:
+        """The "trained" mark carried over from the school's mentor base."""
+        await self.session.execute(
+            update(ParticipantRow).where(ParticipantRow.id == participant_id).values(trained=value)
+        )
+
     async def set_pause(self, participant_id: int, until: date | None) -> None:
         await self.session.execute(
             update(ParticipantRow).where(ParticipantRow.id == participant_id).values(paused_until=until)

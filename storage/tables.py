@@ -446,3 +446,66 @@ class SafetyReportRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
     resolved_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class BaseMentorRow(Base):
+    """The school's base of mentors («база наставников»), outliving any one programme: a
+    mentor's last profile and training, or an alumnus who plans to mentor (``candidate``)."""
+
+    __tablename__ = "base_mentors"
+    __table_args__ = (UniqueConstraint("organisation_id", "user_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    age: Mapped[int | None] = mapped_column(Integer)
+    candidate: Mapped[bool] = mapped_column(Boolean, default=False)  # no mentor profile yet
+    kind: Mapped[str | None] = mapped_column(String(16))
+    grade: Mapped[int | None] = mapped_column(Integer)
+    experience: Mapped[int | None] = mapped_column(Integer)
+    competencies: Mapped[list[str] | None] = mapped_column(JSON)
+    interests: Mapped[list[str] | None] = mapped_column(JSON)
+    capacity: Mapped[int] = mapped_column(Integer, default=1)
+    slots: Mapped[list[str] | None] = mapped_column(JSON)
+    format: Mapped[str | None] = mapped_column(String(16))
+    trained: Mapped[bool] = mapped_column(Boolean, default=False)
+    trained_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    active_at: Mapped[datetime] = mapped_column(DateTime, index=True)  # last took part: housekeeping
+
+
+class BaseHistoryRow(Base):
+    """One finished programme in a base mentor's history, kept when the programme is archived
+    (its participants are anonymised later; the mentor's record of service stays)."""
+
+    __tablename__ = "base_history"
+    __table_args__ = (UniqueConstraint("mentor_id", "programme_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("base_mentors.id", ondelete="CASCADE"), index=True)
+    programme_id: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    mentees: Mapped[int] = mapped_column(Integer, default=0)
+    meetings: Mapped[int] = mapped_column(Integer, default=0)
+    satisfaction: Mapped[float | None] = mapped_column(Float)
+    outcomes: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    finished_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class BaseInviteRow(Base):
+    """A person asked from the base (or a copied cohort, or an alumnus) to take part in a
+    programme: nobody is enrolled without saying yes."""
+
+    __tablename__ = "base_invites"
+    __table_args__ = (UniqueConstraint("programme_id", "user_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(8))  # base | copy | alumni
+    from_participant: Mapped[int | None] = mapped_column(Integer)  # a copied mentee's old part
+    status: Mapped[str] = mapped_column(String(12))  # pending | accepted | declined
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit import AuditRepo
+from storage.base import BaseRepo
 from storage.bookkeeping import KvRepo, LeasesRepo, SeenUpdatesRepo
 from storage.erasure import ErasureRepo
 from storage.meetings import MeetingsRepo
@@ -50,3 +51,4 @@ class Unit:
         self.updates = SeenUpdatesRepo(session)  # updates already handled (bookkeeping.py)
         self.kv = KvRepo(session)
         self.leases = LeasesRepo(session)
+        self.base = BaseRepo(session)  # the school's mentor base and its invitations (base.py)

@@ -11,6 +11,7 @@ from bot.domain.catalog import STAGES, Role
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.models import Participant, Programme
 from bot.domain.pairs import OPEN, Pair, PairStatus
+from bot.services import base as mentor_base
 from bot.services.curation import require_programme
 from storage.unit import Unit
 
@@ -86,6 +87,7 @@ async def archive(uow: Unit, curator_id: int, programme_id: int, now: datetime) 
         for m in await uow.participants.members(programme.id)
         if m.role is Role.MENTOR
     ]
+    await mentor_base.record_programme(uow, programme, [m for m, _ in mentors], now)
     return Archived(await _reload(uow, programme.id), mentors, outcomes)
 
 

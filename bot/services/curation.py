@@ -137,11 +137,13 @@ async def decide(
     if participant.status is not Status.PENDING:
         raise AlreadyDecided()
     status = Status.APPROVED if approve else Status.REJECTED
-    trained = approve and trained and participant.role is Role.MENTOR
+    trained = approve and (trained or participant.trained) and participant.role is Role.MENTOR
     await uow.participants.decide(participant.id, status, trained, curator_id, now)
     action = "participant.approved" if approve else "participant.rejected"
     await uow.audit.record(programme.organisation_id, curator_id, action, now, target=str(participant.id))
-    return replace(participant, status=status, trained=trained), programme
+    decided = replace(participant, status=status, trained=trained)
+    await to_base(uow, decided, programme, now)
+    return decided, programme
 
 
 async def mark_trained(uow: Unit, curator_id: int, participant_id: int, now: datetime) -> Participant:
@@ -154,7 +156,26 @@ async def mark_trained(uow: Unit, curator_id: int, participant_id: int, now: dat
     await uow.audit.record(
         programme.organisation_id, curator_id, "mentor.trained", now, target=str(participant.id)
     )
+    await to_base(uow, replace(participant, trained=True), programme, now)
     return replace(participant, trained=True)
+
+
+async def to_base(uow: Unit, participant: Participant, programme: Programme, now: datetime) -> None:
+    """An approved mentor's profile and training go to the school's mentor base, which
+    outlives the programme (bot/services/base.py)."""
+    if participant.role is not Role.MENTOR or participant.profile is None:
+        return
+    if participant.status is not Status.APPROVED:
+        return
+    await uow.base.remember(
+        programme.organisation_id,
+        participant.user_id,
+        participant.name,
+        participant.age,
+        participant.profile,
+        participant.trained,
+        now,
+    )
 
 
 async def confirm_parental_consent(

@@ -10,6 +10,7 @@ from bot.domain import questionnaire as q
 from bot.domain.catalog import CONSENT_VERSION, Role, Status
 from bot.domain.errors import AlreadyDecided, NotAllowed, NotFound
 from bot.domain.models import Invite, Organisation, Participant, Programme, User
+from bot.services import base as mentor_base
 from storage.erasure import Erased
 from storage.unit import Unit
 
@@ -77,6 +78,7 @@ async def submit_application(
         raise AlreadyDecided()
     profile = q.to_profile(invite.role, draft)
     participant = await uow.participants.create(programme.id, user.id, draft[q.Step.NAME], age, profile, now)
+    participant = await mentor_base.carry_training(uow, participant, programme)
     await uow.people.add_consent(user.id, participant.id, CONSENT_VERSION, "self", now)
     await uow.audit.record(
         programme.organisation_id, user.id, "participant.applied", now, target=str(participant.id)
@@ -95,6 +97,9 @@ async def save_profile(
     await uow.participants.rename(participant.id, draft[q.Step.NAME])
     updated = await uow.participants.get(participant.id)
     assert updated is not None
+    programme = await uow.programmes.get(updated.programme_id)
+    if programme is not None:
+        await mentor_base.remember(uow, updated, programme, now)
     return updated
 
 

@@ -13,6 +13,7 @@ from bot.domain.catalog import Role, Status
 from bot.domain.errors import AlreadyDecided, InvalidInput, NotAllowed, NotFound
 from bot.domain.models import Participant, Programme
 from bot.domain.pairs import PairStatus
+from bot.services import base as mentor_base
 from bot.services.curation import require_programme
 from storage.surveys import Asked, Survey
 from storage.unit import Unit
@@ -191,6 +192,8 @@ async def answer(
     answers = {**response.answers, str(item_id): value}
     finished = all(str(i) in answers for i in response.items)
     await uow.surveys.save_answers(response.id, answers, now if finished else None)
+    if found[1].code == "become_mentor" and value == "y":  # an alumni candidate for the base
+        await mentor_base.mark_candidate(uow, response.participant_id, now)
     if finished:
         return None
     return await current(uow, user_id, response_id, locale)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import inspect, text
 
 from bot.clock import FakeClock
+from bot.domain.base import History
 from bot.domain.catalog import MeetFormat, Role, Status
 from bot.domain.matching import Reasons
 from bot.domain.models import Profile
@@ -241,3 +242,47 @@ async def test_a_pending_proposal_is_withdrawn_when_a_side_is_forgotten(
     await curator.send("/digest")  # the curators see it in the digest, with no name
     digest = await curator.expect("участник удалил свои данные — пара завершена")
     assert "Снежана" not in digest["text"] and "Удалённый участник" in digest["text"]
+
+
+async def test_forget_me_erases_the_mentor_base_record_and_invitations(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    """The school's mentor base outlives a programme, not /forget_me: the record, its
+    history and the invitations go with the person."""
+    assert bot.app is not None and bot.app.db is not None
+    db = bot.app.db
+    curator = await make_curator()
+    links = await flows.invite_links(curator, await flows.create_programme(curator))
+    mentor = await client.person("Снежана", username=USERNAME)
+    await flows.register_mentor(mentor, links["mentor"], name=NAME)
+    await flows.send_summary(mentor)
+    await curator.press(await curator.expect("Новая заявка", NAME), "Открыть заявки")
+    await curator.press(await curator.expect(NAME, "ждёт решения"), "обучение пройдено")
+    await mentor.expect("Куратор одобрил")
+    second = await flows.create_programme(curator, "Наставничество 2027/28")
+    await curator.press(second, "База наставников")
+    await curator.press(await curator.expect("База наставников", NAME), "➕ 1")
+    await mentor.expect("Ты в базе наставников школы")
+    async with db.unit() as uow:  # a finished programme in her history
+        record = await uow.base.find(1, bot_id(mentor))
+        assert record is not None and record.trained
+        done = History(1, "Наставничество 2026/27", 1, 3, 4.5)
+        await uow.base.add_history(record.id, done, {"reached": 1}, bot.clock.now())
+
+    await mentor.send("/forget_me")
+    await mentor.press(await mentor.expect("Удалить твои данные"), "Да, удалить")
+    await mentor.expect("твои данные удалены")
+
+    async def delivered() -> bool:
+        async with db.engine.connect() as conn:
+            q = "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')"
+            return (await conn.execute(text(q))).scalar() == 0
+
+    await eventually(delivered)
+    found = leaks(await dump(db), bot_id(mentor))
+    assert not found, "\n".join(found)
+    async with db.engine.connect() as conn:
+        for table in ("base_mentors", "base_history", "base_invites"):
+            assert (await conn.execute(text(f"SELECT count(*) FROM {table}"))).scalar() == 0, table  # noqa: S608
+    await curator.send("/base")
+    await curator.expect("База наставников", "Найдено: 0")

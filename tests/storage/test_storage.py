@@ -43,6 +43,9 @@ TABLES = {
     "outbox",
     "leases",
     "safety_reports",
+    "base_mentors",
+    "base_history",
+    "base_invites",
 }
 REVISIONS = [
     "0001",
@@ -60,6 +63,7 @@ REVISIONS = [
     "0013",
     "0014",
     "0015",
+    "0017",
 ]
 
 
