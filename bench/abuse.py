@@ -6,7 +6,8 @@ Telegram's flood limits are on (30/s overall, 1/s per chat, 20/min per group).
 The emulator, the bot and the spammer each run in their own process (as they would for
 real: the spammer's client is not the bot's CPU), the ordinary people in this one. Prints
 one JSON line: the ordinary people's answer latency p50/p99 with and without the spammer,
-the ratio (target ≤ 1.5) and their unanswered messages (target 0).
+the ratio (target ≤ 1.5) and their unanswered messages (target 0), and the CPU seconds the bot
+and the emulator processes used in each run (the spam's cost to the bot itself).
 
 Run: .venv/bin/python bench/abuse.py [--people 50] [--messages 10]"""
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -136,6 +138,7 @@ async def one_run(people: int, messages: int, with_spammer: bool, seed: int) -> 
                     *(ordinary(p, messages, random.Random(rng.random())) for p in crowd)
                 )
             print(f"crowd done {time.monotonic() - T0:.1f}", file=sys.stderr)
+            cpu = {"bot_cpu_s": _cpu_s(bot.pid), "emulator_cpu_s": _cpu_s(emulator.pid)}
             spam_sent = 0
             if spammer is not None:
                 out, _ = await asyncio.to_thread(spammer.communicate)
@@ -158,7 +161,18 @@ async def one_run(people: int, messages: int, with_spammer: bool, seed: int) -> 
         "p50_s": round(statistics.median(latencies), 3) if latencies else None,
         "p99_s": round(p99, 3),
         "spam_sent": spam_sent,
+        **cpu,
     }
+
+
+def _cpu_s(pid: int) -> float | None:
+    """CPU seconds a child process has used (Linux /proc): what the spam cost the bot itself,
+    apart from the emulator and the spammer sharing this machine's cores."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 2)
 
 
 async def main(people: int, messages: int) -> None:
