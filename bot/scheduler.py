@@ -40,7 +40,13 @@ def build_scheduler(
     and the outbox's keys make every message happen once. Every process schedules the
     ticks; only the leader's run."""
     scheduler = AsyncIOScheduler(timezone="UTC")
-    for job in (jobs.proposals_tick, jobs.meetings_tick, jobs.digest_tick, jobs.surveys_tick):
+    for job in (
+        jobs.proposals_tick,
+        jobs.meetings_tick,
+        jobs.digest_tick,
+        jobs.surveys_tick,
+        jobs.pulses_tick,
+    ):
         scheduler.add_job(
             gated(job, leading),
             "interval",

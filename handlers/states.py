@@ -59,6 +59,7 @@ class SurveyForm(StatesGroup):
     open = State()  # a typed answer: data["r"] (response), data["i"] (item)
     new_item = State()  # the curator writes a question: data["pid"], data["role"], data["kind"]
     edit_item = State()  # "3 new wording": data["pid"], data["role"]
+    pulse_days = State()  # "30 60": the days of the automatic interim questionnaire, data["pid"]
 
 
 class PlanForm(StatesGroup):

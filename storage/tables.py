@@ -98,6 +98,7 @@ class ProgrammeRow(Base):
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
     anonymised_at: Mapped[datetime | None] = mapped_column(DateTime)  # past the retention period
     chat_members: Mapped[int | None] = mapped_column(Integer)  # people in the curators' chat, bot aside
+    pulse_days: Mapped[list[int] | None] = mapped_column(JSON)  # interim pulses on these days; None: 30, 60
 
 
 class InviteRow(Base):
@@ -137,6 +138,8 @@ class ParticipantRow(Base):
     # a participant's own pause (holidays, exams, illness): no reminders, check-ins or
     # nudges for their pairs before this date
     paused_until: Mapped[date | None] = mapped_column(Date, index=True)
+    parent_contact: Mapped[str | None] = mapped_column(String(128))  # curators only; erased by /forget_me
+    consent_asked_at: Mapped[datetime | None] = mapped_column(DateTime)  # the consent form handed out
 
 
 class MentorProfileRow(Base):
@@ -352,6 +355,8 @@ class SurveyItemRow(Base):
     text_ru: Mapped[str] = mapped_column(String(300))
     text_en: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    moments: Mapped[str | None] = mapped_column(String(32))  # "entry,final"; None: every questionnaire
+    form: Mapped[str | None] = mapped_column(String(8))  # None: every form
 
 
 class SurveyRow(Base):
@@ -359,6 +364,7 @@ class SurveyRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(8))  # entry | interim | final
+    point: Mapped[int | None] = mapped_column(Integer)  # an automatic pulse: the programme's day
     launched_by: Mapped[int] = mapped_column(BigInteger)
     launched_at: Mapped[datetime] = mapped_column(DateTime)
 
