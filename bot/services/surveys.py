@@ -45,12 +45,14 @@ class Progress:
 
 async def ensure_items(uow: Unit, programme_id: int, texts: BankTexts) -> None:
     """A programme's questionnaire starts as the model's catalog: each item for its roles,
-    moments and (for a form's own items) each of the programme's forms; the curator edits it."""
-    if await uow.surveys.items(programme_id):
-        return
+    moments and (for a form's own items) each of the programme's forms; the curator edits it.
+    A programme made before an item joined the catalog gets that item added."""
+    have = {i.code for i in await uow.surveys.items(programme_id)}
     programme = await uow.programmes.get(programme_id)
     forms = [f.value for f in programme.forms] if programme else []
     for item in rules.BANK:
+        if item.code in have:
+            continue
         t = texts(item.code)
         moments = rules.moments_text(item.moments)
         for role in sorted(item.roles):
