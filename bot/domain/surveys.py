@@ -421,6 +421,45 @@ def growth(items: list[Item], entry: list[Response], final: list[Response]) -> l
     return sorted(out, key=lambda g: (g.form, g.role, order.get(g.key, len(order)), g.key))
 
 
+SATISFIED_AT = 7  # a respondent whose mean of the rated core is at least this counts as satisfied
+# The rated core of §2: how the work went (not the growth indicators, not the entry items).
+CORE_SCALES = frozenset(
+    b.code
+    for b in BANK
+    if b.kind is ItemKind.SCALE and b.forms is None and not b.growth and SurveyKind.ENTRY not in b.moments
+)
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """Satisfaction of one role (monitoring.md §5): the mean of each respondent's core
+    scores, averaged, and the share of respondents at or above SATISFIED_AT."""
+
+    role: str
+    n: int
+    mean: float
+    share: float
+
+
+def satisfaction(items: list[Item], responses: list[Response]) -> dict[str, Satisfaction]:
+    by_id = {i.id: i for i in items}
+    per_role: dict[str, list[float]] = defaultdict(list)
+    for r in responses:
+        scores = [
+            float(v)
+            for raw_id, v in r.answers.items()
+            if isinstance(v, int)
+            and (item := by_id.get(int(raw_id))) is not None
+            and item.code in CORE_SCALES
+        ]
+        if scores:
+            per_role[r.role].append(fmean(scores))
+    return {
+        role: Satisfaction(role, len(m), fmean(m), sum(1 for x in m if x >= SATISFIED_AT) / len(m))
+        for role, m in sorted(per_role.items())
+    }
+
+
 @dataclass
 class Swot:
     strengths: list[tuple[str, float]]

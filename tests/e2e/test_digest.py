@@ -333,7 +333,7 @@ async def test_weeks_of_a_programme_digest_survey_completion_and_report(
     wb = load_workbook(io.BytesIO(data))
     assert wb.sheetnames == [
         "База наставников", "База наставляемых", "Пары", "Встречи", "Рефлексия по парам", "Анкеты",
-        "Показатели",
+        "Показатели", "Рост участников",
     ]  # fmt: skip
     mentors = list(wb["База наставников"].iter_rows(values_only=True))
     assert mentors[0][0] == "ФИО" and {r[0] for r in mentors[1:]} == {"Анна Тест", "Борис Тест", "Вера Тест"}
@@ -352,7 +352,7 @@ async def test_weeks_of_a_programme_digest_survey_completion_and_report(
     cli_data, summary = await cli_export(
         settings, argparse.Namespace(org=None, programme=None, format="xlsx", lang="en", out="report.xlsx")
     )
-    assert "7 sheets" in summary
+    assert "8 sheets" in summary
     assert load_workbook(io.BytesIO(cli_data), read_only=True).sheetnames[0] == "Mentors"
 
 

@@ -5,9 +5,12 @@ the growth from entry to the end is shown per form."""
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
 from typing import Any
 
+from docx import Document as DocxDocument
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from bot.clock import FakeClock
@@ -21,6 +24,7 @@ from storage.db import Database
 from storage.tables import SurveyRow
 from tests.conftest import MakeCurator, Running, bot_id
 from tests.e2e import flows
+from tests.e2e.test_digest import drain, meeting
 
 DAY_29 = datetime(2026, 9, 30, 9, 0)  # 12:00 in Moscow; the programme began on 01.09.2026
 DAY_30 = datetime(2026, 10, 1, 9, 0)
@@ -65,6 +69,9 @@ async def two_forms(bot: Running, client: SandboxClient, clock: FakeClock) -> di
                 Reasons((), ("olympiad",), 3, False), False, started,
             )  # fmt: skip
             await uow.pairs.update(pair_id, started_at=started)
+            for week in range(2):  # two meetings held, both found useful
+                when = started + timedelta(days=2 + 7 * week)
+                await meeting(uow, pair_id, (ids[mentor], ids[mentee]), when, (8, 9))
     return people
 
 
@@ -179,7 +186,7 @@ async def test_entry_and_final_item_sets_per_form_the_day_30_pulse_once_and_grow
     final_masha = await answer_all(
         masha,
         await masha.expect("анкету «Итоговая»"),
-        {"интересно учиться": "8", "олимпиадах": "3", "кружков": "2", "эффективной": "9"},
+        {"интересно учиться": "8", "олимпиадах": "3", "кружков": "2", "эффективной": "9", "Насколько": "8"},
     )
     assert asked_any(final_masha, "Насколько эффективной была программа наставничества?")
     assert asked_any(final_masha, "Планируете ли вы стать наставником?")
@@ -224,3 +231,51 @@ async def test_entry_and_final_item_sets_per_form_the_day_30_pulse_once_and_grow
     await curator.expect("на эти дни программы: 45, 90")
     await curator.send("0")
     await curator.expect("Готово", "не отправляется")
+
+    # the report: one workbook with the model's figures, and a DOCX summary for the region
+    await drain(curator)
+    await curator.send("/export")
+    choose = await curator.expect("Отчёт по какой программе")
+    await curator.press(choose, "Наставничество 2026/27")
+    fmt = await curator.expect("в каком формате")
+    await curator.press(fmt, "Excel")
+    xlsx = await curator.expect("Отчёт по программе")
+    wb = load_workbook(io.BytesIO(await client.file(xlsx["document"]["file_id"])))
+    kpi = {r[0]: r[1] for r in wb["Показатели"].iter_rows(values_only=True)}
+    assert kpi["Доля молодых педагогов с наставником"] == 1
+    assert kpi["Пар в форме «Ученик — ученик»"] == 1 and kpi["Пар в форме «Учитель — учитель»"] == 1
+    assert kpi["Встреч проведено"] == 4 and kpi["Встреч по плану программы (минимум на пару)"] > 4
+    assert "Охват учеников наставничеством (цель 70%)" in kpi
+    # Маша: 9 and eight 8s on the core scale; Олег: 1s (the lowest); mentors did not answer
+    assert kpi["Удовлетворённость наставляемых, средняя (1–10)"] == round((73 / 9 + 1) / 2, 2)
+    assert kpi["Доля наставляемых, оценивших работу на 7+"] == 0.5
+    assert kpi["Удовлетворённость наставников, средняя (1–10)"] is None
+    rows = list(wb["Рост участников"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("Программа", "Форма наставничества", "Роль", "Показатель (вход и итог)")
+    by_text = {r[3]: r for r in rows[1:]}
+    assert by_text["Насколько тебе сейчас интересно учиться?"][4:] == (1, 4, 8, 4)
+    assert by_text["Сколько открытых уроков вы провели в этом учебном году?"][1] == "Учитель — учитель"
+    assert by_text["Сколько открытых уроков вы провели в этом учебном году?"][4:] == (1, 1, 4, 3)
+
+    summary = await curator.expect("Сводка по программе «Наставничество 2026/27» для отчёта в регион")
+    assert summary["document"]["file_name"].endswith(".docx")
+    doc = DocxDocument(io.BytesIO(await client.file(summary["document"]["file_id"])))
+    paragraphs = "\n".join(p.text for p in doc.paragraphs)
+    assert "Отчёт о реализации программы наставничества" in paragraphs
+    assert "Программа «Наставничество 2026/27», Школа №10" in paragraphs
+    assert "Срок программы: 01.09.2026 — 31.05.2027" in paragraphs
+    figures = {r.cells[0].text: r.cells[1].text for r in doc.tables[0].rows}
+    assert figures["Доля наставляемых, оценивших работу на 7+"] == "50%"
+    assert figures["Доля молодых педагогов с наставником"] == "100%"
+    assert figures["Встреч проведено"] == "4"
+    growth_rows = [[c.text for c in r.cells] for r in doc.tables[1].rows]
+    assert [
+        "Ученик — ученик",
+        "наставляемые",
+        "Насколько тебе сейчас интересно учиться?",
+        "1",
+        "4.0",
+        "8.0",
+        "+4.0",
+    ] in growth_rows
+    assert len(doc.inline_shapes) == 1  # the chart of meetings per week

@@ -157,3 +157,29 @@ def test_pulse_days_typed() -> None:
         with pytest.raises(InvalidInput) as err:
             s.parse_pulse_days(bad)
         assert err.value.key == "monitor.err_pulse_days"
+
+
+def test_satisfaction_is_each_respondents_core_mean_then_the_share_at_seven() -> None:
+    items = [
+        s.Item(1, "mentee", K.SCALE, "Польза", "effect"),
+        s.Item(2, "mentee", K.SCALE, "Комфорт", "comfort"),
+        s.Item(3, "mentee", K.SCALE, "Интерес", "g_engagement"),  # growth: not satisfaction
+        s.Item(4, "mentor", K.SCALE, "Своё", None),  # the curator's own: not the core
+        s.Item(5, "mentor", K.SCALE, "Довольны", "satisfied"),
+        s.Item(6, "mentee", K.YESNO, "Понравилось", "liked"),
+    ]
+    responses = [
+        r(1, 1, "mentee", "pp", {"1": 9, "2": 6, "3": 1, "6": "y"}),  # 7.5: satisfied
+        r(2, 2, "mentee", "pp", {"1": 6, "2": 7}),  # 6.5: not
+        r(3, 3, "mentee", "tt", {"3": 10}),  # no core answer: not counted
+        r(4, 4, "mentor", "pp", {"4": 1, "5": 7}),  # 7: satisfied (at the threshold)
+        r(5, 5, "mentee", "pp", {}),
+    ]
+    got = s.satisfaction(items, responses)
+    assert set(got) == {"mentee", "mentor"}
+    assert (got["mentee"].n, got["mentee"].mean, got["mentee"].share) == (2, 7.0, 0.5)
+    assert (got["mentor"].n, got["mentor"].mean, got["mentor"].share) == (1, 7.0, 1.0)
+    assert s.satisfaction(items, []) == {}
+    assert "effect" in s.CORE_SCALES and "g_engagement" not in s.CORE_SCALES
+    assert "confidence" not in s.CORE_SCALES  # an entry item
+    assert "tt_events" not in s.CORE_SCALES  # a form's own item: not the common core
