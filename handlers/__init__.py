@@ -12,6 +12,7 @@ from aiogram.dispatcher.event.handler import CallableObject
 from handlers import (
     basics,
     completion,
+    consent,
     curator,
     digest,
     export,
@@ -63,6 +64,7 @@ def get_routers() -> list[Router]:
         basics.router(),
         safety.router(),
         voice.router(),
+        consent.router(),  # before curator's: its DecideCb actions "cf" and "pn"
         curator.router(),
         pairs.router(),
         pairs.ranking_router(),

@@ -46,7 +46,7 @@ class ProgCb(CallbackData, prefix="pg"):
 
 
 class DecideCb(CallbackData, prefix="dc"):
-    action: str  # ok | okt | no | pc (parental consent) | tr (trained)
+    action: str  # ok | okt | no | pc (parental consent) | tr (trained) | cf (consent form) | pn (contact)
     part: int
 
 

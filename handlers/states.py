@@ -80,3 +80,7 @@ class VoiceForm(StatesGroup):
     write = State()  # a participant writes to the curators: data["part"]
     answer = State()  # a curator answers a participant: data["part"]
     pause = State()  # a participant types the pause's last day: data["part"]
+
+
+class ParentalForm(StatesGroup):
+    contact = State()  # a curator types a minor's parent's contact: data["part"]

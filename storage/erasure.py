@@ -111,6 +111,7 @@ class ErasureRepo:
         await s.flush()
         for p in parts:
             p.user_id, p.name, p.age, p.status = pid, placeholder, None, "left"
+            p.parent_contact = None  # a parent's phone or e-mail, typed by a curator
         await s.execute(delete(MentorProfileRow).where(MentorProfileRow.participant_id.in_(part_ids)))
         await s.execute(delete(MenteeProfileRow).where(MenteeProfileRow.participant_id.in_(part_ids)))
         await s.execute(
@@ -195,6 +196,7 @@ class ErasureRepo:
                 .values(updated_by=pid)
             )
         p.user_id, p.name, p.age = pid, placeholder, None
+        p.parent_contact = None
 
     async def _forget_user(self, uid: int, pid: int) -> None:
         """A person no longer in any programme or organisation leaves the users table."""

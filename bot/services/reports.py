@@ -17,7 +17,7 @@ from bot import documents
 from bot.domain import surveys as survey_rules
 from bot.domain.digest import COVERAGE_TARGET
 from bot.domain.models import Programme
-from bot.i18n import L10n
+from bot.i18n import Html, L10n
 from bot.services import surveys as survey_service
 from storage.reports import BaseRow, MeetingReportRow, PairReportRow, ReflectionAgg
 from storage.unit import Unit
@@ -439,7 +439,7 @@ def document(
     return documents.Document(
         title=t("report.docx.title"),
         lines=[
-            t("report.docx.programme", title=programme.title, org=org),
+            t("report.docx.programme", title=Html(programme.title), org=Html(org)),  # a document: no escaping
             t("report.docx.period", start=f"{programme.start:%d.%m.%Y}", end=f"{programme.end:%d.%m.%Y}"),
             t("report.docx.made", date=f"{now:%d.%m.%Y}"),
         ],
