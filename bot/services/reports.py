@@ -138,7 +138,9 @@ async def _growth_sheet(uow: Unit, t: L10n, programme_ids: Sequence[int]) -> She
                     programme.title,
                     t(f"form.{g.form}") if g.form != "-" else "",
                     t(f"survey.role_{g.role}"),
-                    g.text,
+                    t("report.col.monitor.share_yes", text=Html(g.text))
+                    if g.kind is survey_rules.ItemKind.YESNO
+                    else g.text,
                     g.n,
                     _round(g.entry),
                     _round(g.exit),

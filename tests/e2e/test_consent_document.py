@@ -15,12 +15,13 @@ from bot.domain.models import Profile
 from handlers.callbacks import DecideCb
 from sandbox.client import SandboxClient
 from storage.tables import ParticipantRow
-from tests.conftest import MakeCurator, Running, bot_id
+from tests.conftest import BOTH_MESSENGERS, MakeCurator, Running, bot_id, eventually
 from tests.e2e import flows
 
 KID = "Лиза <Ёлкина> 🎄"
 
 
+@BOTH_MESSENGERS
 async def test_the_consent_form_the_parents_contact_and_the_status_on_the_card(
     bot: Running, client: SandboxClient, make_curator: MakeCurator
 ) -> None:
@@ -78,11 +79,17 @@ async def test_the_consent_form_the_parents_contact_and_the_status_on_the_card(
     messages = await client.get("/control/messages", chat_id=other.id, after=0)
     assert not any(m.get("document") for m in messages)
 
-    # the signed form came back
+    # the signed form came back: the card (the same message) says so
     await curator.press(listed, "Согласие родителя получено")
-    async with bot.app.db.unit() as uow:
-        assert await uow.session.scalar(
-            select(ParticipantRow.parental_consent).where(ParticipantRow.id == part)
-        )
-    shown = await client.message(listed["chat_id"], listed["message_id"])
-    assert "Согласие родителя: получено 01.10.2026" in shown["text"]
+
+    db = bot.app.db
+
+    async def received() -> bool:
+        async with db.unit() as uow:
+            given = await uow.session.scalar(
+                select(ParticipantRow.parental_consent).where(ParticipantRow.id == part)
+            )
+        shown = await client.message(listed["chat_id"], listed["message_id"])
+        return bool(given) and "Согласие родителя: получено 01.10.2026" in shown["text"]
+
+    await eventually(received)
