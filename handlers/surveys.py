@@ -148,7 +148,7 @@ async def _menu(bot: Bot, uow: Unit, t: L10n, user: User, pid: int) -> None:
         lines.append(
             t(
                 "survey.progress",
-                kind=Html(t(f"survey.kind.{p.survey.kind}")),
+                kind=Html(_kind_label(t, p.survey.kind, p.survey.point)),
                 date=p.survey.launched_at.strftime("%d.%m.%Y"),
                 mentors=f"{p.done.get('mentor', 0)}/{p.asked.get('mentor', 0)}",
                 mentees=f"{p.done.get('mentee', 0)}/{p.asked.get('mentee', 0)}",
@@ -172,6 +172,12 @@ async def _menu(bot: Bot, uow: Unit, t: L10n, user: User, pid: int) -> None:
         kb.button(text=t("monitor.btn_pulse"), callback_data=SurveyAdminCb(a="pulse", pid=pid))
     kb.adjust(1)
     await bot.send_message(user.id, "\n".join(lines), reply_markup=kb.as_markup())
+
+
+def _kind_label(t: L10n, kind: str, point: int | None) -> str:
+    """«Промежуточная», or «Промежуточная, день 30» for an automatic pulse."""
+    label = t(f"survey.kind.{kind}")
+    return label if point is None else t("monitor.pulse_kind", kind=Html(label), day=point)
 
 
 async def on_programme_surveys(

@@ -371,23 +371,29 @@ def _value(kind: ItemKind, answer: Answer) -> float | None:
     return None
 
 
+def _growth_key(item: Item) -> str:
+    return item.code or f"#{item.id}"
+
+
+def _averaged(form: str, role: str, key: str, item: Item, values: list[tuple[float, float]]) -> Growth:
+    entry, exit_ = fmean(a for a, _ in values), fmean(b for _, b in values)
+    return Growth(form, role, key, item.text, item.kind, len(values), entry, exit_)
+
+
 def growth(items: list[Item], entry: list[Response], final: list[Response]) -> list[Growth]:
     """Per form, role and indicator: the change of each participant from entry to the
     end, averaged. An indicator is matched by its code, so a person who entered before a
     pair (another form's row of the same question) is still compared; open answers and
     people who answered only once are left out."""
     by_id = {i.id: i for i in items}
-
-    def key(item: Item) -> str:
-        return item.code or f"#{item.id}"
+    key = _growth_key
 
     def values(r: Response) -> dict[str, float]:
-        out: dict[str, float] = {}
-        for raw_id, answer in r.answers.items():
-            item = by_id.get(int(raw_id))
-            if item is not None and (v := _value(item.kind, answer)) is not None:
-                out[key(item)] = v
-        return out
+        return {
+            key(item): v
+            for raw_id, answer in r.answers.items()
+            if (item := by_id.get(int(raw_id))) is not None and (v := _value(item.kind, answer)) is not None
+        }
 
     before = {r.participant_id: (r, values(r)) for r in entry}
     acc: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
@@ -403,20 +409,7 @@ def growth(items: list[Item], entry: list[Response], final: list[Response]) -> l
         for raw_id in r.answers:
             if (item := by_id.get(int(raw_id))) is not None:
                 shown.setdefault(key(item), item)
-    out = [
-        Growth(
-            form,
-            role,
-            k,
-            shown[k].text,
-            shown[k].kind,
-            len(pairs),
-            fmean(a for a, _ in pairs),
-            fmean(b for _, b in pairs),
-        )
-        for (form, role, k), pairs in acc.items()
-        if k in shown
-    ]
+    out = [_averaged(form, role, k, shown[k], v) for (form, role, k), v in acc.items() if k in shown]
     order = {b.code: n for n, b in enumerate(BANK)}
     return sorted(out, key=lambda g: (g.form, g.role, order.get(g.key, len(order)), g.key))
 

@@ -74,17 +74,8 @@ async def build(
         )
     )
     kpi.rows.extend(await _monitoring_rows(uow, t, programme_ids, pairs))
-    growth_sheet = await _growth_sheet(uow, t, programme_ids)
-    return [
-        base_mentors,
-        base_mentees,
-        pair_sheet,
-        meeting_sheet,
-        refl_sheet,
-        survey_sheet,
-        kpi,
-        growth_sheet,
-    ]
+    growth = await _growth_sheet(uow, t, programme_ids)
+    return [base_mentors, base_mentees, pair_sheet, meeting_sheet, refl_sheet, survey_sheet, kpi, growth]
 
 
 async def _monitoring_rows(
@@ -417,25 +408,10 @@ def document(
     """The summary for the region: the KPI sheet's figures, the growth per form, the chart."""
     kpi = next(s for s in sheets if s.key == "kpi")
     growth = next(s for s in sheets if s.key == "monitor.growth")
-    shares = {
-        t("report.kpi.coverage", target=f"{COVERAGE_TARGET:.0%}"),
-        t("report.kpi.young_teachers"),
-        t("report.kpi.good_share"),
-    } | {
-        t(f"report.kpi.monitor.satisfied_{role}", at=survey_rules.SATISFIED_AT)
-        for role in ("mentor", "mentee")
-    }
-
-    def shown(label: Cell, value: Cell) -> str:
-        if value is None:
-            return "—"
-        if isinstance(value, float):
-            return f"{value:.0%}" if label in shares else f"{value:.1f}"
-        return str(value)
-
-    figures = [[str(label), shown(label, value)] for label, value in (row[:2] for row in kpi.rows)]
+    shares = _share_labels(t)
+    figures = [[str(label), _shown(value, label in shares)] for label, value in (row[:2] for row in kpi.rows)]
     changes = [
-        [str(r[1]), str(r[2]), str(r[3]), str(r[4]), shown("", r[5]), shown("", r[6]), _signed(r[7])]
+        [str(r[1]), str(r[2]), str(r[3]), str(r[4]), _shown(r[5]), _shown(r[6]), _signed(r[7])]
         for r in growth.rows
     ]
     return documents.Document(
@@ -460,6 +436,23 @@ def document(
         chart_title=t("report.docx.chart"),
         footer=t("report.docx.footer"),
     )
+
+
+def _share_labels(t: L10n) -> set[str]:
+    """The KPI rows whose values are shares (0–1): shown as percentages in the DOCX."""
+    return {
+        t("report.kpi.coverage", target=f"{COVERAGE_TARGET:.0%}"),
+        t("report.kpi.young_teachers"),
+        t("report.kpi.good_share"),
+    } | {t(f"report.kpi.monitor.satisfied_{r}", at=survey_rules.SATISFIED_AT) for r in ("mentor", "mentee")}
+
+
+def _shown(value: Cell, share: bool = False) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.0%}" if share else f"{value:.1f}"
+    return str(value)
 
 
 def _signed(value: Cell) -> str:

@@ -204,7 +204,7 @@ async def test_entry_and_final_item_sets_per_form_the_day_30_pulse_once_and_grow
     await curator.send("/programmes")
     card = await curator.expect("Наставничество 2026/27")
     await curator.press(card, "Анкеты")
-    menu = await curator.expect("Анкеты программы", "Итоговая")
+    menu = await curator.expect("Анкеты программы", "Промежуточная, день 30 от 01.10.2026", "Итоговая")
     await curator.press(menu, "Итоги")
     growth = await curator.expect("Вход → итог")
     text = growth["text"]
