@@ -243,3 +243,10 @@ class VoiceCb(CallbackData, prefix="vc"):
     a: str
     id: int
     k: str = ""
+
+
+class SurveyMomentCb(CallbackData, prefix="sm"):
+    """When the curator's own question is asked: m = all | entry | pulse | final."""
+
+    item: int
+    m: str

@@ -34,6 +34,7 @@ from handlers.callbacks import (
     ProgCb,
     SurveyAdminCb,
     SurveyItemCb,
+    SurveyMomentCb,
 )
 from handlers.common import notify, send_long, strings_for
 from handlers.kb import InlineKeyboardBuilder
@@ -462,6 +463,7 @@ def refusals_router() -> Router:
         DigestSetCb,
         SurveyAdminCb,
         SurveyItemCb,
+        SurveyMomentCb,
         CloseCb,
         OutcomeCb,
         ExportCb,

@@ -17,7 +17,7 @@ from bot.i18n import Html, L10n, Translator, escape
 from bot.services import surveys as service
 from bot.services.curation import require_programme
 from handlers.answered import collapse, collapse_pressed
-from handlers.callbacks import ProgCb, SurveyAdminCb, SurveyCb, SurveyItemCb
+from handlers.callbacks import ProgCb, SurveyAdminCb, SurveyCb, SurveyItemCb, SurveyMomentCb
 from handlers.common import error_text, notify, send_long, strings_for
 from handlers.kb import InlineKeyboardBuilder
 from handlers.states import SurveyForm
@@ -405,7 +405,7 @@ async def on_new_item(
 ) -> None:
     data = await state.get_data()
     try:
-        await service.add_item(
+        item_id = await service.add_item(
             uow, user.id, int(data["pid"]), str(data["role"]), str(data["kind"]), message.text
         )
     except DomainError as exc:
@@ -414,6 +414,19 @@ async def on_new_item(
     await state.clear()
     await message.answer(t("survey.item_added"))
     await _items(bot, uow, t, i18n, user, int(data["pid"]))
+    kb = InlineKeyboardBuilder()
+    for choice in rules.OWN_MOMENTS:
+        kb.button(text=t(f"monitor.own.{choice}"), callback_data=SurveyMomentCb(item=item_id, m=choice))
+    kb.adjust(1)
+    await message.answer(t("monitor.own.ask"), reply_markup=kb.as_markup())
+
+
+async def on_own_moments(
+    cb: CallbackQuery, callback_data: SurveyMomentCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    await service.set_own_moments(uow, user.id, callback_data.item, callback_data.m)
+    await cb.answer()
+    await collapse(bot, cb, t("monitor.own.saved", when=Html(t(f"monitor.own.{callback_data.m}"))))
 
 
 async def on_edit_item(
@@ -537,6 +550,7 @@ def curator_router() -> Router:
     r.callback_query.register(on_pulse, SurveyAdminCb.filter(F.a == "pulse"))
     r.callback_query.register(on_admin_stale, SurveyAdminCb.filter())
     r.callback_query.register(on_toggle, SurveyItemCb.filter())
+    r.callback_query.register(on_own_moments, SurveyMomentCb.filter())
     r.message.register(on_new_item, SurveyForm.new_item)
     r.message.register(on_edit_item, SurveyForm.edit_item)
     r.message.register(on_pulse_days, SurveyForm.pulse_days)

@@ -108,6 +108,11 @@ class SurveysRepo:
             update(SurveyItemRow).where(SurveyItemRow.id == item_id).values(active=active)
         )
 
+    async def set_item_moments(self, item_id: int, moments: str | None) -> None:
+        await self.session.execute(
+            update(SurveyItemRow).where(SurveyItemRow.id == item_id).values(moments=moments)
+        )
+
     async def set_item_text(self, item_id: int, locale: str | None, text: str) -> None:
         column = "text_en" if locale == "en" else "text_ru"
         await self.session.execute(

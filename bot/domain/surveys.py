@@ -125,6 +125,15 @@ BANK: tuple[BankItem, ...] = (
 GROWTH_CODES = frozenset(b.code for b in BANK if b.growth)
 
 
+# The curator's own question: asked in every questionnaire, or only in some.
+OWN_MOMENTS: dict[str, frozenset[SurveyKind]] = {
+    "all": ALL_MOMENTS,
+    "entry": _ENTRY,
+    "pulse": _PULSE,
+    "final": _FINAL,
+}
+
+
 def moments_text(moments: frozenset[SurveyKind] | None) -> str | None:
     """How an item's moments are stored (None: every moment)."""
     if moments is None or moments == ALL_MOMENTS:

@@ -82,6 +82,7 @@ async def toggle_item(uow: Unit, curator_id: int, item_id: int) -> tuple[Program
 async def add_item(
     uow: Unit, curator_id: int, programme_id: int, role: str, kind: str, text: str | None
 ) -> int:
+    """The curator's own question, asked in every questionnaire until they say otherwise."""
     await require_programme(uow, curator_id, programme_id, write=True)
     if role not in (Role.MENTOR.value, Role.MENTEE.value) or kind not in set(rules.ItemKind):
         raise NotFound()
@@ -91,6 +92,18 @@ async def add_item(
     if len(clean) > 300:
         raise InvalidInput("survey.err_item_long", limit=300, length=len(clean))
     return await uow.surveys.add_item(programme_id, role, kind, clean, clean)
+
+
+async def set_own_moments(uow: Unit, curator_id: int, item_id: int, choice: str) -> rules.Item:
+    """When the curator's own question is asked (the catalog's items keep their moments)."""
+    found = await uow.surveys.item(item_id)
+    if found is None or choice not in rules.OWN_MOMENTS:
+        raise NotFound()
+    await require_programme(uow, curator_id, found[0], write=True)
+    if found[1].code is not None:
+        raise NotAllowed()
+    await uow.surveys.set_item_moments(item_id, rules.moments_text(rules.OWN_MOMENTS[choice]))
+    return found[1]
 
 
 async def edit_item(

@@ -22,7 +22,7 @@ from bot.jobs import pulses_tick
 from sandbox.client import Person, SandboxClient
 from storage.db import Database
 from storage.tables import SurveyRow
-from tests.conftest import MakeCurator, Running, bot_id
+from tests.conftest import MakeCurator, Running, bot_id, eventually
 from tests.e2e import flows
 from tests.e2e.test_digest import drain, meeting
 
@@ -130,6 +130,31 @@ async def test_entry_and_final_item_sets_per_form_the_day_30_pulse_once_and_grow
     assert bot.app is not None and bot.app.db is not None and bot.app.i18n is not None
     db, i18n = bot.app.db, bot.app.i18n
 
+    # the curator's own question, for the entry questionnaire only
+    await curator.press(card, "Анкеты")
+    menu = await curator.expect("Анкеты программы")
+    await curator.press(menu, "Вопросы")
+    await curator.expect("Вопросы для наставников")
+    mentee_items = await curator.expect("Вопросы для наставляемых")
+    await curator.press(mentee_items, "Добавить вопрос")
+    await curator.press(await curator.expect("Какой это будет вопрос"), "Оценка 1–10")
+    await curator.expect("Напишите текст вопроса")
+    await curator.send("Насколько удобно <i>встречаться</i> по субботам?")
+    await curator.expect("Вопрос добавлен")
+    when = await curator.expect("Когда задавать этот вопрос?")
+    await curator.press(when, "Только во входной")
+
+    async def collapsed() -> bool:
+        return (
+            "Готово: Только во входной" in (await client.message(when["chat_id"], when["message_id"]))["text"]
+        )
+
+    await eventually(collapsed)
+    await curator.press(menu, "Вопросы")
+    await curator.expect(
+        "Вопросы для наставляемых", "[вход] Насколько удобно <i>встречаться</i> по субботам?"
+    )
+
     # entry: expectations and starting points, in each form its own
     await launch(curator, card, "Запустить входную анкету", "4 участникам")
     entry_masha = await answer_all(
@@ -147,6 +172,7 @@ async def test_entry_and_final_item_sets_per_form_the_day_30_pulse_once_and_grow
     for past in ("Насколько эффективной была", "Понравилось ли", "Насколько полезными были личные встречи"):
         assert not asked_any(entry_masha, past), past
     assert not asked_any(entry_masha, "открытых уроков")
+    assert asked_any(entry_masha, "Насколько удобно <i>встречаться</i> по субботам?")  # the curator's own
     entry_oleg = await answer_all(
         oleg,
         await oleg.expect("анкету «Входная»"),
@@ -192,6 +218,7 @@ async def test_entry_and_final_item_sets_per_form_the_day_30_pulse_once_and_grow
     assert asked_any(final_masha, "Планируете ли вы стать наставником?")
     assert asked_any(final_masha, "В скольких олимпиадах")
     assert not asked_any(final_masha, "Что вы ожидаете") and not asked_any(final_masha, "Сталкивались ли")
+    assert not asked_any(final_masha, "по субботам")
     final_oleg = await answer_all(
         oleg,
         await oleg.expect("анкету «Итоговая»"),
