@@ -46,20 +46,25 @@ class Progress:
 async def ensure_items(uow: Unit, programme_id: int, texts: BankTexts) -> None:
     """A programme's questionnaire starts as the model's catalog: each item for its roles,
     moments and (for a form's own items) each of the programme's forms; the curator edits it.
-    A programme made before an item joined the catalog gets that item added."""
-    have = {i.code for i in await uow.surveys.items(programme_id)}
+    A programme made before an item joined the catalog (or given a form later) gets it added."""
+    have = {(i.code, i.role, i.form) for i in await uow.surveys.items(programme_id)}
     programme = await uow.programmes.get(programme_id)
     forms = [f.value for f in programme.forms] if programme else []
     for item in rules.BANK:
-        if item.code in have:
+        wanted = [
+            (role, form)
+            for role in sorted(item.roles)
+            for form in (sorted(item.forms & set(forms)) if item.forms is not None else [None])
+            if (item.code, role, form) not in have and (item.code, role, None) not in have  # None: any form
+        ]
+        if not wanted:
             continue
         t = texts(item.code)
         moments = rules.moments_text(item.moments)
-        for role in sorted(item.roles):
-            for form in sorted(item.forms & set(forms)) if item.forms is not None else [None]:
-                await uow.surveys.add_item(
-                    programme_id, role, item.kind.value, t["ru"], t["en"], item.code, moments, form
-                )
+        for role, form in wanted:
+            await uow.surveys.add_item(
+                programme_id, role, item.kind.value, t["ru"], t["en"], item.code, moments, form
+            )
 
 
 async def items(

@@ -11,7 +11,7 @@ from typing import Any
 
 from docx import Document as DocxDocument
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.clock import FakeClock
 from bot.domain.catalog import Form, MeetFormat, Role, Status
@@ -19,9 +19,11 @@ from bot.domain.matching import Reasons
 from bot.domain.models import Profile
 from bot.domain.pairs import PairStatus
 from bot.jobs import pulses_tick
+from bot.services import surveys as survey_service
+from handlers import surveys as survey_views
 from sandbox.client import Person, SandboxClient
 from storage.db import Database
-from storage.tables import SurveyRow
+from storage.tables import ProgrammeRow, SurveyRow
 from tests.conftest import MakeCurator, Running, bot_id, eventually
 from tests.e2e import flows
 from tests.e2e.test_digest import drain, meeting
@@ -306,3 +308,24 @@ async def test_entry_and_final_item_sets_per_form_the_day_30_pulse_once_and_grow
         "+4.0",
     ] in growth_rows
     assert len(doc.inline_shapes) == 1  # the chart of meetings per week
+
+
+async def test_a_form_added_later_gets_its_items_once(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    curator = await make_curator()
+    await flows.create_programme(curator, forms=("Ученик — ученик",))
+    assert bot.app is not None and bot.app.db is not None and bot.app.i18n is not None
+    texts = survey_views.bank_texts(bot.app.i18n)
+    async with bot.app.db.unit() as uow:
+        await survey_service.ensure_items(uow, 1, texts)
+        first = await uow.surveys.items(1)
+        assert {i.form for i in first} == {None, "pp"}
+        await uow.session.execute(update(ProgrammeRow).where(ProgrammeRow.id == 1).values(forms=["pp", "tt"]))
+        await survey_service.ensure_items(uow, 1, texts)
+        await survey_service.ensure_items(uow, 1, texts)  # again: nothing more
+        items = await uow.surveys.items(1)
+    added = [i for i in items if i.id not in {f.id for f in first}]
+    assert added and {i.form for i in added} == {"tt"}
+    assert "g_open_lessons" in {i.code for i in added}
+    assert len({(i.code, i.role, i.form) for i in items}) == len(items)  # no duplicates
