@@ -480,6 +480,33 @@ async def surveys_tick(db: Database, i18n: Translator, clock: Clock) -> int:
     return len(due)
 
 
+async def pulses_tick(db: Database, i18n: Translator, clock: Clock) -> int:
+    """The interim questionnaire on the programme's set days (30 and 60 unless the
+    curator changed them): sent once per programme and day, however many processes tick;
+    the curators hear that it went."""
+    from handlers import surveys as survey_views
+
+    now = clock.now()
+    sent = 0
+    async with db.unit() as uow:
+        for programme, day in await surveys.pulses_due(uow, now):
+            launched = await surveys.send_pulse(uow, programme, day, now, survey_views.bank_texts(i18n))
+            if launched is None:
+                continue
+            await survey_views.invite(uow, now, i18n, launched)
+            for curator in await uow.organisations.curators(programme.organisation_id):
+                ct = i18n.get(curator.locale)
+                text = ct(
+                    "monitor.pulse_sent",
+                    day=day,
+                    title=programme.title,
+                    people=Html(ct("n.people", count=len(launched.asked))),
+                )
+                await notify(uow, now, curator.id, text, key=f"pulse:{programme.id}:{day}:c{curator.id}")
+            sent += 1
+    return sent
+
+
 async def housekeeping_tick(db: Database, i18n: Translator, clock: Clock, retention_months: int = 12) -> int:
     """Forget the marks of handled updates after two days (Telegram keeps an unconfirmed
     update for 24 hours), delivered outbox rows after a month, MAX message ids after 60 days

@@ -14,6 +14,7 @@ from bot.i18n import Translator
 from storage.db import Database
 
 Job = Callable[..., Awaitable[Any]]
+TICKS = (jobs.proposals_tick, jobs.meetings_tick, jobs.digest_tick, jobs.surveys_tick, jobs.pulses_tick)
 
 
 def gated(job: Job, leading: Callable[[], bool]) -> Job:
@@ -40,7 +41,7 @@ def build_scheduler(
     and the outbox's keys make every message happen once. Every process schedules the
     ticks; only the leader's run."""
     scheduler = AsyncIOScheduler(timezone="UTC")
-    for job in (jobs.proposals_tick, jobs.meetings_tick, jobs.digest_tick, jobs.surveys_tick):
+    for job in TICKS:
         scheduler.add_job(
             gated(job, leading),
             "interval",

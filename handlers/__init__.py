@@ -13,6 +13,7 @@ from handlers import (
     base,
     basics,
     completion,
+    consent,
     curator,
     digest,
     export,
@@ -66,6 +67,7 @@ def get_routers() -> list[Router]:
         basics.router(),
         safety.router(),
         voice.router(),
+        consent.router(),  # before curator's: its DecideCb actions "cf" and "pn"
         curator.router(),
         forms.router(),
         base.router(),

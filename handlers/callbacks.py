@@ -46,7 +46,7 @@ class ProgCb(CallbackData, prefix="pg"):
 
 
 class DecideCb(CallbackData, prefix="dc"):
-    action: str  # ok | okt | no | pc (parental consent) | tr (trained)
+    action: str  # ok | okt | no | pc (parental consent) | tr (trained) | cf (consent form) | pn (contact)
     part: int
 
 
@@ -293,3 +293,10 @@ class CopyCb(CallbackData, prefix="cp"):
 
     pid: int
     c: int
+
+
+class SurveyMomentCb(CallbackData, prefix="sm"):
+    """When the curator's own question is asked: m = all | entry | pulse | final."""
+
+    item: int
+    m: str

@@ -35,6 +35,7 @@ from handlers.callbacks import (
     SupportCb,
     SurveyAdminCb,
     SurveyItemCb,
+    SurveyMomentCb,
 )
 from handlers.cards import with_cards
 from handlers.common import notify, send_long, strings_for
@@ -103,8 +104,17 @@ def decision_keyboard(t: L10n, p: Participant) -> InlineKeyboardMarkup:
             text=t("forms.btn_support_off" if on else "forms.btn_support_on"),
             callback_data=SupportCb(part=p.id, v=0 if on else 1),
         )
+    if p.is_minor and p.status is not Status.REJECTED:
+        kb.button(text=t("consent_doc.btn_form"), callback_data=DecideCb(action="cf", part=p.id))
+        kb.button(text=t("consent_doc.btn_contact"), callback_data=DecideCb(action="pn", part=p.id))
     kb.adjust(1)
     return kb.as_markup()
+
+
+async def curator_card(uow: Unit, t: L10n, p: Participant, programme: Programme) -> str:
+    """The card as a curator reads it: for a minor, with the parental consent's status."""
+    parental = await uow.parental.get(p.id) if p.is_minor else None
+    return render.participant_card(t, p, programme, parental, curator=True)
 
 
 async def on_programmes(message: Message, uow: Unit, user: User, t: L10n, bot: Bot) -> None:
@@ -284,10 +294,7 @@ async def _send_consents(bot: Bot, uow: Unit, t: L10n, chat_id: int, programme: 
         full = await uow.participants.get(p.id)
         if full is not None:
             await send_long(
-                bot,
-                chat_id,
-                [render.participant_card(t, full, programme, curator=True)],
-                decision_keyboard(t, full),
+                bot, chat_id, [await curator_card(uow, t, full, programme)], decision_keyboard(t, full)
             )
 
 
@@ -300,12 +307,7 @@ async def _send_queue(bot: Bot, uow: Unit, t: L10n, chat_id: int, programme: Pro
     for item in page.items:
         p = await uow.participants.get(item.id)
         if p is not None:
-            await send_long(
-                bot,
-                chat_id,
-                [render.participant_card(t, p, programme, curator=True)],
-                decision_keyboard(t, p),
-            )
+            await send_long(bot, chat_id, [await curator_card(uow, t, p, programme)], decision_keyboard(t, p))
 
 
 async def _send_list(bot: Bot, uow: Unit, t: L10n, chat_id: int, f: ListCb) -> None:
@@ -400,7 +402,7 @@ async def _decided(
     await cb.answer(t(f"dec.done.{action}"))
     if cb.message is not None and full is not None and where is not None:
         await bot.edit_message_text(
-            render.participant_card(t, full, where, curator=True),
+            await curator_card(uow, t, full, where),
             chat_id=user.id,
             message_id=cb.message.message_id,
             reply_markup=decision_keyboard(t, full),
@@ -472,6 +474,7 @@ def refusals_router() -> Router:
         DigestSetCb,
         SurveyAdminCb,
         SurveyItemCb,
+        SurveyMomentCb,
         CloseCb,
         OutcomeCb,
         ExportCb,

@@ -4,16 +4,19 @@ CSVs as a document to the curator's private chat."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.clock import Clock
-from bot.domain.models import User
+from bot.domain.models import Programme, User
 from bot.i18n import L10n
+from bot.services import digest as digests
 from bot.services import reports
 from bot.services.curation import require_programme
+from handlers import digest as digest_views
 from handlers import keyboards
 from handlers.callbacks import ExportCb, ProgCb
 from handlers.curator import IsCurator
@@ -56,6 +59,22 @@ async def on_export(
         name = f"report-{programme.id}-{now:%Y%m%d}.xlsx"
     await bot.send_document(
         user.id, BufferedInputFile(data, name), caption=t("export.caption", title=programme.title)
+    )
+    if callback_data.f == "xlsx":  # with the workbook, the summary a school hands to the region
+        await _send_summary(bot, uow, t, user, programme, now, sheets)
+
+
+async def _send_summary(
+    bot: Bot, uow: Unit, t: L10n, user: User, programme: Programme, now: datetime, sheets: list[reports.Sheet]
+) -> None:
+    org = await uow.organisations.get(programme.organisation_id)
+    chart = await digest_views.chart(t, await digests.build(uow, programme, now))
+    doc = reports.document(t, org.name if org else "", programme, now, sheets, chart)
+    data = await asyncio.to_thread(reports.to_docx, doc)
+    await bot.send_document(
+        user.id,
+        BufferedInputFile(data, f"summary-{programme.id}-{now:%Y%m%d}.docx"),
+        caption=t("report.docx.caption", title=programme.title),
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from bot.domain import catalog as c
 from bot.domain import questionnaire as q
 from bot.domain.catalog import Role
+from bot.domain.consent import ConsentStatus, Parental
 from bot.domain.models import Participant, Programme, ProgrammeCounts
 from bot.i18n import Html, L10n, escape
 
@@ -66,8 +67,11 @@ def draft_lines(t: L10n, role: Role, draft: q.Draft) -> list[str]:
     return lines
 
 
-def participant_card(t: L10n, p: Participant, programme: Programme, *, curator: bool = False) -> str:
-    """A participant's card; ``curator``: as a curator sees it (with «нужна поддержка»)."""
+def participant_card(
+    t: L10n, p: Participant, programme: Programme, parental: Parental | None = None, *, curator: bool = False
+) -> str:
+    """A participant's card; ``curator``: as a curator sees it (with «нужна поддержка»);
+    ``parental`` (a minor's consent on paper) only for curators."""
     lines = [
         t(
             "card.head",
@@ -83,6 +87,8 @@ def participant_card(t: L10n, p: Participant, programme: Programme, *, curator: 
         lines.append(t("card.age", age=p.age))
     if p.awaits_parental_consent:
         lines.append(t("card.awaits_consent"))
+    if parental is not None and p.is_minor:
+        lines += parental_lines(t, parental)
     if p.role is Role.MENTOR and (p.status is c.Status.APPROVED or p.trained):  # trained: from the base
         lines.append(t("card.trained" if p.trained else "card.not_trained"))
     if p.paused_until is not None:
@@ -90,6 +96,15 @@ def participant_card(t: L10n, p: Participant, programme: Programme, *, curator: 
     if curator and p.needs_support:  # never in the participant's own view
         lines.append(t("forms.card_support"))
     return "\n".join(lines)
+
+
+def parental_lines(t: L10n, parental: Parental) -> list[str]:
+    status = parental.status
+    when = parental.received_at if status is ConsentStatus.RECEIVED else parental.asked_at
+    lines = [t(f"consent_doc.status_{status.value}", date=f"{when:%d.%m.%Y}" if when else "")]
+    if parental.contact:
+        lines.append(t("consent_doc.contact", contact=parental.contact))
+    return lines
 
 
 def participant_line(t: L10n, n: int, p: Participant) -> str:

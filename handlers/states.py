@@ -60,6 +60,7 @@ class SurveyForm(StatesGroup):
     open = State()  # a typed answer: data["r"] (response), data["i"] (item)
     new_item = State()  # the curator writes a question: data["pid"], data["role"], data["kind"]
     edit_item = State()  # "3 new wording": data["pid"], data["role"]
+    pulse_days = State()  # "30 60": the days of the automatic interim questionnaire, data["pid"]
 
 
 class PlanForm(StatesGroup):
@@ -86,3 +87,7 @@ class CopyForm(StatesGroup):
     title = State()  # the copy's title: data["pid"] (the programme copied)
     period = State()  # its dates: data["pid"], data["title"]
     cohort = State()  # settings only or with the cohort: data["pid"], data["title"], data["period"]
+
+
+class ParentalForm(StatesGroup):
+    contact = State()  # a curator types a minor's parent's contact: data["part"]

@@ -15,8 +15,9 @@ from bot.domain.errors import AlreadyDecided, DomainError, NotAllowed
 from bot.domain.models import User
 from bot.i18n import Html, L10n, Translator, escape
 from bot.services import surveys as service
+from bot.services.curation import require_programme
 from handlers.answered import collapse, collapse_pressed
-from handlers.callbacks import ProgCb, SurveyAdminCb, SurveyCb, SurveyItemCb
+from handlers.callbacks import ProgCb, SurveyAdminCb, SurveyCb, SurveyItemCb, SurveyMomentCb
 from handlers.common import error_text, notify, send_long, strings_for
 from handlers.kb import InlineKeyboardBuilder
 from handlers.states import SurveyForm
@@ -28,7 +29,11 @@ KINDS = tuple(k.value for k in rules.SurveyKind)
 
 def bank_texts(i18n: Translator) -> service.BankTexts:
     def texts(code: str) -> dict[str, str]:
-        return {lang: i18n.get(lang)(f"survey.item.{code}") for lang in i18n.languages}
+        out = {}
+        for lang in i18n.languages:
+            t = i18n.get(lang)
+            out[lang] = t(f"monitor.item.{code}" if t.has(f"monitor.item.{code}") else f"survey.item.{code}")
+        return out
 
     return texts
 
@@ -42,18 +47,22 @@ def question_view(t: L10n, q: service.Question) -> tuple[str, InlineKeyboardMark
         for v in range(1, 11):
             kb.button(text=str(v), callback_data=SurveyCb(r=q.response_id, i=q.item.id, v=str(v)))
         kb.adjust(5, 5)
+    elif q.item.kind is rules.ItemKind.COUNT:
+        for v in range(rules.COUNT_MAX + 1):
+            label = f"{v}+" if v == rules.COUNT_MAX else str(v)
+            kb.button(text=label, callback_data=SurveyCb(r=q.response_id, i=q.item.id, v=str(v)))
+        kb.adjust(6, 5)
     elif q.item.kind is rules.ItemKind.YESNO:
         kb.button(text=t("survey.yes"), callback_data=SurveyCb(r=q.response_id, i=q.item.id, v="y"))
         kb.button(text=t("survey.no"), callback_data=SurveyCb(r=q.response_id, i=q.item.id, v="n"))
     else:
         kb.button(text=t("survey.skip"), callback_data=SurveyCb(r=q.response_id, i=q.item.id, v="-"))
-    text = t(
-        "survey.question",
-        n=q.number,
-        total=q.total,
-        text=q.item.text,
-        hint=Html(t(f"survey.hint.{q.item.kind.value}")),
+    hint = (
+        t("monitor.hint_count", limit=rules.COUNT_MAX)
+        if q.item.kind is rules.ItemKind.COUNT
+        else t(f"survey.hint.{q.item.kind.value}")
     )
+    text = t("survey.question", n=q.number, total=q.total, text=q.item.text, hint=Html(hint))
     return text, kb.as_markup()
 
 
@@ -139,7 +148,7 @@ async def _menu(bot: Bot, uow: Unit, t: L10n, user: User, pid: int) -> None:
         lines.append(
             t(
                 "survey.progress",
-                kind=Html(t(f"survey.kind.{p.survey.kind}")),
+                kind=Html(_kind_label(t, p.survey.kind, p.survey.point)),
                 date=p.survey.launched_at.strftime("%d.%m.%Y"),
                 mentors=f"{p.done.get('mentor', 0)}/{p.asked.get('mentor', 0)}",
                 mentees=f"{p.done.get('mentee', 0)}/{p.asked.get('mentee', 0)}",
@@ -147,7 +156,7 @@ async def _menu(bot: Bot, uow: Unit, t: L10n, user: User, pid: int) -> None:
         )
     if not progress:
         lines.append(t("survey.none_yet"))
-    launched = {p.survey.kind for p in progress}
+    launched = {p.survey.kind for p in progress if p.survey.point is None}
     kb = InlineKeyboardBuilder()
     if not programme.archived:
         for kind in KINDS:
@@ -159,8 +168,16 @@ async def _menu(bot: Bot, uow: Unit, t: L10n, user: User, pid: int) -> None:
     if progress:
         kb.button(text=t("survey.btn.results"), callback_data=SurveyAdminCb(a="results", pid=pid))
     kb.button(text=t("survey.btn.items"), callback_data=SurveyAdminCb(a="items", pid=pid))
+    if not programme.archived:
+        kb.button(text=t("monitor.btn_pulse"), callback_data=SurveyAdminCb(a="pulse", pid=pid))
     kb.adjust(1)
     await bot.send_message(user.id, "\n".join(lines), reply_markup=kb.as_markup())
+
+
+def _kind_label(t: L10n, kind: str, point: int | None) -> str:
+    """«Промежуточная», or «Промежуточная, день 30» for an automatic pulse."""
+    label = t(f"survey.kind.{kind}")
+    return label if point is None else t("monitor.pulse_kind", kind=Html(label), day=point)
 
 
 async def on_programme_surveys(
@@ -174,6 +191,13 @@ async def launch_and_invite(
     uow: Unit, now: datetime, i18n: Translator, curator_id: int, pid: int, kind: str
 ) -> service.Launched:
     launched = await service.launch(uow, curator_id, pid, kind, now, bank_texts(i18n))
+    await invite(uow, now, i18n, launched)
+    return launched
+
+
+async def invite(uow: Unit, now: datetime, i18n: Translator, launched: service.Launched) -> None:
+    """Each person asked gets the questionnaire's invitation, once."""
+    kind = launched.survey.kind
     for person, response_id, count in launched.asked:
         st = await strings_for(uow, i18n, person.user_id)
         kb = InlineKeyboardBuilder()
@@ -186,7 +210,6 @@ async def launch_and_invite(
             kb.as_markup(),
             key=f"survey:{launched.survey.id}:{person.id}",
         )
-    return launched
 
 
 async def on_launch(
@@ -270,7 +293,7 @@ async def on_add(cb: CallbackQuery, callback_data: SurveyAdminCb, user: User, t:
     """A new question for a role: first its kind."""
     await cb.answer()
     kb = InlineKeyboardBuilder()
-    for item_kind in rules.ItemKind:
+    for item_kind in (rules.ItemKind.SCALE, rules.ItemKind.YESNO, rules.ItemKind.OPEN):
         kb.button(
             text=t(f"survey.itemkind.{item_kind.value}"),
             callback_data=SurveyAdminCb(
@@ -301,6 +324,39 @@ async def on_kind(
     await bot.send_message(user.id, t("survey.add_text"))
 
 
+def _days(t: L10n, days: tuple[int, ...]) -> str:
+    return ", ".join(str(d) for d in days) or t("monitor.pulse_none")
+
+
+async def on_pulse(
+    cb: CallbackQuery,
+    callback_data: SurveyAdminCb,
+    state: FSMContext,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    bot: Bot,
+) -> None:
+    """The days of the automatic interim questionnaire: shown, then typed anew."""
+    programme = await require_programme(uow, user.id, callback_data.pid, write=True)
+    await cb.answer()
+    await state.set_state(SurveyForm.pulse_days)
+    await state.set_data({"pid": programme.id})
+    days = await uow.surveys.pulse_days(programme.id)
+    await bot.send_message(user.id, t("monitor.pulse_days", days=_days(t, days)))
+
+
+async def on_pulse_days(message: Message, state: FSMContext, uow: Unit, user: User, t: L10n) -> None:
+    data = await state.get_data()
+    try:
+        days = await service.set_pulse_days(uow, user.id, int(data["pid"]), message.text)
+    except DomainError as exc:
+        await message.answer(error_text(t, exc))
+        return
+    await state.clear()
+    await message.answer(t("monitor.pulse_saved", days=_days(t, days)))
+
+
 async def on_admin_stale(cb: CallbackQuery, t: L10n) -> None:
     await cb.answer(t("error.stale"), show_alert=True)
 
@@ -313,7 +369,7 @@ async def _items(bot: Bot, uow: Unit, t: L10n, i18n: Translator, user: User, pid
         kb = InlineKeyboardBuilder()
         for n, item in enumerate(mine, start=1):
             mark = "✅" if item.active else "⛔"
-            lines.append(f"{mark} {n}. {escape(item.text)}")
+            lines.append(f"{mark} {n}. {_item_mark(t, item)} {escape(item.text)}")
             kb.button(text=f"{n} {mark}", callback_data=SurveyItemCb(item=item.id))
         kb.adjust(6)
         kb.row()
@@ -321,6 +377,13 @@ async def _items(bot: Bot, uow: Unit, t: L10n, i18n: Translator, user: User, pid
         kb.button(text=t("survey.btn.edit"), callback_data=SurveyAdminCb(a="edit", pid=pid, k=role))
         await send_long(bot, user.id, lines, kb.as_markup())
     await bot.send_message(user.id, t("survey.items_hint"))
+
+
+def _item_mark(t: L10n, item: rules.Item) -> str:
+    """When and for whom a question is asked: «[вход, итог · ученик–ученик]»."""
+    moments = ", ".join(t(f"monitor.moment.{k.value}") for k in rules.SurveyKind if k in item.moments)
+    form = f" · {t(f'form.{item.form}')}" if item.form else ""
+    return t("monitor.mark", moments=moments, form=form)
 
 
 async def on_toggle(
@@ -342,7 +405,7 @@ async def on_new_item(
 ) -> None:
     data = await state.get_data()
     try:
-        await service.add_item(
+        item_id = await service.add_item(
             uow, user.id, int(data["pid"]), str(data["role"]), str(data["kind"]), message.text
         )
     except DomainError as exc:
@@ -351,6 +414,19 @@ async def on_new_item(
     await state.clear()
     await message.answer(t("survey.item_added"))
     await _items(bot, uow, t, i18n, user, int(data["pid"]))
+    kb = InlineKeyboardBuilder()
+    for choice in rules.OWN_MOMENTS:
+        kb.button(text=t(f"monitor.own.{choice}"), callback_data=SurveyMomentCb(item=item_id, m=choice))
+    kb.adjust(1)
+    await message.answer(t("monitor.own.ask"), reply_markup=kb.as_markup())
+
+
+async def on_own_moments(
+    cb: CallbackQuery, callback_data: SurveyMomentCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    await service.set_own_moments(uow, user.id, callback_data.item, callback_data.m)
+    await cb.answer()
+    await collapse(bot, cb, t("monitor.own.saved", when=Html(t(f"monitor.own.{callback_data.m}"))))
 
 
 async def on_edit_item(
@@ -406,19 +482,31 @@ def _group_block(t: L10n, g: rules.GroupResult) -> str:
     return "\n".join(lines)
 
 
-def _changes_block(t: L10n, changes: list[rules.Change]) -> str:
-    """From the entry survey to the final one, the smallest change first."""
+def growth_value(kind: rules.ItemKind, value: float) -> str:
+    """A mean as read: a yes/no indicator as its share of «yes»."""
+    return f"{value:.0%}" if kind is rules.ItemKind.YESNO else f"{value:.1f}"
+
+
+def growth_delta(kind: rules.ItemKind, delta: float) -> str:
+    sign = "+" if delta > 0 else "−" if delta < 0 else "±"
+    if kind is rules.ItemKind.YESNO:
+        return f"{sign}{abs(delta):.0%}"
+    return f"{sign}{abs(delta):.1f}"
+
+
+def _changes_block(t: L10n, changes: list[rules.Growth]) -> str:
+    """From the entry questionnaire to the final one, per form, role and indicator."""
     lines = [t("survey.compare_head")]
-    for c in sorted(changes, key=lambda c: c.delta):
-        sign = "+" if c.delta > 0 else "−" if c.delta < 0 else "±"
+    for c in changes:
+        form = t(f"form.{c.form}") if c.form != "-" else t("survey.no_form")
         lines.append(
             t(
                 "survey.compare",
-                text=c.item.text,
-                role=Html(t(f"survey.role_{c.role}")),
-                entry=f"{c.entry:.1f}",
-                final=f"{c.final:.1f}",
-                delta=f"{sign}{abs(c.delta):.1f}",
+                text=c.text,
+                role=Html(f"{form} · {t(f'survey.role_{c.role}')}"),
+                entry=growth_value(c.kind, c.entry),
+                final=growth_value(c.kind, c.exit),
+                delta=growth_delta(c.kind, c.delta),
             )
         )
     return "\n".join(lines)
@@ -459,8 +547,11 @@ def curator_router() -> Router:
     r.callback_query.register(on_add, SurveyAdminCb.filter(F.a == "add"))
     r.callback_query.register(on_edit, SurveyAdminCb.filter(F.a == "edit"))
     r.callback_query.register(on_kind, SurveyAdminCb.filter(F.a == "kind"))
+    r.callback_query.register(on_pulse, SurveyAdminCb.filter(F.a == "pulse"))
     r.callback_query.register(on_admin_stale, SurveyAdminCb.filter())
     r.callback_query.register(on_toggle, SurveyItemCb.filter())
+    r.callback_query.register(on_own_moments, SurveyMomentCb.filter())
     r.message.register(on_new_item, SurveyForm.new_item)
     r.message.register(on_edit_item, SurveyForm.edit_item)
+    r.message.register(on_pulse_days, SurveyForm.pulse_days)
     return r

@@ -115,6 +115,7 @@ class ErasureRepo:
         for p in parts:
             p.user_id, p.name, p.age, p.status = pid, placeholder, None, "left"
             p.needs_support = False
+            p.parent_contact = None  # a parent's phone or e-mail, typed by a curator
         await s.execute(delete(MentorProfileRow).where(MentorProfileRow.participant_id.in_(part_ids)))
         await s.execute(delete(MenteeProfileRow).where(MenteeProfileRow.participant_id.in_(part_ids)))
         await s.execute(
@@ -214,6 +215,7 @@ class ErasureRepo:
             )
         p.user_id, p.name, p.age = pid, placeholder, None
         p.needs_support = False
+        p.parent_contact = None
 
     async def _forget_user(self, uid: int, pid: int) -> None:
         """A person no longer in any programme or organisation leaves the users table."""

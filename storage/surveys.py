@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.surveys import Item, ItemKind, Response
-from storage.tables import ParticipantRow, SurveyItemRow, SurveyResponseRow, SurveyRow
+from bot.domain.surveys import DEFAULT_PULSE_DAYS, Item, ItemKind, Response, moments_of
+from storage.tables import ParticipantRow, ProgrammeRow, SurveyItemRow, SurveyResponseRow, SurveyRow
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class Survey:
     programme_id: int
     kind: str
     launched_at: datetime
+    point: int | None = None  # an automatic pulse: the programme's day
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,13 @@ class Asked:
 
 def _item(row: SurveyItemRow, locale: str | None) -> Item:
     text = row.text_en if locale == "en" and row.text_en else row.text_ru
-    return Item(row.id, row.role, ItemKind(row.kind), text, row.code, row.active)
+    return Item(
+        row.id, row.role, ItemKind(row.kind), text, row.code, row.active, moments_of(row.moments), row.form
+    )
+
+
+def _survey(r: SurveyRow) -> Survey:
+    return Survey(r.id, r.programme_id, r.kind, r.launched_at, r.point)
 
 
 def _response(row: SurveyResponseRow) -> Response:
@@ -65,7 +72,15 @@ class SurveysRepo:
         return (row.programme_id, _item(row, locale)) if row else None
 
     async def add_item(
-        self, programme_id: int, role: str, kind: str, text_ru: str, text_en: str, code: str | None = None
+        self,
+        programme_id: int,
+        role: str,
+        kind: str,
+        text_ru: str,
+        text_en: str,
+        code: str | None = None,
+        moments: str | None = None,
+        form: str | None = None,
     ) -> int:
         position = await self.session.scalar(
             select(func.coalesce(func.max(SurveyItemRow.position), 0)).where(
@@ -81,6 +96,8 @@ class SurveysRepo:
             text_ru=text_ru[:300],
             text_en=text_en[:300],
             active=True,
+            moments=moments,
+            form=form,
         )
         self.session.add(row)
         await self.session.flush()
@@ -91,27 +108,57 @@ class SurveysRepo:
             update(SurveyItemRow).where(SurveyItemRow.id == item_id).values(active=active)
         )
 
+    async def set_item_moments(self, item_id: int, moments: str | None) -> None:
+        await self.session.execute(
+            update(SurveyItemRow).where(SurveyItemRow.id == item_id).values(moments=moments)
+        )
+
     async def set_item_text(self, item_id: int, locale: str | None, text: str) -> None:
         column = "text_en" if locale == "en" else "text_ru"
         await self.session.execute(
             update(SurveyItemRow).where(SurveyItemRow.id == item_id).values({column: text[:300]})
         )
 
-    async def create(self, programme_id: int, kind: str, by: int, now: datetime) -> Survey:
-        row = SurveyRow(programme_id=programme_id, kind=kind, launched_by=by, launched_at=now)
+    async def create(
+        self, programme_id: int, kind: str, by: int, now: datetime, point: int | None = None
+    ) -> Survey:
+        row = SurveyRow(programme_id=programme_id, kind=kind, launched_by=by, launched_at=now, point=point)
         self.session.add(row)
         await self.session.flush()
-        return Survey(row.id, programme_id, kind, now)
+        return _survey(row)
 
     async def surveys(self, programme_id: int) -> list[Survey]:
         rows = await self.session.scalars(
             select(SurveyRow).where(SurveyRow.programme_id == programme_id).order_by(SurveyRow.id)
         )
-        return [Survey(r.id, r.programme_id, r.kind, r.launched_at) for r in rows]
+        return [_survey(r) for r in rows]
+
+    async def pulse_programmes(self) -> list[tuple[int, date, str, tuple[int, ...]]]:
+        """Running programmes (not completing, not archived) with their pulse days."""
+        rows = await self.session.execute(
+            select(ProgrammeRow.id, ProgrammeRow.start_date, ProgrammeRow.timezone, ProgrammeRow.pulse_days)
+            .where(ProgrammeRow.archived.is_(False), ProgrammeRow.closing_at.is_(None))
+            .order_by(ProgrammeRow.id)
+        )
+        return [
+            (pid, start, tz, tuple(days) if days is not None else DEFAULT_PULSE_DAYS)
+            for pid, start, tz, days in rows.all()
+        ]
+
+    async def pulse_days(self, programme_id: int) -> tuple[int, ...]:
+        days = await self.session.scalar(
+            select(ProgrammeRow.pulse_days).where(ProgrammeRow.id == programme_id)
+        )
+        return tuple(days) if days is not None else DEFAULT_PULSE_DAYS
+
+    async def set_pulse_days(self, programme_id: int, days: tuple[int, ...]) -> None:
+        await self.session.execute(
+            update(ProgrammeRow).where(ProgrammeRow.id == programme_id).values(pulse_days=list(days))
+        )
 
     async def get(self, survey_id: int) -> Survey | None:
         r = await self.session.get(SurveyRow, survey_id)
-        return Survey(r.id, r.programme_id, r.kind, r.launched_at) if r else None
+        return _survey(r) if r else None
 
     async def add_response(
         self,

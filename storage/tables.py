@@ -100,6 +100,7 @@ class ProgrammeRow(Base):
     chat_members: Mapped[int | None] = mapped_column(Integer)  # people in the curators' chat, bot aside
     submodels: Mapped[list[str] | None] = mapped_column(JSON)  # sub-models picked (none: each form's rule)
     directions: Mapped[list[str] | None] = mapped_column(JSON)  # направления of the programme
+    pulse_days: Mapped[list[int] | None] = mapped_column(JSON)  # interim pulses on these days; None: 30, 60
 
 
 class InviteRow(Base):
@@ -141,6 +142,8 @@ class ParticipantRow(Base):
     paused_until: Mapped[date | None] = mapped_column(Date, index=True)
     # «нужна поддержка»: set by a curator, never the reason, never shown to the pair
     needs_support: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    parent_contact: Mapped[str | None] = mapped_column(String(128))  # curators only; erased by /forget_me
+    consent_asked_at: Mapped[datetime | None] = mapped_column(DateTime)  # the consent form handed out
 
 
 class MentorProfileRow(Base):
@@ -357,6 +360,8 @@ class SurveyItemRow(Base):
     text_ru: Mapped[str] = mapped_column(String(300))
     text_en: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    moments: Mapped[str | None] = mapped_column(String(32))  # "entry,final"; None: every questionnaire
+    form: Mapped[str | None] = mapped_column(String(8))  # None: every form
 
 
 class SurveyRow(Base):
@@ -364,6 +369,7 @@ class SurveyRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(8))  # entry | interim | final
+    point: Mapped[int | None] = mapped_column(Integer)  # an automatic pulse: the programme's day
     launched_by: Mapped[int] = mapped_column(BigInteger)
     launched_at: Mapped[datetime] = mapped_column(DateTime)
 

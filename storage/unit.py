@@ -16,6 +16,7 @@ from storage.organisations import InvitesRepo, OrganisationsRepo
 from storage.outbox import OutboxRepo
 from storage.owner import OwnerInvitesRepo
 from storage.pairs import PairsRepo
+from storage.parental import ParentalRepo
 from storage.participants import ParticipantsRepo
 from storage.people import PeopleRepo
 from storage.plans import PlansRepo
@@ -41,6 +42,7 @@ class Unit:
         self.meetings = MeetingsRepo(session)  # meetings, check-ins
         self.plans = PlansRepo(session)  # a pair's plan (plans.py)
         self.surveys = SurveysRepo(session)  # questionnaires (surveys.py)
+        self.parental = ParentalRepo(session)  # a minor's parental consent on paper (parental.py)
         self.preferences = PreferencesRepo(session)  # «быстрые встречи» rankings
         self.safety = SafetyRepo(session)  # «Сообщить куратору» reports (safety.py)
         self.reports = ReportsRepo(session)  # curators' digests and exports (reports.py)

@@ -13,9 +13,12 @@ from datetime import UTC, date, datetime
 from statistics import fmean
 from zoneinfo import ZoneInfo
 
+from bot import documents
 from bot.domain import surveys as survey_rules
 from bot.domain.digest import COVERAGE_TARGET
-from bot.i18n import L10n
+from bot.domain.models import Programme
+from bot.i18n import Html, L10n
+from bot.services import surveys as survey_service
 from storage.reports import BaseRow, MeetingReportRow, PairReportRow, ReflectionAgg
 from storage.unit import Unit
 
@@ -71,7 +74,72 @@ async def build(
         )
     )
     kpi.rows.extend(await _details_rows(uow, t, programme_ids))
-    return [base_mentors, base_mentees, pair_sheet, meeting_sheet, refl_sheet, survey_sheet, kpi]
+    kpi.rows.extend(await _monitoring_rows(uow, t, programme_ids, pairs))
+    growth = await _growth_sheet(uow, t, programme_ids)
+    return [base_mentors, base_mentees, pair_sheet, meeting_sheet, refl_sheet, survey_sheet, kpi, growth]
+
+
+async def _monitoring_rows(
+    uow: Unit, t: L10n, programme_ids: Sequence[int], pairs: Sequence[PairReportRow]
+) -> list[list[Cell]]:
+    """The model's figures from the questionnaires (monitoring.md §5): satisfaction of
+    mentors and mentees from the latest final (else interim) questionnaire, and the
+    meetings the programmes planned (their minimum per pair, for each pair that started)."""
+    items: list[survey_rules.Item] = []
+    responses: list[survey_rules.Response] = []
+    expected = 0
+    for pid in programme_ids:
+        programme = await uow.programmes.get(pid)
+        if programme is None:
+            continue
+        started = sum(1 for p in pairs if p.programme == programme.title and p.started_at is not None)
+        expected += started * programme.min_meetings
+        surveys = await uow.surveys.surveys(pid)
+        latest = next((s for kind in ("final", "interim") for s in reversed(surveys) if s.kind == kind), None)
+        if latest is not None:
+            items += await uow.surveys.items(pid, t.locale)
+            responses += await uow.surveys.responses(latest.id)
+    rows: list[list[Cell]] = [[t("report.kpi.monitor.meetings_expected"), expected]]
+    sat = survey_rules.satisfaction(items, responses)
+    for role in ("mentor", "mentee"):
+        got = sat.get(role)
+        rows.append([t(f"report.kpi.monitor.satisfaction_{role}"), _round(got.mean) if got else None])
+        rows.append(
+            [
+                t(f"report.kpi.monitor.satisfied_{role}", at=survey_rules.SATISFIED_AT),
+                _round(got.share) if got else None,
+            ]
+        )
+    return rows
+
+
+async def _growth_sheet(uow: Unit, t: L10n, programme_ids: Sequence[int]) -> Sheet:
+    """Entry → final per programme, form, role and indicator (aggregates only)."""
+    sheet = Sheet(
+        "monitor.growth",
+        ["programme", "form", "role", "monitor.indicator", "monitor.n", "monitor.entry", "monitor.exit",
+         "monitor.change"],
+    )  # fmt: skip
+    for pid in programme_ids:
+        programme = await uow.programmes.get(pid)
+        if programme is None:
+            continue
+        for g in await survey_service.growth(uow, pid, t.locale):
+            sheet.rows.append(
+                [
+                    programme.title,
+                    t(f"form.{g.form}") if g.form != "-" else "",
+                    t(f"survey.role_{g.role}"),
+                    t("report.col.monitor.share_yes", text=Html(g.text))
+                    if g.kind is survey_rules.ItemKind.YESNO
+                    else g.text,
+                    g.n,
+                    _round(g.entry),
+                    _round(g.exit),
+                    _round(g.delta),
+                ]
+            )
+    return sheet
 
 
 async def _details_rows(uow: Unit, t: L10n, programme_ids: Sequence[int]) -> list[list[Cell]]:
@@ -350,6 +418,69 @@ def _count(values: Iterable[str | None]) -> dict[str, int]:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
+
+
+def document(
+    t: L10n, org: str, programme: Programme, now: datetime, sheets: list[Sheet], chart: bytes | None
+) -> documents.Document:
+    """The summary for the region: the KPI sheet's figures, the growth per form, the chart."""
+    kpi = next(s for s in sheets if s.key == "kpi")
+    growth = next(s for s in sheets if s.key == "monitor.growth")
+    shares = _share_labels(t)
+    figures = [[str(label), _shown(value, label in shares)] for label, value in (row[:2] for row in kpi.rows)]
+    changes = [
+        [str(r[1]), str(r[2]), str(r[3]), str(r[4]), _shown(r[5]), _shown(r[6]), _signed(r[7])]
+        for r in growth.rows
+    ]
+    return documents.Document(
+        title=t("report.docx.title"),
+        lines=[
+            t("report.docx.programme", title=Html(programme.title), org=Html(org)),  # a document: no escaping
+            t("report.docx.period", start=f"{programme.start:%d.%m.%Y}", end=f"{programme.end:%d.%m.%Y}"),
+            t("report.docx.made", date=f"{now:%d.%m.%Y}"),
+        ],
+        tables=[
+            documents.Table(
+                t("report.docx.figures"), [t("report.col.indicator"), t("report.col.value")], figures
+            ),
+            documents.Table(
+                t("report.docx.growth"),
+                [t(f"report.col.{c}") for c in growth.columns[1:]],
+                changes,
+                empty=t("report.docx.growth_none"),
+            ),
+        ],
+        chart=chart,
+        chart_title=t("report.docx.chart"),
+        footer=t("report.docx.footer"),
+    )
+
+
+def _share_labels(t: L10n) -> set[str]:
+    """The KPI rows whose values are shares (0–1): shown as percentages in the DOCX."""
+    return {
+        t("report.kpi.coverage", target=f"{COVERAGE_TARGET:.0%}"),
+        t("report.kpi.young_teachers"),
+        t("report.kpi.good_share"),
+    } | {t(f"report.kpi.monitor.satisfied_{r}", at=survey_rules.SATISFIED_AT) for r in ("mentor", "mentee")}
+
+
+def _shown(value: Cell, share: bool = False) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.0%}" if share else f"{value:.1f}"
+    return str(value)
+
+
+def _signed(value: Cell) -> str:
+    if not isinstance(value, int | float):
+        return "—"
+    return f"+{value:.1f}" if value > 0 else f"−{abs(value):.1f}" if value < 0 else "0.0"
+
+
+def to_docx(doc: documents.Document) -> bytes:
+    return documents.report(doc)
 
 
 def to_xlsx(t: L10n, sheets: list[Sheet]) -> bytes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
@@ -79,6 +80,7 @@ async def school(
         await persons[name].send("/start")
         await persons[name].expect("/help")
     async with bot.app.db.unit() as uow:
+        await uow.surveys.set_pulse_days(1, ())  # no automatic interim questionnaire here
         for key, (mentor_name, mentee_name) in names.items():
             people, ids = [], []
             for name, profile in ((mentor_name, mentor_profile()), (mentee_name, mentee_profile())):
@@ -131,7 +133,7 @@ async def answer_questionnaire(person: Person, scale: str, restart: Callable[[],
         text = m["text"]
         answered += 1
         labels = [b["text"] for row in (m.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
-        if "10" in labels:
+        if "10" in labels or "10+" in labels:  # a score, or a count (0 to 10+)
             await person.press_data(m, _data(m, scale))
         elif "Да" in labels:
             await person.press(m, "Да")
@@ -145,7 +147,7 @@ async def answer_questionnaire(person: Person, scale: str, restart: Callable[[],
         else:
             await restart()  # waiting for a typed answer: the state is in the database
             await person.send("Разговоры о будущем")
-        if "Вопрос 15 из 15" in text or "Вопрос 14 из 14" in text:
+        if re.search(r"Вопрос (\d+) из \1\b", text):
             await person.expect("Спасибо! Анкета заполнена")
             return answered
 
@@ -262,14 +264,14 @@ async def test_weeks_of_a_programme_digest_survey_completion_and_report(
     await curator.expect("на этапе завершения", "Итоговая анкета отправлена", "Работающих пар: 2 пары")
     outcomes = await curator.expect("Итог каждой пары")
     archive = await curator.expect("отправьте программу в архив")
-    invite = await alisa.expect("анкету «Итоговая»", "15 вопросов")
+    invite = await alisa.expect("анкету «Итоговая»", "18 вопросов")
     await alisa.expect("итоговую встречу", "Анна Тест")
     await alisa.press(invite, "Начать анкету")
-    first = await alisa.expect("Вопрос 1 из 15", "Оцените от 1 до 10")
+    first = await alisa.expect("Вопрос 1 из 18", "Оцените от 1 до 10")
     await alisa.press(first, "9")
     answer = await alisa.press_data(first, _data(first, "3"))  # an old button: nothing changes
     assert answer is not None and "уже позади" in answer["text"]
-    await alisa.expect("Вопрос 2 из 15")  # shown again, as the current one
+    await alisa.expect("Вопрос 2 из 18")  # shown again, as the current one
     rest = await answer_questionnaire(alisa, "8", bot.restart)
     assert bot.app is not None and bot.app.db is not None and bot.app.i18n is not None
     db, i18n = bot.app.db, bot.app.i18n
@@ -331,7 +333,7 @@ async def test_weeks_of_a_programme_digest_survey_completion_and_report(
     wb = load_workbook(io.BytesIO(data))
     assert wb.sheetnames == [
         "База наставников", "База наставляемых", "Пары", "Встречи", "Рефлексия по парам", "Анкеты",
-        "Показатели",
+        "Показатели", "Рост участников",
     ]  # fmt: skip
     mentors = list(wb["База наставников"].iter_rows(values_only=True))
     assert mentors[0][0] == "ФИО" and {r[0] for r in mentors[1:]} == {"Анна Тест", "Борис Тест", "Вера Тест"}
@@ -350,7 +352,7 @@ async def test_weeks_of_a_programme_digest_survey_completion_and_report(
     cli_data, summary = await cli_export(
         settings, argparse.Namespace(org=None, programme=None, format="xlsx", lang="en", out="report.xlsx")
     )
-    assert "7 sheets" in summary
+    assert "8 sheets" in summary
     assert load_workbook(io.BytesIO(cli_data), read_only=True).sheetnames[0] == "Mentors"
 
 
@@ -371,7 +373,7 @@ async def test_the_curator_edits_the_questionnaire_and_the_entry_survey_follows(
     await curator.press(menu, "Вопросы")
     await curator.expect("Вопросы для наставников")
     mentee_items = await curator.expect(
-        "Вопросы для наставляемых", "2. Насколько комфортно было общаться с наставником"
+        "Вопросы для наставляемых", "2. [вход] Что вы ожидаете от программы наставничества?"
     )
     answer = await curator.press(mentee_items, "2 ✅")
     assert answer is not None and "выключен" in answer["text"]
@@ -380,12 +382,12 @@ async def test_the_curator_edits_the_questionnaire_and_the_entry_survey_follows(
     await curator.press(mentee_items, "Изменить текст")
     await curator.expect("номер вопроса и новый текст")
     await curator.send("99 Что-то")
-    await curator.expect("Такого номера нет: вопросов 15")
-    await curator.send("1 Насколько <i>полезной</i> была программа?")
+    await curator.expect("Такого номера нет: вопросов")
+    await curator.send("1 Были ли вы <i>раньше</i> в программе?")
     await curator.expect("Текст вопроса изменён")
     await curator.expect("Вопросы для наставников")
     mentee_items = await curator.expect(
-        "Вопросы для наставляемых", "1. Насколько <i>полезной</i> была программа?"
+        "Вопросы для наставляемых", "1. [вход] Были ли вы <i>раньше</i> в программе?"
     )
     await curator.press(mentee_items, "Добавить вопрос")
     kinds = await curator.expect("Какой это будет вопрос")
@@ -407,6 +409,8 @@ async def test_the_curator_edits_the_questionnaire_and_the_entry_survey_follows(
     assert "отправлена" not in (await client.message(ask["chat_id"], ask["message_id"]))["text"]
     await curator.press(ask, "Да, разослать анкету")  # one tap asks first; the second sends
     await curator.expect("Анкета «Входная» отправлена 1 участнику")
-    invite = await kid.expect("анкету «Входная»", "15 вопросов")
+    # the entry set of ученик–ученик (expectations, starting points) less the one turned
+    # off, plus the curator's own question
+    invite = await kid.expect("анкету «Входная»", "7 вопросов")
     await kid.press(invite, "Начать анкету")
-    await kid.expect("Вопрос 1 из 15", "Насколько <i>полезной</i> была программа?")
+    await kid.expect("Вопрос 1 из 7", "Были ли вы <i>раньше</i> в программе?")

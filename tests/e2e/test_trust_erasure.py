@@ -33,6 +33,7 @@ WRITTEN = [  # everything the forgotten person typed into the bot
     "Пункт ледяной: задачи",
     "Ответ в анкете про лёд",
     "Мне неуютно на Ледяной",  # «Сообщить куратору»
+    "Мама с Ледяной, +7 900 000-00-00",  # the parent's contact, typed by a curator
 ]
 MENTOR_PROFILE = Profile(
     Role.MENTOR, "teacher", experience=10, tags=("olympiad",), interests=("chess",), capacity=2,
@@ -175,6 +176,11 @@ async def test_forget_me_leaves_no_name_id_or_text_in_any_table(
     await kid.send(WRITTEN[6])
     await kid.expect("ответит в течение дня")
     await curator.expect("🔴 Срочно", NAME, WRITTEN[6])
+
+    async with db.unit() as uow:
+        kid_part = await uow.participants.find(1, bot_id(kid))
+        assert kid_part is not None
+        await uow.parental.set_contact(kid_part.id, WRITTEN[7])
 
     await kid.send("/forget_me")
     await kid.press(await kid.expect("Удалить твои данные"), "Да, удалить")

@@ -37,14 +37,20 @@ def test_parse_boundaries_and_keys() -> None:
 
 def test_the_bank_and_constants() -> None:
     assert (s.OPEN_MAX, s.REMIND_AFTER_HOURS, s.STRONG, s.WEAK) == (1000, 48, 8.0, 6.0)
-    assert [b.code for b in s.BANK][:3] == ["effect", "comfort", "comfort_mentor"]
+    assert [b.code for b in s.BANK][:3] == ["met_before", "expect", "expect_role"]
     kinds = {b.code: (b.kind, b.roles) for b in s.BANK}
     assert kinds["comfort"] == (K.SCALE, frozenset({"mentee"}))
     assert kinds["engagement"] == (K.SCALE, frozenset({"mentor"}))
     assert kinds["liked"] == (K.YESNO, frozenset({"mentor", "mentee"}))
     assert kinds["become_mentor"] == (K.YESNO, frozenset({"mentee"}))
-    assert [b.code for b in s.BANK if b.kind is K.OPEN] == ["valuable", "missing", "change"]
-    assert len(s.BANK) == 17
+    assert [b.code for b in s.BANK if b.kind is K.OPEN] == [
+        "expect",
+        "expect_role",
+        "valuable",
+        "missing",
+        "change",
+    ]
+    assert len({b.code for b in s.BANK}) == len(s.BANK) == 44
 
 
 def test_next_item_in_order() -> None:
