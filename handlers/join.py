@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.domain import questionnaire as q
+from bot.domain import register
 from bot.domain.catalog import CONSENT_VERSION, Role
 from bot.domain.errors import DomainError
 from bot.domain.models import Invite, Organisation, User
@@ -58,7 +59,9 @@ async def on_invite(
         )
         return
     await state.set_state(Join.language)
-    await state.set_data({"flow": "join", "invite": invite.token, "role": invite.role.value})
+    forms = [f.value for f in programme.forms]
+    await state.set_data({"flow": "join", "invite": invite.token, "role": invite.role.value, "forms": forms})
+    t = t.reader(register.formal_applicant(invite.role, forms, None, None))
     await message.answer(
         t("join.welcome", programme=programme.title, role=Html(t(f"role.{invite.role.value}")))
     )
@@ -86,10 +89,11 @@ async def on_language(
     callback_data: LangCb,
     state: FSMContext,
     uow: Unit,
+    t: L10n,
     i18n: Translator,
     bot: Bot,
 ) -> None:
-    t = i18n.get(callback_data.code)
+    t = i18n.get(callback_data.code, t.formal)
     await uow.people.set_locale(cb.from_user.id, t.locale)
     await cb.answer()
     if cb.message is not None:

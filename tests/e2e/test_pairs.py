@@ -181,11 +181,11 @@ async def test_matching_proposals_and_answers(
     # Алиса keeps her Telegram to herself (/profile): her pair reaches her through the curator
     await p["Алиса"].send("/profile")
     where = "MAX" if p["Алиса"].messenger == "max" else "Telegram"  # the messenger she uses
-    setting = await p["Алиса"].expect(f"второй участник увидит ваш аккаунт в {where}")
+    setting = await p["Алиса"].expect(f"второй участник увидит твой аккаунт в {where}")
     await p["Алиса"].press(setting, f"Не показывать мой {where}")
-    await p["Алиса"].press(intro, "Согласен")
+    await p["Алиса"].press(intro, "Принять")
     await p["Алиса"].expect("Ждём ответа второй стороны")
-    await p["Артём"].press(mentor_intro, "Согласен")
+    await p["Артём"].press(mentor_intro, "Принять")
     alice_contact = await p["Алиса"].expect("Вы пара!")
     artem_contact = await p["Артём"].expect("Вы пара!")
     assert "@artem_11" in alice_contact["text"]
@@ -273,7 +273,7 @@ async def test_mentee_choice_mode(bot: Running, client: SandboxClient, make_cura
     await p["Алиса"].press(offer, "Выбрать №1")
     await p["Алиса"].expect("Я спросил наставника")
     ask = await p["Артём"].expect("Мы подобрали тебе пару", "Алиса Тест")
-    await p["Артём"].press(ask, "Согласен")
+    await p["Артём"].press(ask, "Принять")
     await p["Алиса"].expect("Вы пара!", "@artem_11")
     stale = await p["Алиса"].press_data(
         offer, offer["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
