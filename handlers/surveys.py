@@ -140,7 +140,7 @@ async def _menu(bot: Bot, uow: Unit, t: L10n, user: User, pid: int) -> None:
             t(
                 "survey.progress",
                 kind=Html(t(f"survey.kind.{p.survey.kind}")),
-                date=p.survey.launched_at.strftime("%d.%m.%Y"),
+                date=t.date(p.survey.launched_at.date()),
                 mentors=f"{p.done.get('mentor', 0)}/{p.asked.get('mentor', 0)}",
                 mentees=f"{p.done.get('mentee', 0)}/{p.asked.get('mentee', 0)}",
             )
@@ -376,7 +376,7 @@ async def results_blocks(uow: Unit, t: L10n, user: User, pid: int) -> list[str]:
             "survey.results_head",
             kind=Html(t(f"survey.kind.{res.survey.kind}")),
             title=res.programme.title,
-            date=res.survey.launched_at.strftime("%d.%m.%Y"),
+            date=t.date(res.survey.launched_at.date()),
         )
     ]
     if not res.groups:
@@ -395,7 +395,7 @@ def _group_block(t: L10n, g: rules.GroupResult) -> str:
     for r in g.items:
         if r.item.kind is rules.ItemKind.SCALE and r.mean is not None:
             dist = ", ".join(t("survey.r_dist", value=v, count=c) for v, c in r.distribution.items())
-            lines.append(t("survey.r_scale", text=r.item.text, mean=f"{r.mean:.1f}", n=r.n, dist=dist))
+            lines.append(t("survey.r_scale", text=r.item.text, mean=t.number(r.mean), n=r.n, dist=dist))
         elif r.item.kind is rules.ItemKind.YESNO and r.n:
             lines.append(
                 t("survey.r_yesno", text=r.item.text, yes=r.yes, no=r.no, pct=f"{100 * r.yes / r.n:.0f}")
@@ -416,19 +416,19 @@ def _changes_block(t: L10n, changes: list[rules.Change]) -> str:
                 "survey.compare",
                 text=c.item.text,
                 role=Html(t(f"survey.role_{c.role}")),
-                entry=f"{c.entry:.1f}",
-                final=f"{c.final:.1f}",
-                delta=f"{sign}{abs(c.delta):.1f}",
+                entry=t.number(c.entry),
+                final=t.number(c.final),
+                delta=Html(sign + t.number(abs(c.delta))),
             )
         )
     return "\n".join(lines)
 
 
 def _swot_block(t: L10n, s: rules.Swot) -> str:
-    strengths = "\n".join(t("survey.r_quote", text=f"{x} — {m:.1f}") for x, m in s.strengths) or t(
+    strengths = "\n".join(t("survey.r_quote", text=f"{x} — {t.number(m)}") for x, m in s.strengths) or t(
         "survey.swot_none"
     )
-    weaknesses = "\n".join(t("survey.r_quote", text=f"{x} — {m:.1f}") for x, m in s.weaknesses) or t(
+    weaknesses = "\n".join(t("survey.r_quote", text=f"{x} — {t.number(m)}") for x, m in s.weaknesses) or t(
         "survey.swot_none"
     )
     wishes = "\n".join(t("survey.r_quote", text=x) for x in s.wishes)

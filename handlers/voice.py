@@ -52,12 +52,12 @@ async def menu(uow: Unit, t: L10n, user_id: int) -> tuple[str, InlineKeyboardMar
     kb.adjust(1)
     text = t("voice.menu", programme=about.programme.title)
     if about.me.paused_until is not None:
-        text += "\n" + t("voice.paused_note", date=_date(about.me.paused_until))
+        text += "\n" + t("voice.paused_note", date=_date(t, about.me.paused_until))
     return text, kb.as_markup()
 
 
-def _date(day: date) -> str:
-    return f"{day:%d.%m.%Y}"
+def _date(t: L10n, day: date) -> str:
+    return t.date(day)
 
 
 def _names(t: L10n, curators: list[User]) -> str:
@@ -225,9 +225,12 @@ async def _pause(
     for other in done.others:
         ot = await strings_for(uow, i18n, other.user_id)
         await notify(
-            uow, clock.now(), other.user_id, ot("voice.partner_paused", name=done.me.name, date=_date(until))
+            uow,
+            clock.now(),
+            other.user_id,
+            ot("voice.partner_paused", name=done.me.name, date=_date(ot, until)),
         )
-    return t("voice.paused", date=_date(until))
+    return t("voice.paused", date=_date(t, until))
 
 
 async def on_resume(

@@ -225,7 +225,7 @@ async def test_weeks_of_a_programme_digest_survey_completion_and_report(
     # ending pair C from the group: the reason is asked in private
     _, _, pair_c = pairs["C"]
     await curator.press_data(head, DigestCb(a="e", pair=pair_c).pack())
-    await curator.expect("Почему завершить пару")
+    await curator.expect("Завершить пару:")
     await curator.send("Не сложилось <i>общение</i>")
     await curator.expect("Пара завершена")
 

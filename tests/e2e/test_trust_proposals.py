@@ -17,7 +17,7 @@ async def start_proposal(person: Person, when: str) -> dict[str, object]:
     listing = await person.expect("Встречи с")
     answer = await person.press(listing, "Назначить встречу")
     assert answer is not None and not answer["show_alert"], answer
-    await person.expect("Выбери день")
+    await person.expect("день или напиш")
     await person.send(when)
     kinds = await person.expect("Какая это встреча?")
     await person.press(kinds, "⭐")

@@ -58,14 +58,14 @@ async def test_a_pair_across_messengers_from_invite_to_digest(
     draft = await curator.expect("Черновик пар", "Алиса Смирнова ↔ Анна Соколова")
     await curator.press(draft, "Опубликовать")
     await curator.expect("Опубликовано предложений: 1")
-    offer = await pupil.expect("Мы подобрали тебе пару", "Анна Соколова")
+    offer = await pupil.expect("Мы нашли", "Анна Соколова")
     await pupil.press(offer, "Принять")
-    ask = await teacher.expect("Мы подобрали тебе пару", "Алиса Смирнова")
+    ask = await teacher.expect("Мы нашли", "Алиса Смирнова")
     await teacher.press(ask, "Принять")
     # each side's contact: a Telegram @handle would not open in MAX, so it says where the other is
-    to_pupil = await pupil.expect("Вы пара!")
+    to_pupil = await pupil.expect("Наставническая пара сложилась")
     assert "@anna_teacher в Telegram — это другой мессенджер" in to_pupil["text"]
-    to_teacher = await teacher.expect("Вы пара!")
+    to_teacher = await teacher.expect("Наставническая пара сложилась")
     assert "в MAX — это другой мессенджер" in to_teacher["text"] and "tg://" not in to_teacher["text"]
     await curator.expect("Пара начала работу")
 
