@@ -265,7 +265,7 @@ async def test_weeks_of_a_programme_digest_survey_completion_and_report(
     invite = await alisa.expect("анкету «Итоговая»", "15 вопросов")
     await alisa.expect("итоговую встречу", "Анна Тест")
     await alisa.press(invite, "Начать анкету")
-    first = await alisa.expect("Вопрос 1 из 15", "Оцените от 1 до 10")
+    first = await alisa.expect("Вопрос 1 из 15", "Оцени от 1 до 10")
     await alisa.press(first, "9")
     answer = await alisa.press_data(first, _data(first, "3"))  # an old button: nothing changes
     assert answer is not None and "уже позади" in answer["text"]

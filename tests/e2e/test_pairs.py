@@ -253,9 +253,9 @@ async def test_matching_proposals_and_answers(
     await curator.expect("Завершить пару:")
     await curator.send("Алиса перешла в другую школу")
     await curator.expect("Пара завершена")
-    ended = await p["Алиса"].expect("Куратор завершил вашу работу в паре")
+    ended = await p["Алиса"].expect("завершена куратором")
     assert "другую школу" not in ended["text"]
-    await p["Артём"].expect("Куратор завершил вашу работу в паре")
+    await p["Артём"].expect("завершена куратором")
 
 
 async def test_mentee_choice_mode(bot: Running, client: SandboxClient, make_curator: MakeCurator) -> None:

@@ -186,7 +186,7 @@ async def test_forget_me_leaves_no_name_id_or_text_in_any_table(
     await eventually(delivered)
     found = leaks(await dump(db), bot_id(kid))
     assert not found, "\n".join(found)
-    told = await mentor.expect("Твоя пара в программе «Наставничество 2026/27» завершена")
+    told = await mentor.expect("Ваша пара в программе «Наставничество 2026/27» завершена")
     assert "Снежана" not in told["text"]
     await curator.expect("попросил удалить свои данные", "Пар завершено: 1")
     async with db.sessions() as s:

@@ -195,7 +195,7 @@ async def test_a_participant_writes_to_the_curator_and_asks_for_another_mentor(
     relayed = await curator.expect("✉️ Сообщение участника", "Алиса Тест", "<i>Можно</i> перенести встречи?")
     assert "tg://" not in str(relayed) and "max.ru" not in str(relayed)
     await curator.press(relayed, "Ответить")
-    await curator.expect("Напишите ответ для Алиса Тест")
+    await curator.expect("Ответ участнику (Алиса Тест)")
     await curator.send("Да, <b>конечно</b>")
     await curator.expect("Ответ отправлен: Алиса Тест")
     answer = await mentee.expect("Ответ куратора (Татьяна)", "Да, <b>конечно</b>")
