@@ -56,7 +56,7 @@ async def answered_with_a_press(person: Person) -> None:
         await person.send("/start")
     await person.expect("Я бот «Наставник»")
     await person.send("/language")
-    choice = await person.expect("Выбери язык")
+    choice = await person.expect("Choose your language")
     await person.press(choice, "English")
     await person.expect("I speak English now")
 

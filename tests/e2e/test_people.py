@@ -55,7 +55,7 @@ async def test_profile_edit_language_and_menus(
     await kid.press(choice, "English")
     await kid.expect("I speak English now")
     menu = await client.get("/control/commands", user_id=kid.id)
-    assert any(c["description"] == "My questionnaire" for c in menu), menu
+    assert any(c["description"] == "My profile" for c in menu), menu
     await kid.send("/help")
     await kid.expect("What I can do")
 
