@@ -95,10 +95,11 @@ class _Tick:
         return self._t[user_id]
 
     async def preload(self, user_ids: list[int]) -> None:
-        """Everyone's language in one query."""
+        """Everyone's language and register in a few queries."""
         missing = [u for u in user_ids if u not in self._t]
+        formal = await self.uow.people.formal(missing)
         for user_id, locale in (await self.uow.people.locales(missing)).items():
-            self._t[user_id] = self.i18n.get(locale)
+            self._t[user_id] = self.i18n.get(locale, formal.get(user_id, True))
 
     async def breaks(self, programme_id: int) -> list[tuple[date, date]]:
         if programme_id not in self._breaks:

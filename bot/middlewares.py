@@ -29,6 +29,7 @@ from aiogram.types import User as TgUser
 
 from bot.clock import Clock
 from bot.i18n import Translator
+from bot.services import register
 from storage.db import Database, commit_current
 from storage.unit import Unit
 
@@ -124,8 +125,8 @@ class CuratorCheck:
 
 
 class Person(BaseMiddleware):
-    """Puts ``user`` (the domain user, created on first contact), ``t`` (their strings) and
-    ``curator`` (a ``CuratorCheck``)."""
+    """Puts ``user`` (the domain user, created on first contact), ``t`` (their strings, in
+    their register: «вы» or «ты», bot/services/register.py) and ``curator`` (a ``CuratorCheck``)."""
 
     def __init__(self, i18n: Translator, clock: Clock) -> None:
         self.i18n = i18n
@@ -144,7 +145,11 @@ class Person(BaseMiddleware):
             user = await uow.people.touch(tg.id, name, tg.username, self.clock.now())
         data["user"] = user
         data["curator"] = CuratorCheck(uow, user.id, orgs)
-        data["t"] = self.i18n.get(self.i18n.pick(user.locale, tg.language_code))
+        context: FSMContext | None = data.get("state")
+        formal = await register.formal(
+            uow, user.id, data.get("raw_state"), context.get_data if context else None, bool(orgs)
+        )
+        data["t"] = self.i18n.get(self.i18n.pick(user.locale, tg.language_code), formal)
         return await handler(event, data)
 
 

@@ -86,9 +86,9 @@ async def on_language_cmd(message: Message, t: L10n) -> None:
 
 
 async def on_language(
-    cb: CallbackQuery, callback_data: LangCb, uow: Unit, user: User, i18n: Translator, bot: Bot
+    cb: CallbackQuery, callback_data: LangCb, uow: Unit, user: User, t: L10n, i18n: Translator, bot: Bot
 ) -> None:
-    t = i18n.get(callback_data.code)
+    t = i18n.get(callback_data.code, t.formal)
     await uow.people.set_locale(user.id, t.locale)
     await cb.answer()
     member = bool(await uow.participants.participations(user.id))

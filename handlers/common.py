@@ -20,6 +20,7 @@ from aiogram.types import (
 from bot.answered import was_answered
 from bot.domain.errors import DomainError, InvalidInput
 from bot.i18n import L10n, Translator
+from bot.services import register
 from bot.textutil import split_blocks
 from storage.unit import Unit
 
@@ -87,9 +88,10 @@ async def notify(
 
 
 async def strings_for(uow: Unit, i18n: Translator, user_id: int) -> L10n:
-    """The strings of the person the bot is about to write to, in their language."""
+    """The strings of the person the bot is about to write to, in their language and
+    register («вы» for an adult, «ты» for a pupil)."""
     owner = await uow.people.get(user_id)
-    return i18n.get(owner.locale if owner else None)
+    return await register.strings(uow, i18n, user_id, owner.locale if owner else None)
 
 
 def commands(t: L10n, names: Sequence[str]) -> list[BotCommand]:

@@ -141,7 +141,7 @@ async def _thank(
             mentor.name,
             st("close.cert.body"),
             f"«{programme.title}»",
-            f"{org_name} · {now:%d.%m.%Y}",
+            f"{org_name} · {st.date(now.date())}",
         ],
     )
     await notify(

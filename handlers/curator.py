@@ -222,7 +222,7 @@ async def on_breaks(
     await state.set_state(BreakForm.period)
     await state.set_data({"pid": programme.id})
     current = await uow.programmes.breaks(programme.id)
-    listed = "\n".join(f"• {a:%d.%m.%Y} — {b:%d.%m.%Y}" for a, b in current) or t("prog.break.none")
+    listed = "\n".join(f"• {t.date(a)} — {t.date(b)}" for a, b in current) or t("prog.break.none")
     await bot.send_message(user.id, t("prog.break.ask", current=listed))
 
 
@@ -427,7 +427,7 @@ async def on_break(message: Message, state: FSMContext, uow: Unit, user: User, t
         end=end.isoformat(),
     )
     await state.clear()
-    await message.answer(t("prog.break.saved", start=f"{start:%d.%m.%Y}", end=f"{end:%d.%m.%Y}"))
+    await message.answer(t("prog.break.saved", start=t.date(start), end=t.date(end)))
 
 
 async def on_not_curator(message: Message, t: L10n) -> None:

@@ -137,10 +137,11 @@ def _useful_line(t: L10n, f: rules.Figures, b: rules.Figures) -> str:
     """How useful the week's meetings were, against the week before."""
     if f.usefulness_mean is None:
         return t("digest.fig.useful_none")
-    delta = f" ({_signed(f.usefulness_mean - b.usefulness_mean, 1)})" if b.usefulness_mean is not None else ""
+    change = None if b.usefulness_mean is None else f.usefulness_mean - b.usefulness_mean
+    delta = "" if change is None else f" ({'±0' if round(change, 1) == 0 else t.number(change, signed=True)})"
     return t(
         "digest.fig.useful",
-        mean=f"{f.usefulness_mean:.1f}",
+        mean=t.number(f.usefulness_mean),
         d=Html(delta),
         good=Html(_pct(f.usefulness_good)),
         count=f.ratings,
@@ -168,7 +169,7 @@ def render(t: L10n, d: service.Digest, group: Audience | None = None) -> list[Pa
     details open in a curator's private chat (the card)."""
     p = d.programme
     week = max(1, (d.now.date() - p.start).days // 7 + 1)
-    head = t("digest.head", title=p.title, week=week, date=d.now.strftime("%d.%m.%Y"))
+    head = t("digest.head", title=p.title, week=week, date=t.date(d.now.date()))
     if group is not None:
         members = "?" if group.members is None else group.members
         key = "digest.audience_warn" if rules.outsiders(group.members, group.curators) else "digest.audience"
@@ -285,7 +286,7 @@ def schedule_text(t: L10n, p: Programme) -> str:
         "digest.schedule",
         day=Html(t(f"digest.weekday.{WEEKDAYS[p.digest_weekday]}")),
         hour=f"{p.digest_hour:02d}:00",
-        tz=p.timezone,
+        tz=t.tz(p.timezone),
         chat=Html(t("digest.chat_bound" if p.curator_chat_id else "digest.chat_unbound")),
     )
 

@@ -10,7 +10,6 @@ from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 from aiogram.types import User as TgUser
 
 from bot.clock import Clock
-from bot.domain.catalog import DAYS
 from bot.domain.digest import outsiders
 from bot.domain.models import Programme, User
 from bot.i18n import L10n, Translator
@@ -120,8 +119,7 @@ async def _joined(
 async def _bound_text(uow: Unit, t: L10n, programme: Programme, now: datetime) -> str:
     """Bound: when the first digest comes (never at once mid-week), and /digest for one now."""
     first = await digests.bound(uow, programme, now)
-    day = t(f"day.{DAYS[first.weekday()]}")
-    when = f"{day} {first:%d.%m %H:%M} ({programme.timezone})"
+    when = f"{t.when(first)} ({t.tz(programme.timezone)})"
     return t("group.bound", title=programme.title, first=when)
 
 

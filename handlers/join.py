@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.domain import questionnaire as q
+from bot.domain import register
 from bot.domain.catalog import CONSENT_VERSION, Role
 from bot.domain.errors import DomainError
 from bot.domain.models import Invite, Organisation, Programme, User
@@ -61,6 +62,7 @@ async def on_invite(
     await state.set_state(Join.language)
     data = await _join_data(uow, invite, programme, user)
     await state.set_data(data)
+    t = t.reader(register.formal_applicant(invite.role, data["forms"], None, None))
     await message.answer(
         t("join.welcome", programme=programme.title, role=Html(t(f"role.{invite.role.value}")))
     )
@@ -72,7 +74,8 @@ async def on_invite(
 async def _join_data(uow: Unit, invite: Invite, programme: Programme, user: User) -> dict[str, Any]:
     """The joining dialogue's data; a mentor known to the school's base gets the
     questionnaire pre-filled (confirmed or edited, not retyped)."""
-    data: dict[str, Any] = {"flow": "join", "invite": invite.token, "role": invite.role.value}
+    forms = [f.value for f in programme.forms]  # the register reads them (bot/domain/register.py)
+    data: dict[str, Any] = {"flow": "join", "invite": invite.token, "role": invite.role.value, "forms": forms}
     known = await mentor_base.known_mentor(uow, programme.organisation_id, user.id)
     if invite.role is Role.MENTOR and known is not None and known.profile is not None:
         data["draft"] = q.from_profile(known.name, known.profile)
@@ -100,10 +103,11 @@ async def on_language(
     callback_data: LangCb,
     state: FSMContext,
     uow: Unit,
+    t: L10n,
     i18n: Translator,
     bot: Bot,
 ) -> None:
-    t = i18n.get(callback_data.code)
+    t = i18n.get(callback_data.code, t.formal)
     await uow.people.set_locale(cb.from_user.id, t.locale)
     await cb.answer()
     if cb.message is not None:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.domain import meetings as rules
-from bot.domain.catalog import DAYS, Role
+from bot.domain.catalog import Role
 from bot.domain.meetings import Meeting
 from bot.i18n import Html, L10n
 from handlers.callbacks import MeetCb, ReflectCb, SafetyCb
@@ -19,9 +19,8 @@ def when(t: L10n, m: Meeting, tz: str) -> str:
 
 
 def moment(t: L10n, utc: datetime, tz: str) -> str:
-    local = rules.to_local(utc, tz)
-    day = t(f"day.{DAYS[local.weekday()]}")
-    return f"{day} {local:%d.%m %H:%M}"
+    """«пн, 7 декабря, 18:00» in the programme's timezone (Babel, the reader's language)."""
+    return t.when(rules.to_local(utc, tz))
 
 
 def next_reminder(t: L10n, m: Meeting, offset: timedelta | None, tz: str) -> str:

@@ -16,7 +16,6 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from bot import jobs
 from bot.clock import Clock
 from bot.domain import meetings as rules
-from bot.domain.catalog import DAYS
 from bot.domain.errors import AlreadyDecided, DomainError
 from bot.domain.meetings import Kind, Meeting, MeetingStatus
 from bot.domain.models import User
@@ -241,9 +240,7 @@ async def _ask_day(
     kb = InlineKeyboardBuilder()
     for i in range(first, first + 14):
         day = today + timedelta(days=i)
-        kb.button(
-            text=f"{t(f'day.{DAYS[day.weekday()]}')} {day:%d.%m}", callback_data=DayCb(day=f"{day:%Y%m%d}")
-        )
+        kb.button(text=t.short_day(day), callback_data=DayCb(day=f"{day:%Y%m%d}"))
     kb.adjust(4)
     await state.set_state(MeetingForm.day)
     await state.set_data({**data, "tz": tz})
@@ -264,14 +261,12 @@ async def on_day(
     await state.update_data(day=day.isoformat())
     await state.set_state(MeetingForm.time)
     await cb.answer()
-    await collapse(bot, cb, f"{t(f'day.{DAYS[day.weekday()]}')} {day:%d.%m}")
+    await collapse(bot, cb, t.day(day))
     kb = InlineKeyboardBuilder()
     for hour in hours:
         kb.button(text=f"{hour:02d}:00", callback_data=TimeCb(hhmm=f"{hour:02d}00"))
     kb.adjust(5)
-    await bot.send_message(
-        cb.from_user.id, t("meet.ask_time", day=f"{day:%d.%m}"), reply_markup=kb.as_markup()
-    )
+    await bot.send_message(cb.from_user.id, t("meet.ask_time", day=t.day(day)), reply_markup=kb.as_markup())
     return None
 
 

@@ -94,8 +94,7 @@ async def on_stale_tz(cb: CallbackQuery, t: L10n) -> None:
 
 async def _done(bot: Bot, t: L10n, user: User, org: Organisation) -> None:
     await set_user_commands(bot, t, user.id, curator=True, member=False)
-    tz = t(f"tz.{org.timezone}") if org.timezone in c.TIMEZONES else org.timezone
-    await bot.send_message(user.id, t("owner.done", org=org.name, tz=tz))
+    await bot.send_message(user.id, t("owner.done", org=org.name, tz=t.tz(org.timezone)))
 
 
 def router() -> Router:

@@ -65,7 +65,7 @@ def who(t: L10n, p: Participant) -> str:
 
 
 def pair_line(t: L10n, n: int, pair: Pair) -> str:
-    score = f"{pair.score:.1f}" if pair.score is not None else "⚠️"
+    score = t.number(pair.score) if pair.score is not None else "⚠️"
     status = Html(t(f"pair.status.{pair.status.value}"))
     return t(
         "pairs.line",
@@ -84,7 +84,13 @@ def intro(t: L10n, pair: Pair, side: Role) -> str:
     if other.profile is not None:
         group = render.tag_group(other.role)
         tags = t(f"intro.tags_{other.role.value}", items=Html(render.labels(t, group, other.profile.tags)))
-    return t("intro.text", who=Html(who(t, other)), tags=Html(tags), why=Html(reasons_text(t, pair.reasons)))
+    return t(
+        "intro.text",
+        head=Html(t(f"intro.found_{other.role.value}")),  # «Мы нашли тебе наставника!»
+        who=Html(who(t, other)),
+        tags=Html(tags),
+        why=Html(reasons_text(t, pair.reasons)),
+    )
 
 
 def contact(

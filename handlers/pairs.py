@@ -243,7 +243,7 @@ async def on_rank(
 async def show_draft(bot: Bot, t: L10n, chat_id: int, d: service.Draft) -> None:
     total = sum(p.score or 0 for p in d.pairs)
     avg = total / len(d.pairs) if d.pairs else 0.0
-    blocks = [t("pairs.draft_head", title=d.programme.title, count=len(d.pairs), avg=f"{avg:.1f}")]
+    blocks = [t("pairs.draft_head", title=d.programme.title, count=len(d.pairs), avg=t.number(avg))]
     blocks += [texts.pair_line(t, i + 1, p) for i, p in enumerate(d.pairs)]
     if d.unmatched:
         blocks.append(t("pairs.unmatched_head", count=len(d.unmatched)))
@@ -375,7 +375,7 @@ def pair_card(t: L10n, pair: Pair) -> str:
         mentor=Html(texts.who(t, pair.mentor)),
         status=Html(t(f"pair.status.{pair.status.value}")),
         why=Html(texts.curator_reasons(t, pair)),
-        score=f"{pair.score:.1f}" if pair.score is not None else "⚠️",
+        score=t.number(pair.score) if pair.score is not None else "⚠️",
     )
 
 
@@ -447,7 +447,11 @@ async def show_options(bot: Bot, uow: Unit, t: L10n, chat_id: int, mentee_id: in
         return
     kb = InlineKeyboardBuilder()
     for o in options:
-        label = f"{o.mentor.name[:28]} · {o.score:.1f}" if o.score is not None else f"⚠️ {o.mentor.name[:28]}"
+        label = (
+            f"{o.mentor.name[:28]} · {t.number(o.score)}"
+            if o.score is not None
+            else f"⚠️ {o.mentor.name[:28]}"
+        )
         kb.button(text=label, callback_data=PickCb(mentee=mentee.id, mentor=o.mentor.id, force=0))
     kb.adjust(1)
     await bot.send_message(chat_id, t("pairs.options", mentee=mentee.name), reply_markup=kb.as_markup())

@@ -24,7 +24,7 @@ def plan_lines(t: L10n, plan: Plan) -> list[str]:
     """The plan as lines (also for the curator's pair card)."""
     lines = [t("plan.goal", goal=plan.goal) if plan.goal else t("plan.no_goal")]
     for n, item in enumerate(plan.items, start=1):
-        due = t("plan.due", date=item.due.strftime("%d.%m.%Y")) if item.due else ""
+        due = t("plan.due", date=t.date(item.due)) if item.due else ""
         lines.append(
             t("plan.item", n=n, mark=Html("✅" if item.done else "⬜"), text=item.text, due=Html(due))
         )

@@ -16,6 +16,7 @@ from bot.domain import questionnaire as q
 from bot.domain.catalog import Role
 from bot.domain.errors import DomainError, InvalidInput
 from bot.i18n import Html, L10n
+from bot.services import register
 from handlers import keyboards as kb
 from handlers import render
 from handlers.callbacks import ChoiceCb, EditCb, SummaryCb, ToggleCb
@@ -71,7 +72,10 @@ async def show_summary(bot: Bot, chat_id: int, t: L10n, data: dict[str, Any]) ->
 
 
 async def go_on(bot: Bot, chat_id: int, t: L10n, state: FSMContext, data: dict[str, Any]) -> None:
-    """Ask the next unanswered question, or show the summary."""
+    """Ask the next unanswered question, or show the summary (in the register of the kind
+    and age given so far: a pupil who came by a mentor's link reads «ты» from here on)."""
+    known = register.from_dialogue(data)
+    t = t if known is None else t.reader(known)
     step = q.next_step(Role(data["role"]), data["draft"])
     data.pop("sel", None)
     if step is None:

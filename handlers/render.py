@@ -92,7 +92,7 @@ def participant_card(
     if p.role is Role.MENTOR and (p.status is c.Status.APPROVED or p.trained):  # trained: from the base
         lines.append(t("card.trained" if p.trained else "card.not_trained"))
     if p.paused_until is not None:
-        lines.append(t("card.paused", date=f"{p.paused_until:%d.%m.%Y}"))
+        lines.append(t("card.paused", date=t.date(p.paused_until)))
     if curator and p.needs_support:  # never in the participant's own view
         lines.append(t("forms.card_support"))
     return "\n".join(lines)
@@ -132,9 +132,9 @@ def programme_card(t: L10n, p: Programme, counts: ProgrammeCounts) -> str:
             about=Html(t(f"stage_about.{p.stage}")),
             forms=Html(labels(t, "form", (f.value for f in p.forms))),
             fmt=Html(t("prog.group" if p.group_format else "prog.one_to_one")),
-            start=p.start.strftime("%d.%m.%Y"),
-            end=p.end.strftime("%d.%m.%Y"),
-            tz=p.timezone,
+            start=t.date(p.start),
+            end=t.date(p.end),
+            tz=t.tz(p.timezone),
             cadence=Html(t(f"cadence.{p.cadence.value}")),
             mentors=Html(t("n.mentors", count=counts.mentors)),
             mentees=Html(t("n.mentees", count=counts.mentees)),

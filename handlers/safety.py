@@ -30,14 +30,8 @@ from storage.unit import Unit
 PRIVATE = F.chat.type == "private"
 
 
-def _you(subject: service.Subject) -> str:
-    """The suffix of a string addressed with «вы» (adults), empty for «ты»."""
-    me = subject.me
-    return "" if rules.informal(me.profile.kind if me.profile else None, me.is_minor) else "_you"
-
-
 async def on_go(cb: CallbackQuery, callback_data: SafetyCb, uow: Unit, user: User, t: L10n, bot: Bot) -> None:
-    about = await service.subject(uow, user.id, callback_data.id)
+    await service.subject(uow, user.id, callback_data.id)  # the pair is theirs, or DomainError
     await cb.answer()
     kb = InlineKeyboardBuilder()
     for kind in rules.Concern:
@@ -46,14 +40,14 @@ async def on_go(cb: CallbackQuery, callback_data: SafetyCb, uow: Unit, user: Use
             callback_data=SafetyCb(a="k", id=callback_data.id, k=kind.value),
         )
     kb.adjust(1)
-    await bot.send_message(user.id, t("safety.ask_kind" + _you(about)), reply_markup=kb.as_markup())
+    await bot.send_message(user.id, t("safety.ask_kind"), reply_markup=kb.as_markup())
 
 
 async def on_kind(
     cb: CallbackQuery, callback_data: SafetyCb, state: FSMContext, uow: Unit, user: User, t: L10n, bot: Bot
 ) -> None:
     rules.concern(callback_data.k)
-    about = await service.subject(uow, user.id, callback_data.id)
+    await service.subject(uow, user.id, callback_data.id)  # the pair is theirs, or DomainError
     await cb.answer()
     await state.set_state(SafetyForm.note)
     await state.set_data({"pair": callback_data.id, "k": callback_data.k})
@@ -61,7 +55,7 @@ async def on_kind(
     kb.button(
         text=t("safety.btn_send"), callback_data=SafetyCb(a="send", id=callback_data.id, k=callback_data.k)
     )
-    text = t("safety.ask_note" + _you(about), max=rules.NOTE_MAX)
+    text = t("safety.ask_note", max=rules.NOTE_MAX)
     await bot.send_message(user.id, text, reply_markup=kb.as_markup())
 
 
@@ -98,7 +92,7 @@ async def on_note(
 
 def _done(t: L10n, filed: service.Filed) -> str:
     names = ", ".join(c.name for c in filed.curators) or t("safety.no_curators")
-    return t("safety.done" + _you(filed.subject), curators=names)
+    return t("safety.done", curators=names)
 
 
 def _report_text(t: L10n, report: SafetyReport, about: service.Subject) -> dict[str, object]:

@@ -149,7 +149,7 @@ async def _menu(bot: Bot, uow: Unit, t: L10n, user: User, pid: int) -> None:
             t(
                 "survey.progress",
                 kind=Html(_kind_label(t, p.survey.kind, p.survey.point)),
-                date=p.survey.launched_at.strftime("%d.%m.%Y"),
+                date=t.date(p.survey.launched_at.date()),
                 mentors=f"{p.done.get('mentor', 0)}/{p.asked.get('mentor', 0)}",
                 mentees=f"{p.done.get('mentee', 0)}/{p.asked.get('mentee', 0)}",
             )
@@ -452,7 +452,7 @@ async def results_blocks(uow: Unit, t: L10n, user: User, pid: int) -> list[str]:
             "survey.results_head",
             kind=Html(t(f"survey.kind.{res.survey.kind}")),
             title=res.programme.title,
-            date=res.survey.launched_at.strftime("%d.%m.%Y"),
+            date=t.date(res.survey.launched_at.date()),
         )
     ]
     if not res.groups:
@@ -471,7 +471,7 @@ def _group_block(t: L10n, g: rules.GroupResult) -> str:
     for r in g.items:
         if r.item.kind is rules.ItemKind.SCALE and r.mean is not None:
             dist = ", ".join(t("survey.r_dist", value=v, count=c) for v, c in r.distribution.items())
-            lines.append(t("survey.r_scale", text=r.item.text, mean=f"{r.mean:.1f}", n=r.n, dist=dist))
+            lines.append(t("survey.r_scale", text=r.item.text, mean=t.number(r.mean), n=r.n, dist=dist))
         elif r.item.kind is rules.ItemKind.YESNO and r.n:
             lines.append(
                 t("survey.r_yesno", text=r.item.text, yes=r.yes, no=r.no, pct=f"{100 * r.yes / r.n:.0f}")
@@ -482,16 +482,16 @@ def _group_block(t: L10n, g: rules.GroupResult) -> str:
     return "\n".join(lines)
 
 
-def growth_value(kind: rules.ItemKind, value: float) -> str:
-    """A mean as read: a yes/no indicator as its share of «yes»."""
-    return f"{value:.0%}" if kind is rules.ItemKind.YESNO else f"{value:.1f}"
+def growth_value(t: L10n, kind: rules.ItemKind, value: float) -> str:
+    """A mean as read: a yes/no indicator as its share of «yes» (the reader's decimals)."""
+    return t.percent(value) if kind is rules.ItemKind.YESNO else t.number(value)
 
 
-def growth_delta(kind: rules.ItemKind, delta: float) -> str:
+def growth_delta(t: L10n, kind: rules.ItemKind, delta: float) -> str:
     sign = "+" if delta > 0 else "−" if delta < 0 else "±"
     if kind is rules.ItemKind.YESNO:
-        return f"{sign}{abs(delta):.0%}"
-    return f"{sign}{abs(delta):.1f}"
+        return sign + t.percent(abs(delta))
+    return sign + t.number(abs(delta))
 
 
 def _changes_block(t: L10n, changes: list[rules.Growth]) -> str:
@@ -504,19 +504,19 @@ def _changes_block(t: L10n, changes: list[rules.Growth]) -> str:
                 "survey.compare",
                 text=c.text,
                 role=Html(f"{form} · {t(f'survey.role_{c.role}')}"),
-                entry=growth_value(c.kind, c.entry),
-                final=growth_value(c.kind, c.exit),
-                delta=growth_delta(c.kind, c.delta),
+                entry=growth_value(t, c.kind, c.entry),
+                final=growth_value(t, c.kind, c.exit),
+                delta=growth_delta(t, c.kind, c.delta),
             )
         )
     return "\n".join(lines)
 
 
 def _swot_block(t: L10n, s: rules.Swot) -> str:
-    strengths = "\n".join(t("survey.r_quote", text=f"{x} — {m:.1f}") for x, m in s.strengths) or t(
+    strengths = "\n".join(t("survey.r_quote", text=f"{x} — {t.number(m)}") for x, m in s.strengths) or t(
         "survey.swot_none"
     )
-    weaknesses = "\n".join(t("survey.r_quote", text=f"{x} — {m:.1f}") for x, m in s.weaknesses) or t(
+    weaknesses = "\n".join(t("survey.r_quote", text=f"{x} — {t.number(m)}") for x, m in s.weaknesses) or t(
         "survey.swot_none"
     )
     wishes = "\n".join(t("survey.r_quote", text=x) for x in s.wishes)

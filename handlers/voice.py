@@ -15,7 +15,7 @@ from bot.clock import Clock
 from bot.domain import safety as notes
 from bot.domain import voice as rules
 from bot.domain.errors import DomainError
-from bot.domain.models import Participant, User
+from bot.domain.models import User
 from bot.domain.pairs import PairStatus
 from bot.i18n import Html, L10n, Translator
 from bot.services import safety as safety_service
@@ -30,11 +30,6 @@ from storage.unit import Unit
 
 PRIVATE = F.chat.type == "private"
 NOT_COMMAND = ~F.text.startswith("/")  # a command in the middle of a dialogue is not its answer
-
-
-def _you(p: Participant) -> str:
-    """The suffix of a string addressed with «вы» (adults), empty for «ты»."""
-    return "" if notes.informal(p.profile.kind if p.profile else None, p.is_minor) else "_you"
 
 
 async def menu(uow: Unit, t: L10n, user_id: int) -> tuple[str, InlineKeyboardMarkup] | None:
@@ -55,14 +50,14 @@ async def menu(uow: Unit, t: L10n, user_id: int) -> tuple[str, InlineKeyboardMar
         kb.button(text=t("voice.btn_pause"), callback_data=VoiceCb(a="pause", id=about.me.id))
     kb.button(text=t("voice.btn_leave"), callback_data=VoiceCb(a="leave", id=about.me.id))
     kb.adjust(1)
-    text = t("voice.menu" + _you(about.me), programme=about.programme.title)
+    text = t("voice.menu", programme=about.programme.title)
     if about.me.paused_until is not None:
-        text += "\n" + t("voice.paused_note", date=_date(about.me.paused_until))
+        text += "\n" + t("voice.paused_note", date=_date(t, about.me.paused_until))
     return text, kb.as_markup()
 
 
-def _date(day: date) -> str:
-    return f"{day:%d.%m.%Y}"
+def _date(t: L10n, day: date) -> str:
+    return t.date(day)
 
 
 def _names(t: L10n, curators: list[User]) -> str:
@@ -79,7 +74,7 @@ async def on_write(
     await cb.answer()
     await state.set_state(VoiceForm.write)
     await state.set_data({"part": me.id})
-    await bot.send_message(user.id, t("voice.ask_write" + _you(me), max=notes.NOTE_MAX))
+    await bot.send_message(user.id, t("voice.ask_write", max=notes.NOTE_MAX))
 
 
 async def on_written(
@@ -96,7 +91,7 @@ async def on_written(
             "voice.relayed", programme=to.programme.title, who=Html(pair_texts.who(ct, to.me)), text=text
         )
         await notify(uow, clock.now(), curator.id, body, kb.as_markup())
-    await message.answer(t("voice.sent" + _you(to.me), curators=_names(t, to.curators)))
+    await message.answer(t("voice.sent", curators=_names(t, to.curators)))
 
 
 async def on_answer(
@@ -141,7 +136,7 @@ async def on_other(
             text=t(f"voice.reason.{reason.value}"), callback_data=VoiceCb(a="why", id=pair.id, k=reason.value)
         )
     kb.adjust(1)
-    await bot.send_message(user.id, t("voice.ask_reason" + _you(pair.mentee)), reply_markup=kb.as_markup())
+    await bot.send_message(user.id, t("voice.ask_reason"), reply_markup=kb.as_markup())
 
 
 async def on_why(
@@ -173,7 +168,7 @@ async def on_why(
         await notify(uow, clock.now(), curator.id, body, kb.as_markup())
     if cb.message is not None:
         await bot.edit_message_reply_markup(chat_id=user.id, message_id=cb.message.message_id)
-    await bot.send_message(user.id, t("voice.other_sent" + _you(to.me), curators=_names(t, to.curators)))
+    await bot.send_message(user.id, t("voice.other_sent", curators=_names(t, to.curators)))
 
 
 # «Пауза» and «Снять паузу»
@@ -190,7 +185,7 @@ async def on_pause(
     for code in rules.PAUSE_DAYS:
         kb.button(text=t(f"voice.pause_{code}"), callback_data=VoiceCb(a="p", id=me.id, k=code))
     kb.adjust(3)
-    await bot.send_message(user.id, t("voice.ask_pause" + _you(me)), reply_markup=kb.as_markup())
+    await bot.send_message(user.id, t("voice.ask_pause"), reply_markup=kb.as_markup())
 
 
 async def on_pause_chosen(
@@ -230,9 +225,12 @@ async def _pause(
     for other in done.others:
         ot = await strings_for(uow, i18n, other.user_id)
         await notify(
-            uow, clock.now(), other.user_id, ot("voice.partner_paused", name=done.me.name, date=_date(until))
+            uow,
+            clock.now(),
+            other.user_id,
+            ot("voice.partner_paused", name=done.me.name, date=_date(ot, until)),
         )
-    return t("voice.paused" + _you(done.me), date=_date(until))
+    return t("voice.paused", date=_date(t, until))
 
 
 async def on_resume(
@@ -266,7 +264,7 @@ async def on_leave(
     kb.button(text=t("voice.btn_bye"), callback_data=VoiceCb(a="bye", id=me.id))
     kb.button(text=t("voice.btn_stay"), callback_data=VoiceCb(a="stay", id=me.id))
     kb.adjust(2)
-    text = t("voice.leave_confirm" + _you(me), programme=programme.title if programme else "")
+    text = t("voice.leave_confirm", programme=programme.title if programme else "")
     await bot.send_message(user.id, text, reply_markup=kb.as_markup())
 
 
@@ -297,7 +295,7 @@ async def on_bye(
         )
     if cb.message is not None:
         await bot.edit_message_reply_markup(chat_id=user.id, message_id=cb.message.message_id)
-    await bot.send_message(user.id, t("voice.left" + _you(left.me), programme=title))
+    await bot.send_message(user.id, t("voice.left", programme=title))
 
 
 async def on_stay(cb: CallbackQuery, t: L10n, user: User, bot: Bot) -> None:

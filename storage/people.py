@@ -9,9 +9,19 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, Integer, String, column, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import register
+from bot.domain.catalog import Role, Status
 from bot.domain.models import User, UserId
 from storage.erasure import ErasureRepo
-from storage.tables import ConsentRow, ParticipantRow, ProgrammeRow, UserRow
+from storage.tables import (
+    ConsentRow,
+    CuratorRow,
+    MenteeProfileRow,
+    MentorProfileRow,
+    ParticipantRow,
+    ProgrammeRow,
+    UserRow,
+)
 
 # A text statement: it runs for every update (see storage/bookkeeping.py SEEN).
 PERSON = text(
@@ -26,6 +36,14 @@ PERSON = text(
     column("unreachable", Boolean),
     column("share_contact", Boolean),
     column("organisation_id", Integer),
+)
+
+
+REGISTER = text(
+    "SELECT p.role, p.age, m.kind, e.kind FROM participants p"
+    " LEFT OUTER JOIN mentor_profiles m ON m.participant_id = p.id"
+    " LEFT OUTER JOIN mentee_profiles e ON e.participant_id = p.id"
+    " WHERE p.user_id = :id AND p.status != :left"
 )
 
 
@@ -75,6 +93,44 @@ class PeopleRepo:
                 select(UserRow.id, UserRow.locale).where(UserRow.id.in_(ids[i : i + 500]))
             )
             out.update({int(uid): loc for uid, loc in rows.all()})
+        return out
+
+    async def formal_one(self, user_id: int, curator: bool) -> bool:
+        """``formal`` for the person behind an update, who is known to curate or not: no
+        query for a curator, else one prepared statement (this runs for every update)."""
+        if curator:
+            return True
+        rows = (await self.session.execute(REGISTER, {"id": user_id, "left": Status.LEFT.value})).all()
+        seen = [(Role(role), mentor_kind or mentee_kind, age) for role, age, mentor_kind, mentee_kind in rows]
+        return register.formal_reader(False, seen)
+
+    async def formal(self, user_ids: Sequence[int]) -> dict[int, bool]:
+        """Whom to address with «вы» (True) and whom with «ты» (bot/domain/register.py), by
+        whether they curate and by their participations' kinds and ages; two queries a
+        500 people."""
+        out: dict[int, bool] = {}
+        ids = list(dict.fromkeys(user_ids))
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            curators = set(
+                await self.session.scalars(select(CuratorRow.user_id).where(CuratorRow.user_id.in_(chunk)))
+            )
+            rows = await self.session.execute(
+                select(
+                    ParticipantRow.user_id,
+                    ParticipantRow.role,
+                    ParticipantRow.age,
+                    MentorProfileRow.kind,
+                    MenteeProfileRow.kind,
+                )
+                .outerjoin(MentorProfileRow, MentorProfileRow.participant_id == ParticipantRow.id)
+                .outerjoin(MenteeProfileRow, MenteeProfileRow.participant_id == ParticipantRow.id)
+                .where(ParticipantRow.user_id.in_(chunk), ParticipantRow.status != Status.LEFT.value)
+            )
+            seen: dict[int, list[tuple[Role, str | None, int | None]]] = {}
+            for uid, role, age, mentor_kind, mentee_kind in rows.all():
+                seen.setdefault(int(uid), []).append((Role(role), mentor_kind or mentee_kind, age))
+            out.update({u: register.formal_reader(u in curators, seen.get(u, [])) for u in chunk})
         return out
 
     async def set_share_contact(self, user_id: int, value: bool) -> None:

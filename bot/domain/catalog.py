@@ -163,7 +163,7 @@ TIMEZONES: tuple[str, ...] = (
 )
 
 # Personal-data consent text version; bump it whenever the text in locales changes.
-CONSENT_VERSION = "2026-12-v2"  # v2: the account in either messenger (Telegram or MAX)
+CONSENT_VERSION = "2026-12-v3"  # v2: the account in either messenger; v3: «вы» for adults, no «пара» wording
 
 STAGES: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)
 

@@ -79,22 +79,22 @@ async def register_mentee(
 
 async def register_mentor(person: Person, token: str, name: str = "Анна Соколова") -> None:
     await person.start(token)
-    await person.expect("Тебя пригласили как: наставник")
-    lang = await person.expect("Выбери язык")
+    await person.expect("Вас пригласили как: наставник")
+    lang = await person.expect("Выберите язык")
     await person.press(lang, "Русский")
     consent = await person.expect("Согласие на обработку")
     await person.press(consent, "Мне есть 18")
-    await person.expect("Как тебя зовут")
+    await person.expect("Как вас зовут")
     await person.send(name)
-    kind = await person.expect("Кто ты как наставник")
+    kind = await person.expect("Кто вы как наставник")
     await person.press(kind, "Учитель")
     exp = await person.expect("Сколько лет опыта")
     await person.press(exp, "10 лет")
-    await _multi(person, "В чём ты можешь помочь", ["Олимпиады", "Математика"])
-    await _multi(person, "Что тебе интересно", ["Шахматы"])
+    await _multi(person, "В чём вы можете помочь", ["Олимпиады", "Математика"])
+    await _multi(person, "Что вам интересно", ["Шахматы"])
     cap = await person.expect("Скольким наставляемым")
     await person.press(cap, "2")
-    await _multi(person, "Когда тебе удобно", ["Вт день"])
+    await _multi(person, "Когда вам удобно", ["Вт день"])
     fmt = await person.expect("Как удобнее встречаться")
     await person.press(fmt, "Всё равно")
 
@@ -107,6 +107,6 @@ async def _multi(person: Person, prompt: str, labels: list[str]) -> None:
 
 
 async def send_summary(person: Person) -> None:
-    summary = await person.expect("Проверь анкету")
+    summary = await person.expect("профиль", "Всё верно?")
     await person.press(summary, "Отправить")
-    await person.expect("Анкета отправлена куратору")
+    await person.expect("Профиль отправлен куратору")

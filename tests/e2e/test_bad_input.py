@@ -45,16 +45,16 @@ async def test_name_step_survives_bad_answers(
     await kid.expect("кнопкой")
     await kid.expect("Сколько лет опыта")
     await kid.press(exp, "1 год")
-    tags = await kid.expect("С чем тебе нужна помощь")
+    tags = await kid.expect("С чем вам нужна помощь")
     answer = await kid.press(tags, "Готово")  # nothing chosen yet
     assert answer is not None and answer["show_alert"] and "хотя бы один" in answer["text"]
     await kid.press(tags, "Планирование уроков")
     await kid.press(tags, "Готово")
-    await flows._multi(kid, "Что тебе интересно", ["Театр"])
-    await flows._multi(kid, "Когда тебе удобно", ["Пн вечер"])
+    await flows._multi(kid, "Что вам интересно", ["Театр"])
+    await flows._multi(kid, "Когда вам удобно", ["Пн вечер"])
     fmt = await kid.expect("Как удобнее")
     await kid.press(fmt, "Очно")
-    summary = await kid.expect("Проверь анкету")
+    summary = await kid.expect("Проверьте профиль")
     # user text is escaped, never parsed as HTML
     assert "<script>alert(1)</script> Ева & Co" in summary["text"]
     assert "&lt;script&gt;" in summary["html"]
@@ -62,11 +62,11 @@ async def test_name_step_survives_bad_answers(
     await kid.press(summary, "Изменить")
     fields = await client.message(kid.id, summary["message_id"])
     await kid.press(fields, "Имя")
-    await kid.expect("Как тебя зовут")
+    await kid.expect("Как вас зовут")
     await kid.send("Ева Васильева")
-    summary = await kid.expect("Проверь анкету", "Ева Васильева")
+    summary = await kid.expect("Проверьте профиль", "Ева Васильева")
     await kid.press(summary, "Отправить")
-    await kid.expect("Анкета отправлена")
+    await kid.expect("Профиль отправлен")
 
 
 async def test_restart_in_the_middle_of_the_questionnaire_resumes(
@@ -98,7 +98,7 @@ async def test_restart_in_the_middle_of_the_questionnaire_resumes(
     await flows._multi(kid, "Когда тебе удобно", ["Сб утро"])
     fmt = await kid.expect("Как удобнее")
     await kid.press(fmt, "Онлайн")
-    summary = await kid.expect("Проверь анкету", "Максим Попов")
+    summary = await kid.expect("Проверь профиль", "Максим Попов")
     assert "6" in summary["text"] and "Мотивация к учёбе" in summary["text"]
     await kid.press(summary, "Отправить")
     await kid.expect("Не забудь про согласие родителя")

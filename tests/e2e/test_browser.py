@@ -99,10 +99,10 @@ async def test_a_mentee_registers_in_the_web_chat(
             await expect(page.get_by_test_id("inline-button").filter(has_text="✅ Ср вечер")).to_be_visible()
             await tap("Готово")
             await tap("Онлайн")
-            await expect(messages).to_contain_text("Проверь анкету")
+            await expect(messages).to_contain_text("Проверь профиль")
             await expect(messages).to_contain_text("Алиса <Смирнова>")  # shown as text, not as a tag
             await tap("Отправить")
-            await expect(messages).to_contain_text("Анкета отправлена куратору")
+            await expect(messages).to_contain_text("Профиль отправлен куратору")
             await page.get_by_test_id("menu-button").click()
             await expect(page.get_by_test_id("menu")).to_contain_text("/profile")
             ARTIFACTS.mkdir(exist_ok=True)

@@ -85,7 +85,7 @@ async def test_commands_in_the_questionnaire_show_the_question_again(
     await kid.expect("Как тебя зовут")
     await kid.send("/help")
     await kid.expect("Что я умею")
-    await kid.expect("Сейчас открыт диалог: анкета")
+    await kid.expect("Сейчас открыт диалог: заполнение профиля")
     await kid.expect("Как тебя зовут")
     await kid.send("Лиза Петрова")
     await kid.expect("Кто ты?")

@@ -34,7 +34,7 @@ async def test_a_group_bound_on_thursday_gets_its_first_digest_on_monday(
     curator = await make_curator()  # the clock: Thursday 01.10.2026 12:00 in Moscow
     gid = await _bound_group(client, curator)
     await curator.expect(
-        "чат кураторов программы", "первая — Пн 05.10 09:00 (Europe/Moscow)", "/digest", chat_id=gid
+        "чат кураторов программы", "первая — пн, 5 октября, 09:00 (Москва)", "/digest", chat_id=gid
     )
     assert bot.app is not None and bot.app.db is not None and bot.app.i18n is not None
     db, i18n = bot.app.db, bot.app.i18n

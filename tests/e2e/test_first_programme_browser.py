@@ -77,22 +77,22 @@ async def test_a_curators_first_programme_from_the_owner_link_to_the_first_pair(
             await shot("4-draft")
             await olga.press(draft, "Опубликовать")
             await olga.expect("Опубликовано предложений")
-            intro = await people["Алиса"].expect("Мы подобрали тебе пару", "Артём Тест")
-            mentor_intro = await people["Артём"].expect("Мы подобрали тебе пару", "Алиса Тест")
-            await people["Алиса"].press(intro, "Согласен")
-            await people["Артём"].press(mentor_intro, "Согласен")
+            intro = await people["Алиса"].expect("Мы нашли", "Артём Тест")
+            mentor_intro = await people["Артём"].expect("Мы нашли", "Алиса Тест")
+            await people["Алиса"].press(intro, "Принять")
+            await people["Артём"].press(mentor_intro, "Принять")
             await olga.expect("Пара начала работу: Алиса Тест и Артём Тест")
             await expect(messages).to_contain_text("Пара начала работу")
             await shot("5-first-pair")
 
             # Артём's side: the announcement with «Назначить встречу»; a toggle reads as text
             await page.get_by_test_id("person").filter(has_text="Артём").first.click()
-            await expect(messages).to_contain_text("Вы пара!")
+            await expect(messages).to_contain_text("Наставническая пара сложилась")
             await expect(
                 page.get_by_test_id("inline-button").filter(has_text="Назначить встречу")
             ).to_be_visible()
             await tap("Назначить встречу")
-            await expect(messages).to_contain_text("Выбери день")
+            await expect(messages).to_contain_text("день или напиш")
             await shot("6-pair-announcement")
         finally:
             await browser.close()

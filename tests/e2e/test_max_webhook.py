@@ -54,9 +54,9 @@ async def answered_with_a_press(person: Person) -> None:
         await person.start()
     else:
         await person.send("/start")
-    await person.expect("Привет! Я бот «Наставник»")
+    await person.expect("Я бот «Наставник»")
     await person.send("/language")
-    choice = await person.expect("Выбери язык")
+    choice = await person.expect("Choose your language")
     await person.press(choice, "English")
     await person.expect("I speak English now")
 
@@ -168,6 +168,6 @@ async def test_max_alone_by_webhook_serves_only_maxs_route(
             assert resp.status == 404  # no Telegram here
         pupil = await client.person("Маша", messenger="max")
         await pupil.start()
-        await pupil.expect("Привет! Я бот «Наставник»")
+        await pupil.expect("Я бот «Наставник»")
     finally:
         await stopped(app, task)

@@ -98,9 +98,9 @@ async def test_meetings_reminders_and_two_way_reflection(
 
     # the mentor proposes the first meeting by typing a time; the mentee confirms
     await mentor.send("/meetings")
-    listing = await mentor.expect("Встречи с Алиса Тест", "Встреч пока нет")
+    listing = await mentor.expect("Встречи · Алиса Тест", "Встреч пока нет")
     await mentor.press(listing, "Назначить встречу")
-    await mentor.expect("Выбери день")
+    await mentor.expect("день или напиш")
     await mentor.send("вчера 10:00")
     await mentor.expect("Не получилось понять время")
     await mentor.send("03.10 16:30")  # Moscow time = 13:30 UTC
@@ -110,12 +110,12 @@ async def test_meetings_reminders_and_two_way_reflection(
     await mentor.press(fmt, "очно")
     await mentor.expect("Где встречаетесь")
     await mentor.send("<b>каб. 21</b>")
-    await mentor.expect("Отправил Алиса Тест предложение встречи", "03.10 16:30")
+    await mentor.expect("Предложение встречи", "отправлено: Алиса Тест", "сб, 3 октября, 16:30")
     offer = await mentee.expect("Анна Тест предлагает встречу", "знакомство")
     assert "<b>каб. 21</b>" in offer["text"]  # shown as typed, not as markup
     await mentee.press(offer, "Подтвердить")
     await mentee.expect("подтверждена")
-    await mentor.expect("Алиса Тест подтвердил(а) встречу")
+    await mentor.expect("Алиса Тест: встреча", "подтверждена")
 
     # 24 h before: both reminded, once
     clock.current = datetime(2026, 10, 2, 13, 30)
@@ -126,16 +126,16 @@ async def test_meetings_reminders_and_two_way_reflection(
 
     # the mentee moves it; the reminders follow the new time
     await mentee.send("/meetings")
-    listing = await mentee.expect("Встречи с Анна Тест")
+    listing = await mentee.expect("Встречи · Анна Тест")
     await mentee.press(listing, "1.")
     meeting_card = await mentee.expect("знакомство")
     await mentee.press(meeting_card, "Перенести")
-    await mentee.expect("Выбери день")
+    await mentee.expect("день или напиш")
     await mentee.send("04.10 17:00")  # 14:00 UTC
     await mentee.expect("почему переносим")
     await mentee.send("Заболела")
     await mentee.expect("перенесена на")
-    await mentor.expect("Алиса Тест перенёс(ла) встречу", "17:00", "Заболела")
+    await mentor.expect("Алиса Тест: встреча перенесена", "17:00", "Заболела")
     clock.current = datetime(2026, 10, 3, 14, 0)
     assert (await tick())["reminders"] == 2
     clock.current = datetime(2026, 10, 4, 13, 0)
@@ -148,7 +148,7 @@ async def test_meetings_reminders_and_two_way_reflection(
 
     # .ics of the meeting
     await mentor.send("/meetings")
-    listing = await mentor.expect("Встречи с Алиса Тест")
+    listing = await mentor.expect("Встречи · Алиса Тест")
     await mentor.press(listing, "1.")
     card = await mentor.expect("знакомство")
     await mentor.press(card, ".ics")
@@ -172,7 +172,7 @@ async def test_meetings_reminders_and_two_way_reflection(
     await mentor.send("Решали олимпиадные задачи")
     skip = await mentor.expect("Что дальше")
     await mentor.press(skip, "Пропустить")
-    await mentor.expect("Твои ответы увидит только куратор")
+    await mentor.expect("Ваши ответы увидит только куратор")
 
     # the mentee does not answer: one reminder after 24 h, not two
     clock.current = datetime(2026, 10, 5, 15, 30)
@@ -219,7 +219,7 @@ async def test_breaks_silence_nudges(
     await curator.send("когда-нибудь")
     await curator.expect("Не получилось понять период")
     await curator.send("10.10.2026 - 20.10.2026")
-    await curator.expect("Сохранил перерыв: 10.10.2026 — 20.10.2026")
+    await curator.expect("Сохранил перерыв: 10 октября 2026 — 20 октября 2026")
 
     clock.current = datetime(2026, 10, 16, 9, 0)  # 15 quiet days, but inside the break
     assert (await meetings_tick(bot.app.db, bot.app.i18n, clock))["nudges"] == 0
@@ -237,7 +237,7 @@ async def test_the_pairs_plan_goal_items_ticks_seen_by_both_and_the_curator(
     card = await flows.create_programme(curator)
     mentor, mentee = await active_pair(bot, client)
     await mentor.send("/meetings")
-    listing = await mentor.expect("Встречи с Алиса Тест")
+    listing = await mentor.expect("Встречи · Алиса Тест")
     await mentor.press(listing, "План пары")
     plan = await mentor.expect("План пары", "Цель ещё не записана")
     await mentor.press(plan, "Цель")
@@ -247,7 +247,7 @@ async def test_the_pairs_plan_goal_items_ticks_seen_by_both_and_the_curator(
     await mentor.send("Олимпиада по <b>математике</b> 🏆")
     await mentor.expect("Цель: Олимпиада по <b>математике</b> 🏆")  # shown as typed
     await mentor.send("/meetings")
-    listing = await mentor.expect("Встречи с Алиса Тест")
+    listing = await mentor.expect("Встречи · Алиса Тест")
     await mentor.press(listing, "План пары")
     plan = await mentor.expect("Цель: Олимпиада")
     await mentor.press(plan, "Пункт")
@@ -255,15 +255,15 @@ async def test_the_pairs_plan_goal_items_ticks_seen_by_both_and_the_curator(
     await mentor.send("Разобрать задачи 2023 года до 31.02")
     await mentor.expect("Не получилось понять дату")
     await mentor.send("Разобрать задачи 2023 года до 15.12")
-    await mentor.expect("1. ⬜ Разобрать задачи 2023 года — до 15.12.2026", "Выполнено: 0 из 1")
+    await mentor.expect("1. ⬜ Разобрать задачи 2023 года — до 15 декабря 2026", "Выполнено: 0 из 1")
     # the mentee sees the same plan and ticks the item; the mentor hears of it
     await mentee.send("/meetings")
-    listing = await mentee.expect("Встречи с Анна Тест")
+    listing = await mentee.expect("Встречи · Анна Тест")
     await mentee.press(listing, "План пары")
     theirs = await mentee.expect("Цель: Олимпиада", "Разобрать задачи")
     answer = await mentee.press(theirs, "1 ⬜")
     assert answer is not None and "выполнено" in answer["text"]
-    await mentor.expect("Алиса Тест отметил(а) пункт плана выполненным", "Разобрать задачи")
+    await mentor.expect("Алиса Тест: пункт плана выполнен", "Разобрать задачи")
     # a stranger's forged tick changes nothing
     stranger = await client.person("Чужой")
     await stranger.send("/start")

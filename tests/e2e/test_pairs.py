@@ -134,11 +134,11 @@ async def test_matching_proposals_and_answers(
     await curator.press(draft, "✏️ Пара 2")
     pair_card = await curator.expect("Максим Тест")
     await curator.press(pair_card, "Другой наставник")
-    options = await curator.expect("Кого поставить наставником для Максим Тест")
+    options = await curator.expect("Наставляемый: Максим Тест. Кого поставить наставником")
     await curator.press(options, "Артём Тест")
     await curator.expect("Наставник: Артём Тест")
     await curator.press(draft, "➕ Ольга Тест")
-    options = await curator.expect("Кого поставить наставником для Ольга Тест")
+    options = await curator.expect("Наставляемый: Ольга Тест. Кого поставить наставником")
     await curator.press(options, "⚠️ Софья Тест")
     warning = await curator.expect("нарушает правила")
     await curator.press(warning, "Да, поставить")
@@ -166,12 +166,12 @@ async def test_matching_proposals_and_answers(
         and "/programmes" in stale["text"]
     )
 
-    intro = await p["Алиса"].expect("Мы подобрали тебе пару", "Артём Тест")
+    intro = await p["Алиса"].expect("Мы нашли", "Артём Тест")
     assert "artem_11" not in intro["text"] and "Олимпиады" in intro["text"]
-    mentor_intro = await p["Артём"].expect("Мы подобрали тебе пару", "Алиса Тест")
+    mentor_intro = await p["Артём"].expect("Мы нашли", "Алиса Тест")
     assert "alisa_7" not in mentor_intro["text"]
-    maxim_intro = await p["Максим"].expect("Мы подобрали тебе пару")
-    olga_intro = await p["Ольга"].expect("Мы подобрали тебе пару")
+    maxim_intro = await p["Максим"].expect("Мы нашли")
+    olga_intro = await p["Ольга"].expect("Мы нашли")
 
     # a forged "accept" for someone else's proposal is refused and changes nothing
     alice_pair = rows[0].id
@@ -181,25 +181,25 @@ async def test_matching_proposals_and_answers(
     # Алиса keeps her Telegram to herself (/profile): her pair reaches her through the curator
     await p["Алиса"].send("/profile")
     where = "MAX" if p["Алиса"].messenger == "max" else "Telegram"  # the messenger she uses
-    setting = await p["Алиса"].expect(f"второй участник увидит ваш аккаунт в {where}")
+    setting = await p["Алиса"].expect(f"второй участник увидит твой аккаунт в {where}")
     await p["Алиса"].press(setting, f"Не показывать мой {where}")
-    await p["Алиса"].press(intro, "Согласен")
+    await p["Алиса"].press(intro, "Принять")
     await p["Алиса"].expect("Ждём ответа второй стороны")
-    await p["Артём"].press(mentor_intro, "Согласен")
-    alice_contact = await p["Алиса"].expect("Вы пара!")
-    artem_contact = await p["Артём"].expect("Вы пара!")
+    await p["Артём"].press(mentor_intro, "Принять")
+    alice_contact = await p["Алиса"].expect("Наставническая пара сложилась")
+    artem_contact = await p["Артём"].expect("Наставническая пара сложилась")
     assert "@artem_11" in alice_contact["text"]
     assert "alisa_7" not in artem_contact["text"] and "через куратора (Татьяна)" in artem_contact["text"]
     await curator.expect("Пара начала работу: Алиса Тест и Артём Тест")
     again = await p["Алиса"].press_data(intro, ProposalCb(pair=alice_pair, answer="n").pack())
     assert again is not None and "уже решено" in again["text"]
     await p["Артём"].press(artem_contact, "Назначить встречу")  # straight from the announcement
-    await p["Артём"].expect("Выбери день")
+    await p["Артём"].expect("день или напиш")
     await p["Артём"].send("/cancel")
 
     # Ольга declines with a reason; the curator is told; the pairing is excluded
     await p["Ольга"].press(olga_intro, "Не сейчас")
-    await p["Ольга"].expect("коротко напиши почему")
+    await p["Ольга"].expect("коротко напиш")
     await p["Софья"].expect("пара не сложилась")
     await curator.expect("Предложение отклонено (наставляемый): Ольга Тест и Софья Тест")
     await p["Ольга"].send("<b>Не подходит</b> время 🙈")
@@ -250,12 +250,12 @@ async def test_matching_proposals_and_answers(
     await curator.press(active, "🔎 1")
     working = await curator.expect("работает")
     await curator.press(working, "Завершить")
-    await curator.expect("Почему завершить пару")
+    await curator.expect("Завершить пару:")
     await curator.send("Алиса перешла в другую школу")
     await curator.expect("Пара завершена")
-    ended = await p["Алиса"].expect("Куратор завершил вашу работу в паре")
+    ended = await p["Алиса"].expect("завершена куратором")
     assert "другую школу" not in ended["text"]
-    await p["Артём"].expect("Куратор завершил вашу работу в паре")
+    await p["Артём"].expect("завершена куратором")
 
 
 async def test_mentee_choice_mode(bot: Running, client: SandboxClient, make_curator: MakeCurator) -> None:
@@ -271,10 +271,10 @@ async def test_mentee_choice_mode(bot: Running, client: SandboxClient, make_cura
     offer = await p["Алиса"].expect("Выбери наставника")
     assert "Артём Тест" in offer["text"] and "artem_11" not in offer["text"]
     await p["Алиса"].press(offer, "Выбрать №1")
-    await p["Алиса"].expect("Я спросил наставника")
-    ask = await p["Артём"].expect("Мы подобрали тебе пару", "Алиса Тест")
-    await p["Артём"].press(ask, "Согласен")
-    await p["Алиса"].expect("Вы пара!", "@artem_11")
+    await p["Алиса"].expect("Я отправил запрос наставнику")
+    ask = await p["Артём"].expect("Мы нашли", "Алиса Тест")
+    await p["Артём"].press(ask, "Принять")
+    await p["Алиса"].expect("Наставническая пара сложилась", "@artem_11")
     stale = await p["Алиса"].press_data(
         offer, offer["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     )

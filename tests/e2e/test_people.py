@@ -28,7 +28,7 @@ async def test_profile_edit_language_and_menus(
     await kid.send("/profile")
     card = await kid.expect("Полина Павлова", "Запросы")
     await kid.press(card, "Изменить")
-    summary = await kid.expect("Проверь анкету")
+    summary = await kid.expect("Проверь профиль")
     await kid.press(summary, "Изменить")
     fields = await client.message(kid.id, summary["message_id"])
     await kid.press(fields, "Интересы")
@@ -36,9 +36,9 @@ async def test_profile_edit_language_and_menus(
     await kid.press(interests, "Шахматы")  # untick
     await kid.press(interests, "Музыка")
     await kid.press(interests, "Готово")
-    summary = await kid.expect("Проверь анкету")
+    summary = await kid.expect("Проверь профиль")
     await kid.press(summary, "Сохранить")
-    await kid.expect("Анкета сохранена")
+    await kid.expect("Профиль сохранён")
     assert bot.app is not None and bot.app.db is not None
     db = bot.app.db
 
@@ -55,7 +55,7 @@ async def test_profile_edit_language_and_menus(
     await kid.press(choice, "English")
     await kid.expect("I speak English now")
     menu = await client.get("/control/commands", user_id=kid.id)
-    assert any(c["description"] == "My questionnaire" for c in menu), menu
+    assert any(c["description"] == "My profile" for c in menu), menu
     await kid.send("/help")
     await kid.expect("What I can do")
 

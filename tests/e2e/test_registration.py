@@ -21,11 +21,11 @@ async def test_curator_registers_mentor_and_mentee_and_approves_them(
 
     mentor = await client.person("Анна")
     await flows.register_mentor(mentor, links["mentor"])
-    summary = await mentor.expect("Проверь анкету")
+    summary = await mentor.expect("Проверьте профиль")
     assert "Анна Соколова" in summary["text"]
     assert "Олимпиады, Математика" in summary["text"]
     await mentor.press(summary, "Отправить")
-    await mentor.expect("Анкета отправлена куратору")
+    await mentor.expect("Профиль отправлен куратору")
     note = await curator.expect("Новая заявка: Анна Соколова — наставник")
 
     mentee = await client.person("Алиса")
@@ -39,9 +39,9 @@ async def test_curator_registers_mentor_and_mentee_and_approves_them(
     mentee_card = await curator.expect("Алиса Смирнова", "Ждём согласие родителя")
     answer = await curator.press(mentor_card, "обучение пройдено")
     assert answer is not None and answer["text"] == "Одобрено, обучение отмечено"
-    await mentor.expect("Куратор одобрил твою заявку")
+    await mentor.expect("одобрена 🎉")
     await curator.press(mentee_card, "Одобрить")
-    await mentee.expect("Куратор одобрил твою заявку")
+    await mentee.expect("одобрена 🎉")
     await curator.press(mentee_card, "Согласие родителя получено")
 
     assert bot.app is not None and bot.app.db is not None

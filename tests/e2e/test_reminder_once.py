@@ -22,9 +22,9 @@ async def _agree(mentor: Person, mentee: Person, when: str) -> dict[str, object]
 
 async def _propose(mentor: Person, mentee: Person, when: str) -> dict[str, object]:
     await mentor.send("/meetings")
-    listing = await mentor.expect("Встречи с Алиса Тест")
+    listing = await mentor.expect("Встречи · Алиса Тест")
     await mentor.press(listing, "Назначить встречу")
-    await mentor.expect("Выбери день")
+    await mentor.expect("день или напиш")
     await mentor.send(when)
     kinds = await mentor.expect("Какая это встреча?")
     await mentor.press(kinds, "⭐")
@@ -49,8 +49,8 @@ async def test_a_meeting_confirmed_late_gets_each_reminder_once(
 
     # 5 hours ahead: no "24 hours" reminder seconds after «подтверждена»; the 1-hour one, once
     confirmed = await _agree(mentor, mentee, "01.10 17:00")
-    assert "Напомню за 1 час — Чт 01.10 16:00" in str(confirmed["text"])
-    await mentor.expect("подтвердил(а) встречу", "Напомню за 1 час")
+    assert "Напомню за 1 час — чт, 1 октября, 16:00" in str(confirmed["text"])
+    await mentor.expect("подтверждена ✅", "Напомню за 1 час")
     assert await reminders() == 0
     clock.current = datetime(2026, 10, 1, 11, 30)
     await reminders()  # the wave planner may queue it early; it goes by its moment
@@ -63,7 +63,7 @@ async def test_a_meeting_confirmed_late_gets_each_reminder_once(
     # 20 hours ahead (02.10 08:00 Moscow = 05:00 UTC): only the 1-hour reminder
     clock.current = datetime(2026, 10, 1, 14, 0)
     confirmed = await _agree(mentor, mentee, "02.10 08:00")
-    assert "Напомню за 1 час — Пт 02.10 07:00" in str(confirmed["text"])
+    assert "Напомню за 1 час — пт, 2 октября, 07:00" in str(confirmed["text"])
     assert await reminders() == 0
     clock.current = datetime(2026, 10, 2, 4, 0)
     await reminders()
@@ -93,5 +93,5 @@ async def test_a_meeting_confirmed_two_days_ahead_promises_the_24_hour_reminder_
         await uow.people.set_locale(mentor.id, "en")
     await mentee.press(offer, "Подтвердить")
     confirmed = await mentee.expect("подтверждена")
-    assert "Напомню за 24 часа — Пт 02.10 16:30" in str(confirmed["text"])
-    await mentor.expect("confirmed the meeting", "I'll remind you 24 hours before, Fri 02.10 16:30")
+    assert "Напомню за 24 часа — пт, 2 октября, 16:30" in str(confirmed["text"])
+    await mentor.expect("confirmed the meeting", "I'll remind you 24 hours before, Fri, 2 October, 16:30")

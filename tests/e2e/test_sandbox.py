@@ -41,7 +41,7 @@ async def test_demo_school_is_populated_and_usable(
         "Сводка: Наставничество 2026/27", "Требуют внимания: 2 пары", chat_id=group.id
     )
     assert "Пара №" in head["text"] and "низкая польза" not in head["text"]  # no details in a group
-    await curator.expect("Работающих пар: 6", "Охват учеников", chat_id=group.id)
+    await curator.expect("Работающих пар: 6", "Охват обучающихся", chat_id=group.id)
     await curator.expect("Встречи по неделям", chat_id=group.id)
     await curator.send("/digest")  # the reasons are in the curator's private chat
     private = await curator.expect("Сводка: Наставничество 2026/27", "Требуют внимания: 2 пары")

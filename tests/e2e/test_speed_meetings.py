@@ -35,7 +35,7 @@ async def rank(person: Person, order: list[str]) -> None:
     if current.get("reply_markup"):  # ranking everyone shown finishes by itself
         await person.press(current, "Готово")
     final = await person.client.message(message["chat_id"], message["message_id"])
-    assert final["text"].startswith("Спасибо! Ваш выбор")  # the same message, edited
+    assert final["text"].startswith("Спасибо! Твой выбор")  # the same message, edited
 
 
 async def test_speed_meetings_rankings_make_a_stable_draft(
@@ -81,7 +81,7 @@ async def test_speed_meetings_rankings_make_a_stable_draft(
     await people["Маша"].press(maria, number)
     await people["Маша"].press(maria, "Готово")
     edited = await client.message(maria["chat_id"], maria["message_id"])
-    assert edited["text"].startswith("Спасибо! Ваш выбор: Оля Тест")
+    assert edited["text"].startswith("Спасибо! Твой выбор: Оля Тест")
     # a stranger pressing someone else's ranking is refused
     forged = await people["Коля"].press_data(maria, button_data(maria, "Готово"))
     assert forged is not None and "недоступно" in forged["text"]

@@ -36,7 +36,7 @@ async def test_a_curator_link_works_once_and_the_curators_are_told(
     await colleague.start(token)
     await colleague.expect("Вы стали куратором организации «Школа №10»")
     notice = await first.expect("Новый куратор организации «Школа №10»", "Ольга (@olga_k)")
-    assert "Пригласил(а): Татьяна" in notice["text"]
+    assert "По приглашению: Татьяна" in notice["text"]
     stranger = await client.person("Посторонний")  # the link was forwarded on
     await stranger.start(token)
     await stranger.expect("ссылка-приглашение не работает")

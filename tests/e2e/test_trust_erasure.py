@@ -107,9 +107,9 @@ async def test_forget_me_leaves_no_name_id_or_text_in_any_table(
     db, i18n = bot.app.db, bot.app.i18n
     # she proposes a meeting and types the place; the mentor confirms
     await kid.send("/meetings")
-    listing = await kid.expect("Встречи с Анна Тест")
+    listing = await kid.expect("Встречи · Анна Тест")
     await kid.press(listing, "Назначить встречу")
-    await kid.expect("Выбери день")
+    await kid.expect("день или напиш")
     await kid.send("03.10 16:30")
     kinds = await kid.expect("Какая это встреча?")
     await kid.press(kinds, "⭐")
@@ -119,7 +119,7 @@ async def test_forget_me_leaves_no_name_id_or_text_in_any_table(
     await kid.send(WRITTEN[0])
     offer = await mentor.expect("Снежана Уникальнова предлагает встречу", WRITTEN[0])
     await mentor.press(offer, "Подтвердить")
-    await kid.expect("подтвердил(а) встречу")
+    await kid.expect(": встреча", "подтверждена")
     # after it, her private check-in with two texts
     clock.current = datetime(2026, 10, 3, 15, 0)
     assert (await meetings_tick(db, i18n, clock))["checkins"] == 2
@@ -134,13 +134,13 @@ async def test_forget_me_leaves_no_name_id_or_text_in_any_table(
     await kid.expect("Твои ответы увидит только куратор")
     # the pair's plan, written by her
     await kid.send("/meetings")
-    await kid.press(await kid.expect("Встречи с Анна Тест"), "План пары")
+    await kid.press(await kid.expect("Встречи · Анна Тест"), "План пары")
     await kid.press(await kid.expect("План пары"), "Цель")
     await kid.expect("цель пары")
     await kid.send(WRITTEN[3])
     await kid.expect("Цель:")
     await kid.send("/meetings")
-    await kid.press(await kid.expect("Встречи с Анна Тест"), "План пары")
+    await kid.press(await kid.expect("Встречи · Анна Тест"), "План пары")
     await kid.press(await kid.expect("План пары"), "Пункт")
     await kid.expect("пункт плана")
     await kid.send(WRITTEN[4])
@@ -160,8 +160,8 @@ async def test_forget_me_leaves_no_name_id_or_text_in_any_table(
         )  # fmt: skip
         await uow.participants.set_needs_support(kid_part.id, True)  # a curator's «нужна поддержка»
     await mentor.send("/meetings")
-    await mentor.press(await mentor.expect("Встречи с Снежана Уникальнова"), "Назначить встречу")
-    await mentor.expect("Выбери день")
+    await mentor.press(await mentor.expect("Встречи · Снежана Уникальнова"), "Назначить встречу")
+    await mentor.expect("день или напиш")
     await mentor.send("10.10 16:30")
     await mentor.press(await mentor.expect("Какая это встреча?"), "⭐")
     await mentor.press(await mentor.expect("Как встречаетесь"), "онлайн")
@@ -194,7 +194,7 @@ async def test_forget_me_leaves_no_name_id_or_text_in_any_table(
     await eventually(delivered)
     found = leaks(await dump(db), bot_id(kid))
     assert not found, "\n".join(found)
-    told = await mentor.expect("Твоя пара в программе «Наставничество 2026/27» завершена")
+    told = await mentor.expect("Ваша пара в программе «Наставничество 2026/27» завершена")
     assert "Снежана" not in told["text"]
     await curator.expect("попросил удалить свои данные", "Пар завершено: 1")
     async with db.sessions() as s:
@@ -235,7 +235,7 @@ async def test_a_pending_proposal_is_withdrawn_when_a_side_is_forgotten(
     answer = await mentor.press_data(fake, ProposalCb(pair=pair_id, answer="y").pack())
     assert answer is not None and answer["show_alert"]
     texts = [m.get("text") or "" for m in await client.get("/control/messages", chat_id=mentor.id, after=0)]
-    assert not any("Вы пара" in t or "tg://user?id=" in t for t in texts), texts
+    assert not any("пара сложилась" in t or "tg://user?id=" in t for t in texts), texts
     assert bot.app is not None and bot.app.db is not None
     db = bot.app.db
 

@@ -30,7 +30,7 @@ async def test_the_group_digest_shows_no_names_and_outsiders_are_reported(
     joined = await client.post("/control/join", chat_id=gid, user_id=stranger.id)
     assert joined["update_id"] is not None, "the bot asked Telegram for chat_member updates"
     assert joined["service_update_id"] is not None
-    await curator.expect("вошёл(ла) Незнакомец (@who_knows) — не куратор")
+    await curator.expect("новый человек: Незнакомец (@who_knows) — не куратор")
 
     clock.current += timedelta(days=15)  # the pair has not met: it needs a human
     await curator.send("/digest", chat_id=gid)
@@ -55,7 +55,7 @@ async def test_the_group_digest_shows_no_names_and_outsiders_are_reported(
     assert "Снежана" not in weekly["text"] and "Анна Тест" not in weekly["text"]
     # a chat_member update and the service message told of the same join: one report
     mine = await client.get("/control/messages", chat_id=curator.id)
-    assert sum("вошёл(ла) Незнакомец" in (m.get("text") or "") for m in mine) == 1
+    assert sum("новый человек: Незнакомец" in (m.get("text") or "") for m in mine) == 1
 
 
 async def test_a_join_is_reported_when_the_bot_is_no_admin(
@@ -73,6 +73,6 @@ async def test_a_join_is_reported_when_the_bot_is_no_admin(
     stranger = await client.person("Гость")
     joined = await client.post("/control/join", chat_id=gid, user_id=stranger.id)
     assert joined["update_id"] is None
-    await curator.expect("вошёл(ла) Гость — не куратор")
+    await curator.expect("новый человек: Гость — не куратор")
     await curator.send("/digest", chat_id=gid)
     await curator.expect("Сводка", "В чате 2 чел., а кураторов в школе 1", chat_id=gid)

@@ -52,7 +52,7 @@ async def test_an_archived_programme_is_anonymised_after_the_retention_period(
     curator = await make_curator()
     kid, mentor, _ = await kid_and_mentor(bot, client, curator, PairStatus.ACTIVE)
     await kid.send("/meetings")
-    await kid.press(await kid.expect("Встречи с Анна Тест"), "План пары")
+    await kid.press(await kid.expect("Встречи · Анна Тест"), "План пары")
     await kid.press(await kid.expect("План пары"), "Цель")
     await kid.expect("цель пары")
     await kid.send("Цель ледяная: олимпиада")

@@ -49,8 +49,8 @@ async def test_a_pair_across_messengers_from_invite_to_digest(
     await curator.press(mentor_card, "обучение пройдено")
     await curator.press(mentee_card, "Одобрить")
     await curator.press(mentee_card, "Согласие родителя получено")
-    await teacher.expect("Куратор одобрил твою заявку")
-    await pupil.expect("Куратор одобрил твою заявку")
+    await teacher.expect("одобрена 🎉")
+    await pupil.expect("одобрена 🎉")
 
     await curator.press(card, "Пары")
     menu = await curator.expect("Пары «Наставничество 2026/27»")
@@ -58,14 +58,14 @@ async def test_a_pair_across_messengers_from_invite_to_digest(
     draft = await curator.expect("Черновик пар", "Алиса Смирнова ↔ Анна Соколова")
     await curator.press(draft, "Опубликовать")
     await curator.expect("Опубликовано предложений: 1")
-    offer = await pupil.expect("Мы подобрали тебе пару", "Анна Соколова")
-    await pupil.press(offer, "Согласен")
-    ask = await teacher.expect("Мы подобрали тебе пару", "Алиса Смирнова")
-    await teacher.press(ask, "Согласен")
+    offer = await pupil.expect("Мы нашли", "Анна Соколова")
+    await pupil.press(offer, "Принять")
+    ask = await teacher.expect("Мы нашли", "Алиса Смирнова")
+    await teacher.press(ask, "Принять")
     # each side's contact: a Telegram @handle would not open in MAX, so it says where the other is
-    to_pupil = await pupil.expect("Вы пара!")
+    to_pupil = await pupil.expect("Наставническая пара сложилась")
     assert "@anna_teacher в Telegram — это другой мессенджер" in to_pupil["text"]
-    to_teacher = await teacher.expect("Вы пара!")
+    to_teacher = await teacher.expect("Наставническая пара сложилась")
     assert "в MAX — это другой мессенджер" in to_teacher["text"] and "tg://" not in to_teacher["text"]
     await curator.expect("Пара начала работу")
 
@@ -136,7 +136,7 @@ async def test_an_installation_with_max_alone(
         assert app.owner_link is not None and app.owner_link.startswith("https://max.ru/")
         pupil = await client.person("Маша", messenger="max")
         await pupil.send("/start")
-        await pupil.expect("Привет! Я бот «Наставник»")
+        await pupil.expect("Я бот «Наставник»")
         await pupil.send("/move")
         await pupil.expect("работает только в MAX")
         assert bot_id(pupil) == from_max(pupil.id)

@@ -141,7 +141,7 @@ async def test_bad_input_to_the_safety_button_gets_a_clear_answer(
     await mentee.press(kinds, "другое")
     await mentee.expect("Если хочешь, напиши")
     await mentee.send("/meetings")  # a command is a command, not the report
-    await mentee.expect("Встречи с Анна Тест")
+    await mentee.expect("Встречи · Анна Тест")
     await mentee.sticker()  # no words
     await mentee.expect("Напиши словами, что произошло")
     await mentee.send("а" * 5000)
@@ -195,7 +195,7 @@ async def test_a_participant_writes_to_the_curator_and_asks_for_another_mentor(
     relayed = await curator.expect("✉️ Сообщение участника", "Алиса Тест", "<i>Можно</i> перенести встречи?")
     assert "tg://" not in str(relayed) and "max.ru" not in str(relayed)
     await curator.press(relayed, "Ответить")
-    await curator.expect("Напишите ответ для Алиса Тест")
+    await curator.expect("Ответ участнику (Алиса Тест)")
     await curator.send("Да, <b>конечно</b>")
     await curator.expect("Ответ отправлен: Алиса Тест")
     answer = await mentee.expect("Ответ куратора (Татьяна)", "Да, <b>конечно</b>")
@@ -251,7 +251,7 @@ async def test_leaving_the_programme_ends_the_pair_and_keeps_the_data(
     await mentor.expect("Вы вышли из программы «Наставничество 2026/27»")
     told = await mentee.expect("Твоя пара в программе «Наставничество 2026/27» завершена")
     assert "Анна" not in told["text"]
-    await curator.expect("Анна Тест", "сам(а) вышел(а) из программы", "Пар завершено: 1", "сохранены")
+    await curator.expect("Анна Тест", "завершено по собственному решению", "Пар завершено: 1", "сохранены")
     again = await mentor.press_data(confirm, VoiceCb(a="bye", id=1).pack())
     assert again is not None and "уже решено" in again["text"]
 
@@ -325,8 +325,8 @@ async def test_a_pause_silences_the_pair_until_its_day_or_until_lifted(
     await mentee.send("25.01")
     await mentee.expect("Пауза может длиться до 92 дней")
     await mentee.press(choose, "2 недели")
-    await mentee.expect("Пауза до 15.10.2026")
-    told = await mentor.expect("Алиса Тест берёт паузу до 15.10.2026")
+    await mentee.expect("Пауза до 15 октября 2026")
+    told = await mentor.expect("Алиса Тест берёт паузу до 15 октября 2026")
     assert "болез" not in told["text"] and "экзамен" not in told["text"]  # no reason, none asked
 
     # nothing for the pair while it lasts: no reminder, no check-in, no nudge
@@ -341,7 +341,7 @@ async def test_a_pause_silences_the_pair_until_its_day_or_until_lifted(
     async with db.unit() as uow:
         me = await uow.participants.find(1, bot_id(mentee))
         assert me is not None and me.paused_until is not None
-        assert "На паузе до 15.10.2026" in render.participant_card(
+        assert "На паузе до 15 октября 2026" in render.participant_card(
             i18n.get("ru"), me, pair_programme(await uow.programmes.get(1))
         )
 

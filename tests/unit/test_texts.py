@@ -138,7 +138,7 @@ def test_a_long_digest_lists_the_most_urgent_with_buttons_and_counts_the_rest() 
     assert all(b.callback_data and len(b.callback_data.encode()) <= 64 for b in buttons)
     assert "ещё 15 пар" in parts[-2].text
     assert "&lt;b&gt;Наставник&lt;/b&gt;" in parts[0].text  # names escaped for HTML
-    assert "Охват учеников: 9%" in parts[-1].text  # 45 of 500
+    assert "Охват обучающихся: 9%" in parts[-1].text  # 45 of 500
 
 
 def test_a_programme_with_no_activity_gets_a_short_digest() -> None:
