@@ -36,7 +36,7 @@ async def trained_mentor(curator: Person, client: SandboxClient) -> tuple[Person
     await curator.press(note, "Открыть заявки")
     application = await curator.expect("Анна Соколова", "ждёт решения")
     await curator.press(application, "обучение пройдено")
-    await mentor.expect("Куратор одобрил")
+    await mentor.expect("одобрена 🎉")
     return mentor, card
 
 
@@ -58,7 +58,7 @@ async def test_a_trained_mentor_is_invited_to_the_next_programme_with_one_tap(
     assert "Олимпиады, Математика" in listing["text"] and "сейчас в программе" in listing["text"]
     answer = await curator.press(listing, "➕ 1")
     assert answer is not None and "Приглашение отправлено: Анна Соколова" in answer["text"]
-    invitation = await mentor.expect("Ты в базе наставников школы", SECOND)
+    invitation = await mentor.expect("Вы в базе наставников школы", SECOND)
     stranger = await client.person("Пётр")  # someone else's invitation, forged: nothing happens
     await stranger.send("/start")
     forged = await stranger.press_data(await stranger.expect("/help"), BaseAnswerCb(a="y", i=1).pack())
@@ -67,7 +67,7 @@ async def test_a_trained_mentor_is_invited_to_the_next_programme_with_one_tap(
     labels = [b["text"] for row in again["reply_markup"]["inline_keyboard"] for b in row]
     assert "➕ 1" not in labels  # asked once
     await mentor.press(invitation, "Участвовать")
-    await mentor.expect("Ты в программе «Наставничество 2027/28»")
+    await mentor.expect("Вы в программе «Наставничество 2027/28»")
     await curator.expect("Из базы: Анна Соколова участвует в «Наставничество 2027/28»", "обучении сохранена")
 
     async def enrolled() -> bool:
@@ -96,17 +96,17 @@ async def test_registering_again_is_prefilled_and_the_trained_mark_carries_over(
     second = await flows.create_programme(curator, SECOND)
     links = await flows.invite_links(curator, second)
     await mentor.start(links["mentor"])
-    await mentor.expect("Ты уже в базе наставников школы")
-    await mentor.press(await mentor.expect("Выбери язык"), "Русский")
+    await mentor.expect("Вы уже в базе наставников школы")
+    await mentor.press(await mentor.expect("Выберите язык"), "Русский")
     await mentor.press(await mentor.expect("Согласие на обработку"), "Мне есть 18")
-    summary = await mentor.expect("Проверь анкету", "Анна Соколова", "Олимпиады, Математика")
+    summary = await mentor.expect("Проверьте профиль", "Анна Соколова", "Олимпиады, Математика")
     await mentor.press(summary, "Отправить")  # confirmed, not retyped
-    await mentor.expect("Анкета отправлена куратору")
+    await mentor.expect("Профиль отправлен куратору")
     note = await curator.expect("Новая заявка: Анна Соколова", SECOND)
     await curator.press(note, "Открыть заявки")
     card = await curator.expect("Анна Соколова", "Обучение наставников пройдено")
     await curator.press(card, "✅ Одобрить")
-    await mentor.expect("Куратор одобрил")
+    await mentor.expect("одобрена 🎉")
     parts = await rows(bot, ParticipantRow)
     assert [(p.programme_id, p.status, p.trained) for p in parts] == [
         (1, "approved", True),
@@ -125,7 +125,7 @@ async def test_a_programme_is_copied_and_its_cohort_asked_to_confirm(
     await flows.send_summary(pupil)
     await curator.press(await curator.expect("Новая заявка: Алиса Смирнова"), "Открыть заявки")
     await curator.press(await curator.expect("Алиса Смирнова"), "Одобрить")
-    await pupil.expect("Куратор одобрил")
+    await pupil.expect("одобрена 🎉")
 
     assert bot.app is not None and bot.app.db is not None and bot.app.i18n is not None
     async with bot.app.db.unit() as uow:  # the curator switched a question off: the copy keeps it so
@@ -168,11 +168,11 @@ async def test_a_programme_is_copied_and_its_cohort_asked_to_confirm(
         assert copied[0][3] is False and len(copied) > 10
 
     kid_invite = await pupil.expect("продолжается наставничество", SECOND, "согласие родителя")
-    mentor_invite = await mentor.expect("Ты в базе наставников школы", SECOND)
+    mentor_invite = await mentor.expect("Вы в базе наставников школы", SECOND)
     await pupil.press(kid_invite, "Участвовать")
     await pupil.expect("Пару подберут, когда куратор получит согласие родителя")
     await mentor.press(mentor_invite, "Не сейчас")
-    await mentor.expect("в этот раз без тебя")
+    await mentor.expect("в этот раз без вас")
     await curator.expect("Анна Соколова: «Не сейчас»")
     parts = await rows(bot, ParticipantRow)
     kid = [p for p in parts if p.programme_id == new.id]
@@ -195,7 +195,7 @@ async def test_an_alumnus_who_plans_to_mentor_is_a_candidate_invited_with_one_ta
     await flows.send_summary(pupil)
     await curator.press(await curator.expect("Новая заявка: Алиса Смирнова"), "Открыть заявки")
     await curator.press(await curator.expect("Алиса Смирнова"), "Одобрить")
-    await pupil.expect("Куратор одобрил")
+    await pupil.expect("одобрена 🎉")
     i18n = bot.app.i18n
     async with bot.app.db.unit() as uow:  # the final questionnaire, cut to the one question
         await survey_service.ensure_items(uow, 1, bank_texts(i18n))
@@ -224,9 +224,9 @@ async def test_an_alumnus_who_plans_to_mentor_is_a_candidate_invited_with_one_ta
     await pupil.expect("анкеты наставника")
     await pupil.press(await pupil.expect("Выбери язык"), "Русский")
     await pupil.press(await pupil.expect("Согласие на обработку"), "Мне есть 18")
-    await pupil.expect("Как тебя зовут")
+    await pupil.expect("Как вас зовут")
     await pupil.send("Алиса Смирнова")
-    await pupil.expect("Кто ты как наставник")  # the mentor's questionnaire, for the curator to review
+    await pupil.expect("Кто вы как наставник")  # the mentor's questionnaire, for the curator to review
 
 
 async def test_the_base_is_the_schools_own_and_exports(
@@ -339,8 +339,8 @@ async def test_invite_everyone_in_the_filter_with_one_tap(
     listing = await curator.expect("Найдено: 2")
     answer = await curator.press(listing, "Пригласить всех по фильтру (2)")
     assert answer is not None and "Приглашений отправлено: 2" in answer["text"]
-    await anna.expect("Ты в базе наставников школы", SECOND)
-    await boris.expect("Ты в базе наставников школы", SECOND)
+    await anna.expect("Вы в базе наставников школы", SECOND)
+    await boris.expect("Вы в базе наставников школы", SECOND)
     after = await client.message(listing["chat_id"], listing["message_id"])
     assert "Пригласить всех" not in str(after["reply_markup"])
     await curator.press(second, "База наставников")
