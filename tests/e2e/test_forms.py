@@ -75,22 +75,22 @@ async def test_reverse_mentoring_and_requests_by_kind(
     assert "Опытный педагог" in buttons(kind)
     await senior.press(kind, "Опытный педагог")
     await senior.press(await senior.expect("Сколько лет опыта"), "20 лет")
-    asks = await senior.expect("С чем тебе нужна помощь")
+    asks = await senior.expect("С чем вам нужна помощь")  # a teacher, an adult: «вы» from here on
     offered = buttons(asks)
     assert "Цифровые инструменты" in offered and "Работа с документацией" in offered
     assert "Подготовка к олимпиадам" not in offered and "Документы" not in offered
     await senior.press(asks, "Цифровые инструменты")
     await senior.press(asks, "Готово")
-    interests = await senior.expect("Что тебе интересно")
+    interests = await senior.expect("Что вам интересно")
     await senior.press(interests, "Шахматы")
     await senior.press(interests, "Готово")
-    slots = await senior.expect("Когда тебе удобно")
+    slots = await senior.expect("Когда вам удобно")
     await senior.press(slots, "Вт день")
     await senior.press(slots, "Готово")
     await senior.press(await senior.expect("Как удобнее встречаться"), "Всё равно")
-    summary = await senior.expect("Проверь анкету", "Опытный педагог", "20 лет")
+    summary = await senior.expect("Проверьте профиль", "Опытный педагог", "20 лет")
     await senior.press(summary, "Отправить")
-    await senior.expect("Анкета отправлена куратору")
+    await senior.expect("Профиль отправлен куратору")
 
     # a pupil is never offered a teacher's requests
     kid = await client.person("Миша")
@@ -127,7 +127,10 @@ async def test_reverse_mentoring_and_requests_by_kind(
         await uow.participants.decide(her.id, Status.APPROVED, False, bot_id(curator), bot.clock.now())
     draft = await run_matching(curator, card)
     assert "Галина Петровна ↔ Артём Тест" in draft, draft
-    assert "форма «Реверсивное»" in draft and "«Цифровые инструменты» ↔ «Цифровые инструменты»" in draft
+    assert (
+        "форма «Реверсивное наставничество»" in draft
+        and "«Цифровые инструменты» ↔ «Цифровые инструменты»" in draft
+    )
 
 
 async def test_sub_models_and_directions_from_creation_to_the_report(
@@ -224,7 +227,9 @@ async def test_needs_support_is_a_curators_flag_and_a_hard_rule(
     assert "Нужна поддержка (видят только кураторы)" in current["text"]
     assert any("Снять отметку" in b for b in buttons(current))
     await curator.press(card, "Участники")
-    assert "Соня Тест — наставляемый, одобрен(а) 🫶" in (await curator.expect("Участников найдено"))["text"]
+    assert (
+        "Соня Тест — наставляемый, заявка одобрена 🫶" in (await curator.expect("Участников найдено"))["text"]
+    )
 
     # the digest counts her among what needs attention while she has no pair
     await curator.send("/digest")
@@ -270,32 +275,32 @@ async def test_a_parent_mentor_gives_a_profession_used_for_career_requests(
     links = await flows.invite_links(curator, card)
     parent = await client.person("Ирина")
     await parent.start(links["mentor"])
-    await parent.press(await parent.expect("Выбери язык"), "Русский")
+    await parent.press(await parent.expect("Выберите язык"), "Русский")  # a mentor's link: «вы»
     await parent.press(await parent.expect("Согласие на обработку"), "Мне есть 18")
-    await parent.expect("Как тебя зовут")
+    await parent.expect("Как вас зовут")
     await parent.send("Ирина Волкова")
-    await parent.press(await parent.expect("Кто ты как наставник"), "Родитель")
+    await parent.press(await parent.expect("Кто вы как наставник"), "Родитель")
     await parent.press(await parent.expect("Сколько лет опыта"), "10 лет")
     await parent.expect("Ваша профессия?", "64")
     for bad in ("", "🙂🙂🙂", "я" * 5000):
         await parent.send(bad or " ")
         await parent.expect("Профессия — текст от 2 до 64 символов")
     await parent.send("<b>Врач</b>   педиатр")
-    competencies = await parent.expect("В чём ты можешь помочь")
+    competencies = await parent.expect("В чём вы можете помочь")
     await parent.press(competencies, "Профориентация")
     await parent.press(competencies, "Готово")
-    interests = await parent.expect("Что тебе интересно")
+    interests = await parent.expect("Что вам интересно")
     await parent.press(interests, "Шахматы")
     await parent.press(interests, "Готово")
     await parent.press(await parent.expect("Скольким наставляемым"), "2")
-    slots = await parent.expect("Когда тебе удобно")
+    slots = await parent.expect("Когда вам удобно")
     await parent.press(slots, "Вт день")
     await parent.press(slots, "Готово")
     await parent.press(await parent.expect("Как удобнее встречаться"), "Всё равно")
-    summary = await parent.expect("Проверь анкету", "Профессия")
+    summary = await parent.expect("Проверьте профиль", "Профессия")
     assert "<b>Врач</b> педиатр" in summary["text"]  # the typed text, shown as typed (escaped)
     await parent.press(summary, "Отправить")
-    await parent.expect("Анкета отправлена куратору")
+    await parent.expect("Профиль отправлен куратору")
     assert bot.app is not None and bot.app.db is not None
     async with bot.app.db.unit() as uow:
         her = await uow.participants.find(1, bot_id(parent))
