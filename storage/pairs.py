@@ -121,6 +121,18 @@ class PairsRepo:
                 out.append(_pair(row, mentor, mentee))
         return out
 
+    async def of_group(self, group_id: int, statuses: tuple[PairStatus, ...] | None = None) -> list[Pair]:
+        """A mentoring group's members, as their pairs (oldest first)."""
+        query = select(PairRow.id).where(PairRow.group_id == group_id).order_by(PairRow.id)
+        if statuses is not None:
+            query = query.where(PairRow.status.in_([s.value for s in statuses]))
+        out = []
+        for pid in list(await self.session.scalars(query)):
+            pair = await self.get(pid)
+            if pair is not None:
+                out.append(pair)
+        return out
+
     async def open_proposals(self) -> list[Pair]:
         """Every proposal still waiting for an answer, across programmes (for the scheduler)."""
         ids = list(
@@ -235,4 +247,5 @@ def _pair(row: PairRow, mentor: Participant, mentee: Participant) -> Pair:
         started_at=row.started_at,
         ended_at=row.ended_at,
         outcome=row.outcome,
+        group_id=row.group_id,
     )

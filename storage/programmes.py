@@ -36,6 +36,7 @@ def _programme(row: ProgrammeRow) -> Programme:
         closing_at=row.closing_at,
         archived_at=row.archived_at,
         chat_members=row.chat_members,
+        group_size=row.group_size,
     )
 
 

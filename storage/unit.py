@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.audit import AuditRepo
 from storage.bookkeeping import KvRepo, LeasesRepo, SeenUpdatesRepo
 from storage.erasure import ErasureRepo
+from storage.groups import GroupsRepo
 from storage.meetings import MeetingsRepo
 from storage.moves import MovesRepo
 from storage.organisations import InvitesRepo, OrganisationsRepo
@@ -38,6 +39,7 @@ class Unit:
         self.participants = ParticipantsRepo(session)  # participants, profiles
         self.pairs = PairsRepo(session, self.participants)  # pairs, proposals, exclusions
         self.meetings = MeetingsRepo(session)  # meetings, check-ins
+        self.groups = GroupsRepo(session)  # mentoring groups (groups.py); members are pairs
         self.plans = PlansRepo(session)  # a pair's plan (plans.py)
         self.surveys = SurveysRepo(session)  # questionnaires (surveys.py)
         self.preferences = PreferencesRepo(session)  # «быстрые встречи» rankings

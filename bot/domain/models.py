@@ -60,6 +60,7 @@ class Programme:
     closing_at: datetime | None = None  # stage 7 began
     archived_at: datetime | None = None
     chat_members: int | None = None  # people in the curators' chat (the bot aside), as last known
+    group_size: int | None = None  # group format: mentees a group holds (None: the mentor's capacity)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ TABLES = {
     "outbox",
     "leases",
     "safety_reports",
+    "mentoring_groups",
 }
 REVISIONS = [
     "0001",
@@ -58,6 +59,8 @@ REVISIONS = [
     "0011",
     "0012",
     "0013",
+    "0014",
+    "0016",
 ]
 
 
