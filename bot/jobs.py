@@ -11,6 +11,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.clock import Clock
+from bot.domain import groups as group_rules
 from bot.domain import meetings as rules
 from bot.domain.catalog import Role
 from bot.domain.meetings import Meeting
@@ -180,8 +181,18 @@ def _paused_pairs(pairs: Iterable[PairSides], paused: set[int]) -> set[int]:
 
 
 def reminder_key(m: Meeting, offset: timedelta, side: Side) -> str:
+    """One key per meeting, side and moment; a group meeting's mentor has one key for all
+    the members' rows (one reminder, not one per member)."""
     hours = int(offset.total_seconds() // 3600)
-    return f"meet:{m.id}:{m.starts_at:%Y%m%d%H%M}:{hours}h:{side.participant_id}"
+    ident = group_rules.mentor_meeting(m.id, m.group_meeting) if side.role is Role.MENTOR else m.id
+    return f"meet:{ident}:{m.starts_at:%Y%m%d%H%M}:{hours}h:{side.participant_id}"
+
+
+def other_name(t: L10n, m: Meeting, pair: PairSides, side: Side) -> str:
+    """Whom the meeting is with, for this side: a group meeting's mentor meets the group."""
+    if m.group_meeting is not None and side.role is Role.MENTOR:
+        return t("groups.other")
+    return pair.other(side).name
 
 
 async def fix_reminders(uow: Unit, m: Meeting, sides: Sequence[Side], now: datetime) -> timedelta | None:
@@ -279,8 +290,9 @@ async def _remind(
             k = reminder_key(m, offset, side)
             if k in done:
                 continue
+            done.add(k)  # a group meeting's mentor: the other members' rows share this key
             t = await tick.t(side.user_id)
-            text = reminder_text(t, m, timezone, pair.other(side).name, left)
+            text = reminder_text(t, m, timezone, other_name(t, m, pair, side), left)
             status = "pending" if nearest else "dropped"
             if await uow.outbox.enqueue(
                 k,
@@ -327,7 +339,7 @@ async def _early_reminders(
         if await uow.outbox.enqueue(
             reminder_key(m, offset, side),
             side.user_id,
-            reminder_text(t, m, programme.timezone, pair.other(side).name, left),
+            reminder_text(t, m, programme.timezone, other_name(t, m, pair, side), left),
             reminder_markup(t, m, side),
             now,
             not_before=go,
@@ -362,7 +374,13 @@ async def _wave(
         for side in (pair.mentor, pair.mentee)
     ]
     done = await uow.outbox.existing([reminder_key(m, o, side) for m, o, _, side in wanted])
-    return [w for w in wanted if reminder_key(w[0], w[1], w[3]) not in done]
+    out = []
+    for w in wanted:
+        key = reminder_key(w[0], w[1], w[3])
+        if key not in done:
+            done.add(key)  # once: a group meeting's mentor shares one key across its rows
+            out.append(w)
+    return out
 
 
 async def _checkins(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:
@@ -383,13 +401,19 @@ async def _checkins(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int
         if pair.pair_id in paused:
             continue  # asked after the pause, while the meeting is within the week
         for side in (pair.mentor, pair.mentee):
+            if (
+                m.group_meeting is not None
+                and side.role is Role.MENTOR
+                and await uow.meetings.asked_in_group(m.group_meeting, side.participant_id)
+            ):
+                continue  # a group meeting's mentor is asked once, on one member's row
             if await uow.meetings.ask(m.id, side.participant_id, side.role.value, now):
                 t = await tick.t(side.user_id)
                 text = t(
                     "reflect.ask.happened",
                     when=mt.when(t, m, programme.timezone),
                     kind=Html(t(f"meet.kind.{m.kind.value}")),
-                    other=pair.other(side).name,
+                    other=other_name(t, m, pair, side),
                 )
                 await notify(
                     uow,

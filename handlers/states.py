@@ -79,3 +79,7 @@ class VoiceForm(StatesGroup):
     write = State()  # a participant writes to the curators: data["part"]
     answer = State()  # a curator answers a participant: data["part"]
     pause = State()  # a participant types the pause's last day: data["part"]
+
+
+class GroupSize(StatesGroup):
+    text = State()  # the curator types a programme's group size: data["pid"]

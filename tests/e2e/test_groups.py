@@ -1,0 +1,249 @@
+"""Mentoring groups through the real bot: a programme with groups → the draft forms a
+group → the curator confirms it → the mentor answers once, each member for themselves →
+a group meeting set once for all → reminders (the mentor's: one) → each member's private
+check-in → leaving, moving, and the mentor leaving the programme."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.clock import FakeClock
+from bot.domain.catalog import MeetFormat, Role, Status
+from bot.domain.models import Profile
+from bot.jobs import meetings_tick
+from sandbox.client import Person, SandboxClient
+from storage.tables import MeetingRow, MentoringGroupRow, PairRow, ReflectionRow
+from tests.conftest import BOTH_MESSENGERS, MakeCurator, Running, bot_id, eventually
+
+pytestmark = BOTH_MESSENGERS
+
+TITLE = "Кружок олимпиадников"
+
+
+async def group_programme(curator: Person) -> dict[str, Any]:
+    await curator.send("/new_programme")
+    await curator.expect("Как называется программа")
+    await curator.send(TITLE)
+    choice = await curator.expect("Какие формы")
+    await curator.press(choice, "Ученик — ученик")
+    await curator.press(choice, "Готово")
+    fmt = await curator.expect("Формат работы")
+    await curator.press(fmt, "группа (один наставник — несколько наставляемых)")
+    await curator.expect("Дата начала")
+    await curator.send("01.09.2026")
+    await curator.expect("Дата окончания")
+    await curator.send("31.05.2027")
+    tz = await curator.expect("Часовой пояс")
+    await curator.press(tz, "Москва")
+    cadence = await curator.expect("Как часто")
+    await curator.press(cadence, "раз в неделю")
+    await curator.expect("Программа создана")
+    return await curator.expect(TITLE, "Этап 1 из 7")
+
+
+def mentee_profile(grade: int, fits: bool = True) -> Profile:
+    return Profile(
+        Role.MENTEE,
+        "pupil",
+        grade=grade,
+        tags=("olympiad",) if fits else ("communication",),
+        interests=("chess",) if fits else ("music",),
+        slots=("tue_pm",),
+        format=MeetFormat.ANY,
+    )
+
+
+MENTOR = Profile(
+    Role.MENTOR,
+    "pupil",
+    grade=11,
+    tags=("olympiad", "math"),
+    interests=("chess",),
+    capacity=1,  # the programme's group size (3) decides how many the group holds
+    slots=("tue_pm",),
+    format=MeetFormat.ANY,
+)
+
+
+async def seed(bot: Running, client: SandboxClient, specs: list[tuple[str, Profile]]) -> dict[str, Person]:
+    assert bot.app is not None and bot.app.db is not None
+    people = {}
+    for name, profile in specs:
+        person = await client.person(name)
+        await person.send("/start")
+        await person.expect("/help")
+        people[name] = person
+        async with bot.app.db.unit() as uow:
+            p = await uow.participants.create(
+                1, bot_id(person), f"{name} Тест", None, profile, bot.clock.now()
+            )
+            await uow.participants.decide(p.id, Status.APPROVED, True, 0, bot.clock.now())
+    return people
+
+
+async def texts_of(person: Person, client: SandboxClient) -> list[str]:
+    return [m.get("text") or "" for m in await client.get("/control/messages", chat_id=person.id, after=0)]
+
+
+async def rows(bot: Running, table: Any) -> list[Any]:
+    assert bot.app is not None and bot.app.db is not None
+    async with bot.app.db.sessions() as s:
+        return list(await s.scalars(select(table).order_by(table.id)))
+
+
+async def formed_group(
+    bot: Running, client: SandboxClient, curator: Person
+) -> tuple[dict[str, Person], dict[str, Any]]:
+    """A group programme with group size 3: Артём's group of three is drafted and confirmed;
+    the fourth mentee stays without a place."""
+    card = await group_programme(curator)
+    specs = (
+        [("Артём", MENTOR)]
+        + [(n, mentee_profile(g)) for n, g in (("Алиса", 7), ("Максим", 8), ("Ваня", 7))]
+        + [
+            ("Оля", mentee_profile(9, fits=False))  # allowed, but fits less: no place left for her
+        ]
+    )
+    people = await seed(bot, client, specs)
+    await curator.press(card, "Пары")
+    menu = await curator.expect(f"Пары «{TITLE}»")
+    await curator.press(menu, "Размер группы")
+    await curator.expect("Сколько наставляемых может быть в одной группе")
+    for bad in ("много", "<b>100</b>", "1"):
+        await curator.send(bad)
+        await curator.expect("Напишите число от 2 до 30")
+    await curator.send("3")
+    await curator.expect("Размер группы: до 3")
+    await curator.press(menu, "Подобрать пары")
+    draft = await curator.expect("Черновик пар", "Группа 1", "участников: 3", "Без пары: 1")
+    assert "Оля Тест — у подходящих наставников нет мест" in draft["text"]
+    assert "Наставник: <b>Артём Тест</b>" in draft["text"] or "Артём Тест" in draft["text"]
+    assert draft["text"].count("Почему:") == 3  # each member with the reasons they fit
+    return people, draft
+
+
+async def test_a_group_from_the_draft_to_check_ins(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator, clock: FakeClock
+) -> None:
+    curator = await make_curator()
+    p, draft = await formed_group(bot, client, curator)
+    groups = await rows(bot, MentoringGroupRow)
+    assert [(g.number, g.status) for g in groups] == [(1, "draft")]
+    members = [r for r in await rows(bot, PairRow) if r.group_id == groups[0].id]
+    assert len(members) == 3 and len({r.mentee_id for r in members}) == 3  # no one twice
+
+    await curator.press(draft, "Подтвердить группу 1")
+    await curator.expect("Группа 1 подтверждена", "(3)")
+    offer = await p["Артём"].expect("предлагают вести группу", "3 участника")
+    intros = {}
+    for name in ("Алиса", "Максим", "Ваня"):
+        intros[name] = await p[name].expect("групповой формат", "Артём Тест")
+        others = {"Алиса", "Максим", "Ваня", "Оля"} - {name}
+        assert not any(f"{o} Тест" in intros[name]["text"] for o in others)  # never another member
+    again = await curator.press(draft, "Подтвердить группу 1")  # pressed twice: nothing sent twice
+    assert again is not None and "уже решено" in again["text"]
+
+    # the mentor answers once for the group; two members accept, one declines
+    await p["Артём"].press(offer, "Согласен")
+    await p["Артём"].expect("Каждый участник, который тоже согласится")
+    await p["Алиса"].press(intros["Алиса"], "Согласен")
+    await p["Алиса"].expect("Вы пара!", "Артём Тест")
+    await p["Максим"].press(intros["Максим"], "Согласен")
+    await p["Максим"].expect("Вы пара!")
+    await p["Ваня"].press(intros["Ваня"], "Не сейчас")
+    await p["Ваня"].expect("коротко напиши почему")
+    await p["Ваня"].send("/cancel")
+
+    async def working() -> bool:
+        g = (await rows(bot, MentoringGroupRow))[0]
+        return g.status == "active" and sorted(r.status for r in await rows(bot, PairRow)) == [
+            "active",
+            "active",
+            "declined",
+        ]
+
+    await eventually(working)
+
+    # the mentor sets one meeting for the group
+    await p["Артём"].send("/meetings")
+    block = await p["Артём"].expect("Группа 1", "участников: 2")
+    await p["Артём"].press(block, "Назначить встречу группы")
+    await p["Артём"].expect("Выбери день")
+    await p["Артём"].send("03.10 16:30")  # Moscow: 13:30 UTC
+    kinds = await p["Артём"].expect("Какая это встреча")
+    await p["Артём"].press(kinds, "⭐ знакомство")
+    fmt = await p["Артём"].expect("Как встречаетесь")
+    await p["Артём"].press(fmt, "очно")
+    await p["Артём"].expect("Где встречаетесь")
+    await p["Артём"].send("<b>каб. 21</b> 🙂")
+    await p["Артём"].expect("Встреча группы назначена", "03.10 16:30", "участников: 2")
+    for name in ("Алиса", "Максим"):
+        note = await p[name].expect("назначил встречу группы", "03.10 16:30")
+        assert "<b>каб. 21</b> 🙂" in note["text"]
+    meetings = await rows(bot, MeetingRow)
+    assert len(meetings) == 2 and {m.group_meeting for m in meetings} == {meetings[0].id}
+    assert {m.status for m in meetings} == {"confirmed"}
+
+    assert bot.app is not None and bot.app.db is not None and bot.app.i18n is not None
+    db, i18n = bot.app.db, bot.app.i18n
+
+    async def tick() -> dict[str, int]:
+        return await meetings_tick(db, i18n, clock)
+
+    # reminders: every member, and the mentor ONE per reminder moment
+    clock.current = datetime(2026, 10, 2, 13, 30)
+    assert (await tick())["reminders"] == 3
+    assert (await tick())["reminders"] == 0
+    clock.current = datetime(2026, 10, 3, 12, 30)
+    assert (await tick())["reminders"] == 3
+    for name in ("Алиса", "Максим"):
+        await p[name].expect("через 1 час")
+    await p["Артём"].expect("через 1 час", "участниками вашей группы")
+
+    async def mentor_reminders() -> bool:
+        return sum("Напоминание" in x for x in await texts_of(p["Артём"], client)) == 2
+
+    await eventually(mentor_reminders)  # one at 24 h, one at 1 h: not one per member
+
+    # after the meeting: each member is asked privately, the mentor once
+    clock.current = datetime(2026, 10, 3, 15, 0)
+    assert (await tick())["checkins"] == 3
+    assert (await tick())["checkins"] == 0
+    mentor_ask = await p["Артём"].expect("Встреча состоялась?", "участниками вашей группы")
+    for name, useful in (("Алиса", "9"), ("Максим", "4")):
+        ask = await p[name].expect("Встреча состоялась?")
+        await p[name].press(ask, "Да")
+        scale = await p[name].expect("Насколько встреча была полезной")
+        await p[name].press(scale, useful)
+        second = await p[name].expect("Насколько")
+        await p[name].press(second, "7")
+        await p[name].expect("Что успели сделать")
+        await p[name].send(f"Секрет {name}")
+        skip = await p[name].expect("Что дальше")
+        await p[name].press(skip, "Пропустить")
+        await p[name].expect("увидит только куратор")
+    await p["Артём"].press(mentor_ask, "Да")
+    scale = await p["Артём"].expect("Насколько встреча была полезной")
+    await p["Артём"].press(scale, "8")
+    second = await p["Артём"].expect("Насколько")
+    await p["Артём"].press(second, "8")
+    await p["Артём"].expect("Что успели сделать")
+    await p["Артём"].send("Секрет наставника")
+    skip = await p["Артём"].expect("Что дальше")
+    await p["Артём"].press(skip, "Пропустить")
+    await p["Артём"].expect("увидит только куратор")
+
+    async def answered() -> bool:
+        done = [r for r in await rows(bot, ReflectionRow) if r.answered_at is not None]
+        return len(done) == 3
+
+    await eventually(answered)
+    # private: one member's answers never reach another member or the mentor
+    assert not any("Секрет Максим" in x for x in await texts_of(p["Алиса"], client))
+    assert not any("Секрет Алиса" in x for x in await texts_of(p["Максим"], client))
+    assert not any("Секрет Алиса" in x or "Секрет Максим" in x for x in await texts_of(p["Артём"], client))
+    members_saw = await texts_of(p["Алиса"], client) + await texts_of(p["Максим"], client)
+    assert not any("Секрет наставника" in x for x in members_saw)
