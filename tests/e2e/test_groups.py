@@ -5,9 +5,11 @@ check-in → leaving, moving, and the mentor leaving the programme."""
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from typing import Any
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.clock import FakeClock
@@ -247,3 +249,26 @@ async def test_a_group_from_the_draft_to_check_ins(
     assert not any("Секрет Алиса" in x or "Секрет Максим" in x for x in await texts_of(p["Артём"], client))
     members_saw = await texts_of(p["Алиса"], client) + await texts_of(p["Максим"], client)
     assert not any("Секрет наставника" in x for x in members_saw)
+
+    # the digest: the group is one unit (one meeting held, not two); check-ins per member
+    await curator.send("/digest")
+    await curator.expect(f"Сводка: {TITLE}")
+    figures = await curator.expect("Цифры недели")
+    assert "Работающих пар: 2" in figures["text"] and "из них групп" in figures["text"]
+    assert "Встреч прошло: 1" in figures["text"]
+
+    # the report: the group's number on its members' pairs and meetings; meetings once
+    await curator.send("/export")
+    choose = await curator.expect("Отчёт по какой программе")
+    await curator.press(choose, TITLE)
+    fmt = await curator.expect("в каком формате")
+    await curator.press(fmt, "Excel")
+    doc = await curator.expect("Отчёт по программе")
+    wb = load_workbook(io.BytesIO(await client.file(doc["document"]["file_id"])))
+    pair_sheet = list(wb["Пары"].iter_rows(values_only=True))
+    assert pair_sheet[0][-1] == "Группа №" and [r[-1] for r in pair_sheet[1:]] == [1, 1, 1]
+    meeting_sheet = list(wb["Встречи"].iter_rows(values_only=True))
+    assert meeting_sheet[0][-1] == "Группа №" and len(meeting_sheet) == 3  # a row per member
+    kpi = {r[0]: r[1] for r in wb["Показатели"].iter_rows(values_only=True)}
+    assert kpi["Групп в работе (один наставник — несколько наставляемых)"] == 1
+    assert kpi["Встреч проведено"] == 1 and kpi["Встреч назначено"] == 1

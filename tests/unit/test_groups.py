@@ -100,3 +100,43 @@ def test_excluded_pairs_are_not_placed() -> None:
 def test_the_mentor_has_one_meeting_per_group_meeting() -> None:
     assert g.mentor_meeting(5, None) == 5
     assert {g.mentor_meeting(m, 5) for m in (5, 6, 7)} == {5}
+
+
+def test_the_digest_counts_a_group_as_one_unit_and_check_ins_per_member() -> None:
+    from datetime import date, datetime
+
+    from bot.domain import digest as d
+
+    t0 = datetime(2026, 10, 5, 9, 0)
+    people = [d.SnapPerson(i, "mentor" if i < 3 else "mentee", f"P{i}", t0, "pupil") for i in range(1, 7)]
+    pairs = [
+        d.SnapPair(10, 1, 3, "active", "pp", t0, t0, group_id=7),  # group 7: mentor 1, members 3, 4, 5
+        d.SnapPair(11, 1, 4, "active", "pp", t0, t0, group_id=7),
+        d.SnapPair(12, 1, 5, "active", "pp", t0, t0, group_id=7),
+        d.SnapPair(13, 2, 6, "active", "pp", t0, t0),  # a pair
+    ]
+    at = datetime(2026, 10, 6, 13, 0)
+    meetings = [
+        d.SnapMeeting(100, 10, at, "confirmed", group_meeting=100),
+        d.SnapMeeting(101, 11, at, "confirmed", group_meeting=100),
+        d.SnapMeeting(102, 12, at, "confirmed", group_meeting=100),
+        d.SnapMeeting(103, 13, at, "confirmed"),
+        d.SnapMeeting(104, 13, datetime(2026, 10, 8, 13, 0), "confirmed"),  # planned, not yet
+    ]
+    asked = datetime(2026, 10, 6, 14, 0)
+    reflections = [
+        d.SnapReflection(100, "mentor", "yes", 8, asked, asked),  # the mentor: once for the group
+        d.SnapReflection(100, "mentee", "yes", 9, asked, asked),
+        d.SnapReflection(101, "mentee", "yes", 4, asked, asked),
+        d.SnapReflection(102, "mentee", None, None, asked, None),
+        d.SnapReflection(103, "mentor", "yes", 7, asked, asked),
+        d.SnapReflection(103, "mentee", "yes", 7, asked, asked),
+    ]
+    snap = d.Snapshot(date(2026, 9, 1), "weekly", people, pairs, meetings, reflections)
+    f = d.figures(snap, datetime(2026, 10, 5), datetime(2026, 10, 7, 12, 0))
+    assert f.active_pairs == 4 and f.groups == 1  # members are pairs; the group is one unit
+    assert f.held == 2 and f.scheduled == 2 and f.expected == 2  # the group meeting once
+    assert f.asked == {"mentor": 2, "mentee": 4} and f.answered == {"mentor": 2, "mentee": 3}
+    assert f.ratings == 5  # satisfaction per member
+    week = d.weeks(snap, datetime(2026, 10, 9))
+    assert week[-1].held == 3  # the group meeting once, the pair's two (not 5)
