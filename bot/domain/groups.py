@@ -149,3 +149,12 @@ class Group:
 
 
 OPEN_GROUPS = (GroupStatus.DRAFT, GroupStatus.PROPOSED, GroupStatus.ACTIVE)
+
+
+GROUP_ITEM = "group"  # the questionnaire's «полезность групповых встреч»
+
+
+def asks(item_code: str | None, in_group: bool) -> bool:
+    """A questionnaire item for this person: the one about group meetings only for those
+    who were in a mentoring group (its mentor or a member); every other item for all."""
+    return item_code != GROUP_ITEM or in_group

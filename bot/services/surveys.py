@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.domain import groups as group_rules
 from bot.domain import surveys as rules
 from bot.domain.catalog import Role, Status
 from bot.domain.errors import AlreadyDecided, InvalidInput, NotAllowed, NotFound
@@ -114,13 +115,18 @@ async def launch(
     await ensure_items(uow, programme.id, texts)
     questions = [i for i in await uow.surveys.items(programme.id) if i.active]
     forms = await _forms(uow, programme.id)
+    grouped = await _in_groups(uow, programme.id)
     survey = await uow.surveys.create(programme.id, survey_kind.value, curator_id, now)
     asked: list[tuple[Participant, int, int]] = []
     members = await uow.participants.members(programme.id)
     for person in members:
         if person.role not in (Role.MENTOR, Role.MENTEE) or person.status is not Status.APPROVED:
             continue
-        mine = [i.id for i in questions if i.role == person.role.value]
+        mine = [
+            i.id
+            for i in questions
+            if i.role == person.role.value and group_rules.asks(i.code, person.id in grouped)
+        ]
         if not mine:
             continue
         response = await uow.surveys.add_response(
@@ -131,6 +137,13 @@ async def launch(
         programme.organisation_id, curator_id, "survey.launch", now, f"programme:{programme.id}", kind=kind
     )
     return Launched(survey, asked)
+
+
+async def _in_groups(uow: Unit, programme_id: int) -> set[int]:
+    """Participants who were in a mentoring group: its mentor or a member."""
+    statuses = (PairStatus.ENDED, PairStatus.PROPOSED, PairStatus.ACTIVE)
+    pairs = await uow.pairs.in_programme(programme_id, statuses)
+    return {x.id for p in pairs if p.group_id is not None for x in (p.mentor, p.mentee)}
 
 
 async def _forms(uow: Unit, programme_id: int) -> dict[int, str]:

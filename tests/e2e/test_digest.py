@@ -145,7 +145,7 @@ async def answer_questionnaire(person: Person, scale: str, restart: Callable[[],
         else:
             await restart()  # waiting for a typed answer: the state is in the database
             await person.send("Разговоры о будущем")
-        if "Вопрос 15 из 15" in text or "Вопрос 14 из 14" in text:
+        if "Вопрос 14 из 14" in text or "Вопрос 13 из 13" in text:  # «групповые встречи»: groups only
             await person.expect("Спасибо! Анкета заполнена")
             return answered
 
@@ -262,18 +262,18 @@ async def test_weeks_of_a_programme_digest_survey_completion_and_report(
     await curator.expect("на этапе завершения", "Итоговая анкета отправлена", "Работающих пар: 2 пары")
     outcomes = await curator.expect("Итог каждой пары")
     archive = await curator.expect("отправьте программу в архив")
-    invite = await alisa.expect("анкету «Итоговая»", "15 вопросов")
+    invite = await alisa.expect("анкету «Итоговая»", "14 вопросов")  # no group: no «групповые встречи»
     await alisa.expect("итоговую встречу", "Анна Тест")
     await alisa.press(invite, "Начать анкету")
-    first = await alisa.expect("Вопрос 1 из 15", "Оцените от 1 до 10")
+    first = await alisa.expect("Вопрос 1 из 14", "Оцените от 1 до 10")
     await alisa.press(first, "9")
     answer = await alisa.press_data(first, _data(first, "3"))  # an old button: nothing changes
     assert answer is not None and "уже позади" in answer["text"]
-    await alisa.expect("Вопрос 2 из 15")  # shown again, as the current one
+    await alisa.expect("Вопрос 2 из 14")  # shown again, as the current one
     rest = await answer_questionnaire(alisa, "8", bot.restart)
     assert bot.app is not None and bot.app.db is not None and bot.app.i18n is not None
     db, i18n = bot.app.db, bot.app.i18n
-    assert rest >= 14
+    assert rest >= 13
 
     async def answered() -> bool:
         async with db.unit() as uow:
@@ -407,6 +407,6 @@ async def test_the_curator_edits_the_questionnaire_and_the_entry_survey_follows(
     assert "отправлена" not in (await client.message(ask["chat_id"], ask["message_id"]))["text"]
     await curator.press(ask, "Да, разослать анкету")  # one tap asks first; the second sends
     await curator.expect("Анкета «Входная» отправлена 1 участнику")
-    invite = await kid.expect("анкету «Входная»", "15 вопросов")
+    invite = await kid.expect("анкету «Входная»", "14 вопросов")
     await kid.press(invite, "Начать анкету")
-    await kid.expect("Вопрос 1 из 15", "Насколько <i>полезной</i> была программа?")
+    await kid.expect("Вопрос 1 из 14", "Насколько <i>полезной</i> была программа?")

@@ -17,7 +17,15 @@ from bot.domain.catalog import MeetFormat, Role, Status
 from bot.domain.models import Profile
 from bot.jobs import meetings_tick
 from sandbox.client import Person, SandboxClient
-from storage.tables import MeetingRow, MentoringGroupRow, PairRow, ReflectionRow
+from storage.tables import (
+    MeetingRow,
+    MentoringGroupRow,
+    PairRow,
+    ParticipantRow,
+    ReflectionRow,
+    SurveyItemRow,
+    SurveyResponseRow,
+)
 from tests.conftest import BOTH_MESSENGERS, MakeCurator, Running, bot_id, eventually
 
 pytestmark = BOTH_MESSENGERS
@@ -98,7 +106,7 @@ async def rows(bot: Running, table: Any) -> list[Any]:
 
 async def formed_group(
     bot: Running, client: SandboxClient, curator: Person
-) -> tuple[dict[str, Person], dict[str, Any]]:
+) -> tuple[dict[str, Person], dict[str, Any], dict[str, Any]]:
     """A group programme with group size 3: Артём's group of three is drafted and confirmed;
     the fourth mentee stays without a place."""
     card = await group_programme(curator)
@@ -124,14 +132,14 @@ async def formed_group(
     assert "Оля Тест — у подходящих наставников нет мест" in draft["text"]
     assert "Наставник: <b>Артём Тест</b>" in draft["text"] or "Артём Тест" in draft["text"]
     assert draft["text"].count("Почему:") == 3  # each member with the reasons they fit
-    return people, draft
+    return people, draft, card
 
 
 async def test_a_group_from_the_draft_to_check_ins(
     bot: Running, client: SandboxClient, make_curator: MakeCurator, clock: FakeClock
 ) -> None:
     curator = await make_curator()
-    p, draft = await formed_group(bot, client, curator)
+    p, draft, card = await formed_group(bot, client, curator)
     groups = await rows(bot, MentoringGroupRow)
     assert [(g.number, g.status) for g in groups] == [(1, "draft")]
     members = [r for r in await rows(bot, PairRow) if r.group_id == groups[0].id]
@@ -272,3 +280,23 @@ async def test_a_group_from_the_draft_to_check_ins(
     kpi = {r[0]: r[1] for r in wb["Показатели"].iter_rows(values_only=True)}
     assert kpi["Групп в работе (один наставник — несколько наставляемых)"] == 1
     assert kpi["Встреч проведено"] == 1 and kpi["Встреч назначено"] == 1
+
+    # the questionnaire asks «полезность групповых встреч» only of the group's mentor and members
+    await curator.press(card, "Анкеты")
+    menu = await curator.expect("Анкеты программы")
+    await curator.press(menu, "Запустить входную анкету")
+    ask = await curator.expect("Входная анкета: что будет, если запустить")
+    await curator.press(ask, "Да, разослать анкету")
+    await curator.expect("Анкета «Входная» отправлена 5 участникам")
+    group_item = {i.id for i in await rows(bot, SurveyItemRow) if i.code == "group"}
+    names = {x.id: x.name for x in await rows(bot, ParticipantRow)}
+    asked = {
+        names[r.participant_id]: bool(group_item & set(r.items)) for r in await rows(bot, SurveyResponseRow)
+    }
+    assert asked == {
+        "Артём Тест": True,
+        "Алиса Тест": True,
+        "Максим Тест": True,
+        "Ваня Тест": False,
+        "Оля Тест": False,
+    }
