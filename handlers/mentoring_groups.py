@@ -36,6 +36,20 @@ async def on_card(
     await bot.send_message(user.id, texts.card(t, v), reply_markup=texts.card_keyboard(t, v, others))
 
 
+async def on_list(
+    cb: CallbackQuery, callback_data: PairsCb, uow: Unit, user: User, t: L10n, bot: Bot
+) -> None:
+    """The programme's groups, each as its card (draft, waiting for answers or working)."""
+    groups = await service.of_programme(uow, user.id, callback_data.pid)
+    await cb.answer()
+    if not groups:
+        await bot.send_message(user.id, t("groups.none"))
+        return
+    for v in groups:
+        others = [g for g in groups if g.group.id != v.group.id]
+        await bot.send_message(user.id, texts.card(t, v), reply_markup=texts.card_keyboard(t, v, others))
+
+
 async def on_confirm(
     cb: CallbackQuery,
     callback_data: GroupCb,
@@ -210,6 +224,7 @@ def router() -> Router:
     curator.callback_query.register(on_move_where, GroupMoveCb.filter(F.to == 0))
     curator.callback_query.register(on_move, GroupMoveCb.filter())
     curator.callback_query.register(on_size, PairsCb.filter(F.action == "gsize"))
+    curator.callback_query.register(on_list, PairsCb.filter(F.action == "groups"))
     curator.message.register(on_size_text, GroupSize.text)
     r.include_router(curator)
     r.callback_query.register(on_mentor_answer, GroupMineCb.filter(F.a.in_({"y", "n"})))

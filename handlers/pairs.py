@@ -50,6 +50,7 @@ def menu_keyboard(t: L10n, p: Programme) -> InlineKeyboardMarkup:
     kb.button(text=t("rank.btn.start"), callback_data=PairsCb(action="speed", pid=p.id))
     kb.button(text=t("rank.btn.stable"), callback_data=PairsCb(action="stable", pid=p.id))
     if p.group_format:
+        kb.button(text=t("groups.btn.list"), callback_data=PairsCb(action="groups", pid=p.id))
         kb.button(text=t("groups.btn.size"), callback_data=PairsCb(action="gsize", pid=p.id))
     kb.adjust(2)
     return kb.as_markup()

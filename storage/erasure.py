@@ -27,6 +27,7 @@ from storage.tables import (
     FsmRow,
     MeetingRow,
     MenteeProfileRow,
+    MentoringGroupRow,
     MentorProfileRow,
     OutboxRow,
     PairRow,
@@ -43,6 +44,7 @@ from storage.tables import (
 # BigInteger columns that hold no person's id (the rest may hold a Telegram user id)
 NOT_PERSON_IDS = {("outbox", "message_id"), ("seen_updates", "update_id"), ("programmes", "curator_chat_id")}
 OPEN_PAIRS = ("proposed", "active")
+OPEN_GROUPS = ("draft", "proposed", "active")
 PAIR_KEYS = ("nudge", "propose", "propremind", "propexpired", "curnudge", "finalmeet", "contact")
 
 
@@ -246,6 +248,11 @@ class ErasureRepo:
                 )
                 .values(status="cancelled")
             )
+        await s.execute(  # a forgotten mentor's group ends (its members' pairs ended above)
+            update(MentoringGroupRow)
+            .where(MentoringGroupRow.mentor_id.in_(part_ids), MentoringGroupRow.status.in_(OPEN_GROUPS))
+            .values(status="ended")
+        )
         pair_ids = [p.id for p in pairs]
         if not pair_ids:
             return

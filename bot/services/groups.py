@@ -271,6 +271,7 @@ async def mentor_left(uow: Unit, pair_ids: Iterable[int]) -> list[GroupView]:
     curator can place its members; returns them with the members who were working."""
     out = []
     seen: set[int] = set()
+    pair_ids = list(pair_ids)
     for pid in pair_ids:
         pair = await uow.pairs.get(pid)
         if pair is None or pair.group_id is None or pair.group_id in seen:
@@ -282,10 +283,10 @@ async def mentor_left(uow: Unit, pair_ids: Iterable[int]) -> list[GroupView]:
         if pair.mentor.status is not Status.LEFT:
             await settle(uow, group.id)  # a member left: the group goes on
             continue
-        members = await uow.pairs.of_group(group.id, (PairStatus.ENDED,))
-        await uow.groups.set_status(group.id, GroupStatus.ENDED)
-        await uow.participants.set_priority([p.mentee.id for p in members], True)
         v = await view(uow, group.id, (PairStatus.ENDED,))
+        v = GroupView(v.group, v.mentor, [p for p in v.pairs if p.id in pair_ids], v.programme)
+        await uow.groups.set_status(group.id, GroupStatus.ENDED)
+        await uow.participants.set_priority([p.mentee.id for p in v.pairs], True)
         out.append(v)
     return out
 

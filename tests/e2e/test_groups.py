@@ -300,3 +300,74 @@ async def test_a_group_from_the_draft_to_check_ins(
         "Ваня Тест": False,
         "Оля Тест": False,
     }
+
+
+async def test_a_member_leaves_one_is_moved_and_the_mentor_leaves(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    """Two groups published at once; a member leaves (the group goes on); the curator moves
+    a member to the other group; the mentor of the other group leaves the programme: the
+    curators are told, the members are told neutrally and go first in the next matching."""
+    curator = await make_curator()
+    card = await group_programme(curator)
+    talk = Profile(
+        Role.MENTOR, "pupil", grade=10, tags=("communication",), interests=("music",), capacity=3,
+        slots=("tue_pm",), format=MeetFormat.ANY,
+    )  # fmt: skip
+    artem = Profile(
+        Role.MENTOR, "pupil", grade=11, tags=("olympiad",), interests=("chess",), capacity=2,
+        slots=("tue_pm",), format=MeetFormat.ANY,
+    )  # fmt: skip
+    specs = [("Артём", artem), ("Софья", talk), ("Алиса", mentee_profile(7)), ("Максим", mentee_profile(8))]
+    specs += [("Ваня", mentee_profile(7, fits=False)), ("Оля", mentee_profile(8, fits=False))]
+    p = await seed(bot, client, specs)
+    await curator.press(card, "Пары")
+    menu = await curator.expect(f"Пары «{TITLE}»")
+    await curator.press(menu, "Подобрать пары")
+    draft = await curator.expect("Черновик пар", "Группа 1", "Группа 2")
+    assert "Без пары" not in draft["text"]
+    await curator.press(draft, "Опубликовать")
+    await curator.expect("Опубликовано предложений: 4")
+    for mentor in ("Артём", "Софья"):
+        offer = await p[mentor].expect("предлагают вести группу", "2 участника")
+        await p[mentor].press(offer, "Согласен")
+    for name in ("Алиса", "Максим", "Ваня", "Оля"):
+        intro = await p[name].expect("групповой формат")
+        await p[name].press(intro, "Согласен")
+        await p[name].expect("Вы пара!")
+
+    # Ваня leaves Софья's group: she and the curators are told; the group goes on with Оля
+    await p["Ваня"].send("/meetings")
+    mine = await p["Ваня"].expect("Встречи с Софья Тест")
+    await p["Ваня"].press(mine, "Выйти из группы")
+    await p["Ваня"].expect("Ты вышел(а) из группы")
+    await p["Софья"].expect("Участник вышел из группы: Ваня Тест", "продолжает работу")
+    await curator.expect("вышел участник: Ваня Тест")
+    stale = await p["Ваня"].press(mine, "Выйти из группы")  # pressed again: nothing changes
+    assert stale is not None and "устарела" in stale["text"]
+
+    # the curator moves Максим into Софья's group
+    await curator.press(menu, "Группы")
+    first = await curator.expect("Группа 1", "Артём Тест")
+    await curator.expect("Группа 2", "Софья Тест")
+    await curator.press(first, "Перевести участника")
+    who = await curator.expect("Кого из группы 1 перевести")
+    await curator.press(who, "Максим Тест")
+    where = await curator.expect("В какую группу перевести")
+    await curator.press(where, "Группа 2 · Софья Тест")
+    await curator.expect("Готово: Максим Тест теперь в группе, наставник — Софья Тест")
+    await p["Максим"].expect("перевёл тебя в другую группу", "Софья Тест")
+    await p["Артём"].expect("перевёл участника в другую группу: Максим Тест")
+    await p["Софья"].expect("новый участник: Максим Тест")
+
+    # Софья leaves the programme: the members are told, the curators asked to place them
+    await p["Софья"].send("/forget_me")
+    await p["Софья"].press(await p["Софья"].expect("Удалить"), "Да, удалить")
+    await p["Софья"].expect("удалены")
+    for name in ("Оля", "Максим"):
+        await p[name].expect("второй участник покинул программу")
+    await curator.expect("Наставник группы 2 покинул программу", "Участники (2)", "первыми в очереди")
+    groups = {g.number: g.status for g in await rows(bot, MentoringGroupRow)}
+    assert groups == {1: "active", 2: "ended"}
+    prio = {r.name: r.priority for r in await rows(bot, ParticipantRow)}
+    assert prio["Оля Тест"] and prio["Максим Тест"] and not prio["Алиса Тест"]

@@ -12,6 +12,7 @@ from sqlalchemy import inspect, text
 
 from bot.clock import FakeClock
 from bot.domain.catalog import MeetFormat, Role, Status
+from bot.domain.groups import GroupStatus
 from bot.domain.matching import Reasons
 from bot.domain.models import Profile
 from bot.domain.pairs import PairStatus
@@ -19,7 +20,7 @@ from bot.jobs import meetings_tick
 from handlers.callbacks import ProposalCb
 from sandbox.client import Person, SandboxClient
 from storage.db import Database
-from storage.tables import PairRow, SurveyResponseRow, SurveyRow
+from storage.tables import MentoringGroupRow, PairRow, SurveyResponseRow, SurveyRow
 from tests.conftest import BOTH_MESSENGERS, MakeCurator, Running, bot_id, eventually
 from tests.e2e import flows
 
@@ -238,3 +239,32 @@ async def test_a_pending_proposal_is_withdrawn_when_a_side_is_forgotten(
     await curator.send("/digest")  # the curators see it in the digest, with no name
     digest = await curator.expect("участник удалил свои данные — пара завершена")
     assert "Снежана" not in digest["text"] and "Удалённый участник" in digest["text"]
+
+
+async def test_a_group_member_forgotten_leaves_nothing_in_the_group(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    """mentoring_groups holds a mentor's participant id and a number, never a name: after a
+    member's /forget_me nothing of her is in any table, and the group (no member left) ends."""
+    curator = await make_curator()
+    kid, mentor, pair_id = await kid_and_mentor(bot, client, curator, PairStatus.ACTIVE)
+    assert bot.app is not None and bot.app.db is not None
+    db = bot.app.db
+    async with db.unit() as uow:
+        pair = await uow.pairs.get(pair_id)
+        assert pair is not None
+        group = await uow.groups.create(1, pair.mentor.id, GroupStatus.ACTIVE, bot.clock.now())
+        await uow.pairs.update(pair_id, group_id=group.id)
+    await kid.send("/forget_me")
+    await kid.press(await kid.expect("Удалить твои данные"), "Да, удалить")
+    await kid.expect("твои данные удалены")
+    await mentor.expect("второй участник покинул программу")
+
+    async def ended() -> bool:
+        async with db.sessions() as s:
+            row = await s.get(MentoringGroupRow, group.id)
+            return row is not None and row.status == "ended" and row.mentor_id == pair.mentor.id
+
+    await eventually(ended)
+    found = leaks(await dump(db), bot_id(kid))
+    assert not found, "\n".join(found)
