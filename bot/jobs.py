@@ -23,7 +23,7 @@ from bot.services import digest as digests
 from bot.services import pairs, surveys
 from handlers import digest as digest_views
 from handlers import meeting_texts as mt
-from handlers.callbacks import ProposalCb, SurveyCb
+from handlers.callbacks import GroupMineCb, ProposalCb, SurveyCb
 from handlers.common import notify, strings_for
 from handlers.kb import InlineKeyboardBuilder
 from storage.db import Database
@@ -43,6 +43,9 @@ async def proposals_tick(db: Database, i18n: Translator, clock: Clock) -> pairs.
         for pair in due.remind:
             for side in (pair.mentor, pair.mentee):
                 if pair.answer_of(side.role) is not None:
+                    continue
+                if pair.group_id is not None and side.role is Role.MENTOR:  # once for the group
+                    await _remind_group(uow, now, i18n, pair.group_id, side.user_id, side.id)
                     continue
                 t = await strings_for(uow, i18n, side.user_id)
                 kb = InlineKeyboardBuilder()
@@ -72,6 +75,19 @@ async def proposals_tick(db: Database, i18n: Translator, clock: Clock) -> pairs.
                     )
                     await notify(uow, now, curator.id, text, key=f"propexpired:{pair.id}:c{curator.id}")
     return due
+
+
+async def _remind_group(
+    uow: Unit, now: datetime, i18n: Translator, group_id: int, user_id: int, pid: int
+) -> None:
+    """The mentor's one reminder of a group proposal, with the group's own buttons."""
+    t = await strings_for(uow, i18n, user_id)
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("btn.accept"), callback_data=GroupMineCb(a="y", id=group_id))
+    kb.button(text=t("btn.decline"), callback_data=GroupMineCb(a="n", id=group_id))
+    await notify(
+        uow, now, user_id, t("groups.proposal_reminder"), kb.as_markup(), key=f"propremind:g{group_id}:{pid}"
+    )
 
 
 class _Tick:
@@ -426,6 +442,19 @@ async def _checkins(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int
                 counts["checkins"] += 1
 
 
+def _nudge_key(pair: PairSides, bucket: int, side: Side) -> str:
+    """A silent group's mentor is nudged once for the group, not once per member."""
+    if pair.group_id is not None and side.role is Role.MENTOR:
+        return f"nudge:g{pair.group_id}:{bucket}:{side.participant_id}"
+    return f"nudge:{pair.pair_id}:{bucket}:{side.participant_id}"
+
+
+def _nudged_with(t: L10n, pair: PairSides, side: Side) -> str:
+    return (
+        t("groups.other") if pair.group_id is not None and side.role is Role.MENTOR else pair.other(side).name
+    )
+
+
 async def _nudges(uow: Unit, tick: _Tick, now: datetime) -> int:
     """A nudge to both sides of each pair with no meeting for N days, once per N days."""
     silent = await uow.meetings.silent_pairs(now - timedelta(days=rules.DEFAULT_NUDGE_DAYS))
@@ -435,15 +464,13 @@ async def _nudges(uow: Unit, tick: _Tick, now: datetime) -> int:
         bucket = rules.nudge_bucket(last, now, rules.DEFAULT_NUDGE_DAYS)
         if bucket is not None and pair_id in sides:
             todo.append((sides[pair_id], last, bucket))
-    done = await uow.outbox.existing(
-        [f"nudge:{p.pair_id}:{b}:{s.participant_id}" for p, _, b in todo for s in (p.mentor, p.mentee)]
-    )
+    done = await uow.outbox.existing([_nudge_key(p, b, s) for p, _, b in todo for s in (p.mentor, p.mentee)])
     paused = _paused_pairs([p for p, _, _ in todo], tick.paused)
     sent = 0
     for pair, last, bucket in todo:
         if pair.pair_id in paused:
             continue
-        keys = {s: f"nudge:{pair.pair_id}:{bucket}:{s.participant_id}" for s in (pair.mentor, pair.mentee)}
+        keys = {s: _nudge_key(pair, bucket, s) for s in (pair.mentor, pair.mentee)}
         if all(k in done for k in keys.values()):
             continue
         programme = await tick.programme(pair.programme_id)
@@ -458,7 +485,7 @@ async def _nudges(uow: Unit, tick: _Tick, now: datetime) -> int:
                 uow,
                 now,
                 side.user_id,
-                t("meet.nudge", other=pair.other(side).name, days=(now - last).days),
+                t("meet.nudge", other=_nudged_with(t, pair, side), days=(now - last).days),
                 key=k,
             ):
                 sent += 1

@@ -34,6 +34,7 @@ class PairSides(NamedTuple):
     status: str
     mentor: Side
     mentee: Side
+    group_id: int | None = None  # a member's pair in a mentoring group
 
     def other(self, side: Side) -> Side:
         return self.mentee if side.role is Role.MENTOR else self.mentor
@@ -156,18 +157,20 @@ class PairsRepo:
                 select(
                     PairRow.id, PairRow.programme_id, PairRow.status,
                     mentor.id, mentor.user_id, mentor.name, mentee.id, mentee.user_id, mentee.name,
+                    PairRow.group_id,
                 )
                 .join(mentor, mentor.id == PairRow.mentor_id)
                 .join(mentee, mentee.id == PairRow.mentee_id)
                 .where(PairRow.id.in_(ids[i : i + 500]))
             )  # fmt: skip
-            for pid, prog, status, m_id, m_user, m_name, e_id, e_user, e_name in rows.all():
+            for pid, prog, status, m_id, m_user, m_name, e_id, e_user, e_name, group in rows.all():
                 out[pid] = PairSides(
                     pid,
                     prog,
                     status,
                     Side(m_id, m_user, m_name, Role.MENTOR),
                     Side(e_id, e_user, e_name, Role.MENTEE),
+                    group,
                 )
         return out
 

@@ -223,7 +223,9 @@ def attention(snap: Snapshot, now: datetime) -> list[Attention]:
         elif pair.status in ("proposed", "active"):
             if mentor.unreachable or mentee.unreachable:
                 risks.append(Risk.UNREACHABLE)
-            if load[pair.mentor_id] > max(1, mentor.capacity):
+            if (
+                load[pair.mentor_id] > max(1, mentor.capacity) and pair.group_id is None
+            ):  # a group: by its size
                 risks.append(Risk.OVER_CAPACITY)
         if pair.status == "active":
             silent = _working_risks(pair, ix, now, resting, risks)

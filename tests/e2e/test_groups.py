@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.clock import FakeClock
 from bot.domain.catalog import MeetFormat, Role, Status
 from bot.domain.models import Profile
-from bot.jobs import meetings_tick
+from bot.jobs import meetings_tick, proposals_tick
 from sandbox.client import Person, SandboxClient
 from storage.tables import (
     MeetingRow,
@@ -293,6 +293,12 @@ async def test_a_group_from_the_draft_to_check_ins(
     asked = {
         names[r.participant_id]: bool(group_item & set(r.items)) for r in await rows(bot, SurveyResponseRow)
     }
+    # a silent group: its mentor is nudged once for the group, each member for themselves
+    clock.current = datetime(2026, 10, 18, 10, 0)
+    assert (await tick())["nudges"] == 3
+    assert (await tick())["nudges"] == 0
+    await p["Артём"].expect("не встречались уже 14 дн.", "участниками вашей группы")
+    await p["Алиса"].expect("не встречались уже 14 дн.", "Артём Тест")
     assert asked == {
         "Артём Тест": True,
         "Алиса Тест": True,
@@ -303,7 +309,7 @@ async def test_a_group_from_the_draft_to_check_ins(
 
 
 async def test_a_member_leaves_one_is_moved_and_the_mentor_leaves(
-    bot: Running, client: SandboxClient, make_curator: MakeCurator
+    bot: Running, client: SandboxClient, make_curator: MakeCurator, clock: FakeClock
 ) -> None:
     """Two groups published at once; a member leaves (the group goes on); the curator moves
     a member to the other group; the mentor of the other group leaves the programme: the
@@ -328,13 +334,26 @@ async def test_a_member_leaves_one_is_moved_and_the_mentor_leaves(
     assert "Без пары" not in draft["text"]
     await curator.press(draft, "Опубликовать")
     await curator.expect("Опубликовано предложений: 4")
-    for mentor in ("Артём", "Софья"):
-        offer = await p[mentor].expect("предлагают вести группу", "2 участника")
-        await p[mentor].press(offer, "Согласен")
-    for name in ("Алиса", "Максим", "Ваня", "Оля"):
-        intro = await p[name].expect("групповой формат")
+    offers = {m: await p[m].expect("предлагают вести группу", "2 участника") for m in ("Артём", "Софья")}
+    intros = {n: await p[n].expect("групповой формат") for n in ("Алиса", "Максим", "Ваня", "Оля")}
+    # no answer by half-time: each mentor is reminded once for the group, not per member
+    assert bot.app is not None and bot.app.db is not None and bot.app.i18n is not None
+    clock.advance(hours=37)
+    due = await proposals_tick(bot.app.db, bot.app.i18n, clock)
+    assert len(due.remind) == 4
+    reminder = await p["Артём"].expect("предложение вести группу ждёт твоего ответа")
+
+    async def one_reminder_each() -> bool:
+        texts = [await texts_of(p[m], client) for m in ("Артём", "Софья")]
+        return [sum("вести группу ждёт" in x for x in mine) for mine in texts] == [1, 1]
+
+    await eventually(one_reminder_each)
+    await p["Артём"].press(reminder, "Согласен")  # the reminder's buttons answer for the group
+    await p["Софья"].press(offers["Софья"], "Согласен")
+    for name, intro in intros.items():
         await p[name].press(intro, "Согласен")
-        await p[name].expect("Вы пара!")
+        joined = await p[name].expect("Вы пара!")
+        assert "встречи группы назначает наставник" in joined["text"]
 
     # Ваня leaves Софья's group: she and the curators are told; the group goes on with Оля
     await p["Ваня"].send("/meetings")
