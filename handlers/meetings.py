@@ -141,12 +141,14 @@ async def on_group_cancel(
             await notify(uow, now, member.user_id, text, key=f"gmeet-x:{m.id}")
 
 
-def _card_keyboard(t: L10n, meeting_id: int, confirmed: bool) -> InlineKeyboardMarkup:
+def _card_keyboard(t: L10n, meeting_id: int, confirmed: bool, group: bool = False) -> InlineKeyboardMarkup:
+    """A group meeting's time is the mentor's: a member may only take it or say they can't come."""
     kb = InlineKeyboardBuilder()
     kb.button(text=t("meet.btn.ics"), callback_data=MeetCb(action="ics", id=meeting_id))
-    kb.button(text=t("meet.btn.move"), callback_data=MeetCb(action="move", id=meeting_id))
+    if not group:
+        kb.button(text=t("meet.btn.move"), callback_data=MeetCb(action="move", id=meeting_id))
     kb.button(text=t("meet.btn.cancel"), callback_data=MeetCb(action="cancel", id=meeting_id))
-    if confirmed:
+    if confirmed and not group:
         kb.button(text=t("meet.btn.weekly"), callback_data=MeetCb(action="weekly", id=meeting_id))
     kb.adjust(2)
     return kb.as_markup()
@@ -301,7 +303,7 @@ async def on_meet_card(
     await bot.send_message(
         user.id,
         mt.line(t, meeting, ctx.programme.timezone),
-        reply_markup=_card_keyboard(t, meeting.id, confirmed),
+        reply_markup=_card_keyboard(t, meeting.id, confirmed, meeting.group_meeting is not None),
     )
 
 

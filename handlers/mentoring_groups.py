@@ -213,6 +213,10 @@ async def on_leave(
     )
 
 
+async def on_not_curator(cb: CallbackQuery, t: L10n) -> None:
+    await cb.answer(t("error.not_curator"), show_alert=True)
+
+
 def router() -> Router:
     r = Router(name="mentoring_groups")
     curator = Router(name="mentoring_groups_curator")
@@ -227,6 +231,10 @@ def router() -> Router:
     curator.callback_query.register(on_list, PairsCb.filter(F.action == "groups"))
     curator.message.register(on_size_text, GroupSize.text)
     r.include_router(curator)
+    refusals = Router(name="mentoring_groups_refusals")  # the curator's group buttons, pressed by others
+    refusals.callback_query.register(on_not_curator, GroupCb.filter())
+    refusals.callback_query.register(on_not_curator, GroupMoveCb.filter())
+    r.include_router(refusals)
     r.callback_query.register(on_mentor_answer, GroupMineCb.filter(F.a.in_({"y", "n"})))
     r.callback_query.register(on_leave, GroupMineCb.filter(F.a == "leave"))
     return r

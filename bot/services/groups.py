@@ -85,11 +85,18 @@ def _matched(d: Pair) -> mt.Pair:
     )
 
 
-async def attach(uow: Unit, programme_id: int, mentor_id: int, pair_id: int, now: datetime) -> int:
-    """The pair joins its mentor's open group (a new draft group when there is none)."""
+async def attach(
+    uow: Unit,
+    programme_id: int,
+    mentor_id: int,
+    pair_id: int,
+    now: datetime,
+    status: GroupStatus = GroupStatus.DRAFT,
+) -> int:
+    """The pair joins its mentor's open group (a new one, in ``status``, when there is none)."""
     group = await uow.groups.of_mentor(mentor_id, rules.OPEN_GROUPS)
     if group is None or group.programme_id != programme_id:
-        group = await uow.groups.create(programme_id, mentor_id, GroupStatus.DRAFT, now)
+        group = await uow.groups.create(programme_id, mentor_id, status, now)
     await uow.pairs.update(pair_id, group_id=group.id)
     return group.id
 

@@ -399,6 +399,8 @@ async def ask_mentor(uow: Unit, user_id: int, mentor_id: int, now: datetime) -> 
         expires_at=rules.expiry(now, programme.proposal_ttl_hours),
         mentee_answer=rules.ACCEPT,
     )
+    if programme.group_format:  # the mentee chose a group's mentor: the group it is
+        await groups.attach(uow, programme.id, mentor.id, pair_id, now, group_rules.GroupStatus.PROPOSED)
     pair = await uow.pairs.get(pair_id)
     assert pair is not None
     return pair

@@ -10,13 +10,15 @@ from datetime import datetime
 from typing import Any
 
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.clock import FakeClock
 from bot.domain.catalog import MeetFormat, Role, Status
 from bot.domain.models import Profile
 from bot.jobs import meetings_tick, proposals_tick
+from handlers.callbacks import GroupCb, GroupMineCb
 from sandbox.client import Person, SandboxClient
+from storage.db import Database
 from storage.tables import (
     MeetingRow,
     MentoringGroupRow,
@@ -92,6 +94,12 @@ async def seed(bot: Running, client: SandboxClient, specs: list[tuple[str, Profi
             )
             await uow.participants.decide(p.id, Status.APPROVED, True, 0, bot.clock.now())
     return people
+
+
+async def delivered(db: Database) -> bool:
+    async with db.engine.connect() as conn:
+        q = "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')"
+        return (await conn.execute(text(q))).scalar() == 0
 
 
 async def texts_of(person: Person, client: SandboxClient) -> list[str]:
@@ -196,12 +204,32 @@ async def test_a_group_from_the_draft_to_check_ins(
     meetings = await rows(bot, MeetingRow)
     assert len(meetings) == 2 and {m.group_meeting for m in meetings} == {meetings[0].id}
     assert {m.status for m in meetings} == {"confirmed"}
+    # a member's card of the group meeting: the time is the mentor's (no «Перенести»)
+    await p["Алиса"].send("/meetings")
+    listing = await p["Алиса"].expect("Встречи с Артём Тест")
+    assert "Выйти из группы" in str(listing["reply_markup"])
+    await p["Алиса"].press(listing, "1.")
+    member_card = await p["Алиса"].expect("знакомство")
+    labels = [b["text"] for row in member_card["reply_markup"]["inline_keyboard"] for b in row]
+    assert not any("Перенести" in x for x in labels) and any("Отменить" in x for x in labels)
+    # forged buttons: a member answering for the group, a member pressing the curator's
+    group_id = groups[0].id
+    forged = await p["Алиса"].press_data(listing, GroupMineCb(a="n", id=group_id).pack())
+    assert forged is not None and "недоступно" in forged["text"]
+    forged = await p["Алиса"].press_data(listing, GroupCb(a="ok", g=group_id).pack())
+    assert forged is not None and "только для кураторов" in forged["text"]
+    forged = await p["Алиса"].press_data(listing, GroupMineCb(a="meet", id=group_id).pack())
+    assert forged is not None and "недоступно" in forged["text"]
 
     assert bot.app is not None and bot.app.db is not None and bot.app.i18n is not None
     db, i18n = bot.app.db, bot.app.i18n
 
     async def tick() -> dict[str, int]:
-        return await meetings_tick(db, i18n, clock)
+        """A scheduler tick, then its messages delivered (the test's clock jumps ahead next:
+        a message still being sent must not look abandoned and go twice)."""
+        counts = await meetings_tick(db, i18n, clock)
+        await eventually(lambda: delivered(db), timeout=15)
+        return counts
 
     # reminders: every member, and the mentor ONE per reminder moment
     clock.current = datetime(2026, 10, 2, 13, 30)
