@@ -418,3 +418,15 @@ async def test_a_member_leaves_one_is_moved_and_the_mentor_leaves(
     assert groups == {1: "active", 2: "ended"}
     prio = {r.name: r.priority for r in await rows(bot, ParticipantRow)}
     assert prio["Оля Тест"] and prio["Максим Тест"] and not prio["Алиса Тест"]
+
+    # the mentor leaves the programme (not erased): the members are told, the curators asked
+    await p["Артём"].send("/help")
+    own = await p["Артём"].expect("Что я умею")
+    await p["Артём"].press(own, "Выйти из программы")
+    confirm = await p["Артём"].expect("Выйти из программы")
+    await p["Артём"].press(confirm, "Да, выйти")
+    await p["Артём"].expect("вышел(а) из программы")
+    for name in ("Алиса", "Максим"):
+        await p[name].expect("завершена", "второй участник покинул программу")
+    await curator.expect("Наставник группы 1 покинул программу", "Участники (2)")
+    assert [g.status for g in await rows(bot, MentoringGroupRow)] == ["ended"]
