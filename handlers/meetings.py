@@ -89,10 +89,23 @@ async def _group_block(message: Message, uow: Unit, t: L10n, v: GroupView, now: 
     }
     lines = [t("groups.meet_head", n=v.group.number, count=len(v.active))]
     lines += [mt.line(t, m, tz) for m in upcoming.values()] or [t("meet.none_yet")]
+    names = {p.id: p.mentee.name for p in v.active}
+    personal = [  # a member's own meetings with the mentor, besides the group's
+        m
+        for m in sorted(rows, key=lambda m: m.starts_at)
+        if m.group_meeting is None and m.status is not MeetingStatus.CANCELLED and m.starts_at >= now
+    ]
+    if personal:
+        lines.append(t("groups.personal_head"))
+        lines += [
+            t("groups.personal_line", line=Html(mt.line(t, m, tz)), member=names[m.pair_id]) for m in personal
+        ]
     kb = InlineKeyboardBuilder()
     kb.button(text=t("groups.btn.meet"), callback_data=GroupMineCb(a="meet", id=v.group.id))
     for i, gm in enumerate(list(upcoming)[:8], start=1):
         kb.button(text=t("groups.btn.cancel_n", n=i), callback_data=GroupMineCb(a="gx", id=gm or 0))
+    for i, m in enumerate(personal[:8], start=1):
+        kb.button(text=t("groups.btn.personal_n", n=i), callback_data=MeetCb(action="card", id=m.id))
     kb.adjust(1)
     await message.answer("\n".join(lines), reply_markup=kb.as_markup())
 

@@ -335,6 +335,18 @@ async def test_a_group_from_the_draft_to_check_ins(
         "Оля Тест": False,
     }
 
+    # the mentor leaves the programme (not erased): the members are told, the curators asked
+    await p["Артём"].send("/help")
+    own = await p["Артём"].expect("Что я умею")
+    await p["Артём"].press(own, "Выйти из программы")
+    confirm = await p["Артём"].expect("Выйти из программы")
+    await p["Артём"].press(confirm, "Да, выйти")
+    await p["Артём"].expect("вышел(а) из программы")
+    for name in ("Алиса", "Максим"):
+        await p[name].expect("завершена", "второй участник покинул программу")
+    await curator.expect("Наставник группы 1 покинул программу", "Участники (2)")
+    assert [g.status for g in await rows(bot, MentoringGroupRow)] == ["ended"]
+
 
 async def test_a_member_leaves_one_is_moved_and_the_mentor_leaves(
     bot: Running, client: SandboxClient, make_curator: MakeCurator, clock: FakeClock
@@ -407,6 +419,19 @@ async def test_a_member_leaves_one_is_moved_and_the_mentor_leaves(
     await p["Артём"].expect("перевёл участника в другую группу: Максим Тест")
     await p["Софья"].expect("новый участник: Максим Тест")
 
+    # a member's own meeting with the mentor shows in the mentor's group block
+    await p["Оля"].send("/meetings")
+    await p["Оля"].press(await p["Оля"].expect("Встречи с Софья Тест"), "Назначить встречу")
+    await p["Оля"].expect("Выбери день")
+    await p["Оля"].send("05.10 15:00")
+    await p["Оля"].press(await p["Оля"].expect("Какая это встреча"), "⭐ знакомство")
+    await p["Оля"].press(await p["Оля"].expect("Как встречаетесь"), "онлайн")
+    await p["Оля"].press(await p["Оля"].expect("ссылку"), "Пропустить")
+    await p["Софья"].expect("Оля Тест предлагает встречу")
+    await p["Софья"].send("/meetings")
+    block = await p["Софья"].expect("Группа 2", "участников: 2", "Личные встречи с участниками", "Оля Тест")
+    assert "Личная встреча 1" in str(block["reply_markup"])
+
     # Софья leaves the programme: the members are told, the curators asked to place them
     await p["Софья"].send("/forget_me")
     await p["Софья"].press(await p["Софья"].expect("Удалить"), "Да, удалить")
@@ -418,15 +443,3 @@ async def test_a_member_leaves_one_is_moved_and_the_mentor_leaves(
     assert groups == {1: "active", 2: "ended"}
     prio = {r.name: r.priority for r in await rows(bot, ParticipantRow)}
     assert prio["Оля Тест"] and prio["Максим Тест"] and not prio["Алиса Тест"]
-
-    # the mentor leaves the programme (not erased): the members are told, the curators asked
-    await p["Артём"].send("/help")
-    own = await p["Артём"].expect("Что я умею")
-    await p["Артём"].press(own, "Выйти из программы")
-    confirm = await p["Артём"].expect("Выйти из программы")
-    await p["Артём"].press(confirm, "Да, выйти")
-    await p["Артём"].expect("вышел(а) из программы")
-    for name in ("Алиса", "Максим"):
-        await p[name].expect("завершена", "второй участник покинул программу")
-    await curator.expect("Наставник группы 1 покинул программу", "Участники (2)")
-    assert [g.status for g in await rows(bot, MentoringGroupRow)] == ["ended"]
