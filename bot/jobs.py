@@ -399,6 +399,13 @@ async def _wave(
     return out
 
 
+async def _asked_for_group(uow: Unit, m: Meeting, side: Side) -> bool:
+    """A group meeting's mentor is asked once, on one member's row."""
+    if m.group_meeting is None or side.role is not Role.MENTOR:
+        return False
+    return await uow.meetings.asked_in_group(m.group_meeting, side.participant_id)
+
+
 async def _checkins(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:
     meetings = [
         m
@@ -417,12 +424,8 @@ async def _checkins(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int
         if pair.pair_id in paused:
             continue  # asked after the pause, while the meeting is within the week
         for side in (pair.mentor, pair.mentee):
-            if (
-                m.group_meeting is not None
-                and side.role is Role.MENTOR
-                and await uow.meetings.asked_in_group(m.group_meeting, side.participant_id)
-            ):
-                continue  # a group meeting's mentor is asked once, on one member's row
+            if await _asked_for_group(uow, m, side):
+                continue
             if await uow.meetings.ask(m.id, side.participant_id, side.role.value, now):
                 t = await tick.t(side.user_id)
                 text = t(

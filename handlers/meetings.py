@@ -576,6 +576,19 @@ async def _finish_group(
     )
     await state.clear()
     tz = v.programme.timezone
+    nxt = await _tell_members(uow, i18n, v, rows, now)
+    note = Html(mt.next_reminder(t, rows[0], nxt, tz))
+    await bot.send_message(
+        user.id, t("groups.meeting_done", when=mt.when(t, rows[0], tz), count=len(rows), reminder=note)
+    )
+
+
+async def _tell_members(
+    uow: Unit, i18n: Translator, v: GroupView, rows: list[Meeting], now: datetime
+) -> timedelta | None:
+    """Each member of a group meeting is told; reminders already passed never go. Returns
+    the next reminder's offset."""
+    tz = v.programme.timezone
     members = {p.id: p for p in v.active}
     nxt = None
     for m in rows:
@@ -589,10 +602,7 @@ async def _finish_group(
             reminder=Html(mt.next_reminder(st, m, nxt, tz)),
         )
         await notify(uow, now, pair.mentee.user_id, text, key=f"gmeet:{m.id}")
-    note = Html(mt.next_reminder(t, rows[0], nxt, tz))
-    await bot.send_message(
-        user.id, t("groups.meeting_done", when=mt.when(t, rows[0], tz), count=len(rows), reminder=note)
-    )
+    return nxt
 
 
 def _side(p: Participant) -> Side:

@@ -124,6 +124,7 @@ class ErasureRepo:
         await s.execute(delete(CuratorRow).where(CuratorRow.user_id == user_id))
 
         await self._leave_pairs(part_ids, now, erased)
+        await self._end_groups(part_ids)
         await self._free_texts(part_ids, now)
         await self._outbox(user_id, needles)
         await self._fsm(user_id, needles)
@@ -248,11 +249,6 @@ class ErasureRepo:
                 )
                 .values(status="cancelled")
             )
-        await s.execute(  # a forgotten mentor's group ends (its members' pairs ended above)
-            update(MentoringGroupRow)
-            .where(MentoringGroupRow.mentor_id.in_(part_ids), MentoringGroupRow.status.in_(OPEN_GROUPS))
-            .values(status="ended")
-        )
         pair_ids = [p.id for p in pairs]
         if not pair_ids:
             return
@@ -263,6 +259,14 @@ class ErasureRepo:
         rids = (await s.scalars(unanswered)).all()
         await s.execute(delete(ReflectionRow).where(ReflectionRow.id.in_(rids)))
         await self._drop_queued(pair_ids, mids, rids)
+
+    async def _end_groups(self, part_ids: list[int]) -> None:
+        """A forgotten mentor's group ends (its members' pairs ended with the mentor's)."""
+        await self.session.execute(
+            update(MentoringGroupRow)
+            .where(MentoringGroupRow.mentor_id.in_(part_ids), MentoringGroupRow.status.in_(OPEN_GROUPS))
+            .values(status="ended")
+        )
 
     async def _drop_queued(self, pair_ids: list[int], mids: Sequence[int], rids: Sequence[int]) -> None:
         """Messages still queued about these pairs, their meetings and check-ins never go."""

@@ -352,8 +352,3 @@ async def cancel_meeting(
         await uow.meetings.update(m.id, status=MeetingStatus.CANCELLED, reason=text)
         await uow.outbox.drop_pending(f"meet:{m.id}:")
     return rows, v
-
-
-def next_kind(v: GroupView, held: int, now: datetime) -> Kind:
-    today = meeting_rules.to_local(now, v.programme.timezone).date()
-    return meeting_rules.next_kind(held, today, v.programme.end)
