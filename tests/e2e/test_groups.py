@@ -239,7 +239,7 @@ async def test_a_group_from_the_draft_to_check_ins(
     assert (await tick())["reminders"] == 3
     for name in ("Алиса", "Максим"):
         await p[name].expect("через 1 час")
-    await p["Артём"].expect("через 1 час", "участниками вашей группы")
+    await p["Артём"].expect("через 1 час", "участниками твоей группы")
 
     async def mentor_reminders() -> bool:
         return sum("Напоминание" in x for x in await texts_of(p["Артём"], client)) == 2
@@ -250,7 +250,7 @@ async def test_a_group_from_the_draft_to_check_ins(
     clock.current = datetime(2026, 10, 3, 15, 0)
     assert (await tick())["checkins"] == 3
     assert (await tick())["checkins"] == 0
-    mentor_ask = await p["Артём"].expect("Встреча состоялась?", "участниками вашей группы")
+    mentor_ask = await p["Артём"].expect("Встреча состоялась?", "участниками твоей группы")
     for name, useful in (("Алиса", "9"), ("Максим", "4")):
         ask = await p[name].expect("Встреча состоялась?")
         await p[name].press(ask, "Да")
@@ -325,7 +325,7 @@ async def test_a_group_from_the_draft_to_check_ins(
     clock.current = datetime(2026, 10, 18, 10, 0)
     assert (await tick())["nudges"] == 3
     assert (await tick())["nudges"] == 0
-    await p["Артём"].expect("не встречались уже 14 дн.", "участниками вашей группы")
+    await p["Артём"].expect("не встречались уже 14 дн.", "участниками твоей группы")
     await p["Алиса"].expect("не встречались уже 14 дн.", "Артём Тест")
     assert asked == {
         "Артём Тест": True,
