@@ -11,6 +11,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.clock import Clock
+from bot.domain import groups as group_rules
 from bot.domain import meetings as rules
 from bot.domain.base import stale_before
 from bot.domain.catalog import Role
@@ -23,7 +24,7 @@ from bot.services import digest as digests
 from bot.services import pairs, surveys
 from handlers import digest as digest_views
 from handlers import meeting_texts as mt
-from handlers.callbacks import ProposalCb, SurveyCb
+from handlers.callbacks import GroupMineCb, ProposalCb, SurveyCb
 from handlers.common import notify, strings_for
 from handlers.kb import InlineKeyboardBuilder
 from storage.db import Database
@@ -43,6 +44,9 @@ async def proposals_tick(db: Database, i18n: Translator, clock: Clock) -> pairs.
         for pair in due.remind:
             for side in (pair.mentor, pair.mentee):
                 if pair.answer_of(side.role) is not None:
+                    continue
+                if pair.group_id is not None and side.role is Role.MENTOR:  # once for the group
+                    await _remind_group(uow, now, i18n, pair.group_id, side.user_id, side.id)
                     continue
                 t = await strings_for(uow, i18n, side.user_id)
                 kb = InlineKeyboardBuilder()
@@ -72,6 +76,19 @@ async def proposals_tick(db: Database, i18n: Translator, clock: Clock) -> pairs.
                     )
                     await notify(uow, now, curator.id, text, key=f"propexpired:{pair.id}:c{curator.id}")
     return due
+
+
+async def _remind_group(
+    uow: Unit, now: datetime, i18n: Translator, group_id: int, user_id: int, pid: int
+) -> None:
+    """The mentor's one reminder of a group proposal, with the group's own buttons."""
+    t = await strings_for(uow, i18n, user_id)
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("btn.accept"), callback_data=GroupMineCb(a="y", id=group_id))
+    kb.button(text=t("btn.decline"), callback_data=GroupMineCb(a="n", id=group_id))
+    await notify(
+        uow, now, user_id, t("groups.proposal_reminder"), kb.as_markup(), key=f"propremind:g{group_id}:{pid}"
+    )
 
 
 class _Tick:
@@ -182,8 +199,18 @@ def _paused_pairs(pairs: Iterable[PairSides], paused: set[int]) -> set[int]:
 
 
 def reminder_key(m: Meeting, offset: timedelta, side: Side) -> str:
+    """One key per meeting, side and moment; a group meeting's mentor has one key for all
+    the members' rows (one reminder, not one per member)."""
     hours = int(offset.total_seconds() // 3600)
-    return f"meet:{m.id}:{m.starts_at:%Y%m%d%H%M}:{hours}h:{side.participant_id}"
+    ident = group_rules.mentor_meeting(m.id, m.group_meeting) if side.role is Role.MENTOR else m.id
+    return f"meet:{ident}:{m.starts_at:%Y%m%d%H%M}:{hours}h:{side.participant_id}"
+
+
+def other_name(t: L10n, m: Meeting, pair: PairSides, side: Side) -> str:
+    """Whom the meeting is with, for this side: a group meeting's mentor meets the group."""
+    if m.group_meeting is not None and side.role is Role.MENTOR:
+        return t("groups.other")
+    return pair.other(side).name
 
 
 async def fix_reminders(uow: Unit, m: Meeting, sides: Sequence[Side], now: datetime) -> timedelta | None:
@@ -281,8 +308,9 @@ async def _remind(
             k = reminder_key(m, offset, side)
             if k in done:
                 continue
+            done.add(k)  # a group meeting's mentor: the other members' rows share this key
             t = await tick.t(side.user_id)
-            text = reminder_text(t, m, timezone, pair.other(side).name, left)
+            text = reminder_text(t, m, timezone, other_name(t, m, pair, side), left)
             status = "pending" if nearest else "dropped"
             if await uow.outbox.enqueue(
                 k,
@@ -329,7 +357,7 @@ async def _early_reminders(
         if await uow.outbox.enqueue(
             reminder_key(m, offset, side),
             side.user_id,
-            reminder_text(t, m, programme.timezone, pair.other(side).name, left),
+            reminder_text(t, m, programme.timezone, other_name(t, m, pair, side), left),
             reminder_markup(t, m, side),
             now,
             not_before=go,
@@ -364,7 +392,20 @@ async def _wave(
         for side in (pair.mentor, pair.mentee)
     ]
     done = await uow.outbox.existing([reminder_key(m, o, side) for m, o, _, side in wanted])
-    return [w for w in wanted if reminder_key(w[0], w[1], w[3]) not in done]
+    out = []
+    for w in wanted:
+        key = reminder_key(w[0], w[1], w[3])
+        if key not in done:
+            done.add(key)  # once: a group meeting's mentor shares one key across its rows
+            out.append(w)
+    return out
+
+
+async def _asked_for_group(uow: Unit, m: Meeting, side: Side) -> bool:
+    """A group meeting's mentor is asked once, on one member's row."""
+    if m.group_meeting is None or side.role is not Role.MENTOR:
+        return False
+    return await uow.meetings.asked_in_group(m.group_meeting, side.participant_id)
 
 
 async def _checkins(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int]) -> None:
@@ -385,13 +426,15 @@ async def _checkins(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int
         if pair.pair_id in paused:
             continue  # asked after the pause, while the meeting is within the week
         for side in (pair.mentor, pair.mentee):
+            if await _asked_for_group(uow, m, side):
+                continue
             if await uow.meetings.ask(m.id, side.participant_id, side.role.value, now):
                 t = await tick.t(side.user_id)
                 text = t(
                     "reflect.ask.happened",
                     when=mt.when(t, m, programme.timezone),
                     kind=Html(t(f"meet.kind.{m.kind.value}")),
-                    other=pair.other(side).name,
+                    other=other_name(t, m, pair, side),
                 )
                 await notify(
                     uow,
@@ -404,6 +447,19 @@ async def _checkins(uow: Unit, tick: _Tick, now: datetime, counts: dict[str, int
                 counts["checkins"] += 1
 
 
+def _nudge_key(pair: PairSides, bucket: int, side: Side) -> str:
+    """A silent group's mentor is nudged once for the group, not once per member."""
+    if pair.group_id is not None and side.role is Role.MENTOR:
+        return f"nudge:g{pair.group_id}:{bucket}:{side.participant_id}"
+    return f"nudge:{pair.pair_id}:{bucket}:{side.participant_id}"
+
+
+def _nudged_with(t: L10n, pair: PairSides, side: Side) -> str:
+    return (
+        t("groups.other") if pair.group_id is not None and side.role is Role.MENTOR else pair.other(side).name
+    )
+
+
 async def _nudges(uow: Unit, tick: _Tick, now: datetime) -> int:
     """A nudge to both sides of each pair with no meeting for N days, once per N days."""
     silent = await uow.meetings.silent_pairs(now - timedelta(days=rules.DEFAULT_NUDGE_DAYS))
@@ -413,15 +469,13 @@ async def _nudges(uow: Unit, tick: _Tick, now: datetime) -> int:
         bucket = rules.nudge_bucket(last, now, rules.DEFAULT_NUDGE_DAYS)
         if bucket is not None and pair_id in sides:
             todo.append((sides[pair_id], last, bucket))
-    done = await uow.outbox.existing(
-        [f"nudge:{p.pair_id}:{b}:{s.participant_id}" for p, _, b in todo for s in (p.mentor, p.mentee)]
-    )
+    done = await uow.outbox.existing([_nudge_key(p, b, s) for p, _, b in todo for s in (p.mentor, p.mentee)])
     paused = _paused_pairs([p for p, _, _ in todo], tick.paused)
     sent = 0
     for pair, last, bucket in todo:
         if pair.pair_id in paused:
             continue
-        keys = {s: f"nudge:{pair.pair_id}:{bucket}:{s.participant_id}" for s in (pair.mentor, pair.mentee)}
+        keys = {s: _nudge_key(pair, bucket, s) for s in (pair.mentor, pair.mentee)}
         if all(k in done for k in keys.values()):
             continue
         programme = await tick.programme(pair.programme_id)
@@ -436,7 +490,7 @@ async def _nudges(uow: Unit, tick: _Tick, now: datetime) -> int:
                 uow,
                 now,
                 side.user_id,
-                t("meet.nudge", other=pair.other(side).name, days=(now - last).days),
+                t("meet.nudge", other=_nudged_with(t, pair, side), days=(now - last).days),
                 key=k,
             ):
                 sent += 1

@@ -16,7 +16,7 @@ from bot.domain.errors import DomainError
 from bot.domain.identity import messenger_of
 from bot.domain.models import User
 from bot.i18n import Html, L10n, Translator
-from bot.services import people
+from bot.services import groups, people
 from handlers import join, questionnaire, render, voice
 from handlers import keyboards as kb
 from handlers.callbacks import ContactCb, ForgetCb, LangCb, ProfileCb
@@ -207,6 +207,16 @@ async def tell_about_forgotten(uow: Unit, i18n: Translator, now: datetime, erase
         for curator in await uow.organisations.curators(programme.organisation_id):
             ct = i18n.get(curator.locale)
             await notify(uow, now, curator.id, ct("curator.forgotten", programme=title, pairs=ended))
+    for v in await groups.mentor_left(uow, [p.pair_id for p in erased.pairs]):
+        for curator in await uow.organisations.curators(v.programme.organisation_id):
+            ct = i18n.get(curator.locale)
+            text = ct(
+                "groups.curator_mentor_left",
+                n=v.group.number,
+                programme=v.programme.title,
+                count=len(v.pairs),
+            )
+            await notify(uow, now, curator.id, text)
 
 
 async def on_free_text(message: Message, t: L10n) -> None:

@@ -300,3 +300,26 @@ class SurveyMomentCb(CallbackData, prefix="sm"):
 
     item: int
     m: str
+
+
+class GroupCb(CallbackData, prefix="gr"):
+    """A curator's mentoring group: card | ok (confirm the draft group) | mv (pick a member to move)."""
+
+    a: str
+    g: int
+
+
+class GroupMoveCb(CallbackData, prefix="gm"):
+    """The curator moves this member's pair (``pair``) into group ``to``; ``to`` 0: choose."""
+
+    pair: int
+    to: int
+
+
+class GroupMineCb(CallbackData, prefix="gy"):
+    """A group's participant: y | n (the mentor answers the group) | meet (the mentor
+    schedules a group meeting) | gx (the mentor cancels group meeting ``id``) | leave (a
+    member leaves: ``id`` is their pair)."""
+
+    a: str
+    id: int

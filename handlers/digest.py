@@ -113,7 +113,8 @@ def figures_text(t: L10n, d: service.Digest) -> str:
             de=Html(_count_delta(f.mentees, b.mentees)),
         ),
         t("digest.fig.pairs", pairs=f.active_pairs, d=Html(_count_delta(f.active_pairs, b.active_pairs)))
-        + (f" · {forms}" if forms else ""),
+        + (f" · {forms}" if forms else "")
+        + (f" · {t('groups.report.digest_groups', count=f.groups)}" if f.groups else ""),
         t(
             "digest.fig.meetings",
             held=f.held,

@@ -18,12 +18,14 @@ from bot.clock import Clock
 from bot.domain import meetings as rules
 from bot.domain.errors import AlreadyDecided, DomainError
 from bot.domain.meetings import Kind, Meeting, MeetingStatus
-from bot.domain.models import User
+from bot.domain.models import Participant, User
 from bot.i18n import Html, L10n, Translator
+from bot.services import groups as group_service
 from bot.services import meetings as service
+from bot.services.groups import GroupView
 from handlers import meeting_texts as mt
 from handlers.answered import collapse, collapse_pressed
-from handlers.callbacks import DayCb, FormatCb, KindCb, MeetCb, PlanCb, ReflectCb, TimeCb
+from handlers.callbacks import DayCb, FormatCb, GroupMineCb, KindCb, MeetCb, PlanCb, ReflectCb, TimeCb
 from handlers.common import error_text, notify, refuse, strings_for, tell_curators
 from handlers.kb import InlineKeyboardBuilder
 from handlers.states import MeetingForm, Reflect
@@ -40,7 +42,13 @@ async def on_meetings(message: Message, uow: Unit, user: User, t: L10n, clock: C
         await message.answer(t("meet.no_pair"))
         return
     now = clock.now()
+    led = await group_service.led_by(uow, user.id)  # a group's mentor sees the group once
+    for v in led:
+        await _group_block(message, uow, t, v, now)
+    in_led = {p.id for v in led for p in v.pairs}
     for ctx in contexts:
+        if ctx.pair.id in in_led:
+            continue
         meetings = [
             m for m in await uow.meetings.of_pair(ctx.pair.id) if m.status is not MeetingStatus.CANCELLED
         ]
@@ -63,16 +71,96 @@ async def on_meetings(message: Message, uow: Unit, user: User, t: L10n, clock: C
             )
         kb.button(text=t("meet.btn.new"), callback_data=MeetCb(action="new", id=ctx.pair.id))
         kb.button(text=t("plan.btn.open"), callback_data=PlanCb(a="v", id=ctx.pair.id))
+        if ctx.pair.group_id is not None and ctx.me.id == ctx.pair.mentee.id:
+            kb.button(text=t("groups.btn.leave"), callback_data=GroupMineCb(a="leave", id=ctx.pair.id))
         kb.adjust(1)
         await message.answer("\n".join(lines), reply_markup=kb.as_markup())
 
 
-def _card_keyboard(t: L10n, meeting_id: int, confirmed: bool) -> InlineKeyboardMarkup:
+async def _group_block(message: Message, uow: Unit, t: L10n, v: GroupView, now: datetime) -> None:
+    """The mentor's group: its upcoming group meetings (one line each), a button to set one."""
+    tz = v.programme.timezone
+    rows = [m for p in v.active for m in await uow.meetings.of_pair(p.id)]
+    upcoming = {
+        m.group_meeting: m
+        for m in sorted(rows, key=lambda m: m.starts_at)
+        if m.group_meeting is not None and m.status is MeetingStatus.CONFIRMED and m.starts_at >= now
+    }
+    lines = [t("groups.meet_head", n=v.group.number, count=len(v.active))]
+    lines += [mt.line(t, m, tz) for m in upcoming.values()] or [t("meet.none_yet")]
+    names = {p.id: p.mentee.name for p in v.active}
+    personal = [  # a member's own meetings with the mentor, besides the group's
+        m
+        for m in sorted(rows, key=lambda m: m.starts_at)
+        if m.group_meeting is None and m.status is not MeetingStatus.CANCELLED and m.starts_at >= now
+    ]
+    if personal:
+        lines.append(t("groups.personal_head"))
+        lines += [
+            t("groups.personal_line", line=Html(mt.line(t, m, tz)), member=names[m.pair_id]) for m in personal
+        ]
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("groups.btn.meet"), callback_data=GroupMineCb(a="meet", id=v.group.id))
+    for i, gm in enumerate(list(upcoming)[:8], start=1):
+        kb.button(text=t("groups.btn.cancel_n", n=i), callback_data=GroupMineCb(a="gx", id=gm or 0))
+    for i, m in enumerate(personal[:8], start=1):
+        kb.button(text=t("groups.btn.personal_n", n=i), callback_data=MeetCb(action="card", id=m.id))
+    kb.adjust(1)
+    await message.answer("\n".join(lines), reply_markup=kb.as_markup())
+
+
+async def on_group_meet(
+    cb: CallbackQuery,
+    callback_data: GroupMineCb,
+    state: FSMContext,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    """The mentor sets a meeting for the whole group: the same steps as for a pair."""
+    v = await group_service.mentor_view(uow, user.id, callback_data.id)
+    if not v.active:
+        return await refuse(cb, t, "groups.no_members")
+    await cb.answer()
+    data = {"mode": "group", "group": v.group.id, "pair": v.active[0].id}
+    await _ask_day(bot, t, state, user.id, data, v.programme.timezone, clock.now())
+    return None
+
+
+async def on_group_cancel(
+    cb: CallbackQuery,
+    callback_data: GroupMineCb,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    bot: Bot,
+    clock: Clock,
+) -> None:
+    """The mentor cancels a group meeting for every member."""
+    now = clock.now()
+    rows, v = await group_service.cancel_meeting(uow, user.id, callback_data.id, "")
+    await cb.answer()
+    tz = v.programme.timezone
+    await bot.send_message(user.id, t("meet.cancelled", when=mt.when(t, rows[0], tz)))
+    members = {p.id: p.mentee for p in v.pairs}
+    for m in rows:
+        if (member := members.get(m.pair_id)) is not None:
+            st = await strings_for(uow, i18n, member.user_id)
+            text = st("groups.meeting_cancelled", mentor=v.mentor.name, when=mt.when(st, m, tz))
+            await notify(uow, now, member.user_id, text, key=f"gmeet-x:{m.id}")
+
+
+def _card_keyboard(t: L10n, meeting_id: int, confirmed: bool, group: bool = False) -> InlineKeyboardMarkup:
+    """A group meeting's time is the mentor's: a member may only take it or say they can't come."""
     kb = InlineKeyboardBuilder()
     kb.button(text=t("meet.btn.ics"), callback_data=MeetCb(action="ics", id=meeting_id))
-    kb.button(text=t("meet.btn.move"), callback_data=MeetCb(action="move", id=meeting_id))
+    if not group:
+        kb.button(text=t("meet.btn.move"), callback_data=MeetCb(action="move", id=meeting_id))
     kb.button(text=t("meet.btn.cancel"), callback_data=MeetCb(action="cancel", id=meeting_id))
-    if confirmed:
+    if confirmed and not group:
         kb.button(text=t("meet.btn.weekly"), callback_data=MeetCb(action="weekly", id=meeting_id))
     kb.adjust(2)
     return kb.as_markup()
@@ -227,7 +315,7 @@ async def on_meet_card(
     await bot.send_message(
         user.id,
         mt.line(t, meeting, ctx.programme.timezone),
-        reply_markup=_card_keyboard(t, meeting.id, confirmed),
+        reply_markup=_card_keyboard(t, meeting.id, confirmed, meeting.group_meeting is not None),
     )
 
 
@@ -433,6 +521,9 @@ async def _finish_new(
         await bot.send_message(user.id, t("error.stale"))
         return
     now = clock.now()
+    if data.get("mode") == "group":
+        await _finish_group(bot, state, uow, user, t, i18n, now, place)
+        return
     replaces = int(data["meeting"]) if data.get("mode") == "other" else None
     meeting, ctx = await service.propose(
         uow,
@@ -453,6 +544,64 @@ async def _finish_new(
     await notify(
         uow, now, ctx.other.user_id, text, mt.confirm_keyboard(ot, meeting.id), key=f"meetprop:{meeting.id}"
     )
+
+
+async def _finish_group(
+    bot: Bot,
+    state: FSMContext,
+    uow: Unit,
+    user: User,
+    t: L10n,
+    i18n: Translator,
+    now: datetime,
+    place: str | None,
+) -> None:
+    """One time for the whole group: a confirmed row per member; every member is told, the
+    mentor once; reminders that have already passed are never sent."""
+    data = await state.get_data()
+    rows, v = await group_service.schedule(
+        uow,
+        user.id,
+        int(data["group"]),
+        datetime.fromisoformat(data["when"]),
+        Kind(data["kind"]),
+        bool(data.get("online")),
+        place,
+        now,
+    )
+    await state.clear()
+    tz = v.programme.timezone
+    nxt = await _tell_members(uow, i18n, v, rows, now)
+    note = Html(mt.next_reminder(t, rows[0], nxt, tz))
+    await bot.send_message(
+        user.id, t("groups.meeting_done", when=mt.when(t, rows[0], tz), count=len(rows), reminder=note)
+    )
+
+
+async def _tell_members(
+    uow: Unit, i18n: Translator, v: GroupView, rows: list[Meeting], now: datetime
+) -> timedelta | None:
+    """Each member of a group meeting is told; reminders already passed never go. Returns
+    the next reminder's offset."""
+    tz = v.programme.timezone
+    members = {p.id: p for p in v.active}
+    nxt = None
+    for m in rows:
+        pair = members[m.pair_id]
+        nxt = await jobs.fix_reminders(uow, m, [_side(pair.mentor), _side(pair.mentee)], now)
+        st = await strings_for(uow, i18n, pair.mentee.user_id)
+        text = st(
+            "groups.meeting_set",
+            mentor=v.mentor.name,
+            line=Html(mt.line(st, m, tz)),
+            reminder=Html(mt.next_reminder(st, m, nxt, tz)),
+        )
+        await notify(uow, now, pair.mentee.user_id, text, key=f"gmeet:{m.id}")
+    return nxt
+
+
+def _side(p: Participant) -> Side:
+    return Side(p.id, p.user_id, p.name, p.role)
 
 
 def _sides(ctx: service.PairContext) -> list[Side]:
@@ -655,6 +804,8 @@ def router() -> Router:
     r.message.register(on_reason, MeetingForm.reason, PRIVATE)
     r.message.register(on_buttons_expected, MeetingForm.kind, PRIVATE)
     r.message.register(on_buttons_expected, MeetingForm.format, PRIVATE)
+    r.callback_query.register(on_group_meet, GroupMineCb.filter(F.a == "meet"))
+    r.callback_query.register(on_group_cancel, GroupMineCb.filter(F.a == "gx"))
     r.callback_query.register(on_reflect, ReflectCb.filter())
     r.message.register(on_reflect_text, Reflect.text, PRIVATE)
     return r

@@ -12,12 +12,24 @@ from bot.clock import Clock
 from bot.domain.models import Participant, Programme, User
 from bot.domain.pairs import Pair, PairStatus
 from bot.i18n import Html, L10n, Translator
+from bot.services import groups as group_service
 from bot.services import pairs as service
 from bot.services.curation import require_programme
+from handlers import group_texts
 from handlers import meeting_texts as mt
 from handlers import pair_texts as texts
 from handlers.answered import collapse
-from handlers.callbacks import ChooseCb, MenteeCb, PairCb, PairsCb, PickCb, ProgCb, ProposalCb, RankCb
+from handlers.callbacks import (
+    ChooseCb,
+    GroupCb,
+    MenteeCb,
+    PairCb,
+    PairsCb,
+    PickCb,
+    ProgCb,
+    ProposalCb,
+    RankCb,
+)
 from handlers.common import notify, send_long, strings_for
 from handlers.curator import IsCurator
 from handlers.kb import InlineKeyboardBuilder
@@ -37,6 +49,9 @@ def menu_keyboard(t: L10n, p: Programme) -> InlineKeyboardMarkup:
     kb.button(text=t(mode), callback_data=PairsCb(action="mode", pid=p.id))
     kb.button(text=t("rank.btn.start"), callback_data=PairsCb(action="speed", pid=p.id))
     kb.button(text=t("rank.btn.stable"), callback_data=PairsCb(action="stable", pid=p.id))
+    if p.group_format:
+        kb.button(text=t("groups.btn.list"), callback_data=PairsCb(action="groups", pid=p.id))
+        kb.button(text=t("groups.btn.size"), callback_data=PairsCb(action="gsize", pid=p.id))
     kb.adjust(2)
     return kb.as_markup()
 
@@ -105,7 +120,10 @@ async def on_publish(
     published = await service.publish(uow, user.id, callback_data.pid, now)
     await cb.answer()
     for pair in published:
-        await propose(uow, now, i18n, pair)
+        if pair.group_id is None:
+            await propose(uow, now, i18n, pair)
+    for gid in dict.fromkeys(p.group_id for p in published if p.group_id is not None):
+        await group_texts.propose(uow, now, i18n, await group_service.view(uow, gid))
     await bot.send_message(
         user.id, t("pairs.published", count=len(published), hours=programme.proposal_ttl_hours)
     )
@@ -244,7 +262,11 @@ async def show_draft(bot: Bot, t: L10n, chat_id: int, d: service.Draft) -> None:
     total = sum(p.score or 0 for p in d.pairs)
     avg = total / len(d.pairs) if d.pairs else 0.0
     blocks = [t("pairs.draft_head", title=d.programme.title, count=len(d.pairs), avg=t.number(avg))]
-    blocks += [texts.pair_line(t, i + 1, p) for i, p in enumerate(d.pairs)]
+    if d.programme.group_format:  # a group is one card: its mentor, then its members
+        d.pairs = group_texts.in_group_order(d.pairs)
+        blocks += group_texts.draft_blocks(t, d.pairs, d.groups)
+    else:
+        blocks += [texts.pair_line(t, i + 1, p) for i, p in enumerate(d.pairs)]
     if d.unmatched:
         blocks.append(t("pairs.unmatched_head", count=len(d.unmatched)))
         blocks += [
@@ -257,6 +279,12 @@ async def show_draft(bot: Bot, t: L10n, chat_id: int, d: service.Draft) -> None:
     for m in list(d.unmatched)[: max(0, BUTTONS - len(d.pairs))]:
         kb.button(text=f"➕ {d.mentees[m].name[:20]}", callback_data=MenteeCb(mentee=m))
     kb.adjust(5)
+    for gid, number in sorted(d.groups.items(), key=lambda x: x[1]):
+        kb.row(
+            InlineKeyboardButton(
+                text=t("groups.btn.confirm_n", n=number), callback_data=GroupCb(a="ok", g=gid).pack()
+            )
+        )
     if d.pairs:
         kb.row(
             InlineKeyboardButton(

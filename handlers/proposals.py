@@ -89,11 +89,16 @@ async def _introduce(uow: Unit, now: datetime, i18n: Translator, pair: Pair) -> 
         other = pair.other(side)
         other_user = await uow.people.get(other.user_id)
         st = await strings_for(uow, i18n, person.user_id)
+        text = texts.contact(
+            st, other, other_user.share_contact if other_user else True, names, person.user_id
+        )
+        if pair.group_id is not None:  # a group: the meetings are the group's, set by the mentor
+            text += "\n" + st(f"groups.contact_note_{side.value}")
         await notify(
             uow,
             now,
             person.user_id,
-            texts.contact(st, other, other_user.share_contact if other_user else True, names, person.user_id),
+            text,
             kb_single(st("meet.btn.new"), MeetCb(action="new", id=pair.id).pack()),
             key=f"contact:{pair.id}:{side.value}",
         )

@@ -91,3 +91,7 @@ class CopyForm(StatesGroup):
 
 class ParentalForm(StatesGroup):
     contact = State()  # a curator types a minor's parent's contact: data["part"]
+
+
+class GroupSize(StatesGroup):
+    text = State()  # the curator types a programme's group size: data["pid"]

@@ -18,6 +18,7 @@ from bot.domain.errors import DomainError
 from bot.domain.models import User
 from bot.domain.pairs import PairStatus
 from bot.i18n import Html, L10n, Translator
+from bot.services import groups
 from bot.services import safety as safety_service
 from bot.services import voice as service
 from handlers import pair_texts
@@ -293,6 +294,11 @@ async def on_bye(
         await notify(
             uow, now, curator.id, ct("voice.curator_left", who=who, programme=title, pairs=len(left.ended))
         )
+    for v in await groups.mentor_left(uow, [p.id for p in left.ended]):  # a group's mentor left
+        for curator in left.curators:
+            ct = i18n.get(curator.locale)
+            text = ct("groups.curator_mentor_left", n=v.group.number, programme=title, count=len(v.pairs))
+            await notify(uow, now, curator.id, text)
     if cb.message is not None:
         await bot.edit_message_reply_markup(chat_id=user.id, message_id=cb.message.message_id)
     await bot.send_message(user.id, t("voice.left", programme=title))

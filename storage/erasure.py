@@ -30,6 +30,7 @@ from storage.tables import (
     FsmRow,
     MeetingRow,
     MenteeProfileRow,
+    MentoringGroupRow,
     MentorProfileRow,
     OutboxRow,
     PairRow,
@@ -46,6 +47,7 @@ from storage.tables import (
 # BigInteger columns that hold no person's id (the rest may hold a Telegram user id)
 NOT_PERSON_IDS = {("outbox", "message_id"), ("seen_updates", "update_id"), ("programmes", "curator_chat_id")}
 OPEN_PAIRS = ("proposed", "active")
+OPEN_GROUPS = ("draft", "proposed", "active")
 PAIR_KEYS = ("nudge", "propose", "propremind", "propexpired", "curnudge", "finalmeet", "contact")
 
 
@@ -128,6 +130,7 @@ class ErasureRepo:
         await self._mentor_base(user_id)
 
         await self._leave_pairs(part_ids, now, erased)
+        await self._end_groups(part_ids)
         await self._free_texts(part_ids, now)
         await self._outbox(user_id, needles)
         await self._fsm(user_id, needles)
@@ -279,6 +282,14 @@ class ErasureRepo:
         rids = (await s.scalars(unanswered)).all()
         await s.execute(delete(ReflectionRow).where(ReflectionRow.id.in_(rids)))
         await self._drop_queued(pair_ids, mids, rids)
+
+    async def _end_groups(self, part_ids: list[int]) -> None:
+        """A forgotten mentor's group ends (its members' pairs ended with the mentor's)."""
+        await self.session.execute(
+            update(MentoringGroupRow)
+            .where(MentoringGroupRow.mentor_id.in_(part_ids), MentoringGroupRow.status.in_(OPEN_GROUPS))
+            .values(status="ended")
+        )
 
     async def _drop_queued(self, pair_ids: list[int], mids: Sequence[int], rids: Sequence[int]) -> None:
         """Messages still queued about these pairs, their meetings and check-ins never go."""

@@ -25,6 +25,7 @@ def _meeting(row: MeetingRow) -> Meeting:
         proposed_by=row.proposed_by,
         duration_min=row.duration_min,
         disagreement=row.disagreement,
+        group_meeting=row.group_meeting,
     )
 
 
@@ -76,8 +77,10 @@ class MeetingsRepo:
         status: MeetingStatus,
         proposed_by: int,
         now: datetime,
+        group_meeting: int | None = None,
     ) -> Meeting:
         row = MeetingRow(
+            group_meeting=group_meeting,
             pair_id=pair_id,
             kind=kind.value,
             starts_at=starts_at,
@@ -91,6 +94,23 @@ class MeetingsRepo:
         self.session.add(row)
         await self.session.flush()
         return _meeting(row)
+
+    async def of_group_meeting(self, group_meeting: int) -> list[Meeting]:
+        """A group meeting's rows, one per member (the first row's id is the key)."""
+        rows = await self.session.scalars(
+            select(MeetingRow).where(MeetingRow.group_meeting == group_meeting).order_by(MeetingRow.id)
+        )
+        return [_meeting(r) for r in rows]
+
+    async def asked_in_group(self, group_meeting: int, participant_id: int) -> bool:
+        """The mentor was already asked about this group meeting (on any member's row)."""
+        found = await self.session.scalar(
+            select(ReflectionRow.id)
+            .join(MeetingRow, MeetingRow.id == ReflectionRow.meeting_id)
+            .where(MeetingRow.group_meeting == group_meeting, ReflectionRow.participant_id == participant_id)
+            .limit(1)
+        )
+        return found is not None
 
     async def open_proposals(self, pair_id: int, now: datetime) -> int:
         """The pair's proposals still waiting for an answer (their time not yet come)."""

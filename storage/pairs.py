@@ -34,6 +34,7 @@ class PairSides(NamedTuple):
     status: str
     mentor: Side
     mentee: Side
+    group_id: int | None = None  # a member's pair in a mentoring group
 
     def other(self, side: Side) -> Side:
         return self.mentee if side.role is Role.MENTOR else self.mentor
@@ -121,6 +122,18 @@ class PairsRepo:
                 out.append(_pair(row, mentor, mentee))
         return out
 
+    async def of_group(self, group_id: int, statuses: tuple[PairStatus, ...] | None = None) -> list[Pair]:
+        """A mentoring group's members, as their pairs (oldest first)."""
+        query = select(PairRow.id).where(PairRow.group_id == group_id).order_by(PairRow.id)
+        if statuses is not None:
+            query = query.where(PairRow.status.in_([s.value for s in statuses]))
+        out = []
+        for pid in list(await self.session.scalars(query)):
+            pair = await self.get(pid)
+            if pair is not None:
+                out.append(pair)
+        return out
+
     async def open_proposals(self) -> list[Pair]:
         """Every proposal still waiting for an answer, across programmes (for the scheduler)."""
         ids = list(
@@ -144,18 +157,20 @@ class PairsRepo:
                 select(
                     PairRow.id, PairRow.programme_id, PairRow.status,
                     mentor.id, mentor.user_id, mentor.name, mentee.id, mentee.user_id, mentee.name,
+                    PairRow.group_id,
                 )
                 .join(mentor, mentor.id == PairRow.mentor_id)
                 .join(mentee, mentee.id == PairRow.mentee_id)
                 .where(PairRow.id.in_(ids[i : i + 500]))
             )  # fmt: skip
-            for pid, prog, status, m_id, m_user, m_name, e_id, e_user, e_name in rows.all():
+            for pid, prog, status, m_id, m_user, m_name, e_id, e_user, e_name, group in rows.all():
                 out[pid] = PairSides(
                     pid,
                     prog,
                     status,
                     Side(m_id, m_user, m_name, Role.MENTOR),
                     Side(e_id, e_user, e_name, Role.MENTEE),
+                    group,
                 )
         return out
 
@@ -246,4 +261,5 @@ def _pair(row: PairRow, mentor: Participant, mentee: Participant) -> Pair:
         started_at=row.started_at,
         ended_at=row.ended_at,
         outcome=row.outcome,
+        group_id=row.group_id,
     )

@@ -38,6 +38,7 @@ def _programme(row: ProgrammeRow) -> Programme:
         chat_members=row.chat_members,
         submodels=tuple(row.submodels or ()),
         directions=tuple(row.directions or ()),
+        group_size=row.group_size,
     )
 
 

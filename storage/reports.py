@@ -23,6 +23,7 @@ from storage.tables import (
     BreakRow,
     MeetingRow,
     MenteeProfileRow,
+    MentoringGroupRow,
     MentorProfileRow,
     OrganisationRow,
     PairRow,
@@ -73,6 +74,7 @@ class PairReportRow:
     ended_at: datetime | None
     outcome: str | None
     end_reason: str | None
+    group: int | None = None  # the mentoring group's number in its programme
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ class MeetingReportRow:
     status: str
     online: bool
     timezone: str
+    group_meeting: int | None = None  # one group meeting: a row per member, the same key
+    group: int | None = None  # the mentoring group's number in its programme
 
 
 @dataclass(frozen=True)
@@ -167,9 +171,10 @@ class ReportsRepo:
                 PairRow.started_at,
                 PairRow.ended_at,
                 PairRow.end_reason,
+                PairRow.group_id,
             ).where(PairRow.programme_id == programme_id, PairRow.status != "draft")
         )
-        return [SnapPair(*row) for row in pairs.all()]
+        return [SnapPair(*row[:9], group_id=row[9]) for row in pairs.all()]
 
     async def _snap_meetings(self, programme_id: int) -> tuple[list[SnapMeeting], list[SnapReflection]]:
         """The programme's meetings and their check-ins."""
@@ -180,6 +185,7 @@ class ReportsRepo:
                 MeetingRow.starts_at,
                 MeetingRow.status,
                 MeetingRow.disagreement,
+                MeetingRow.group_meeting,
             )
             .join(PairRow, PairRow.id == MeetingRow.pair_id)
             .where(PairRow.programme_id == programme_id)
@@ -289,10 +295,12 @@ class ReportsRepo:
                 PairRow.ended_at,
                 PairRow.outcome,
                 PairRow.end_reason,
+                MentoringGroupRow.number,
             )
             .join(ProgrammeRow, ProgrammeRow.id == PairRow.programme_id)
             .join(mentor, mentor.id == PairRow.mentor_id)
             .join(mentee, mentee.id == PairRow.mentee_id)
+            .outerjoin(MentoringGroupRow, MentoringGroupRow.id == PairRow.group_id)
             .where(ProgrammeRow.organisation_id == org_id, PairRow.status != "draft")
             .order_by(PairRow.id)
         )
@@ -313,8 +321,11 @@ class ReportsRepo:
                 MeetingRow.status,
                 MeetingRow.online,
                 ProgrammeRow.timezone,
+                MeetingRow.group_meeting,
+                MentoringGroupRow.number,
             )
             .join(PairRow, PairRow.id == MeetingRow.pair_id)
+            .outerjoin(MentoringGroupRow, MentoringGroupRow.id == PairRow.group_id)
             .join(ProgrammeRow, ProgrammeRow.id == PairRow.programme_id)
             .join(mentor, mentor.id == PairRow.mentor_id)
             .join(mentee, mentee.id == PairRow.mentee_id)
@@ -324,7 +335,7 @@ class ReportsRepo:
         if programme_id is not None:
             query = query.where(ProgrammeRow.id == programme_id)
         rows = (await self.session.execute(query)).all()
-        return [MeetingReportRow(*row) for row in rows]
+        return [MeetingReportRow(*row[:8], group_meeting=row[8], group=row[9]) for row in rows]
 
     async def reflections(self, org_id: int, programme_id: int | None) -> list[ReflectionAgg]:
         query = (

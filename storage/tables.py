@@ -101,6 +101,7 @@ class ProgrammeRow(Base):
     submodels: Mapped[list[str] | None] = mapped_column(JSON)  # sub-models picked (none: each form's rule)
     directions: Mapped[list[str] | None] = mapped_column(JSON)  # направления of the programme
     pulse_days: Mapped[list[int] | None] = mapped_column(JSON)  # interim pulses on these days; None: 30, 60
+    group_size: Mapped[int | None] = mapped_column(Integer)  # groups: mentees a group holds (None: capacity)
 
 
 class InviteRow(Base):
@@ -226,6 +227,21 @@ class PairRow(Base):
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     end_reason: Mapped[str | None] = mapped_column(String(500))
     outcome: Mapped[str | None] = mapped_column(String(16))  # reached | partly | not
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mentoring_groups.id", ondelete="SET NULL"), index=True
+    )  # a member's pair in a mentoring group
+
+
+class MentoringGroupRow(Base):
+    """A mentor with several mentees (group format); each member also has a pair row."""
+
+    __tablename__ = "mentoring_groups"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # «Группа 3» within the programme: no one's name
+    status: Mapped[str] = mapped_column(String(16), index=True)  # draft | proposed | active | ended
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class ExclusionRow(Base):
@@ -255,6 +271,7 @@ class MeetingRow(Base):
     reason: Mapped[str | None] = mapped_column(String(300))
     disagreement: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    group_meeting: Mapped[int | None] = mapped_column(Integer, index=True)  # the first row's id, for all
 
 
 class ReflectionRow(Base):

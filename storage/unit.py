@@ -10,6 +10,7 @@ from storage.audit import AuditRepo
 from storage.base import BaseRepo
 from storage.bookkeeping import KvRepo, LeasesRepo, SeenUpdatesRepo
 from storage.erasure import ErasureRepo
+from storage.groups import GroupsRepo
 from storage.meetings import MeetingsRepo
 from storage.moves import MovesRepo
 from storage.organisations import InvitesRepo, OrganisationsRepo
@@ -40,6 +41,7 @@ class Unit:
         self.participants = ParticipantsRepo(session)  # participants, profiles
         self.pairs = PairsRepo(session, self.participants)  # pairs, proposals, exclusions
         self.meetings = MeetingsRepo(session)  # meetings, check-ins
+        self.groups = GroupsRepo(session)  # mentoring groups (groups.py); members are pairs
         self.plans = PlansRepo(session)  # a pair's plan (plans.py)
         self.surveys = SurveysRepo(session)  # questionnaires (surveys.py)
         self.parental = ParentalRepo(session)  # a minor's parental consent on paper (parental.py)

@@ -62,6 +62,7 @@ class SnapPair:
     started_at: datetime | None = None
     ended_at: datetime | None = None
     end_reason: str | None = None
+    group_id: int | None = None  # a member's pair in a mentoring group
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,17 @@ class SnapMeeting:
     starts_at: datetime  # UTC
     status: str  # proposed | confirmed | cancelled
     disagreement: str | None = None
+    group_meeting: int | None = None  # a group meeting's key: one row per member
+
+
+def unit_of_pair(p: SnapPair) -> tuple[str, int]:
+    """What works as one unit: a pair, or a mentoring group (all its members' pairs)."""
+    return ("group", p.group_id) if p.group_id is not None else ("pair", p.id)
+
+
+def unit_of_meeting(m: SnapMeeting) -> tuple[str, int]:
+    """A group meeting is one meeting, however many members' rows it has."""
+    return ("group", m.group_meeting) if m.group_meeting is not None else ("meeting", m.id)
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,7 @@ class Figures:
     ratings: int
     covered: int
     pupils_total: int | None
+    groups: int = 0  # mentoring groups working (their members are in ``active_pairs``)
 
     def response_rate(self, role: str) -> float | None:
         asked = self.asked.get(role, 0)
@@ -211,7 +224,9 @@ def attention(snap: Snapshot, now: datetime) -> list[Attention]:
         elif pair.status in ("proposed", "active"):
             if mentor.unreachable or mentee.unreachable:
                 risks.append(Risk.UNREACHABLE)
-            if load[pair.mentor_id] > max(1, mentor.capacity):
+            if (
+                load[pair.mentor_id] > max(1, mentor.capacity) and pair.group_id is None
+            ):  # a group: by its size
                 risks.append(Risk.OVER_CAPACITY)
         if pair.status == "active":
             silent = _working_risks(pair, ix, now, resting, risks)
@@ -280,7 +295,8 @@ def figures(snap: Snapshot, week_start: datetime, week_end: datetime) -> Figures
     for p in active:
         by_form[p.form or "-"] += 1
     in_week = [m for m in snap.meetings if week_start <= m.starts_at < week_end and m.status == "confirmed"]
-    held = sum(1 for m in in_week if _held(m, ix.by_meeting.get(m.id, []), week_end))
+    held = len({unit_of_meeting(m) for m in in_week if _held(m, ix.by_meeting.get(m.id, []), week_end)})
+    units = {unit_of_pair(p) for p in active}  # a group meets as one: planned and held per group
     asked, answered, ratings = _checkins_of_week(snap, week_start, week_end)
     covered = _covered(snap, ix, active)
     days = CADENCE_DAYS.get(snap.cadence, 7)
@@ -290,8 +306,8 @@ def figures(snap: Snapshot, week_start: datetime, week_end: datetime) -> Figures
         active_pairs=len(active),
         pairs_by_form=dict(sorted(by_form.items())),
         held=held,
-        scheduled=len(in_week),
-        expected=round(len(active) * 7 / days),
+        scheduled=len({unit_of_meeting(m) for m in in_week}),
+        expected=round(len(units) * 7 / days),
         asked=dict(asked),
         answered=dict(answered),
         usefulness_mean=fmean(ratings) if ratings else None,
@@ -299,6 +315,7 @@ def figures(snap: Snapshot, week_start: datetime, week_end: datetime) -> Figures
         ratings=len(ratings),
         covered=covered,
         pupils_total=snap.pupils_total,
+        groups=sum(1 for kind, _ in units if kind == "group"),
     )
 
 
@@ -342,10 +359,12 @@ def weeks(snap: Snapshot, now: datetime) -> list[Week]:
     count = (now - first).days // 7 + 1
     held = [0] * count
     ratings: list[list[int]] = [[] for _ in range(count)]
+    counted: set[tuple[str, int]] = set()
     for m in snap.meetings:
         i = (m.starts_at - first).days // 7
         if 0 <= i < count and _held(m, ix.by_meeting.get(m.id, []), now):
-            held[i] += 1
+            held[i] += 0 if unit_of_meeting(m) in counted else 1  # a group meeting once
+            counted.add(unit_of_meeting(m))
             ratings[i].extend(r.usefulness for r in ix.by_meeting.get(m.id, []) if r.usefulness is not None)
     return [
         Week(

@@ -58,6 +58,7 @@ class Meeting:
     proposed_by: int
     duration_min: int = 60
     disagreement: str | None = None
+    group_meeting: int | None = None  # a group meeting: the first member row's id, shared by all
 
 
 def next_kind(held: int, today: date, programme_end: date) -> Kind:

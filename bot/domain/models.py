@@ -62,6 +62,7 @@ class Programme:
     chat_members: int | None = None  # people in the curators' chat (the bot aside), as last known
     submodels: tuple[str, ...] = ()  # sub-models picked (none: each form's own rule)
     directions: tuple[str, ...] = ()  # направления
+    group_size: int | None = None  # group format: mentees a group holds (None: the mentor's capacity)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ class Pair:
     started_at: datetime | None = None
     ended_at: datetime | None = None
     outcome: str | None = None  # stage 7: reached | partly | not
+    group_id: int | None = None  # a member's pair in a mentoring group
 
     def side_of(self, user_id: int) -> Role | None:
         if self.mentor.user_id == user_id:

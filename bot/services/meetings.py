@@ -132,6 +132,8 @@ async def reschedule(
     meeting, ctx = await meeting_context(uow, user_id, meeting_id)
     if meeting.status is MeetingStatus.CANCELLED:
         raise AlreadyDecided()
+    if meeting.group_meeting is not None:
+        raise NotAllowed()  # a group meeting's time is set by the mentor for everyone
     rules.check_when(when_local, rules.to_local(now, ctx.programme.timezone))
     await uow.meetings.update(
         meeting.id, starts_at=rules.to_utc(when_local, ctx.programme.timezone), reason=clean_text(reason)
@@ -154,7 +156,7 @@ async def cancel(uow: Unit, user_id: int, meeting_id: int, reason: str) -> tuple
 async def repeat_weekly(uow: Unit, user_id: int, meeting_id: int, now: datetime) -> list[Meeting]:
     """A regular cadence agreed by the pair: the same weekday and time until the programme ends."""
     meeting, ctx = await meeting_context(uow, user_id, meeting_id)
-    if meeting.status is not MeetingStatus.CONFIRMED:
+    if meeting.status is not MeetingStatus.CONFIRMED or meeting.group_meeting is not None:
         raise NotAllowed()
     tz = ctx.programme.timezone
     existing = {

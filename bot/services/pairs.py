@@ -7,12 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from bot.domain import groups as group_rules
 from bot.domain import matching as mt
 from bot.domain import pairs as rules
 from bot.domain.catalog import Role
 from bot.domain.errors import AlreadyDecided, DomainError, InvalidInput, NotAllowed, NotFound
 from bot.domain.models import Participant, Programme
 from bot.domain.pairs import OPEN, Outcome, Pair, PairStatus
+from bot.services import groups
 from bot.services.curation import require_programme
 from storage.unit import Unit
 
@@ -45,7 +47,10 @@ class Pool:
 
     def free_capacity(self, mentor: Participant) -> int:
         assert mentor.profile is not None
-        return max(0, mentor.profile.capacity - self.load.get(mentor.id, 0))
+        size = mentor.profile.capacity
+        if self.programme.group_format:  # a group holds the programme's group size, if set
+            size = group_rules.limit(size, self.programme.group_size)
+        return max(0, size - self.load.get(mentor.id, 0))
 
     def person(self, p: Participant, capacity: int | None = None) -> mt.Person:
         return rules.to_person(p, capacity, priority=p.priority)
@@ -57,6 +62,7 @@ class Draft:
     pairs: list[Pair]
     unmatched: dict[int, str]  # mentee participant id -> reason
     mentees: dict[int, Participant]
+    groups: dict[int, int] = field(default_factory=dict)  # group id -> its number (group format)
 
 
 async def pool(uow: Unit, programme: Programme, with_drafts: bool = True) -> Pool:
@@ -107,6 +113,8 @@ async def run_matching(uow: Unit, curator_id: int, programme_id: int, now: datet
             False,
             now,
         )
+    if programme.group_format:  # the matching's post-step: one group per mentor
+        await groups.form(uow, p, now)
     await uow.audit.record(
         programme.organisation_id,
         curator_id,
@@ -124,7 +132,11 @@ async def draft(uow: Unit, curator_id: int, programme_id: int) -> Draft:
     in_draft = {d.mentee.id for d in p.drafts}
     left = [e for e in p.free_mentees if e.id not in in_draft]
     unmatched: dict[int, str] = {e.id: _why_unmatched(p, e) for e in left}
-    return Draft(programme, p.drafts, unmatched, {e.id: e for e in left})
+    numbers = {}
+    for gid in {d.group_id for d in p.drafts if d.group_id is not None}:
+        if (g := await uow.groups.get(gid)) is not None:
+            numbers[gid] = g.number
+    return Draft(programme, p.drafts, unmatched, {e.id: e for e in left}, numbers)
 
 
 def _why_unmatched(p: Pool, mentee: Participant) -> str:
@@ -192,6 +204,8 @@ async def pair_by_hand(
         True,
         now,
     )
+    if programme.group_format:  # a hand-made pair joins the mentor's group
+        await groups.attach(uow, programme.id, mentor.id, pair_id, now)
     await uow.audit.record(
         programme.organisation_id, curator_id, "pairs.by_hand", now, target=str(pair_id), forced=form is None
     )
@@ -245,6 +259,8 @@ async def publish(uow: Unit, curator_id: int, programme_id: int, now: datetime) 
     expires = rules.expiry(now, d.programme.proposal_ttl_hours)
     for pair in d.pairs:
         await uow.pairs.update(pair.id, status=PairStatus.PROPOSED, proposed_at=now, expires_at=expires)
+    if d.programme.group_format:
+        await groups.proposed(uow, [p.group_id for p in d.pairs])
     await uow.participants.set_priority([p.mentee.id for p in d.pairs], False)
     await uow.participants.set_priority(list(d.unmatched), True)
     await uow.audit.record(
@@ -273,6 +289,8 @@ async def respond(uow: Unit, user_id: int, pair_id: int, accept: bool, now: date
         values.update(status=PairStatus.DECLINED, ended_at=now)
         await _back_to_pool(uow, pair, "declined", now)
     await uow.pairs.update(pair.id, **values)
+    if pair.group_id is not None:
+        await groups.settle(uow, pair.group_id)
     programme = await uow.programmes.get(pair.programme_id)
     if programme is not None:
         await uow.audit.record(
@@ -310,6 +328,8 @@ async def proposals_due(uow: Unit, now: datetime) -> Due:
         if rules.expired(pair, now):
             await uow.pairs.update(pair.id, status=PairStatus.EXPIRED, ended_at=now)
             await _back_to_pool(uow, pair, "expired", now)
+            if pair.group_id is not None:
+                await groups.settle(uow, pair.group_id)
             due.expired.append(pair)
         elif rules.reminder_due(pair, now):
             await uow.pairs.update(pair.id, reminded=True)
@@ -323,6 +343,8 @@ async def end_pair(uow: Unit, curator_id: int, pair_id: int, reason: str, now: d
         raise AlreadyDecided()
     await uow.pairs.update(pair.id, status=PairStatus.ENDED, ended_at=now, end_reason=reason[:500])
     await _back_to_pool(uow, pair, "ended", now)
+    if pair.group_id is not None:
+        await groups.settle(uow, pair.group_id)
     programme = await uow.programmes.get(pair.programme_id)
     if programme is not None:
         await uow.audit.record(programme.organisation_id, curator_id, "pair.ended", now, target=str(pair.id))
@@ -385,6 +407,8 @@ async def ask_mentor(uow: Unit, user_id: int, mentor_id: int, now: datetime) -> 
         expires_at=rules.expiry(now, programme.proposal_ttl_hours),
         mentee_answer=rules.ACCEPT,
     )
+    if programme.group_format:  # the mentee chose a group's mentor: the group it is
+        await groups.attach(uow, programme.id, mentor.id, pair_id, now, group_rules.GroupStatus.PROPOSED)
     pair = await uow.pairs.get(pair_id)
     assert pair is not None
     return pair
@@ -497,5 +521,7 @@ async def stable_draft(uow: Unit, curator_id: int, programme_id: int, now: datet
             programme.id, m_id, e_id, PairStatus.DRAFT, mt.score(mentor, mentee, p.rules, p.weights), form,
             mt.explain(mentor, mentee, p.rules), False, now,
         )  # fmt: skip
+    if programme.group_format:
+        await groups.form(uow, p, now)
     await uow.audit.record(programme.organisation_id, curator_id, "pairs.stable", now, pairs=len(result))
     return await draft(uow, curator_id, programme.id), sum(1 for x in prefs if x.ranked)

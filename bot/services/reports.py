@@ -28,7 +28,7 @@ Cell = str | int | float | datetime | date | None
 @dataclass
 class Sheet:
     key: str  # report.sheet.<key>
-    columns: list[str]  # report.col.<name>
+    columns: list[str]  # report.col.<name>, or a full key (with a dot)
     rows: list[Sequence[Cell]] = field(default_factory=list)
 
 
@@ -254,7 +254,7 @@ def _pair_sheet(
     sheet = Sheet(
         "pairs",
         ["pair", "programme", "mentor", "mentee", "form", "pair_status", "created", "started", "ended",
-         "outcome", "end_reason", "goal", "plan"],
+         "outcome", "end_reason", "goal", "plan", "groups.report.col_group"],
     )  # fmt: skip
     for p in pairs:
         goal, done, total = plans.get(p.id, (None, 0, 0))
@@ -273,21 +273,36 @@ def _pair_sheet(
                 p.end_reason or "",
                 goal or "",
                 t("report.plan_done", done=done, total=total) if total else "",
+                p.group,
             ]
         )
     return sheet
 
 
 def _meeting_sheet(t: L10n, meetings: Iterable[MeetingReportRow], now: datetime) -> tuple[Sheet, int, int]:
-    """The meetings sheet, and how many confirmed meetings were held and planned."""
+    """The meetings sheet, and how many confirmed meetings were held and planned (a group
+    meeting once, however many members' rows it has)."""
     held = planned = 0
+    counted: set[int] = set()
     sheet = Sheet(
-        "meetings", ["pair", "mentor", "mentee", "meeting_kind", "when", "meeting_status", "online"]
+        "meetings",
+        [
+            "pair",
+            "mentor",
+            "mentee",
+            "meeting_kind",
+            "when",
+            "meeting_status",
+            "online",
+            "groups.report.col_group",
+        ],
     )
     for mt in meetings:
-        if mt.status == "confirmed":
+        if mt.status == "confirmed" and (mt.group_meeting is None or mt.group_meeting not in counted):
             planned += 1
             held += 1 if mt.starts_at <= now else 0
+            if mt.group_meeting is not None:
+                counted.add(mt.group_meeting)
         sheet.rows.append(
             [
                 mt.pair_id,
@@ -297,6 +312,7 @@ def _meeting_sheet(t: L10n, meetings: Iterable[MeetingReportRow], now: datetime)
                 _local(mt.starts_at, mt.timezone),
                 t(f"meet.status.{mt.status}"),
                 t("report.yes") if mt.online else t("report.no"),
+                mt.group,
             ]
         )
     return sheet, held, planned
@@ -402,6 +418,9 @@ def _kpi_rows(
             _round(sum(1 for v in ratings if v >= 7) / len(ratings)) if ratings else None,
         ],
     ]
+    groups = {p.group for p in active if p.group is not None}
+    if groups:  # a group is one unit: members are counted as pairs above
+        kpi_rows.insert(3, [t("groups.report.kpi_active"), len(groups)])
     forms = sorted(_count(p.form for p in c.pairs if p.started_at and p.form).items())
     for i, (form, n) in enumerate(forms):
         kpi_rows.insert(4 + i, [t("report.kpi.pairs_form", form=t(f"form.{form}")), n])
@@ -483,6 +502,10 @@ def to_docx(doc: documents.Document) -> bytes:
     return documents.report(doc)
 
 
+def _column(name: str) -> str:
+    return name if "." in name else f"report.col.{name}"
+
+
 def to_xlsx(t: L10n, sheets: list[Sheet]) -> bytes:
     """One workbook, a sheet per table; streamed (write-only) so big schools stay fast."""
     from openpyxl import Workbook
@@ -495,7 +518,7 @@ def to_xlsx(t: L10n, sheets: list[Sheet]) -> bytes:
         ws = wb.create_sheet(t(f"report.sheet.{sheet.key}")[:31])
         header = []
         for name in sheet.columns:
-            cell = WriteOnlyCell(ws, value=t(f"report.col.{name}"))
+            cell = WriteOnlyCell(ws, value=t(_column(name)))
             cell.font = bold
             header.append(cell)
         ws.append(header)
@@ -520,7 +543,7 @@ def to_csv_zip(t: L10n, sheets: list[Sheet]) -> bytes:
         for sheet in sheets:
             buf = io.StringIO()
             w = csv.writer(buf, delimiter=";")
-            w.writerow([t(f"report.col.{c}") for c in sheet.columns])
+            w.writerow([t(_column(c)) for c in sheet.columns])
             for row in sheet.rows:
                 w.writerow(
                     [

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain import groups as group_rules
 from bot.domain import surveys as rules
 from bot.domain.catalog import Role, Status
 from bot.domain.errors import AlreadyDecided, InvalidInput, NotAllowed, NotFound
@@ -161,6 +162,7 @@ async def _send_out(
     await ensure_items(uow, programme.id, texts)
     questions = await uow.surveys.items(programme.id)
     pair_forms = await _forms(uow, programme.id)
+    grouped = await _in_groups(uow, programme.id)
     programme_forms = tuple(f.value for f in programme.forms)
     working = await _working(uow, programme.id, now - timedelta(days=rules.PULSE_MIN_PAIR_DAYS))
     if point is not None and not working:
@@ -178,7 +180,13 @@ async def _send_out(
             pair_forms.get(person.id),
             programme_forms,
         )
-        mine = [i.id for i in questions if i.role == person.role.value and rules.asks(i, kind, form)]
+        mine = [
+            i.id
+            for i in questions
+            if i.role == person.role.value
+            and rules.asks(i, kind, form)
+            and group_rules.asks(i.code, person.id in grouped)
+        ]
         if not mine:
             continue
         response = await uow.surveys.add_response(survey.id, person.id, person.role.value, form, mine, now)
@@ -232,6 +240,13 @@ async def _working(uow: Unit, programme_id: int, started_before: datetime) -> se
         if pair.started_at is not None and pair.started_at <= started_before:
             out.update((pair.mentor.id, pair.mentee.id))
     return out
+
+
+async def _in_groups(uow: Unit, programme_id: int) -> set[int]:
+    """Participants who were in a mentoring group: its mentor or a member."""
+    statuses = (PairStatus.ENDED, PairStatus.PROPOSED, PairStatus.ACTIVE)
+    pairs = await uow.pairs.in_programme(programme_id, statuses)
+    return {x.id for p in pairs if p.group_id is not None for x in (p.mentor, p.mentee)}
 
 
 async def _forms(uow: Unit, programme_id: int) -> dict[int, str]:

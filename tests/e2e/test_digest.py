@@ -264,18 +264,18 @@ async def test_weeks_of_a_programme_digest_survey_completion_and_report(
     await curator.expect("на этапе завершения", "Итоговая анкета отправлена", "Работающих пар: 2 пары")
     outcomes = await curator.expect("Итог каждой пары")
     archive = await curator.expect("отправьте программу в архив")
-    invite = await alisa.expect("анкету «Итоговая»", "18 вопросов")
+    invite = await alisa.expect("анкету «Итоговая»", "17 вопросов")
     await alisa.expect("итоговую встречу", "Анна Тест")
     await alisa.press(invite, "Начать анкету")
-    first = await alisa.expect("Вопрос 1 из 18", "Оцени от 1 до 10")
+    first = await alisa.expect("Вопрос 1 из 17", "Оцени от 1 до 10")
     await alisa.press(first, "9")
     answer = await alisa.press_data(first, _data(first, "3"))  # an old button: nothing changes
     assert answer is not None and "уже позади" in answer["text"]
-    await alisa.expect("Вопрос 2 из 18")  # shown again, as the current one
+    await alisa.expect("Вопрос 2 из 17")  # shown again, as the current one
     rest = await answer_questionnaire(alisa, "8", bot.restart)
     assert bot.app is not None and bot.app.db is not None and bot.app.i18n is not None
     db, i18n = bot.app.db, bot.app.i18n
-    assert rest >= 14
+    assert rest >= 13
 
     async def answered() -> bool:
         async with db.unit() as uow:

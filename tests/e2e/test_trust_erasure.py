@@ -13,6 +13,7 @@ from sqlalchemy import inspect, text
 from bot.clock import FakeClock
 from bot.domain.base import History
 from bot.domain.catalog import MeetFormat, Role, Status
+from bot.domain.groups import GroupStatus
 from bot.domain.matching import Reasons
 from bot.domain.models import Profile
 from bot.domain.pairs import PairStatus
@@ -20,7 +21,7 @@ from bot.jobs import meetings_tick
 from handlers.callbacks import ProposalCb
 from sandbox.client import Person, SandboxClient
 from storage.db import Database
-from storage.tables import PairRow, SurveyResponseRow, SurveyRow
+from storage.tables import MentoringGroupRow, PairRow, SurveyResponseRow, SurveyRow
 from tests.conftest import BOTH_MESSENGERS, MakeCurator, Running, bot_id, eventually
 from tests.e2e import flows
 
@@ -264,11 +265,11 @@ async def test_forget_me_erases_the_mentor_base_record_and_invitations(
     await flows.send_summary(mentor)
     await curator.press(await curator.expect("Новая заявка", NAME), "Открыть заявки")
     await curator.press(await curator.expect(NAME, "ждёт решения"), "обучение пройдено")
-    await mentor.expect("Куратор одобрил")
+    await mentor.expect("одобрена 🎉")
     second = await flows.create_programme(curator, "Наставничество 2027/28")
     await curator.press(second, "База наставников")
     await curator.press(await curator.expect("База наставников", NAME), "➕ 1")
-    await mentor.expect("Ты в базе наставников школы")
+    await mentor.expect("Вы в базе наставников школы")
     async with db.unit() as uow:  # a finished programme in her history
         record = await uow.base.find(1, bot_id(mentor))
         assert record is not None and record.trained
@@ -276,8 +277,8 @@ async def test_forget_me_erases_the_mentor_base_record_and_invitations(
         await uow.base.add_history(record.id, done, {"reached": 1}, bot.clock.now())
 
     await mentor.send("/forget_me")
-    await mentor.press(await mentor.expect("Удалить твои данные"), "Да, удалить")
-    await mentor.expect("твои данные удалены")
+    await mentor.press(await mentor.expect("Удалить ваши данные"), "Да, удалить")
+    await mentor.expect("данные удалены")
 
     async def delivered() -> bool:
         async with db.engine.connect() as conn:
@@ -292,3 +293,32 @@ async def test_forget_me_erases_the_mentor_base_record_and_invitations(
             assert (await conn.execute(text(f"SELECT count(*) FROM {table}"))).scalar() == 0, table  # noqa: S608
     await curator.send("/base")
     await curator.expect("База наставников", "Найдено: 0")
+
+
+async def test_a_group_member_forgotten_leaves_nothing_in_the_group(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    """mentoring_groups holds a mentor's participant id and a number, never a name: after a
+    member's /forget_me nothing of her is in any table, and the group (no member left) ends."""
+    curator = await make_curator()
+    kid, mentor, pair_id = await kid_and_mentor(bot, client, curator, PairStatus.ACTIVE)
+    assert bot.app is not None and bot.app.db is not None
+    db = bot.app.db
+    async with db.unit() as uow:
+        pair = await uow.pairs.get(pair_id)
+        assert pair is not None
+        group = await uow.groups.create(1, pair.mentor.id, GroupStatus.ACTIVE, bot.clock.now())
+        await uow.pairs.update(pair_id, group_id=group.id)
+    await kid.send("/forget_me")
+    await kid.press(await kid.expect("Удалить твои данные"), "Да, удалить")
+    await kid.expect("твои данные удалены")
+    await mentor.expect("второй участник покинул программу")
+
+    async def ended() -> bool:
+        async with db.sessions() as s:
+            row = await s.get(MentoringGroupRow, group.id)
+            return row is not None and row.status == "ended" and row.mentor_id == pair.mentor.id
+
+    await eventually(ended)
+    found = leaks(await dump(db), bot_id(kid))
+    assert not found, "\n".join(found)

@@ -46,6 +46,7 @@ TABLES = {
     "base_mentors",
     "base_history",
     "base_invites",
+    "mentoring_groups",
 }
 REVISIONS = [
     "0001",
@@ -63,6 +64,7 @@ REVISIONS = [
     "0013",
     "0014",
     "0015",
+    "0016",
     "0017",
     "0018",
 ]

@@ -1,7 +1,7 @@
 """the school's mentor base: mentors and alumni candidates per organisation, their history,
 and invitations from the base into a programme
 
-Revision ID: 0017
+Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-03 16:50:00
 """
@@ -9,7 +9,7 @@ Create Date: 2026-12-03 16:50:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017"
+revision = "0016"
 down_revision = "0015"
 branch_labels = None
 depends_on = None

@@ -1,16 +1,16 @@
 """monitoring: questionnaire items per moment and form, interim pulses at set days,
 the parent's contact and when the consent form was handed out
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-03 16:40:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018"
-down_revision = "0017"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
