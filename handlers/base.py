@@ -260,8 +260,8 @@ async def send_invitation(
         key,
         org=org.name if org else "",
         programme=programme.title,
-        start=f"{programme.start:%d.%m.%Y}",
-        end=f"{programme.end:%d.%m.%Y}",
+        start=pt.date(programme.start),
+        end=pt.date(programme.end),
     )
     board = InlineKeyboardBuilder()
     board.button(text=pt("base.btn.yes"), callback_data=BaseAnswerCb(a="y", i=invitation.id))

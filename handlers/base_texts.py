@@ -38,7 +38,7 @@ def mentor_line(t: L10n, n: int, m: BaseMentor, invited: InviteStatus | None = N
     else:
         parts.append(t(f"mkind.{m.profile.kind}"))
         if m.trained:
-            when = f"{m.trained_at:%d.%m.%Y}" if m.trained_at else "—"
+            when = t.date(m.trained_at) if m.trained_at else "—"
             parts.append(t("base.trained", date=when))
         tags = [t(f"comp.{code}") for code in m.profile.tags[:SHOWN_TAGS]]
         more = len(m.profile.tags) - SHOWN_TAGS

@@ -101,7 +101,7 @@ def participant_card(
 def parental_lines(t: L10n, parental: Parental) -> list[str]:
     status = parental.status
     when = parental.received_at if status is ConsentStatus.RECEIVED else parental.asked_at
-    lines = [t(f"consent_doc.status_{status.value}", date=f"{when:%d.%m.%Y}" if when else "")]
+    lines = [t(f"consent_doc.status_{status.value}", date=t.date(when) if when else "")]
     if parental.contact:
         lines.append(t("consent_doc.contact", contact=parental.contact))
     return lines

@@ -455,8 +455,8 @@ def document(
         title=t("report.docx.title"),
         lines=[
             t("report.docx.programme", title=Html(programme.title), org=Html(org)),  # a document: no escaping
-            t("report.docx.period", start=f"{programme.start:%d.%m.%Y}", end=f"{programme.end:%d.%m.%Y}"),
-            t("report.docx.made", date=f"{now:%d.%m.%Y}"),
+            t("report.docx.period", start=t.date(programme.start), end=t.date(programme.end)),
+            t("report.docx.made", date=t.date(now)),
         ],
         tables=[
             documents.Table(
@@ -502,8 +502,10 @@ def to_docx(doc: documents.Document) -> bytes:
     return documents.report(doc)
 
 
-def _column(name: str) -> str:
-    return name if "." in name else f"report.col.{name}"
+def _column(t: L10n, name: str) -> str:
+    """A column's heading key: ``report.col.<name>`` when there is one, else the name itself
+    (a full key of a section of its own, such as a group's number)."""
+    return f"report.col.{name}" if t.has(f"report.col.{name}") else name
 
 
 def to_xlsx(t: L10n, sheets: list[Sheet]) -> bytes:
@@ -518,7 +520,7 @@ def to_xlsx(t: L10n, sheets: list[Sheet]) -> bytes:
         ws = wb.create_sheet(t(f"report.sheet.{sheet.key}")[:31])
         header = []
         for name in sheet.columns:
-            cell = WriteOnlyCell(ws, value=t(_column(name)))
+            cell = WriteOnlyCell(ws, value=t(_column(t, name)))
             cell.font = bold
             header.append(cell)
         ws.append(header)
@@ -543,7 +545,7 @@ def to_csv_zip(t: L10n, sheets: list[Sheet]) -> bytes:
         for sheet in sheets:
             buf = io.StringIO()
             w = csv.writer(buf, delimiter=";")
-            w.writerow([t(_column(c)) for c in sheet.columns])
+            w.writerow([t(_column(t, c)) for c in sheet.columns])
             for row in sheet.rows:
                 w.writerow(
                     [

@@ -63,7 +63,7 @@ async def test_the_consent_form_the_parents_contact_and_the_status_on_the_card(
         row = await uow.session.get(ParticipantRow, part)
         assert row is not None and row.parent_contact == "<b>Мама</b> +7 900 000-00-00 📞"
     await curator.press(card, "Согласия родителей")
-    listed = await curator.expect(KID, "бланк выдан 01.10.2026, ждём подписанный")
+    listed = await curator.expect(KID, "бланк выдан 1 октября 2026, ждём подписанный")
     assert "☎️ Контакт родителя: <b>Мама</b> +7 900 000-00-00 📞" in listed["text"]
 
     # the child sees neither the contact nor the status
@@ -90,6 +90,6 @@ async def test_the_consent_form_the_parents_contact_and_the_status_on_the_card(
                 select(ParticipantRow.parental_consent).where(ParticipantRow.id == part)
             )
         shown = await client.message(listed["chat_id"], listed["message_id"])
-        return bool(given) and "Согласие родителя: получено 01.10.2026" in shown["text"]
+        return bool(given) and "Согласие родителя: получено 1 октября 2026" in shown["text"]
 
     await eventually(received)

@@ -292,7 +292,7 @@ async def test_entry_and_final_item_sets_per_form_the_day_30_pulse_once_and_grow
     paragraphs = "\n".join(p.text for p in doc.paragraphs)
     assert "Отчёт о реализации программы наставничества" in paragraphs
     assert "Программа «Наставничество 2026/27», Школа №10" in paragraphs
-    assert "Срок программы: 01.09.2026 — 31.05.2027" in paragraphs
+    assert "Срок программы: 1 сентября 2026 — 31 мая 2027" in paragraphs
     figures = {r.cells[0].text: r.cells[1].text for r in doc.tables[0].rows}
     assert figures["Доля наставляемых, оценивших работу на 7+"] == "50%"
     assert figures["Доля молодых педагогов с наставником"] == "100%"
