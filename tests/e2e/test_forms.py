@@ -223,8 +223,13 @@ async def test_needs_support_is_a_curators_flag_and_a_hard_rule(
             return bool(await s.scalar(select(ParticipantRow.needs_support).where(ParticipantRow.id == 3)))
 
     await eventually(flagged)
+
+    async def shown() -> bool:  # the card is edited after the answer to the press
+        edited = await client.message(sonya_card["chat_id"], sonya_card["message_id"])
+        return "Нужна поддержка (видят только кураторы)" in edited["text"]
+
+    await eventually(shown)
     current = await client.message(sonya_card["chat_id"], sonya_card["message_id"])
-    assert "Нужна поддержка (видят только кураторы)" in current["text"]
     assert any("Снять отметку" in b for b in buttons(current))
     await curator.press(card, "Участники")
     assert (
