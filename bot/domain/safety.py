@@ -60,11 +60,3 @@ def check_can_resolve(report: SafetyReport) -> None:
     """A report is closed once; a second «Решено» says it already is."""
     if not report.open:
         raise AlreadyDecided()
-
-
-YOUTH_KINDS = frozenset({"pupil", "student"})
-
-
-def informal(kind: str | None, minor: bool) -> bool:
-    """Pupils, students and anyone under 18 are addressed with «ты»; adults with «вы»."""
-    return minor or kind in YOUTH_KINDS

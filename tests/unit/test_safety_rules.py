@@ -15,7 +15,6 @@ from bot.domain.safety import (
     check_can_resolve,
     clean_note,
     concern,
-    informal,
 )
 
 NOW = datetime(2026, 10, 1, 9, 0)
@@ -51,12 +50,3 @@ def test_a_report_is_closed_once() -> None:
     check_can_resolve(report)
     with pytest.raises(AlreadyDecided):
         check_can_resolve(SafetyReport(1, 1, 2, 3, 4, Concern.ABSENT, None, NOW, NOW, 7))
-
-
-@pytest.mark.parametrize(
-    ("kind", "minor", "expected"),
-    [("pupil", False, True), ("student", False, True), ("teacher", True, True), ("teacher", False, False),
-     ("young_teacher", False, False), (None, False, False)],
-)  # fmt: skip
-def test_pupils_and_minors_get_ty_adults_vy(kind: str | None, minor: bool, expected: bool) -> None:
-    assert informal(kind, minor) is expected
