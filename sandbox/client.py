@@ -150,6 +150,35 @@ class SandboxClient:
                 return dict(m)
         raise SandboxError(f"message {message_id} not found in chat {chat_id}")
 
+    async def edited(
+        self,
+        message: dict[str, Any],
+        *fragments: str,
+        markup: bool | None = None,
+        button: str | None = None,
+        timeout: float = 10.0,
+    ) -> dict[str, Any]:
+        """The message once the bot's edit has landed: its text holds every fragment, (when
+        ``markup`` is given) it has or has no buttons, (when ``button`` is) a button's label
+        holds that text. The bot answers a press before it edits
+        the message, so a test reading the message right after the answer may see the old one."""
+        chat_id, message_id = int(message["chat_id"]), int(message["message_id"])
+        deadline = time.monotonic() + timeout
+        while True:
+            current = await self.message(chat_id, message_id)
+            text = current.get("text") or current.get("caption") or ""
+            rows = (current.get("reply_markup") or {}).get("inline_keyboard") or []
+            labels = [b["text"] for row in rows for b in row]
+            if (
+                all(f in text for f in fragments)
+                and (markup is None or bool(labels) == markup)
+                and (button is None or any(button in label for label in labels))
+            ):
+                return current
+            if time.monotonic() > deadline:
+                raise SandboxError(f"message {message_id} never became {fragments!r}: {text[:300]!r}")
+            await asyncio.sleep(0.02)
+
     async def file(self, file_id: str) -> bytes:
         """The bytes of a photo or document the bot sent."""
         assert self._http is not None

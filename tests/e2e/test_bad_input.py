@@ -60,7 +60,7 @@ async def test_name_step_survives_bad_answers(
     assert "&lt;script&gt;" in summary["html"]
     # edit one field from the summary, then send
     await kid.press(summary, "Изменить")
-    fields = await client.message(kid.id, summary["message_id"])
+    fields = await client.edited(summary, button="Имя")
     await kid.press(fields, "Имя")
     await kid.expect("Как вас зовут")
     await kid.send("Ева Васильева")

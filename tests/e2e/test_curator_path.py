@@ -74,7 +74,7 @@ async def test_the_next_stage_is_explained_and_asked_for(
     await curator.press(ask, "Да, перейти на этап 2")
     now = await curator.expect("Этап 2 из 7", "Сейчас: собираем наставляемых")
     await eventually(lambda: has_stage(2))
-    collapsed = await client.message(ask["chat_id"], ask["message_id"])
+    collapsed = await client.edited(ask, "→ Этап изменён", markup=False)
     assert "→ Этап изменён: теперь 2 из 7" in collapsed["text"] and "reply_markup" not in collapsed
     assert "<" not in collapsed["text"]  # as the person sees it
     assert "→ <b>Этап изменён: теперь 2 из 7</b>" in collapsed["html"]

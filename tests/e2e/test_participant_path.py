@@ -41,7 +41,7 @@ async def test_meetings_are_named_and_a_confirmed_proposal_says_so(
     offer = await mentee.expect("Анна Тест предлагает встречу", "ждёт подтверждения")
     await mentee.press(offer, "Подтвердить")
     await mentee.expect("подтверждена")
-    now = await client.message(offer["chat_id"], offer["message_id"])
+    now = await client.edited(offer, "(подтверждена)")
     assert "ждёт подтверждения" not in now["text"] and "(подтверждена)" in now["text"]
     assert "reply_markup" not in now
     stale = await mentee.press_data(offer, offer["reply_markup"]["inline_keyboard"][0][0]["callback_data"])

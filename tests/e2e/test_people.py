@@ -30,7 +30,7 @@ async def test_profile_edit_language_and_menus(
     await kid.press(card, "Изменить")
     summary = await kid.expect("Проверь профиль")
     await kid.press(summary, "Изменить")
-    fields = await client.message(kid.id, summary["message_id"])
+    fields = await client.edited(summary, button="Интересы")
     await kid.press(fields, "Интересы")
     interests = await kid.expect("Что тебе интересно")
     await kid.press(interests, "Шахматы")  # untick

@@ -24,18 +24,26 @@ def pupil(role: Role, grade: int) -> Profile:
 
 async def rank(person: Person, order: list[str]) -> None:
     message = await person.expect("Быстрые встречи")
-    for name in order:
+    chat_id, message_id = message["chat_id"], message["message_id"]
+    for i, name in enumerate(order):
         number = next(
             line.split(".", 1)[0]
             for line in message["text"].splitlines()
             if name in line and line[:1].isdigit()
         )
         await person.press(message, number)
-    current = await person.client.message(message["chat_id"], message["message_id"])
+
+        async def shows(chosen: list[str] = order[: i + 1]) -> bool:
+            """The press is answered before the message is edited: wait for the choice."""
+            last = (await person.client.message(chat_id, message_id))["text"].splitlines()[-1]
+            return all(n in last for n in chosen)
+
+        await person.client.wait_for(shows)
+    current = await person.client.message(chat_id, message_id)
     if current.get("reply_markup"):  # ranking everyone shown finishes by itself
         await person.press(current, "Готово")
-    final = await person.client.message(message["chat_id"], message["message_id"])
-    assert final["text"].startswith("Спасибо! Твой выбор")  # the same message, edited
+    final = await person.client.edited(message, "Спасибо! Твой выбор")  # the same message, edited
+    assert all(name in final["text"] for name in order)
 
 
 async def test_speed_meetings_rankings_make_a_stable_draft(
@@ -80,7 +88,7 @@ async def test_speed_meetings_rankings_make_a_stable_draft(
     )
     await people["Маша"].press(maria, number)
     await people["Маша"].press(maria, "Готово")
-    edited = await client.message(maria["chat_id"], maria["message_id"])
+    edited = await client.edited(maria, "Спасибо! Твой выбор")
     assert edited["text"].startswith("Спасибо! Твой выбор: Оля Тест")
     # a stranger pressing someone else's ranking is refused
     forged = await people["Коля"].press_data(maria, button_data(maria, "Готово"))

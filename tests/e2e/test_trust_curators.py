@@ -73,7 +73,7 @@ async def test_a_curator_link_can_be_revoked(
     first = await make_curator()
     token, message = await new_link(first)
     await first.press(message, "Отозвать ссылку")
-    edited = await client.message(first.id, int(str(message["message_id"])))
+    edited = await client.edited(message, "Ссылка отозвана", markup=False)
     assert "Ссылка отозвана" in edited["text"] and not edited.get("reply_markup")
     other = await client.person("Получатель")
     await other.start(token)

@@ -110,7 +110,7 @@ async def test_a_pupil_tells_the_curator_from_help_reminder_and_checkin(
     await curator.expect("Открытые сообщения участников (3)")
     first = await curator.expect("мне некомфортно")
     await curator.press(first, "Решено")
-    closed = await curator.client.message(first["chat_id"], first["message_id"])
+    closed = await curator.client.edited(first, "✅ Решено")
     assert "✅ Решено (Татьяна)" in closed["text"] and labels(closed) == []
     again = await curator.press(urgent, "Решено")  # the first notice of the same report
     assert again is not None and "уже" in again["text"]
