@@ -141,7 +141,7 @@ def build_dispatcher(
         bot_username=bot_username,
         links=links or StartLinks(telegram=bot_username),
     )
-    unit_of_work = UnitOfWork(db, clock, update_source(settings, bot_id))
+    unit_of_work = UnitOfWork(db, clock, update_source(settings, bot_id), settings.updates_in_flight)
     dp["throttle"] = throttle = PersonThrottle(settings, i18n)
     dp.update.outer_middleware(throttle)
     dp.update.outer_middleware(Isolation(dp.fsm, isolation))

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any, cast
 
 from aiogram import BaseMiddleware, Bot
@@ -62,21 +63,31 @@ class UnitOfWork(BaseMiddleware):
     stopped before confirming it, and a second toggle or answer must change nothing. The
     mark is keyed by the bot and its API server (a new emulator or token never meets old
     marks) and commits with the handler's first effects, before anything is sent.
-    ``drain`` lets a stopping bot finish the updates in hand before it closes the database."""
+    ``drain`` lets a stopping bot finish the updates in hand before it closes the database.
 
-    def __init__(self, db: Database, clock: Clock, source: str) -> None:
+    At most ``in_flight`` updates are handled at once; the others wait their turn in order
+    of arrival. An update's database work comes in phases (before and after each message it
+    sends), each queueing for the connection: with hundreds of updates let in at once, every
+    phase waits behind all of them and an update of three phases takes three times as long
+    as one of one. Letting in only as many as keep the CPU busy while Telegram answers
+    makes every update wait about the same time (the p99 near the p50) at the same rate."""
+
+    def __init__(self, db: Database, clock: Clock, source: str, in_flight: int = 16) -> None:
         self.db = db
         self.clock = clock
         self.source = source
         self._active = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        self._admit = asyncio.Semaphore(in_flight)
+        self._admitted = 0
+        self.peak = 0  # the most updates handled at once (tests and benches read it)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         self._active += 1
         self._idle.clear()
         try:
-            async with self.db.unit() as uow:
+            async with self._admit, self._counted(), self.db.unit() as uow:
                 source = data.get("update_source") or self.source  # MAX's stream has its own
                 if isinstance(event, Update) and not await uow.updates.first_time(
                     source, event.update_id, self.clock.now()
@@ -89,6 +100,15 @@ class UnitOfWork(BaseMiddleware):
             self._active -= 1
             if self._active == 0:
                 self._idle.set()
+
+    @asynccontextmanager
+    async def _counted(self) -> AsyncIterator[None]:
+        self._admitted += 1
+        self.peak = max(self.peak, self._admitted)
+        try:
+            yield
+        finally:
+            self._admitted -= 1
 
     async def drain(self, timeout: float = 10.0) -> bool:
         """Wait until no update is being handled (True) or the timeout passes (False)."""
