@@ -306,13 +306,18 @@ async def echo_rate(n: int, delay: float, concurrent: bool, people: int) -> tupl
 
 
 async def case(
-    url: str, delay_ms: int, concurrent: bool, people: int, steps: int, seed: int
+    url: str, delay_ms: int, concurrent: bool, people: int, steps: int, seed: int, in_flight: int
 ) -> dict[str, Any]:
     db = await fresh_database(url)
     try:
         token = await school(db)
         bot, session = make_bot(delay_ms / 1000, ours=True)
-        settings = Settings(_env_file=None, bot_token=TOKEN, database_url=url)  # type: ignore[call-arg,arg-type]
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            bot_token=TOKEN,  # type: ignore[arg-type]
+            database_url=url,
+            updates_in_flight=in_flight,
+        )
         dp = build_dispatcher(settings, db, FakeClock(NOW), Translator(), "bench_bot", BOT_ID)
         updates = Updates()
         rnd = random.Random(seed)
@@ -346,6 +351,8 @@ async def case(
             "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
             "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
             "lost": lost,
+            "in_flight": in_flight,
+            "peak_at_work": dp["unit_of_work"].gate.peak,
             "api_calls_per_update": round(session.calls / n, 2),
         }
     finally:
@@ -360,13 +367,15 @@ async def main() -> None:
     ap.add_argument("--sequential-people", type=int, default=60)
     ap.add_argument("--delays", default="0,50")
     ap.add_argument("--seed", type=int, default=20261203)
+    # updates at work at once (UPDATES_IN_FLIGHT); a large number turns the gate off
+    ap.add_argument("--in-flight", type=int, default=Settings.model_fields["updates_in_flight"].default)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         for delay in (int(d) for d in args.delays.split(",")):
             for concurrent in (False, True):
                 url = args.database_url or f"sqlite+aiosqlite:///{tmp}/updates-{delay}-{int(concurrent)}.db"
                 people = args.people if concurrent else args.sequential_people
-                result = await case(url, delay, concurrent, people, args.steps, args.seed)
+                result = await case(url, delay, concurrent, people, args.steps, args.seed, args.in_flight)
                 print(json.dumps(result, ensure_ascii=False), flush=True)
 
 

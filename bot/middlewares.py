@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 from aiogram import BaseMiddleware, Bot
@@ -28,6 +27,8 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject, Update
 from aiogram.types import User as TgUser
 
+from bot import admission
+from bot.admission import Gate
 from bot.clock import Clock
 from bot.i18n import Translator
 from bot.services import register
@@ -65,12 +66,10 @@ class UnitOfWork(BaseMiddleware):
     marks) and commits with the handler's first effects, before anything is sent.
     ``drain`` lets a stopping bot finish the updates in hand before it closes the database.
 
-    At most ``in_flight`` updates are handled at once; the others wait their turn in order
-    of arrival. An update's database work comes in phases (before and after each message it
-    sends), each queueing for the connection: with hundreds of updates let in at once, every
-    phase waits behind all of them and an update of three phases takes three times as long
-    as one of one. Letting in only as many as keep the CPU busy while Telegram answers
-    makes every update wait about the same time (the p99 near the p50) at the same rate."""
+    At most ``in_flight`` updates are at work at once (bot/admission.py): the others wait
+    their turn in order of arrival, and one waiting for Telegram gives its place up. The
+    gate is inside the per-person lock (aiogram's ``tasks_concurrency_limit`` would hold the
+    polling loop and count updates waiting for their person's previous one)."""
 
     def __init__(self, db: Database, clock: Clock, source: str, in_flight: int = 16) -> None:
         self.db = db
@@ -79,15 +78,13 @@ class UnitOfWork(BaseMiddleware):
         self._active = 0
         self._idle = asyncio.Event()
         self._idle.set()
-        self._admit = asyncio.Semaphore(in_flight)
-        self._admitted = 0
-        self.peak = 0  # the most updates handled at once (tests and benches read it)
+        self.gate = Gate(in_flight)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         self._active += 1
         self._idle.clear()
         try:
-            async with self._admit, self._counted(), self.db.unit() as uow:
+            async with admission.place(self.gate), self.db.unit() as uow:
                 source = data.get("update_source") or self.source  # MAX's stream has its own
                 if isinstance(event, Update) and not await uow.updates.first_time(
                     source, event.update_id, self.clock.now()
@@ -100,15 +97,6 @@ class UnitOfWork(BaseMiddleware):
             self._active -= 1
             if self._active == 0:
                 self._idle.set()
-
-    @asynccontextmanager
-    async def _counted(self) -> AsyncIterator[None]:
-        self._admitted += 1
-        self.peak = max(self.peak, self._admitted)
-        try:
-            yield
-        finally:
-            self._admitted -= 1
 
     async def drain(self, timeout: float = 10.0) -> bool:
         """Wait until no update is being handled (True) or the timeout passes (False)."""
@@ -176,7 +164,7 @@ class Person(BaseMiddleware):
 class CommitBeforeSend(BaseRequestMiddleware):
     """A Bot API request made while an update's unit of work is open commits that unit's
     transaction first: what the person is told is already durable, and Telegram's latency
-    never holds SQLite's write lock or a pooled connection."""
+    never holds SQLite's write lock, a pooled connection or the update's place at work."""
 
     async def __call__(
         self,
@@ -185,7 +173,7 @@ class CommitBeforeSend(BaseRequestMiddleware):
         method: TelegramMethod[TelegramType],
     ) -> Any:
         await commit_current()
-        return await make_request(bot, method)
+        return await admission.away(lambda: make_request(bot, method))
 
 
 def is_update(event: TelegramObject) -> bool:

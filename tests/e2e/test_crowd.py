@@ -31,4 +31,4 @@ async def test_a_crowd_is_let_in_a_few_at_a_time_and_everyone_is_answered(
     answers = await asyncio.gather(*(p.expect("Что я умею", timeout=30.0) for p in people))
     assert len(answers) == len(people)
     # they came at once and were handled at once, but never more than the limit
-    assert 2 <= unit_of_work.peak <= IN_FLIGHT, unit_of_work.peak
+    assert 2 <= unit_of_work.gate.peak <= IN_FLIGHT, unit_of_work.gate.peak
