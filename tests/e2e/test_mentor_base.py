@@ -203,7 +203,7 @@ async def test_an_alumnus_who_plans_to_mentor_is_a_candidate_invited_with_one_ta
             await uow.surveys.set_item_active(item.id, item.code == "become_mentor")
         await launch_and_invite(uow, bot.clock.now(), i18n, bot_id(curator), 1, "final")
     await pupil.press(await pupil.expect("заполнить анкету «Итоговая»"), "Начать анкету")
-    question = await pupil.expect("Планируете ли вы стать наставником")
+    question = await pupil.expect("Планируешь ли ты стать наставником")
     await pupil.press(question, "Да")
     await pupil.expect("Анкета заполнена")
 

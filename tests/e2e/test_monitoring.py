@@ -166,10 +166,10 @@ async def test_entry_and_final_item_sets_per_form_the_day_30_pulse_once_and_grow
             "интересно учиться": "4",
             "олимпиадах": "1",
             "кружков": "0",
-            "ожидаете": "Подготовиться к олимпиаде",
+            "ожидаешь": "Подготовиться к олимпиаде",
         },
     )
-    assert asked_any(entry_masha, "Что вы ожидаете от программы наставничества?")
+    assert asked_any(entry_masha, "Что ты ожидаешь от программы наставничества?")  # a pupil: «ты»
     assert asked_any(entry_masha, "В скольких олимпиадах, конкурсах и проектах ты участвуешь")
     for past in ("Насколько эффективной была", "Понравилось ли", "Насколько полезными были личные встречи"):
         assert not asked_any(entry_masha, past), past
@@ -204,7 +204,7 @@ async def test_entry_and_final_item_sets_per_form_the_day_30_pulse_once_and_grow
     assert await invites(client, masha, "анкету «Промежуточная»") == 1
     interim = await answer_all(masha, pulse, {"комфортно": "8"})
     assert asked_any(interim, "Насколько комфортно было общаться с наставником?")
-    assert not asked_any(interim, "олимпиадах") and not asked_any(interim, "Что вы ожидаете")
+    assert not asked_any(interim, "олимпиадах") and not asked_any(interim, "Что ты ожидаешь")
 
     # final: looking back, and the same indicators again
     clock.current = DAY_30 + timedelta(days=120)
@@ -217,9 +217,9 @@ async def test_entry_and_final_item_sets_per_form_the_day_30_pulse_once_and_grow
         {"интересно учиться": "8", "олимпиадах": "3", "кружков": "2", "эффективной": "9", "Насколько": "8"},
     )
     assert asked_any(final_masha, "Насколько эффективной была программа наставничества?")
-    assert asked_any(final_masha, "Планируете ли вы стать наставником?")
+    assert asked_any(final_masha, "Планируешь ли ты стать наставником?")
     assert asked_any(final_masha, "В скольких олимпиадах")
-    assert not asked_any(final_masha, "Что вы ожидаете") and not asked_any(final_masha, "Сталкивались ли")
+    assert not asked_any(final_masha, "Что ты ожидаешь") and not asked_any(final_masha, "Приходилось ли")
     assert not asked_any(final_masha, "по субботам")
     final_oleg = await answer_all(
         oleg,
@@ -238,7 +238,7 @@ async def test_entry_and_final_item_sets_per_form_the_day_30_pulse_once_and_grow
     growth = await curator.expect("Вход → итог")
     text = growth["text"]
     assert (
-        "Насколько тебе сейчас интересно учиться? (Ученик — ученик · наставляемые): 4,0 → 8,0 (+4,0)" in text
+        "Насколько вам сейчас интересно учиться? (Ученик — ученик · наставляемые): 4,0 → 8,0 (+4,0)" in text
     )
     assert "(Ученик — ученик · наставляемые): 1,0 → 3,0 (+2,0)" in text  # olympiads
     assert (
@@ -282,7 +282,7 @@ async def test_entry_and_final_item_sets_per_form_the_day_30_pulse_once_and_grow
     rows = list(wb["Рост участников"].iter_rows(values_only=True))
     assert rows[0][:4] == ("Программа", "Форма наставничества", "Роль", "Показатель (вход и итог)")
     by_text = {r[3]: r for r in rows[1:]}
-    assert by_text["Насколько тебе сейчас интересно учиться?"][4:] == (1, 4, 8, 4)
+    assert by_text["Насколько вам сейчас интересно учиться?"][4:] == (1, 4, 8, 4)
     assert by_text["Сколько открытых уроков вы провели в этом учебном году?"][1] == "Учитель — учитель"
     assert by_text["Сколько открытых уроков вы провели в этом учебном году?"][4:] == (1, 1, 4, 3)
 
@@ -301,7 +301,7 @@ async def test_entry_and_final_item_sets_per_form_the_day_30_pulse_once_and_grow
     assert [
         "Ученик — ученик",
         "наставляемые",
-        "Насколько тебе сейчас интересно учиться?",
+        "Насколько вам сейчас интересно учиться?",  # the curator reads «вы»
         "1",
         "4.0",
         "8.0",

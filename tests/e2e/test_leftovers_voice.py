@@ -1,0 +1,73 @@
+"""Loose ends of issue 16 ("Participants' voice and the curator's reporting") through the
+real bot: questionnaire items in the reader's register, Russian figures in the DOCX summary,
+paused participants in the digest, an adult's invitation from the mentor base with «вы»."""
+
+from __future__ import annotations
+
+import re
+
+from bot.clock import FakeClock
+from sandbox.client import SandboxClient
+from tests.conftest import MakeCurator, Running
+from tests.e2e import flows
+from tests.e2e.test_monitoring import DAY_29, answer_all, launch, two_forms
+from tests.unit.test_register import TY, TY_VERBS
+
+# «вы» as a pupil must not read it: the pronoun and the imperatives of «вы»
+VY = re.compile(
+    r"(?<![а-яё])(вы|вас|вам|вами|ваш|ваша|ваше|ваши|вашего|вашей|ваших|вашим|вашему|вашу"
+    r"|[а-яё]+(?:ите|йте))(?![а-яё])",
+    re.IGNORECASE,
+)
+OWN = "Удобно ли вам встречаться по субботам?"  # the curator's own question: shown as written
+
+
+def _without_own(questions: list[str]) -> list[str]:
+    return [q.replace(OWN, "") for q in questions]
+
+
+async def test_questionnaire_items_say_ty_to_pupils_and_vy_to_adults(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator, clock: FakeClock
+) -> None:
+    clock.current = DAY_29
+    curator = await make_curator()
+    card = await flows.create_programme(curator)  # ученик–ученик and учитель–учитель
+    people = await two_forms(bot, client, clock)
+
+    await curator.press(card, "Анкеты")
+    menu = await curator.expect("Анкеты программы")
+    await curator.press(menu, "Вопросы")
+    await curator.expect("Вопросы для наставников")
+    mentee_items = await curator.expect("Вопросы для наставляемых")
+    await curator.press(mentee_items, "Добавить вопрос")
+    await curator.press(await curator.expect("Какой это будет вопрос"), "Да / нет")
+    await curator.expect("Напишите текст вопроса")
+    await curator.send(OWN)
+    await curator.expect("Вопрос добавлен")
+    await curator.press(await curator.expect("Когда задавать этот вопрос?"), "Только во входной")
+
+    await launch(curator, card, "Запустить входную анкету", "4 участникам")
+    asked = {}
+    for name, person in people.items():
+        invite = await person.expect("анкету «Входная»")
+        asked[name] = (invite["text"], await answer_all(person, invite, {}))
+
+    for name in ("Маша", "Пётр"):  # pupils: a mentee and a pupil mentor
+        invite, questions = asked[name]
+        assert questions, name
+        said = "\n".join([invite, *_without_own(questions)])
+        assert not VY.search(said), (name, VY.findall(said))
+        assert any("ты" in q.lower() or "тебе" in q.lower() for q in questions), name
+    assert any(OWN in q for q in asked["Маша"][1])  # as the curator wrote it
+    assert any(
+        "Приходилось ли тебе раньше участвовать в программе наставничества?" in q for q in asked["Маша"][1]
+    )
+    assert any("Оцени от 1 до 10" in q for q in asked["Пётр"][1])
+
+    for name in ("Ирина", "Олег"):  # adults: a teacher mentor and a young teacher
+        invite, questions = asked[name]
+        said = "\n".join([invite, *questions])
+        assert not TY.search(said) and not TY_VERBS.search(said), (name, TY.findall(said))
+    assert any(OWN in q for q in asked["Олег"][1])
+    assert any("Сталкивались ли вы раньше с программой наставничества?" in q for q in asked["Ирина"][1])
+    assert any("Оцените от 1 до 10" in q for q in asked["Ирина"][1])
