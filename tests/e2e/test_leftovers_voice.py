@@ -4,12 +4,19 @@ paused participants in the digest, an adult's invitation from the mentor base wi
 
 from __future__ import annotations
 
+import io
 import re
+from datetime import timedelta
+from typing import Any
+
+from docx import Document as DocxDocument
+from openpyxl import load_workbook
 
 from bot.clock import FakeClock
 from sandbox.client import SandboxClient
 from tests.conftest import MakeCurator, Running
 from tests.e2e import flows
+from tests.e2e.test_digest import meeting
 from tests.e2e.test_monitoring import DAY_29, answer_all, launch, two_forms
 from tests.unit.test_register import TY, TY_VERBS
 
@@ -71,3 +78,40 @@ async def test_questionnaire_items_say_ty_to_pupils_and_vy_to_adults(
     assert any(OWN in q for q in asked["Олег"][1])
     assert any("Сталкивались ли вы раньше с программой наставничества?" in q for q in asked["Ирина"][1])
     assert any("Оцените от 1 до 10" in q for q in asked["Ирина"][1])
+
+
+def _docx_text(doc: Any) -> str:
+    cells = [c.text for table in doc.tables for row in table.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+async def test_the_docx_summary_writes_figures_as_russians_do(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator, clock: FakeClock
+) -> None:
+    clock.current = DAY_29
+    curator = await make_curator()
+    await flows.create_programme(curator)
+    people = await two_forms(bot, client, clock)  # two pairs, two meetings each rated 8 and 9
+    assert bot.app is not None and bot.app.db is not None
+    async with bot.app.db.unit() as uow:  # one more check-in, so the mean is not a round number
+        await meeting(uow, 1, (1, 2), clock.now() - timedelta(days=1), (7, 6))
+    assert people
+
+    await curator.send("/export")
+    await curator.press(await curator.expect("Отчёт по какой программе"), "Наставничество 2026/27")
+    await curator.press(await curator.expect("в каком формате"), "Excel")
+    xlsx = await curator.expect("Отчёт по программе")
+    wb = load_workbook(io.BytesIO(await client.file(xlsx["document"]["file_id"])))
+    kpi = {r[0]: r[1] for r in wb["Показатели"].iter_rows(values_only=True)}
+    assert isinstance(kpi["Средняя польза встреч (1–10)"], float)  # a spreadsheet's number stays a number
+    summary = await curator.expect("Сводка по программе «Наставничество 2026/27»")
+    doc = DocxDocument(io.BytesIO(await client.file(summary["document"]["file_id"])))
+    text = _docx_text(doc)
+    figures = {r.cells[0].text: r.cells[1].text for r in doc.tables[0].rows}
+    mean = kpi["Средняя польза встреч (1–10)"]
+    assert figures["Средняя польза встреч (1–10)"] == f"{mean:.1f}".replace(".", ",")
+    assert "," in figures["Средняя польза встреч (1–10)"]
+    assert figures["Доля молодых педагогов с наставником"] == "100\xa0%"
+    assert "Охват обучающихся наставничеством (цель 70\xa0%)" in figures
+    assert not re.search(r"\d\.\d", text), re.findall(r".{20}\d\.\d.{5}", text)
+    assert not re.search(r"\d%", text)

@@ -207,3 +207,28 @@ def test_numbers_and_dates_as_russians_write_them() -> None:
     assert ru.short_day(date(2026, 12, 7)) == "пн, 7 дек."
     assert ru.tz("Europe/Moscow") == "Москва" and ru.tz("Asia/Yekaterinburg") == "Екатеринбург"
     assert ru.tz("Europe/Berlin").startswith("UTC+")  # never an IANA name in a message
+
+
+def test_the_docx_summary_writes_figures_in_the_readers_language() -> None:
+    from bot.domain.catalog import Cadence
+    from bot.domain.models import OrganisationId, Programme, ProgrammeId
+    from bot.services.reports import Sheet, document
+
+    programme = Programme(
+        ProgrammeId(1), OrganisationId(1), "П", (Form.PUPIL_PUPIL,), False, date(2026, 9, 1),
+        date(2027, 5, 31), "Europe/Moscow", Cadence.WEEKLY, 8,
+    )  # fmt: skip
+
+    def tables(lang: str) -> list[list[list[str]]]:
+        t = Translator().get(lang)
+        kpi = Sheet("kpi", [], [[t("report.kpi.usefulness"), 7.25], [t("report.kpi.good_share"), 0.5]])
+        growth = Sheet("monitor.growth", ["programme", "form", "role", "a", "b", "c", "d", "e"])
+        growth.rows.append(["П", "pp", "mentee", "q", 3, 4.0, 3.5, -0.5])
+        doc = document(t, "Школа", programme, datetime(2026, 10, 1), [kpi, growth], None)
+        return [table.rows for table in doc.tables]
+
+    ru, en = tables("ru"), tables("en")
+    assert [row[1] for row in ru[0]] == ["7,2", "50\xa0%"]
+    assert ru[1][0][4:] == ["4,0", "3,5", "−0,5"]
+    assert [row[1] for row in en[0]] == ["7.2", "50%"]
+    assert en[1][0][4:] == ["4.0", "3.5", "−0.5"]
