@@ -115,3 +115,28 @@ async def test_the_docx_summary_writes_figures_as_russians_do(
     assert "Охват обучающихся наставничеством (цель 70\xa0%)" in figures
     assert not re.search(r"\d\.\d", text), re.findall(r".{20}\d\.\d.{5}", text)
     assert not re.search(r"\d%", text)
+
+
+async def test_the_digest_counts_who_is_on_a_pause_and_does_not_call_their_pair_silent(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator, clock: FakeClock
+) -> None:
+    clock.current = DAY_29
+    curator = await make_curator()
+    await flows.create_programme(curator)
+    people = await two_forms(bot, client, clock)  # both pairs last met 12 days ago
+    clock.current = DAY_29 + timedelta(days=3)  # 15 days ago: both would be «нет встречи»
+    masha = people["Маша"]
+    await masha.send("/help")
+    await masha.press(await masha.expect("Что я умею"), "Пауза")
+    await masha.press(await masha.expect("До какого дня пауза?"), "2 недели")
+    await masha.expect("Пауза до 17 октября 2026")
+    await people["Пётр"].expect("берёт паузу")
+
+    await curator.send("/digest")
+    head = (await curator.expect("Сводка: Наставничество 2026/27"))["text"]
+    assert "Требует внимания: 1 пара" in head
+    assert "Ирина Тест" in head and "нет встречи 15 дней" in head  # the teachers' pair is silent
+    assert "Пётр Тест" not in head and "Маша Тест" not in head  # the pupils' pair rests
+    figures = (await curator.expect("Цифры недели"))["text"]
+    assert "На паузе: 1 (до 17 октября 2026)" in figures
+    assert "Работающих пар: 2" in figures and "по графику программы — 1)" in figures  # one pair rests
