@@ -53,3 +53,16 @@ def formal_reader(curator: bool, participations: Sequence[tuple[Role, str | None
     if curator:
         return True
     return all(formal(kind, age, role) for role, kind, age in participations)
+
+
+def formal_invitee(
+    role: Role, forms: Iterable[Form | str], kind: str | None, age: int | None, alumnus: bool
+) -> bool:
+    """A person invited from the school's base or a copied programme's cohort, before they
+    answer: what the school knows of them decides, not the participations they once had. An
+    alumnus asked to mentor has left school: «вы» unless known to be a minor; otherwise the
+    record's kind and age (a pupil mentor, a pupil mentee: «ты»; a teacher: «вы»), and
+    without a kind the programme, as for its invite link (``formal_applicant``)."""
+    if alumnus and (age is None or age >= ADULT_AGE):
+        return True
+    return formal_applicant(role, forms, kind, age)

@@ -13,8 +13,10 @@ from docx import Document as DocxDocument
 from openpyxl import load_workbook
 
 from bot.clock import FakeClock
+from bot.services import surveys as survey_service
+from handlers.surveys import bank_texts, launch_and_invite
 from sandbox.client import SandboxClient
-from tests.conftest import MakeCurator, Running
+from tests.conftest import MakeCurator, Running, bot_id
 from tests.e2e import flows
 from tests.e2e.test_digest import meeting
 from tests.e2e.test_monitoring import DAY_29, answer_all, launch, two_forms
@@ -140,3 +142,42 @@ async def test_the_digest_counts_who_is_on_a_pause_and_does_not_call_their_pair_
     figures = (await curator.expect("Цифры недели"))["text"]
     assert "На паузе: 1 (до 17 октября 2026)" in figures
     assert "Работающих пар: 2" in figures and "по графику программы — 1)" in figures  # one pair rests
+
+
+async def test_an_adult_alumna_is_invited_from_the_base_with_vy_and_registers_with_vy(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    assert bot.app is not None and bot.app.db is not None and bot.app.i18n is not None
+    curator = await make_curator()
+    card = await flows.create_programme(curator, "Наставничество 2026/27")
+    links = await flows.invite_links(curator, card)
+    alumna = await client.person("Алиса")
+    await flows.register_mentee(alumna, links["mentee"], minor_age=None)  # an 11th-grader of 18
+    await flows.send_summary(alumna)
+    await curator.press(await curator.expect("Новая заявка: Алиса Смирнова"), "Открыть заявки")
+    await curator.press(await curator.expect("Алиса Смирнова"), "Одобрить")
+    await alumna.expect("одобрена 🎉")
+    i18n = bot.app.i18n
+    async with bot.app.db.unit() as uow:  # the final questionnaire, cut to the one question
+        await survey_service.ensure_items(uow, 1, bank_texts(i18n))
+        for item in await uow.surveys.items(1):
+            await uow.surveys.set_item_active(item.id, item.code == "become_mentor")
+        await launch_and_invite(uow, bot.clock.now(), i18n, bot_id(curator), 1, "final")
+    await alumna.press(await alumna.expect("заполнить анкету «Итоговая»"), "Начать анкету")
+    await alumna.press(await alumna.expect("Планируешь ли ты стать наставником"), "Да")  # a pupil still
+    await alumna.expect("Анкета заполнена")
+
+    second = await flows.create_programme(curator, "Наставничество 2027/28")
+    await curator.press(second, "База наставников")
+    await curator.press(await curator.expect("Найдено: 0"), "Кандидаты")
+    await curator.press(await curator.expect("Найдено: 1", "Алиса Смирнова"), "➕ 1")
+    invitation = await alumna.expect("стать наставником", "Наставничество 2027/28")
+    said = invitation["text"]
+    assert said.startswith("Здравствуйте!") and "Нажмите «Участвовать»" in said  # an adult: «вы»
+    assert not TY.search(said) and not TY_VERBS.search(said), said
+    await alumna.press(invitation, "Участвовать")
+    form = await alumna.expect("анкеты наставника")
+    assert not TY.search(form["text"]) and not TY_VERBS.search(form["text"])
+    await alumna.press(await alumna.expect("Выберите язык"), "Русский")
+    await alumna.press(await alumna.expect("Согласие на обработку"), "Мне есть 18")
+    await alumna.expect("Как вас зовут")  # the registration goes on with «вы»

@@ -232,3 +232,17 @@ def test_the_docx_summary_writes_figures_in_the_readers_language() -> None:
     assert ru[1][0][4:] == ["4,0", "3,5", "−0,5"]
     assert [row[1] for row in en[0]] == ["7.2", "50%"]
     assert en[1][0][4:] == ["4.0", "3.5", "−0.5"]
+
+
+def test_an_invitation_from_the_base_speaks_as_the_school_knows_the_person() -> None:
+    from bot.domain.register import formal_invitee
+
+    forms = [Form.PUPIL_PUPIL, Form.TEACHER_TEACHER]
+    assert formal_invitee(Role.MENTOR, forms, None, None, alumnus=True) is True  # a graduate: вы
+    assert formal_invitee(Role.MENTOR, ["pp"], None, None, alumnus=True) is True  # even where pupils mentor
+    assert formal_invitee(Role.MENTOR, forms, None, 17, alumnus=True) is False  # a minor said so
+    assert formal_invitee(Role.MENTOR, forms, "teacher", None, alumnus=False) is True
+    assert formal_invitee(Role.MENTOR, forms, "pupil", None, alumnus=False) is False  # a pupil mentor
+    assert formal_invitee(Role.MENTEE, forms, "pupil", 18, alumnus=False) is False  # a copied cohort's pupil
+    assert formal_invitee(Role.MENTEE, forms, "yteacher", None, alumnus=False) is True
+    assert formal_invitee(Role.MENTEE, [Form.TEACHER_TEACHER], None, None, alumnus=False) is True
