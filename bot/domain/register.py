@@ -48,9 +48,14 @@ def formal_applicant(role: Role, forms: Iterable[Form | str], kind: str | None, 
 
 def formal_reader(curator: bool, participations: Sequence[tuple[Role, str | None, int | None]]) -> bool:
     """A person the bot writes to: a curator reads «вы»; a participant reads «ты» if any of
-    their participations is a pupil's; someone the bot knows nothing about reads «вы» (the
-    polite default of Russian for a stranger)."""
+    their participations is a pupil's, unless they have since come back as an adult alumnus
+    (a graduate: last year's pupil participation is the past); someone the bot knows nothing
+    about reads «вы» (the polite default of Russian for a stranger)."""
     if curator:
+        return True
+    if any(
+        kind == MentorKind.ALUMNUS.value and formal(kind, age, role) for role, kind, age in participations
+    ):
         return True
     return all(formal(kind, age, role) for role, kind, age in participations)
 

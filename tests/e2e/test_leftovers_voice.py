@@ -181,3 +181,16 @@ async def test_an_adult_alumna_is_invited_from_the_base_with_vy_and_registers_wi
     await alumna.press(await alumna.expect("Выберите язык"), "Русский")
     await alumna.press(await alumna.expect("Согласие на обработку"), "Мне есть 18")
     await alumna.expect("Как вас зовут")  # the registration goes on with «вы»
+    await alumna.send("Алиса Смирнова")
+    await alumna.press(await alumna.expect("Кто вы как наставник"), "Выпускник")
+    await alumna.press(await alumna.expect("Сколько лет опыта"), "10 лет")
+    await flows._multi(alumna, "В чём вы можете помочь", ["Олимпиады"])
+    await flows._multi(alumna, "Что вам интересно", ["Шахматы"])
+    await alumna.press(await alumna.expect("Скольким наставляемым"), "1")
+    await flows._multi(alumna, "Когда вам удобно", ["Вт день"])
+    await alumna.press(await alumna.expect("Как удобнее встречаться"), "Всё равно")
+    await flows.send_summary(alumna)
+    await curator.press(await curator.expect("Новая заявка: Алиса Смирнова"), "Открыть заявки")
+    await curator.press(await curator.expect("Алиса Смирнова", "ждёт решения"), "Одобрить")
+    # a graduate now: her pupil's participation of last year no longer makes her «ты»
+    await alumna.expect("Ваша заявка в программу «Наставничество 2027/28» одобрена")

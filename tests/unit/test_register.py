@@ -246,3 +246,11 @@ def test_an_invitation_from_the_base_speaks_as_the_school_knows_the_person() -> 
     assert formal_invitee(Role.MENTEE, forms, "pupil", 18, alumnus=False) is False  # a copied cohort's pupil
     assert formal_invitee(Role.MENTEE, forms, "yteacher", None, alumnus=False) is True
     assert formal_invitee(Role.MENTEE, [Form.TEACHER_TEACHER], None, None, alumnus=False) is True
+
+
+def test_a_graduate_back_as_an_alumnus_reads_vy_though_once_a_pupil() -> None:
+    was_pupil = (Role.MENTEE, "pupil", None)
+    assert formal_reader(False, [was_pupil]) is False
+    assert formal_reader(False, [was_pupil, (Role.MENTOR, "alumnus", None)]) is True
+    assert formal_reader(False, [was_pupil, (Role.MENTOR, "alumnus", 17)]) is False  # a minor is «ты»
+    assert formal_reader(False, [(Role.MENTOR, "pupil", None), (Role.MENTOR, "teacher", None)]) is False
