@@ -254,3 +254,21 @@ def test_a_graduate_back_as_an_alumnus_reads_vy_though_once_a_pupil() -> None:
     assert formal_reader(False, [was_pupil, (Role.MENTOR, "alumnus", None)]) is True
     assert formal_reader(False, [was_pupil, (Role.MENTOR, "alumnus", 17)]) is False  # a minor is «ты»
     assert formal_reader(False, [(Role.MENTOR, "pupil", None), (Role.MENTOR, "teacher", None)]) is False
+
+
+def test_the_base_writes_a_mentors_satisfaction_in_the_readers_language() -> None:
+    from bot.domain.base import BaseMentor, History
+    from bot.domain.models import OrganisationId, UserId
+    from handlers.base_texts import base_sheet, mentor_line
+
+    when = datetime(2026, 9, 1)
+    mentor = BaseMentor(
+        1, OrganisationId(1), UserId(7), "Анна Соколова", None, False, None, True, when, when,
+        history=(History(1, "Наставничество 2025/26", 2, 9, 4.25),),
+    )  # fmt: skip
+    ru, en = Translator().get("ru"), Translator().get("en")
+    assert "польза по отзывам: 4,2 из 5" in mentor_line(ru, 1, mentor)
+    assert "4.2" in mentor_line(en, 1, mentor)
+    (row,) = base_sheet(ru, [mentor])
+    assert row[-1] == "Наставничество 2025/26: наставляемых 2, встреч 9, польза 4,2"  # an XLSX text cell
+    assert isinstance(row[-2], float)  # the number column stays a number
