@@ -272,3 +272,15 @@ def test_the_base_writes_a_mentors_satisfaction_in_the_readers_language() -> Non
     (row,) = base_sheet(ru, [mentor])
     assert row[-1] == "Наставничество 2025/26: наставляемых 2, встреч 9, польза 4,2"  # an XLSX text cell
     assert isinstance(row[-2], float)  # the number column stays a number
+
+
+def test_questionnaire_items_a_pupil_reads_never_say_vy() -> None:
+    vy = re.compile(r"(?<![а-яё])(вы|вас|вам|вами|ваш[а-яё]*|[а-яё]+(?:ите|йте))(?![а-яё])", re.IGNORECASE)
+    items = [
+        k for k in CATALOGS["ru"] if k.startswith(("survey.item.", "monitor.item.")) and not k.endswith(VY)
+    ]
+    assert len(items) > 40
+    for key in items:
+        assert not vy.search(CATALOGS["ru"][key]), key
+        if TY.search(CATALOGS["ru"][key]):
+            assert key + VY in CATALOGS["ru"], key
