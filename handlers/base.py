@@ -248,7 +248,8 @@ async def send_invitation(
     uow: Unit, i18n: Translator, now: datetime, programme: Programme, invitation: BaseInvite
 ) -> None:
     """The private message with «Участвовать» / «Не сейчас»."""
-    pt = await strings_for(uow, i18n, invitation.user_id)
+    formal = await service.invitee_formal(uow, programme, invitation)  # not their old participations
+    pt = (await strings_for(uow, i18n, invitation.user_id)).reader(formal)
     org = await uow.organisations.get(programme.organisation_id)
     if invitation.source is InviteSource.ALUMNI:
         key = "base.invite.alumni"
@@ -287,6 +288,7 @@ async def on_answer(
         done = await service.answer(uow, user.id, callback_data.i, callback_data.a == "y", now)
     except DomainError as err:
         return await refuse(cb, t, err)
+    t = t.reader(done.formal)  # as the invitation said it
     await cb.answer()
     if done.needs_form:
         await collapse(bot, cb, t("base.btn.yes"))

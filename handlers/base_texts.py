@@ -53,7 +53,7 @@ def mentor_line(t: L10n, n: int, m: BaseMentor, invited: InviteStatus | None = N
             )
         )
     if m.satisfaction is not None:
-        parts.append(t("base.satisfaction", value=f"{m.satisfaction:.1f}"))
+        parts.append(t("base.satisfaction", value=t.number(m.satisfaction)))
     parts.append(t("base.active") if m.active else t("base.free"))
     if invited is not None:
         parts.append(t(f"base.invited.{invited.value}"))
@@ -70,7 +70,7 @@ def base_sheet(t: L10n, mentors: Sequence[BaseMentor]) -> list[list[Cell]]:
                 title=h.title,
                 mentees=h.mentees,
                 meetings=h.meetings,
-                satisfaction=f"{h.satisfaction:.1f}" if h.satisfaction is not None else "—",
+                satisfaction=t.number(h.satisfaction) if h.satisfaction is not None else "—",
             )
             for h in m.history
         )

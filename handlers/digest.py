@@ -130,6 +130,8 @@ def figures_text(t: L10n, d: service.Digest) -> str:
             de=Html(_pct_delta(f.response_rate("mentee"), b.response_rate("mentee"))),
         ),
     ]
+    if f.paused and f.paused_until is not None:  # their pairs rest: not expected to meet
+        lines.insert(2, t("digest.fig.paused", count=f.paused, date=t.date(f.paused_until)))
     lines += [_useful_line(t, f, b), _coverage_line(t, f)]
     return "\n".join(lines)
 

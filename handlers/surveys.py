@@ -27,15 +27,28 @@ PRIVATE = F.chat.type == "private"
 KINDS = tuple(k.value for k in rules.SurveyKind)
 
 
+def _bank_key(t: L10n, code: str) -> str:
+    return f"monitor.item.{code}" if t.has(f"monitor.item.{code}") else f"survey.item.{code}"
+
+
 def bank_texts(i18n: Translator) -> service.BankTexts:
     def texts(code: str) -> dict[str, str]:
         out = {}
         for lang in i18n.languages:
             t = i18n.get(lang)
-            out[lang] = t(f"monitor.item.{code}" if t.has(f"monitor.item.{code}") else f"survey.item.{code}")
+            out[lang] = t(_bank_key(t, code))
         return out
 
     return texts
+
+
+def item_text(t: L10n, item: rules.Item) -> str:
+    """A question as its reader reads it: a catalog item with «ты» for a pupil, «вы» for an
+    adult (the curator's own wording as written)."""
+    if item.code is None:
+        return item.text
+    key = _bank_key(t, item.code)
+    return rules.worded(item, {t.reader(True)(key), t.reader(False)(key)}, t(key))
 
 
 # --- the participant -----------------------------------------------------------------------
@@ -62,7 +75,7 @@ def question_view(t: L10n, q: service.Question) -> tuple[str, InlineKeyboardMark
         if q.item.kind is rules.ItemKind.COUNT
         else t(f"survey.hint.{q.item.kind.value}")
     )
-    text = t("survey.question", n=q.number, total=q.total, text=q.item.text, hint=Html(hint))
+    text = t("survey.question", n=q.number, total=q.total, text=item_text(t, q.item), hint=Html(hint))
     return text, kb.as_markup()
 
 

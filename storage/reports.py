@@ -136,6 +136,7 @@ class ReportsRepo:
                 UserRow.unreachable,
                 ParticipantRow.status,
                 ParticipantRow.needs_support,
+                ParticipantRow.paused_until,
             )
             .join(UserRow, UserRow.id == ParticipantRow.user_id)
             .outerjoin(MentorProfileRow, MentorProfileRow.participant_id == ParticipantRow.id)
@@ -154,8 +155,9 @@ class ReportsRepo:
                 bool(unreachable),
                 status == "left",
                 bool(support),
+                paused,
             )
-            for pid, role, name, joined, kind, capacity, unreachable, status, support in people.all()
+            for pid, role, name, joined, kind, capacity, unreachable, status, support, paused in people.all()
         ]
 
     async def _snap_pairs(self, programme_id: int) -> list[SnapPair]:

@@ -49,6 +49,7 @@ class SnapPerson:
     unreachable: bool = False
     left: bool = False  # erased at their request: shown on their ended pair, never counted
     needs_support: bool = False  # a mentee marked «нужна поддержка» by a curator
+    paused_until: date | None = None  # on their own pause until this day (exclusive)
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,8 @@ class Figures:
     covered: int
     pupils_total: int | None
     groups: int = 0  # mentoring groups working (their members are in ``active_pairs``)
+    paused: int = 0  # participants on their own pause (as of the week's end)
+    paused_until: date | None = None  # the last of them is back on this day
 
     def response_rate(self, role: str) -> float | None:
         asked = self.asked.get(role, 0)
@@ -199,6 +202,18 @@ def in_break(day: date, breaks: list[tuple[date, date]]) -> bool:
     return any(start <= day <= end for start, end in breaks)
 
 
+def on_pause(person: SnapPerson, day: date) -> bool:
+    """On their own pause that day (it ends on ``paused_until``: that day all goes on)."""
+    return person.paused_until is not None and day < person.paused_until
+
+
+def resting_pair(pair: SnapPair, ix: _Index, day: date) -> bool:
+    """A pair in which a side is on a pause: not expected to meet or answer check-ins."""
+    return any(
+        (p := ix.people.get(pid)) is not None and on_pause(p, day) for pid in (pair.mentor_id, pair.mentee_id)
+    )
+
+
 def attention(snap: Snapshot, now: datetime) -> list[Attention]:
     """The pairs that need a human, most urgent first, each with its reasons."""
     ix = _Index(snap)
@@ -229,7 +244,7 @@ def attention(snap: Snapshot, now: datetime) -> list[Attention]:
             ):  # a group: by its size
                 risks.append(Risk.OVER_CAPACITY)
         if pair.status == "active":
-            silent = _working_risks(pair, ix, now, resting, risks)
+            silent = _working_risks(pair, ix, now, resting or resting_pair(pair, ix, now.date()), risks)
         if risks:
             risks.sort(key=SEVERITY.__getitem__)
             out.append(Attention(pair, mentor, mentee, tuple(risks), silent))
@@ -248,7 +263,9 @@ def support_waiting(snap: Snapshot) -> list[SnapPerson]:
 
 def _working_risks(pair: SnapPair, ix: _Index, now: datetime, resting: bool, risks: list[Risk]) -> int | None:
     """An active pair's risks from its meetings and check-ins, added to ``risks``; returns
-    the days since it last met when that is the trouble (else None)."""
+    the days since it last met when that is the trouble (else None). A resting pair (the
+    programme's break, or a side on a pause) is not «нет встреч»; a side on a pause is not
+    asked check-ins, so none count as missed; how its meetings went still counts."""
     silent: int | None = None
     meetings = ix.by_pair.get(pair.id, [])
     held = [m for m in meetings if _held(m, ix.by_meeting.get(m.id, []), now)]
@@ -262,7 +279,7 @@ def _working_risks(pair: SnapPair, ix: _Index, now: datetime, resting: bool, ris
         for r in ix.by_meeting.get(m.id, [])
         if r.answered_at is None and now - r.asked_at >= CHECKIN_GRACE
     )
-    if missing >= MISSING_REFLECTIONS:
+    if missing >= MISSING_REFLECTIONS and not resting_pair(pair, ix, now.date()):
         risks.append(Risk.MISSING)
     series = [
         fmean(values)
@@ -297,6 +314,9 @@ def figures(snap: Snapshot, week_start: datetime, week_end: datetime) -> Figures
     in_week = [m for m in snap.meetings if week_start <= m.starts_at < week_end and m.status == "confirmed"]
     held = len({unit_of_meeting(m) for m in in_week if _held(m, ix.by_meeting.get(m.id, []), week_end)})
     units = {unit_of_pair(p) for p in active}  # a group meets as one: planned and held per group
+    day = week_end.date()
+    paused = [p for p in people if on_pause(p, day)]
+    expecting = {unit_of_pair(p) for p in active if not resting_pair(p, ix, day)}
     asked, answered, ratings = _checkins_of_week(snap, week_start, week_end)
     covered = _covered(snap, ix, active)
     days = CADENCE_DAYS.get(snap.cadence, 7)
@@ -307,7 +327,7 @@ def figures(snap: Snapshot, week_start: datetime, week_end: datetime) -> Figures
         pairs_by_form=dict(sorted(by_form.items())),
         held=held,
         scheduled=len({unit_of_meeting(m) for m in in_week}),
-        expected=round(len(units) * 7 / days),
+        expected=round(len(expecting) * 7 / days),
         asked=dict(asked),
         answered=dict(answered),
         usefulness_mean=fmean(ratings) if ratings else None,
@@ -316,6 +336,8 @@ def figures(snap: Snapshot, week_start: datetime, week_end: datetime) -> Figures
         covered=covered,
         pupils_total=snap.pupils_total,
         groups=sum(1 for kind, _ in units if kind == "group"),
+        paused=len(paused),
+        paused_until=max((p.paused_until for p in paused if p.paused_until), default=None),
     )
 
 

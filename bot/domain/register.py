@@ -48,8 +48,26 @@ def formal_applicant(role: Role, forms: Iterable[Form | str], kind: str | None, 
 
 def formal_reader(curator: bool, participations: Sequence[tuple[Role, str | None, int | None]]) -> bool:
     """A person the bot writes to: a curator reads «вы»; a participant reads «ты» if any of
-    their participations is a pupil's; someone the bot knows nothing about reads «вы» (the
-    polite default of Russian for a stranger)."""
+    their participations is a pupil's, unless they have since come back as an adult alumnus
+    (a graduate: last year's pupil participation is the past); someone the bot knows nothing
+    about reads «вы» (the polite default of Russian for a stranger)."""
     if curator:
         return True
+    if any(
+        kind == MentorKind.ALUMNUS.value and formal(kind, age, role) for role, kind, age in participations
+    ):
+        return True
     return all(formal(kind, age, role) for role, kind, age in participations)
+
+
+def formal_invitee(
+    role: Role, forms: Iterable[Form | str], kind: str | None, age: int | None, alumnus: bool
+) -> bool:
+    """A person invited from the school's base or a copied programme's cohort, before they
+    answer: what the school knows of them decides, not the participations they once had. An
+    alumnus asked to mentor has left school: «вы» unless known to be a minor; otherwise the
+    record's kind and age (a pupil mentor, a pupil mentee: «ты»; a teacher: «вы»), and
+    without a kind the programme, as for its invite link (``formal_applicant``)."""
+    if alumnus and (age is None or age >= ADULT_AGE):
+        return True
+    return formal_applicant(role, forms, kind, age)

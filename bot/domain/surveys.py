@@ -5,6 +5,7 @@ entry vs final, and a SWOT draft."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -186,6 +187,13 @@ class Item:
     active: bool = True
     moments: frozenset[SurveyKind] = ALL_MOMENTS
     form: str | None = None  # None: every form
+
+
+def worded(item: Item, catalog: Collection[str], reader: str) -> str:
+    """The text a participant reads: a catalog item still in the catalog's wording (in either
+    register, ``catalog``) is said in the reader's register (``reader``: «ты» to a pupil, «вы»
+    to an adult); the curator's own question, or a catalog item they reworded, as written."""
+    return reader if item.code is not None and item.text in catalog else item.text
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain import base as rules
+from bot.domain import register
 from bot.domain.base import BaseInvite, BaseMentor, Filter, History, InviteSource, InviteStatus
 from bot.domain.catalog import CONSENT_VERSION, Role, Status
 from bot.domain.errors import AlreadyDecided, NotFound
@@ -32,6 +33,7 @@ class Answered:
     programme: Programme
     participant: Participant | None  # enrolled at once (a known profile)
     needs_form: bool  # no profile yet (an alumnus): the registration questionnaire follows
+    formal: bool = True  # the register of the answer: as the invitation's (``invitee_formal``)
 
 
 async def remember(uow: Unit, participant: Participant, programme: Programme, now: datetime) -> None:
@@ -122,15 +124,16 @@ async def answer(uow: Unit, user_id: int, invite_id: int, yes: bool, now: dateti
         raise NotFound()
     if invitation.status is not InviteStatus.PENDING:
         raise AlreadyDecided()
+    formal = await invitee_formal(uow, programme, invitation)
     if not yes:
         await uow.base.answer_invite(invitation.id, InviteStatus.DECLINED, now)
-        return Answered(invitation, programme, None, False)
+        return Answered(invitation, programme, None, False, formal)
     if await uow.participants.find(programme.id, user_id) is not None:
         raise AlreadyDecided()
     name, age, profile, trained = await _known(uow, programme, invitation)
     await uow.base.answer_invite(invitation.id, InviteStatus.ACCEPTED, now)
     if profile is None:
-        return Answered(invitation, programme, None, True)
+        return Answered(invitation, programme, None, True, formal)
     created = await uow.participants.create(programme.id, user_id, name, age, profile, now)
     by = await _inviter(uow, invite_id)
     await uow.participants.decide(created.id, Status.APPROVED, trained, by, now)
@@ -139,7 +142,17 @@ async def answer(uow: Unit, user_id: int, invite_id: int, yes: bool, now: dateti
     participant = await uow.participants.get(created.id)
     assert participant is not None
     await remember(uow, participant, programme, now)
-    return Answered(invitation, programme, participant, False)
+    return Answered(invitation, programme, participant, False, formal)
+
+
+async def invitee_formal(uow: Unit, programme: Programme, invitation: BaseInvite) -> bool:
+    """«вы» (True) or «ты» for an invitation from the base and the answer to it: chosen from
+    the base's record or the earlier programme (kind, age) and the invitation's source, not
+    from the participations the person once had (an alumna was a pupil mentee)."""
+    _, age, profile, _ = await _known(uow, programme, invitation)
+    kind = profile.kind if profile is not None else None
+    alumnus = invitation.source is InviteSource.ALUMNI
+    return register.formal_invitee(invitation.role, programme.forms, kind, age, alumnus)
 
 
 async def _inviter(uow: Unit, invite_id: int) -> int:

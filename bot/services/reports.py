@@ -404,7 +404,7 @@ def _kpi_rows(
         [t("report.kpi.pairs_active"), len(active)],
         [t("report.kpi.pairs_total"), len([p for p in c.pairs if p.started_at is not None])],
         [
-            t("report.kpi.coverage", target=f"{COVERAGE_TARGET:.0%}"),
+            t("report.kpi.coverage", target=t.percent(COVERAGE_TARGET)),
             _round(covered / pupils_total) if pupils_total else None,
         ],
         [t("report.kpi.covered"), covered],
@@ -446,9 +446,11 @@ def document(
     kpi = next(s for s in sheets if s.key == "kpi")
     growth = next(s for s in sheets if s.key == "monitor.growth")
     shares = _share_labels(t)
-    figures = [[str(label), _shown(value, label in shares)] for label, value in (row[:2] for row in kpi.rows)]
+    figures = [
+        [str(label), _shown(t, value, label in shares)] for label, value in (row[:2] for row in kpi.rows)
+    ]
     changes = [
-        [str(r[1]), str(r[2]), str(r[3]), str(r[4]), _shown(r[5]), _shown(r[6]), _signed(r[7])]
+        [str(r[1]), str(r[2]), str(r[3]), str(r[4]), _shown(t, r[5]), _shown(t, r[6]), _signed(t, r[7])]
         for r in growth.rows
     ]
     return documents.Document(
@@ -478,24 +480,25 @@ def document(
 def _share_labels(t: L10n) -> set[str]:
     """The KPI rows whose values are shares (0–1): shown as percentages in the DOCX."""
     return {
-        t("report.kpi.coverage", target=f"{COVERAGE_TARGET:.0%}"),
+        t("report.kpi.coverage", target=t.percent(COVERAGE_TARGET)),
         t("report.kpi.young_teachers"),
         t("report.kpi.good_share"),
     } | {t(f"report.kpi.monitor.satisfied_{r}", at=survey_rules.SATISFIED_AT) for r in ("mentor", "mentee")}
 
 
-def _shown(value: Cell, share: bool = False) -> str:
+def _shown(t: L10n, value: Cell, share: bool = False) -> str:
+    """A figure as the reader's language writes it (Babel): «7,2», «70 %» in Russian."""
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:.0%}" if share else f"{value:.1f}"
+        return t.percent(value) if share else t.number(value)
     return str(value)
 
 
-def _signed(value: Cell) -> str:
+def _signed(t: L10n, value: Cell) -> str:
     if not isinstance(value, int | float):
         return "—"
-    return f"+{value:.1f}" if value > 0 else f"−{abs(value):.1f}" if value < 0 else "0.0"
+    return t.number(value, signed=True)
 
 
 def to_docx(doc: documents.Document) -> bytes:

@@ -203,7 +203,7 @@ async def test_an_alumnus_who_plans_to_mentor_is_a_candidate_invited_with_one_ta
             await uow.surveys.set_item_active(item.id, item.code == "become_mentor")
         await launch_and_invite(uow, bot.clock.now(), i18n, bot_id(curator), 1, "final")
     await pupil.press(await pupil.expect("заполнить анкету «Итоговая»"), "Начать анкету")
-    question = await pupil.expect("Планируете ли вы стать наставником")
+    question = await pupil.expect("Планируешь ли ты стать наставником")
     await pupil.press(question, "Да")
     await pupil.expect("Анкета заполнена")
 
@@ -219,10 +219,10 @@ async def test_an_alumnus_who_plans_to_mentor_is_a_candidate_invited_with_one_ta
     await curator.press(listing, "Кандидаты")
     candidates = await curator.expect("Найдено: 1", "Алиса Смирнова", "выпускник, хочет стать наставником")
     await curator.press(candidates, "➕ 1")
-    invitation = await pupil.expect("хочешь стать наставником", SECOND)
+    invitation = await pupil.expect("хотите стать наставником", SECOND)  # an alumna: «вы»
     await pupil.press(invitation, "Участвовать")
     await pupil.expect("анкеты наставника")
-    await pupil.press(await pupil.expect("Выбери язык"), "Русский")
+    await pupil.press(await pupil.expect("Выберите язык"), "Русский")
     await pupil.press(await pupil.expect("Согласие на обработку"), "Мне есть 18")
     await pupil.expect("Как вас зовут")
     await pupil.send("Алиса Смирнова")

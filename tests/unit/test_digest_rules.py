@@ -257,3 +257,32 @@ def test_plan_items_with_and_without_due_dates() -> None:
     full = p.Plan(1, "Цель", tuple(p.PlanItem(i, "шаг", None) for i in range(p.MAX_ITEMS)))
     with pytest.raises(InvalidInput):
         p.check_room(full)
+
+
+def test_a_pair_with_a_side_on_a_pause_is_not_silent_while_it_lasts() -> None:
+    back = NOW.date() + timedelta(days=10)
+    resting = [
+        d.SnapPerson(1, "mentor", "Анна", START, "teacher"),
+        d.SnapPerson(2, "mentee", "Алиса", START, "pupil", paused_until=back),
+    ]
+    unanswered = held(2, NOW - timedelta(days=16), (None, None))
+    snap = with_meetings(held(1, NOW - timedelta(days=20), (8, 8)), unanswered, people=resting)
+    assert d.attention(snap, NOW) == []  # no «нет встреч», no missed check-ins
+    assert d.attention(snap, datetime.combine(back, NOW.time())) != []  # the pause is over: it is
+    low = with_meetings(held(1, NOW - timedelta(days=3), (2, 3)), people=resting)
+    assert d.attention(low, NOW)[0].risks == (d.Risk.LOW,)  # how it went still counts
+
+
+def test_the_weeks_figures_count_who_is_on_a_pause_and_expect_no_meeting_of_their_pair() -> None:
+    people = [
+        d.SnapPerson(1, "mentor", "Анна", START, "teacher", capacity=2),
+        d.SnapPerson(2, "mentee", "Алиса", START, "pupil", paused_until=NOW.date() + timedelta(days=3)),
+        d.SnapPerson(3, "mentee", "Борис", START, "pupil", paused_until=NOW.date() + timedelta(days=9)),
+        d.SnapPerson(4, "mentee", "Вера", START, "pupil", paused_until=NOW.date()),  # back today
+    ]
+    pairs = [pair(10, 2), pair(11, 3), pair(12, 4)]
+    f = d.figures(snapshot(people=people, pairs=pairs), NOW - timedelta(days=7), NOW)
+    assert (f.paused, f.paused_until) == (2, NOW.date() + timedelta(days=9))
+    assert f.mentees == 3 and f.active_pairs == 3 and f.expected == 1  # only Вера's pair is expected
+    nobody = d.figures(snapshot(pairs=pairs[:1]), NOW - timedelta(days=7), NOW)
+    assert (nobody.paused, nobody.paused_until, nobody.expected) == (0, None, 1)

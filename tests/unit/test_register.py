@@ -207,3 +207,80 @@ def test_numbers_and_dates_as_russians_write_them() -> None:
     assert ru.short_day(date(2026, 12, 7)) == "пн, 7 дек."
     assert ru.tz("Europe/Moscow") == "Москва" and ru.tz("Asia/Yekaterinburg") == "Екатеринбург"
     assert ru.tz("Europe/Berlin").startswith("UTC+")  # never an IANA name in a message
+
+
+def test_the_docx_summary_writes_figures_in_the_readers_language() -> None:
+    from bot.domain.catalog import Cadence
+    from bot.domain.models import OrganisationId, Programme, ProgrammeId
+    from bot.services.reports import Sheet, document
+
+    programme = Programme(
+        ProgrammeId(1), OrganisationId(1), "П", (Form.PUPIL_PUPIL,), False, date(2026, 9, 1),
+        date(2027, 5, 31), "Europe/Moscow", Cadence.WEEKLY, 8,
+    )  # fmt: skip
+
+    def tables(lang: str) -> list[list[list[str]]]:
+        t = Translator().get(lang)
+        kpi = Sheet("kpi", [], [[t("report.kpi.usefulness"), 7.25], [t("report.kpi.good_share"), 0.5]])
+        growth = Sheet("monitor.growth", ["programme", "form", "role", "a", "b", "c", "d", "e"])
+        growth.rows.append(["П", "pp", "mentee", "q", 3, 4.0, 3.5, -0.5])
+        doc = document(t, "Школа", programme, datetime(2026, 10, 1), [kpi, growth], None)
+        return [table.rows for table in doc.tables]
+
+    ru, en = tables("ru"), tables("en")
+    assert [row[1] for row in ru[0]] == ["7,2", "50\xa0%"]
+    assert ru[1][0][4:] == ["4,0", "3,5", "−0,5"]
+    assert [row[1] for row in en[0]] == ["7.2", "50%"]
+    assert en[1][0][4:] == ["4.0", "3.5", "−0.5"]
+
+
+def test_an_invitation_from_the_base_speaks_as_the_school_knows_the_person() -> None:
+    from bot.domain.register import formal_invitee
+
+    forms = [Form.PUPIL_PUPIL, Form.TEACHER_TEACHER]
+    assert formal_invitee(Role.MENTOR, forms, None, None, alumnus=True) is True  # a graduate: вы
+    assert formal_invitee(Role.MENTOR, ["pp"], None, None, alumnus=True) is True  # even where pupils mentor
+    assert formal_invitee(Role.MENTOR, forms, None, 17, alumnus=True) is False  # a minor said so
+    assert formal_invitee(Role.MENTOR, forms, "teacher", None, alumnus=False) is True
+    assert formal_invitee(Role.MENTOR, forms, "pupil", None, alumnus=False) is False  # a pupil mentor
+    assert formal_invitee(Role.MENTEE, forms, "pupil", 18, alumnus=False) is False  # a copied cohort's pupil
+    assert formal_invitee(Role.MENTEE, forms, "yteacher", None, alumnus=False) is True
+    assert formal_invitee(Role.MENTEE, [Form.TEACHER_TEACHER], None, None, alumnus=False) is True
+
+
+def test_a_graduate_back_as_an_alumnus_reads_vy_though_once_a_pupil() -> None:
+    was_pupil = (Role.MENTEE, "pupil", None)
+    assert formal_reader(False, [was_pupil]) is False
+    assert formal_reader(False, [was_pupil, (Role.MENTOR, "alumnus", None)]) is True
+    assert formal_reader(False, [was_pupil, (Role.MENTOR, "alumnus", 17)]) is False  # a minor is «ты»
+    assert formal_reader(False, [(Role.MENTOR, "pupil", None), (Role.MENTOR, "teacher", None)]) is False
+
+
+def test_the_base_writes_a_mentors_satisfaction_in_the_readers_language() -> None:
+    from bot.domain.base import BaseMentor, History
+    from bot.domain.models import OrganisationId, UserId
+    from handlers.base_texts import base_sheet, mentor_line
+
+    when = datetime(2026, 9, 1)
+    mentor = BaseMentor(
+        1, OrganisationId(1), UserId(7), "Анна Соколова", None, False, None, True, when, when,
+        history=(History(1, "Наставничество 2025/26", 2, 9, 4.25),),
+    )  # fmt: skip
+    ru, en = Translator().get("ru"), Translator().get("en")
+    assert "польза по отзывам: 4,2 из 5" in mentor_line(ru, 1, mentor)
+    assert "4.2" in mentor_line(en, 1, mentor)
+    (row,) = base_sheet(ru, [mentor])
+    assert row[-1] == "Наставничество 2025/26: наставляемых 2, встреч 9, польза 4,2"  # an XLSX text cell
+    assert isinstance(row[-2], float)  # the number column stays a number
+
+
+def test_questionnaire_items_a_pupil_reads_never_say_vy() -> None:
+    vy = re.compile(r"(?<![а-яё])(вы|вас|вам|вами|ваш[а-яё]*|[а-яё]+(?:ите|йте))(?![а-яё])", re.IGNORECASE)
+    items = [
+        k for k in CATALOGS["ru"] if k.startswith(("survey.item.", "monitor.item.")) and not k.endswith(VY)
+    ]
+    assert len(items) > 40
+    for key in items:
+        assert not vy.search(CATALOGS["ru"][key]), key
+        if TY.search(CATALOGS["ru"][key]):
+            assert key + VY in CATALOGS["ru"], key

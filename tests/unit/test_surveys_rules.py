@@ -160,3 +160,16 @@ def test_swot_skips_a_scale_nobody_answered_yet() -> None:
     assert [(r.item.id, r.mean) for r in groups[0].items] == [(1, 9.0), (4, None)]
     assert s.swot(groups) == s.Swot([("Польза", 9.0)], [], [])
     assert [(c.item.id, c.entry, c.final) for c in s.compare(groups, groups)] == [(1, 9.0, 9.0)]
+
+
+def test_a_catalog_item_is_worded_for_its_reader_a_curators_wording_as_written() -> None:
+    catalog = {"Чего тебе не хватило?", "Чего вам не хватило?"}
+    stored = s.Item(1, "mentee", K.OPEN, "Чего вам не хватило?", code="missing")
+    assert s.worded(stored, catalog, "Чего тебе не хватило?") == "Чего тебе не хватило?"  # a pupil
+    assert s.worded(stored, catalog, "Чего вам не хватило?") == "Чего вам не хватило?"  # an adult
+    old = s.Item(2, "mentee", K.OPEN, "Чего тебе не хватило?", code="missing")  # stored in the other
+    assert s.worded(old, catalog, "Чего вам не хватило?") == "Чего вам не хватило?"
+    reworded = s.Item(3, "mentee", K.OPEN, "Чего не хватило на встречах?", code="missing")
+    assert s.worded(reworded, catalog, "Чего тебе не хватило?") == "Чего не хватило на встречах?"
+    own = s.Item(4, "mentee", K.YESNO, "Чего вам не хватило?", code=None)  # the curator's own question
+    assert s.worded(own, catalog, "Чего тебе не хватило?") == "Чего вам не хватило?"
