@@ -71,7 +71,7 @@ class UnitOfWork(BaseMiddleware):
     gate is inside the per-person lock (aiogram's ``tasks_concurrency_limit`` would hold the
     polling loop and count updates waiting for their person's previous one)."""
 
-    def __init__(self, db: Database, clock: Clock, source: str, in_flight: int = 16) -> None:
+    def __init__(self, db: Database, clock: Clock, source: str, in_flight: int = 8) -> None:
         self.db = db
         self.clock = clock
         self.source = source

@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     throttle_updates: int = Field(default=20, ge=1)  # more updates than this from one person...
     throttle_window_s: float = Field(default=10.0, gt=0)  # ...within this window: the rest dropped
     # updates handled at once; the rest wait in order (bot/middlewares.py UnitOfWork)
-    updates_in_flight: int = Field(default=16, ge=1, le=1000)
+    updates_in_flight: int = Field(default=8, ge=1, le=1000)
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = Field(default=8080, ge=0, le=65535)
 
