@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from sandbox.client import SandboxClient
+from typing import Any
+
+from sandbox.client import Person, SandboxClient
 from tests.conftest import MakeCurator, Running
 from tests.e2e import flows
+from tests.e2e.test_meetings import active_pair
 
 
 async def test_the_consent_list_speaks_of_the_childs_profile_not_a_questionnaire(
@@ -26,3 +29,28 @@ async def test_the_consent_list_speaks_of_the_childs_profile_not_a_questionnaire
     assert "«Согласие родителя получено» под профилем ребёнка" in head["text"]
     child = await curator.expect("Ева Смирнова", "Ждём согласие родителя")
     await curator.press(child, "Согласие родителя получено")  # the button the head names is there
+
+
+async def test_a_mentors_menu_does_not_offer_another_mentor_it_has_no_button_for(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    """A mentor's /profile said «…попросите другого наставника…» above buttons with no such
+    one (only a mentee in a working pair has it): now it names what the buttons do."""
+    curator = await make_curator()
+    await flows.create_programme(curator)
+    mentor, mentee = await active_pair(bot, client)
+    await mentor.send("/profile")
+    mine = await mentor.expect("Участие в программе")
+    labels = [b["text"] for row in mine["reply_markup"]["inline_keyboard"] for b in row]
+    assert not any("Другой наставник" in label for label in labels), labels
+    assert "другого наставника" not in mine["text"]
+    assert "напишите куратору или выйдите из программы" in mine["text"]
+    await mentee.send("/profile")
+    theirs = await mentee.expect("Участие в программе")  # the mentee has the button and the words
+    assert "попроси другого наставника" in theirs["text"]
+    await theirs_has(mentee, theirs, "Другой наставник")
+
+
+async def theirs_has(person: Person, message: dict[str, Any], label: str) -> None:
+    labels = [b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row]
+    assert any(label in x for x in labels), labels
