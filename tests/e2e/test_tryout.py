@@ -54,3 +54,25 @@ async def test_a_mentors_menu_does_not_offer_another_mentor_it_has_no_button_for
 async def theirs_has(person: Person, message: dict[str, Any], label: str) -> None:
     labels = [b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row]
     assert any(label in x for x in labels), labels
+
+
+async def test_profile_in_the_middle_of_registration_says_it_is_on_its_way(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    """A pupil halfway through the registration sent /profile and read «У тебя пока нет
+    профиля. Открой ссылку-приглашение от куратора» — the link she had just opened. Now she is
+    told the profile is being filled in and gets the open question again."""
+    curator = await make_curator()
+    links = await flows.invite_links(curator, await flows.create_programme(curator))
+    kid = await client.person("Ева")
+    await kid.start(links["mentee"])
+    await kid.press(await kid.expect("Выбери язык"), "Русский")
+    await kid.press(await kid.expect("Согласие на обработку"), "Мне есть 18")
+    await kid.expect("Как тебя зовут")
+    await kid.send("/profile")
+    said = await kid.expect("Профиль ещё заполняется")
+    assert "ссылку-приглашение" not in said["text"]
+    await kid.expect("Сейчас открыт диалог: заполнение профиля")
+    await kid.expect("Как тебя зовут")
+    await kid.send("Ева Смирнова")  # and the registration goes on where it was
+    await kid.expect("Кто ты?")
