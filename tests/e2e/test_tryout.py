@@ -76,3 +76,33 @@ async def test_profile_in_the_middle_of_registration_says_it_is_on_its_way(
     await kid.expect("Как тебя зовут")
     await kid.send("Ева Смирнова")  # and the registration goes on where it was
     await kid.expect("Кто ты?")
+
+
+async def test_a_command_in_the_middle_of_copying_a_programme_is_that_command_not_its_title(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    """A curator copying a programme typed /digest while the bot waited for the new title:
+    the new programme got the title «/digest», and the next commands (/export, /meetings)
+    were read as its dates («Не получилось понять даты»). Now a command does what it says
+    and the copy goes on afterwards; the same in /new_programme."""
+    curator = await make_curator()
+    card = await flows.create_programme(curator)
+    await curator.press(card, "Копировать программу")
+    await curator.expect("Как назовём новую программу")
+    await curator.send("/digest")
+    await curator.expect("Сводка")  # the digest, not the next question of the copy
+    await curator.send("/alerts")
+    await curator.expect("Открытых сообщений от участников нет")
+    await curator.send("Наставничество 2027/28")
+    await curator.expect("01.09.2027 - 31.05.2028")  # the copy asks for the dates: the title took
+    await curator.send("/alerts")
+    await curator.expect("Открытых сообщений от участников нет")
+    await curator.send("/cancel")
+    await curator.expect("Хорошо, отменил")
+
+    await curator.send("/new_programme")
+    await curator.expect("Как называется программа")
+    await curator.send("/alerts")
+    await curator.expect("Открытых сообщений от участников нет")
+    await curator.send("Наставничество 2028")
+    await curator.expect("Какие формы")
