@@ -106,3 +106,36 @@ async def test_a_command_in_the_middle_of_copying_a_programme_is_that_command_no
     await curator.expect("Открытых сообщений от участников нет")
     await curator.send("Наставничество 2028")
     await curator.expect("Какие формы")
+
+
+async def test_a_command_while_the_bot_waits_for_a_meeting_place_or_a_break_is_no_answer(
+    bot: Running, client: SandboxClient, make_curator: MakeCurator
+) -> None:
+    """A mentor asked «Где встречаетесь?» typed /programmes: the proposal went to the mentee
+    with the place «/programmes». A curator asked for a break's dates typed /digest and read
+    «Не получилось понять период». Now each command does what it says, and the dialogue
+    goes on with the next real answer."""
+    curator = await make_curator()
+    card = await flows.create_programme(curator)
+    mentor, mentee = await active_pair(bot, client)
+    await mentor.send("/meetings")
+    await mentor.press(await mentor.expect("Встречи · Алиса Тест"), "Назначить встречу")
+    await mentor.expect("день или напиш")
+    await mentor.send("03.10 16:30")
+    await mentor.press(await mentor.expect("Какая это встреча?"), "знакомство")
+    await mentor.press(await mentor.expect("Как встречаетесь"), "очно")
+    await mentor.expect("Где встречаетесь")
+    await mentor.send("/programmes")
+    said = await mentor.expect("только для кураторов")
+    assert "отправлено" not in said["text"]
+    await mentor.send("каб. 21")
+    await mentor.expect("Предложение встречи", "отправлено: Алиса Тест")
+    offer = await mentee.expect("Анна Тест предлагает встречу")
+    assert "каб. 21" in offer["text"] and "/programmes" not in offer["text"]
+
+    await curator.press(card, "Каникулы")
+    await curator.expect("Каникулы и экзамены")
+    await curator.send("/digest")
+    await curator.expect("Сводка")
+    await curator.send("28.12.2026 - 10.01.2027")
+    await curator.expect("28 декабря")
