@@ -22,7 +22,7 @@ from handlers import keyboards as kb
 from handlers.callbacks import ContactCb, ForgetCb, LangCb, ProfileCb
 from handlers.common import error_text, notify, refuse, send_long, set_user_commands, strings_for
 from handlers.pair_texts import MESSENGERS
-from handlers.states import Questionnaire
+from handlers.states import Join, Questionnaire
 from storage.erasure import Erased
 from storage.unit import Unit
 
@@ -62,10 +62,14 @@ async def on_help(message: Message, state: FSMContext, uow: Unit, user: User, t:
     else:
         own = await voice.menu(uow, t, user.id)
         await message.answer(t("help.member"), reply_markup=own[1] if own else None)
+    await resume(message, state, user, t, bot)
+
+
+async def resume(message: Message, state: FSMContext, user: User, t: L10n, bot: Bot) -> None:
+    """In a dialogue: say which, how to go on and how to leave; then its question again."""
     current = await state.get_state()
     if current is None:
         return
-    # in a dialogue: say which, how to go on and how to leave; then its question again
     await message.answer(t("help.resume", dialogue=Html(t(f"dialogue.{current.split(':', 1)[0]}"))))
     if current == Questionnaire.step.state:
         await questionnaire.ask(bot, user.id, t, await state.get_data())
@@ -98,9 +102,15 @@ async def on_language(
     await bot.send_message(user.id, t("lang.changed"))
 
 
-async def on_profile(message: Message, uow: Unit, user: User, t: L10n, bot: Bot) -> None:
+async def on_profile(message: Message, state: FSMContext, uow: Unit, user: User, t: L10n, bot: Bot) -> None:
     parts = [p for p in await uow.participants.participations(user.id) if p.profile is not None]
     if not parts:
+        current = await state.get_state()
+        if current is not None and current.split(":", 1)[0] in (Join.__name__, Questionnaire.__name__):
+            # the person is registering right now: the profile is on its way, not missing
+            await message.answer(t("profile.in_progress"))
+            await resume(message, state, user, t, bot)
+            return
         await message.answer(t("profile.none"))
         return
     for p in parts:

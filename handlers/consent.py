@@ -84,5 +84,5 @@ def router() -> Router:
     r.callback_query.filter(IsCurator())
     r.callback_query.register(on_form, DecideCb.filter(F.action == "cf"))
     r.callback_query.register(on_contact, DecideCb.filter(F.action == "pn"))
-    r.message.register(on_contact_text, ParentalForm.contact)
+    r.message.register(on_contact_text, ParentalForm.contact, ~F.text.startswith("/"))
     return r

@@ -454,7 +454,7 @@ def router() -> Router:
     r.callback_query.register(on_decide, DecideCb.filter(F.action.in_({"ok", "okt", "no"})))
     r.callback_query.register(on_parental_consent, DecideCb.filter(F.action == "pc"))
     r.callback_query.register(on_trained, DecideCb.filter())  # "tr", as before any other
-    r.message.register(on_break, BreakForm.period)
+    r.message.register(on_break, BreakForm.period, ~F.text.startswith("/"))
     return r
 
 

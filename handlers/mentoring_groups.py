@@ -229,7 +229,7 @@ def router() -> Router:
     curator.callback_query.register(on_move, GroupMoveCb.filter())
     curator.callback_query.register(on_size, PairsCb.filter(F.action == "gsize"))
     curator.callback_query.register(on_list, PairsCb.filter(F.action == "groups"))
-    curator.message.register(on_size_text, GroupSize.text)
+    curator.message.register(on_size_text, GroupSize.text, ~F.text.startswith("/"))
     r.include_router(curator)
     refusals = Router(name="mentoring_groups_refusals")  # the curator's group buttons, pressed by others
     refusals.callback_query.register(on_not_curator, GroupCb.filter())

@@ -609,5 +609,5 @@ def router() -> Router:
     r.callback_query.register(on_pair_card, PairCb.filter())  # "card", and anything else
     r.callback_query.register(on_mentee, MenteeCb.filter())
     r.callback_query.register(on_pick, PickCb.filter())
-    r.message.register(on_end_reason, EndReason.text)
+    r.message.register(on_end_reason, EndReason.text, ~F.text.startswith("/"))
     return r

@@ -138,6 +138,6 @@ def router() -> Router:
     r.callback_query.register(on_ask_goal, PlanCb.filter(F.a == "g"))
     r.callback_query.register(on_ask_item, PlanCb.filter(F.a == "a"))
     r.callback_query.register(on_view, PlanCb.filter())  # "v", and anything else
-    r.message.register(on_goal, PlanForm.goal, PRIVATE)
-    r.message.register(on_item, PlanForm.item, PRIVATE)
+    r.message.register(on_goal, PlanForm.goal, PRIVATE, ~F.text.startswith("/"))
+    r.message.register(on_item, PlanForm.item, PRIVATE, ~F.text.startswith("/"))
     return r

@@ -190,13 +190,13 @@ def router() -> Router:
     r = Router(name="programmes")
     r.message.filter(F.chat.type == "private")
     r.message.register(on_new, Command("new_programme"), IsCurator())
-    r.message.register(on_title, NewProgramme.title)
+    r.message.register(on_title, NewProgramme.title, ~F.text.startswith("/"))  # a command is no title
     r.callback_query.register(on_form, NewProgramme.forms, NewProgCb.filter(F.field == "form"))
     r.callback_query.register(on_detail, NewProgramme.details, NewProgCb.filter(F.field.in_({"sm", "dir"})))
     r.callback_query.register(on_details_done, NewProgramme.details, NewProgCb.filter(F.field == "det"))
     r.callback_query.register(on_group, NewProgramme.group, NewProgCb.filter(F.field == "group"))
-    r.message.register(on_start_date, NewProgramme.start)
-    r.message.register(on_end_date, NewProgramme.end)
+    r.message.register(on_start_date, NewProgramme.start, ~F.text.startswith("/"))
+    r.message.register(on_end_date, NewProgramme.end, ~F.text.startswith("/"))
     r.callback_query.register(on_tz, NewProgramme.timezone, NewProgCb.filter(F.field == "tz"))
     r.callback_query.register(
         on_cadence, NewProgramme.cadence, NewProgCb.filter(F.field == "cadence"), IsCurator()

@@ -176,5 +176,5 @@ def router() -> Router:
     r.callback_query.register(on_skip_reason, ProposalCb.filter(F.answer == "skip"))
     r.callback_query.register(on_answer, ProposalCb.filter())  # "y" | "n"
     r.callback_query.register(on_choose, ChooseCb.filter())
-    r.message.register(on_reason, DeclineReason.text, F.chat.type == "private")
+    r.message.register(on_reason, DeclineReason.text, F.chat.type == "private", ~F.text.startswith("/"))
     return r

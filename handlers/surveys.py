@@ -541,7 +541,7 @@ def _swot_block(t: L10n, s: rules.Swot) -> str:
 def router() -> Router:
     r = Router(name="surveys")
     r.callback_query.register(on_answer, SurveyCb.filter())
-    r.message.register(on_open_text, SurveyForm.open, PRIVATE)
+    r.message.register(on_open_text, SurveyForm.open, PRIVATE, ~F.text.startswith("/"))
     return r
 
 

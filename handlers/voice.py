@@ -43,7 +43,8 @@ async def menu(uow: Unit, t: L10n, user_id: int) -> tuple[str, InlineKeyboardMar
     kb.button(text=t("safety.btn"), callback_data=SafetyCb(a="go", id=0))
     kb.button(text=t("voice.btn_write"), callback_data=VoiceCb(a="write", id=about.me.id))
     pair = about.pair
-    if pair is not None and pair.status is PairStatus.ACTIVE and pair.mentee.id == about.me.id:
+    other = pair is not None and pair.status is PairStatus.ACTIVE and pair.mentee.id == about.me.id
+    if pair is not None and other:
         kb.button(text=t("voice.btn_other"), callback_data=VoiceCb(a="other", id=pair.id))
     if about.me.paused_until is not None:
         kb.button(text=t("voice.btn_resume"), callback_data=VoiceCb(a="resume", id=about.me.id))
@@ -51,7 +52,8 @@ async def menu(uow: Unit, t: L10n, user_id: int) -> tuple[str, InlineKeyboardMar
         kb.button(text=t("voice.btn_pause"), callback_data=VoiceCb(a="pause", id=about.me.id))
     kb.button(text=t("voice.btn_leave"), callback_data=VoiceCb(a="leave", id=about.me.id))
     kb.adjust(1)
-    text = t("voice.menu", programme=about.programme.title)
+    # «another mentor» is named only where its button is: a mentee in a working pair
+    text = t("voice.menu" if other else "voice.menu_no_other", programme=about.programme.title)
     if about.me.paused_until is not None:
         text += "\n" + t("voice.paused_note", date=_date(t, about.me.paused_until))
     return text, kb.as_markup()

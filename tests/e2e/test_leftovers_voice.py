@@ -176,7 +176,7 @@ async def test_an_adult_alumna_is_invited_from_the_base_with_vy_and_registers_wi
     assert said.startswith("Здравствуйте!") and "Нажмите «Участвовать»" in said  # an adult: «вы»
     assert not TY.search(said) and not TY_VERBS.search(said), said
     await alumna.press(invitation, "Участвовать")
-    form = await alumna.expect("анкеты наставника")
+    form = await alumna.expect("профиля наставника")
     assert not TY.search(form["text"]) and not TY_VERBS.search(form["text"])
     await alumna.press(await alumna.expect("Выберите язык"), "Русский")
     await alumna.press(await alumna.expect("Согласие на обработку"), "Мне есть 18")

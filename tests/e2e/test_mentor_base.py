@@ -221,7 +221,7 @@ async def test_an_alumnus_who_plans_to_mentor_is_a_candidate_invited_with_one_ta
     await curator.press(candidates, "➕ 1")
     invitation = await pupil.expect("хотите стать наставником", SECOND)  # an alumna: «вы»
     await pupil.press(invitation, "Участвовать")
-    await pupil.expect("анкеты наставника")
+    await pupil.expect("профиля наставника")
     await pupil.press(await pupil.expect("Выберите язык"), "Русский")
     await pupil.press(await pupil.expect("Согласие на обработку"), "Мне есть 18")
     await pupil.expect("Как вас зовут")
