@@ -10,6 +10,11 @@ from typing import Any
 
 from aiohttp import ClientSession
 
+# How long a test waits for the bot before it calls the bot silent. A passing test never
+# waits this long (every wait ends as soon as the bot's answer lands), so the budget is set
+# for a CI machine whose cores are busy with other work, not for a quiet laptop.
+PATIENCE = 30.0
+
 
 class SandboxError(AssertionError):
     pass
@@ -32,7 +37,7 @@ class Person:
     async def start(self, payload: str = "") -> None:
         await self.client.post("/control/start", user_id=self.id, payload=payload)
 
-    async def reply(self, timeout: float = 10.0, chat_id: int | None = None) -> dict[str, Any]:
+    async def reply(self, timeout: float = PATIENCE, chat_id: int | None = None) -> dict[str, Any]:
         """The next message the bot sends to this person (in order)."""
         chat = chat_id or self.id
         deadline = time.monotonic() + timeout
@@ -48,7 +53,7 @@ class Person:
         raise SandboxError(f"{self.name}: no answer from the bot within {timeout}s")
 
     async def expect(
-        self, *fragments: str, timeout: float = 10.0, chat_id: int | None = None
+        self, *fragments: str, timeout: float = PATIENCE, chat_id: int | None = None
     ) -> dict[str, Any]:
         """Read bot messages until one contains every fragment; fail on timeout."""
         deadline = time.monotonic() + timeout
@@ -67,7 +72,7 @@ class Person:
                 return m
 
     async def press(
-        self, message: dict[str, Any], label: str, timeout: float = 10.0
+        self, message: dict[str, Any], label: str, timeout: float = PATIENCE
     ) -> dict[str, Any] | None:
         """Press the button whose text contains ``label``; returns the callback answer."""
         current = await self.client.message(message["chat_id"], message["message_id"])
@@ -75,7 +80,7 @@ class Person:
         return await self.press_data(current, data, timeout)
 
     async def press_data(
-        self, message: dict[str, Any], data: str, timeout: float = 10.0
+        self, message: dict[str, Any], data: str, timeout: float = PATIENCE
     ) -> dict[str, Any] | None:
         res = await self.client.post(
             "/control/press",
@@ -156,7 +161,7 @@ class SandboxClient:
         *fragments: str,
         markup: bool | None = None,
         button: str | None = None,
-        timeout: float = 10.0,
+        timeout: float = PATIENCE,
     ) -> dict[str, Any]:
         """The message once the bot's edit has landed: its text holds every fragment, (when
         ``markup`` is given) it has or has no buttons, (when ``button`` is) a button's label
@@ -187,7 +192,7 @@ class SandboxClient:
                 raise SandboxError(f"file {file_id}: HTTP {resp.status}")
             return await resp.read()
 
-    async def wait_for(self, predicate: Any, timeout: float = 10.0) -> None:
+    async def wait_for(self, predicate: Any, timeout: float = PATIENCE) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if await predicate():

@@ -27,7 +27,7 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.domain.identity import from_max
 from bot.settings import Settings
-from sandbox.client import Person, SandboxClient
+from sandbox.client import PATIENCE, Person, SandboxClient
 from sandbox.emulator import MAX_SANDBOX_TOKEN, Emulator
 from sandbox.run import SANDBOX_TOKEN, start_emulator
 
@@ -207,7 +207,7 @@ async def serve_app(app: web.Application) -> tuple[web.AppRunner, int]:
     return runner, runner.addresses[0][1]
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> None:
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = PATIENCE) -> None:
     """The bot answers inside its handler and commits when the handler returns: a test that
     reads the database after an answer waits for the commit."""
     deadline = asyncio.get_running_loop().time() + timeout

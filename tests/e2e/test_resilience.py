@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox.client import SandboxClient
+from sandbox.client import PATIENCE, SandboxClient
 from storage.tables import UserRow
 from tests.conftest import MakeCurator, Running, eventually
 from tests.e2e import flows
@@ -75,7 +75,7 @@ async def test_an_update_delivered_again_after_a_restart_changes_nothing(
         data=next(b["callback_data"] for row in tags["reply_markup"]["inline_keyboard"] for b in row
                   if "Мотивация" in b["text"]),
     )  # fmt: skip
-    assert await client.get(f"/control/callback/{res['callback_query_id']}", wait=10) is not None
+    assert await client.get(f"/control/callback/{res['callback_query_id']}", wait=PATIENCE) is not None
 
     async def ticked() -> bool:
         current = await client.message(kid.id, tags["message_id"])
