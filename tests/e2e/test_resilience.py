@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
+
+from bot.clock import FakeClock
 from sandbox.client import PATIENCE, SandboxClient
 from storage.tables import UserRow
 from tests.conftest import MakeCurator, Running, eventually
@@ -95,3 +98,40 @@ async def test_an_update_delivered_again_after_a_restart_changes_nothing(
     assert await ticked(), "the option stays chosen: the second delivery was skipped"
     await kid.press(tags, "Готово")
     await kid.expect("Что тебе интересно")  # the choice was kept
+
+
+async def test_a_message_still_on_the_wire_when_the_clock_jumps_goes_once(
+    bot: Running, client: SandboxClient, clock: FakeClock
+) -> None:
+    """A claim's lease is read on the bot's clock: when that clock passes the lease while the
+    sender still has the message in hand (Telegram slower than the lease; in tests, a clock
+    moved ahead right after a message was seen), the sender must not claim it again."""
+    person = await client.person("Медленная")
+    await person.send("/start")
+    await person.reply()
+    assert bot.app is not None and bot.app.db is not None
+    db = bot.app.db
+    await client.post("/control/faults", timeout_rate=1.0, timeout_seconds=1.5)  # every send slow
+    async with db.unit() as uow:
+        await uow.outbox.enqueue("slow:1", person.id, "Письмо, которое идёт долго", None, clock.now())
+
+    async def counts() -> dict[str, int]:
+        async with db.unit() as uow:
+            return await uow.outbox.counts()
+
+    async def on_the_wire() -> bool:
+        return (await counts()).get("sending", 0) == 1
+
+    await eventually(on_the_wire)
+    clock.advance(hours=1)  # its lease (60 s) is long gone by the bot's clock
+
+    async def settled() -> bool:
+        return set(await counts()) == {"sent"}
+
+    await eventually(settled)
+    await client.post("/control/faults", timeout_rate=0)
+    async with db.engine.connect() as conn:  # claimed once: a second claim would count here
+        attempts = await conn.scalar(text("SELECT attempts FROM outbox WHERE dedupe_key = 'slow:1'"))
+    assert attempts == 1
+    texts = [m.get("text") for m in await client.get("/control/messages", chat_id=person.id)]
+    assert texts.count("Письмо, которое идёт долго") == 1, texts
