@@ -14,6 +14,10 @@ from aiohttp import ClientSession
 # waits this long (every wait ends as soon as the bot's answer lands), so the budget is set
 # for a CI machine whose cores are busy with other work, not for a quiet laptop.
 PATIENCE = 30.0
+# How long a bot process a test launches may take to come up and answer (or finish, for a
+# CLI command): importing aiogram's types alone is about 1 s of CPU on a quiet machine and
+# was 15-45 s on two cores shared with other work.
+BOOT = 180.0
 
 
 class SandboxError(AssertionError):

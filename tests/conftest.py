@@ -167,6 +167,10 @@ def messenger(request: pytest.FixtureRequest) -> str:
 
 BOTH_MESSENGERS = pytest.mark.parametrize("messenger", ["telegram", "max"], indirect=True)
 
+# A test that launches bot processes: each may take up to BOOT (sandbox/client.py) to come
+# up on a loaded machine, so the per-test cap (120 s, pyproject.toml) is raised for it.
+LAUNCHES_PROCESSES = pytest.mark.timeout(600)
+
 
 @pytest.fixture
 async def client(emulator: tuple[Emulator, str], messenger: str) -> AsyncIterator[SandboxClient]:
