@@ -78,10 +78,20 @@ class Person:
     async def press(
         self, message: dict[str, Any], label: str, timeout: float = PATIENCE
     ) -> dict[str, Any] | None:
-        """Press the button whose text contains ``label``; returns the callback answer."""
-        current = await self.client.message(message["chat_id"], message["message_id"])
-        data = button_data(current, label)
-        return await self.press_data(current, data, timeout)
+        """Press the button whose text contains ``label``; returns the callback answer. The
+        button may come with an edit the bot makes after answering an earlier press (a list
+        that opens into its fields): it is waited for, as a person waits for the screen."""
+        deadline = time.monotonic() + timeout
+        while True:
+            current = await self.client.message(message["chat_id"], message["message_id"])
+            try:
+                data = button_data(current, label)
+            except SandboxError:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.02)
+                continue
+            return await self.press_data(current, data, timeout)
 
     async def press_data(
         self, message: dict[str, Any], data: str, timeout: float = PATIENCE
