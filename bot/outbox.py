@@ -51,6 +51,7 @@ class Sender:
     HOLD_S = 2.0  # a row whose chat is busy for longer waits parked (no head-of-line wait)
     SETTLE_EVERY_S = 0.05  # sent messages are recorded in batches this often (or SETTLE_BATCH)
     SETTLE_BATCH = 16
+    IN_DOUBT = 2 * SETTLE_BATCH  # sent and not yet recorded, at most: what a crash sends again
 
     def __init__(
         self,
@@ -81,6 +82,8 @@ class Sender:
         # claims in hand: never claimed again by this sender, even when the clock says their
         # lease ran out (a send slower than the lease, a clock moved ahead in a test)
         self._held: set[int] = set()
+        self._in_doubt = 0  # sent, their record not yet written
+        self._recorded = asyncio.Condition()
 
     async def run(self) -> None:
         recorder = asyncio.create_task(self._recorder())
@@ -166,6 +169,9 @@ class Sender:
                 self._held.discard(item.id)
             return
         await self._slots.acquire()
+        if self._in_doubt >= self.IN_DOUBT:  # the records lag behind (a busy database): wait
+            async with self._recorded:
+                await self._recorded.wait_for(lambda: self._in_doubt < self.IN_DOUBT)
         self.pacer.take(item.chat_id, loop.time())
         task = asyncio.create_task(self._send(item))
         self._tasks.add(task)
@@ -199,6 +205,7 @@ class Sender:
                     await self._later(item, timedelta(seconds=backoff(item.attempts)), str(exc))
             else:
                 sent = True  # held until its record is written (_record_sent)
+                self._in_doubt += 1
                 self._sent.append((item.id, self.clock.now(), message.message_id))
                 if len(self._sent) >= self.SETTLE_BATCH:
                     await self._record_sent()
@@ -217,6 +224,9 @@ class Sender:
                     await uow.outbox.settle_sent(batch, self.worker)
             finally:
                 self._held.difference_update(item_id for item_id, _, _ in batch)
+                self._in_doubt -= len(batch)
+                async with self._recorded:
+                    self._recorded.notify_all()
 
     async def _recorder(self) -> None:
         while not self._stop.is_set() or self._tasks:
