@@ -67,7 +67,7 @@ async def sandbox(cwd: Path, *args: str) -> AsyncIterator[Sandbox]:
     finally:
         if proc.returncode is None:
             proc.send_signal(signal.SIGINT)
-        code = await asyncio.wait_for(proc.wait(), PATIENCE)
+        code = await asyncio.wait_for(proc.wait(), BOOT)  # stopped at once: may still be starting
         assert code == 0, (await proc.stderr.read()).decode() if proc.stderr else code
 
 
