@@ -51,6 +51,7 @@ class Sender:
     HOLD_S = 2.0  # a row whose chat is busy for longer waits parked (no head-of-line wait)
     SETTLE_EVERY_S = 0.05  # sent messages are recorded in batches this often (or SETTLE_BATCH)
     SETTLE_BATCH = 16
+    IN_DOUBT = 2 * SETTLE_BATCH  # sent and not yet recorded, at most: what a crash sends again
 
     def __init__(
         self,
@@ -78,6 +79,11 @@ class Sender:
         self._tasks: set[asyncio.Task[None]] = set()
         self._stop = asyncio.Event()
         self._sent: list[tuple[int, datetime, int]] = []
+        # claims in hand: never claimed again by this sender, even when the clock says their
+        # lease ran out (a send slower than the lease, a clock moved ahead in a test)
+        self._held: set[int] = set()
+        self._in_doubt = 0  # sent, their record not yet written
+        self._recorded = asyncio.Condition()
 
     async def run(self) -> None:
         recorder = asyncio.create_task(self._recorder())
@@ -103,7 +109,10 @@ class Sender:
             room = self.batch - len(parked)
             if self.active() and room > 0:
                 async with self.db.unit() as uow:
-                    items = await uow.outbox.claim(self.clock.now(), room, self.worker, self.lease)
+                    items = await uow.outbox.claim(
+                        self.clock.now(), room, self.worker, self.lease, self._held
+                    )
+                self._held.update(item.id for item in items)
             if parked and now_l - renewed > self.lease.total_seconds() / 3:
                 async with self.db.unit() as uow:
                     await uow.outbox.renew(list(parked), self.worker, self.clock.now() + self.lease)
@@ -135,9 +144,14 @@ class Sender:
         """Give claimed rows back untouched (stopping, or no longer the leader)."""
         if not items:
             return
-        async with self.db.unit() as uow:
-            for item in items:
-                await uow.outbox.settle(item.id, self.worker, status="pending", attempts=item.attempts - 1)
+        try:
+            async with self.db.unit() as uow:
+                for item in items:
+                    await uow.outbox.settle(
+                        item.id, self.worker, status="pending", attempts=item.attempts - 1
+                    )
+        finally:
+            self._held.difference_update(item.id for item in items)
 
     async def _dispatch(self, item: OutboxItem, wait: float) -> None:
         loop = asyncio.get_running_loop()
@@ -146,28 +160,37 @@ class Sender:
             wait = self.pacer.wait(item.chat_id, loop.time())
         now = self.clock.now()
         if item.expires_at is not None and now >= item.expires_at:
-            async with self.db.unit() as uow:
-                await uow.outbox.settle(item.id, self.worker, status="dropped", error="its moment has passed")
+            try:
+                async with self.db.unit() as uow:
+                    await uow.outbox.settle(
+                        item.id, self.worker, status="dropped", error="its moment has passed"
+                    )
+            finally:
+                self._held.discard(item.id)
             return
         await self._slots.acquire()
+        if self._in_doubt >= self.IN_DOUBT:  # the records lag behind (a busy database): wait
+            async with self._recorded:
+                await self._recorded.wait_for(lambda: self._in_doubt < self.IN_DOUBT)
         self.pacer.take(item.chat_id, loop.time())
         task = asyncio.create_task(self._send(item))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def _send(self, item: OutboxItem) -> None:
+        sent = False
         try:
             markup = InlineKeyboardMarkup.model_validate(item.markup) if item.markup else None
             try:
                 if item.photo is not None:
-                    sent = await self.bot.send_photo(
+                    message = await self.bot.send_photo(
                         item.chat_id,
                         BufferedInputFile(item.photo, "chart.png"),
                         caption=item.text or None,
                         reply_markup=markup,
                     )
                 else:
-                    sent = await self.bot.send_message(item.chat_id, item.text, reply_markup=markup)
+                    message = await self.bot.send_message(item.chat_id, item.text, reply_markup=markup)
             except TelegramRetryAfter as exc:
                 await self._later(item, timedelta(seconds=exc.retry_after), "429")
             except TelegramForbiddenError as exc:
@@ -181,10 +204,14 @@ class Sender:
                 else:
                     await self._later(item, timedelta(seconds=backoff(item.attempts)), str(exc))
             else:
-                self._sent.append((item.id, self.clock.now(), sent.message_id))
+                sent = True  # held until its record is written (_record_sent)
+                self._in_doubt += 1
+                self._sent.append((item.id, self.clock.now(), message.message_id))
                 if len(self._sent) >= self.SETTLE_BATCH:
                     await self._record_sent()
         finally:
+            if not sent:  # settled above (or failed unexpectedly): free to be claimed again
+                self._held.discard(item.id)
             self._slots.release()
 
     async def _record_sent(self) -> None:
@@ -192,8 +219,14 @@ class Sender:
         message was most of a wave's cost); a crash before this loses only the record."""
         batch, self._sent = self._sent, []
         if batch:
-            async with self.db.unit() as uow:
-                await uow.outbox.settle_sent(batch, self.worker)
+            try:
+                async with self.db.unit() as uow:
+                    await uow.outbox.settle_sent(batch, self.worker)
+            finally:
+                self._held.difference_update(item_id for item_id, _, _ in batch)
+                self._in_doubt -= len(batch)
+                async with self._recorded:
+                    self._recorded.notify_all()
 
     async def _recorder(self) -> None:
         while not self._stop.is_set() or self._tasks:

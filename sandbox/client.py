@@ -10,6 +10,15 @@ from typing import Any
 
 from aiohttp import ClientSession
 
+# How long a test waits for the bot before it calls the bot silent. A passing test never
+# waits this long (every wait ends as soon as the bot's answer lands), so the budget is set
+# for a CI machine whose cores are busy with other work, not for a quiet laptop.
+PATIENCE = 30.0
+# How long a bot process a test launches may take to come up and answer (or finish, for a
+# CLI command): importing aiogram's types alone is about 1 s of CPU on a quiet machine and
+# was 15-45 s on two cores shared with other work.
+BOOT = 180.0
+
 
 class SandboxError(AssertionError):
     pass
@@ -32,7 +41,7 @@ class Person:
     async def start(self, payload: str = "") -> None:
         await self.client.post("/control/start", user_id=self.id, payload=payload)
 
-    async def reply(self, timeout: float = 10.0, chat_id: int | None = None) -> dict[str, Any]:
+    async def reply(self, timeout: float = PATIENCE, chat_id: int | None = None) -> dict[str, Any]:
         """The next message the bot sends to this person (in order)."""
         chat = chat_id or self.id
         deadline = time.monotonic() + timeout
@@ -48,7 +57,7 @@ class Person:
         raise SandboxError(f"{self.name}: no answer from the bot within {timeout}s")
 
     async def expect(
-        self, *fragments: str, timeout: float = 10.0, chat_id: int | None = None
+        self, *fragments: str, timeout: float = PATIENCE, chat_id: int | None = None
     ) -> dict[str, Any]:
         """Read bot messages until one contains every fragment; fail on timeout."""
         deadline = time.monotonic() + timeout
@@ -67,15 +76,25 @@ class Person:
                 return m
 
     async def press(
-        self, message: dict[str, Any], label: str, timeout: float = 10.0
+        self, message: dict[str, Any], label: str, timeout: float = PATIENCE
     ) -> dict[str, Any] | None:
-        """Press the button whose text contains ``label``; returns the callback answer."""
-        current = await self.client.message(message["chat_id"], message["message_id"])
-        data = button_data(current, label)
-        return await self.press_data(current, data, timeout)
+        """Press the button whose text contains ``label``; returns the callback answer. The
+        button may come with an edit the bot makes after answering an earlier press (a list
+        that opens into its fields): it is waited for, as a person waits for the screen."""
+        deadline = time.monotonic() + timeout
+        while True:
+            current = await self.client.message(message["chat_id"], message["message_id"])
+            try:
+                data = button_data(current, label)
+            except SandboxError:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.02)
+                continue
+            return await self.press_data(current, data, timeout)
 
     async def press_data(
-        self, message: dict[str, Any], data: str, timeout: float = 10.0
+        self, message: dict[str, Any], data: str, timeout: float = PATIENCE
     ) -> dict[str, Any] | None:
         res = await self.client.post(
             "/control/press",
@@ -156,7 +175,7 @@ class SandboxClient:
         *fragments: str,
         markup: bool | None = None,
         button: str | None = None,
-        timeout: float = 10.0,
+        timeout: float = PATIENCE,
     ) -> dict[str, Any]:
         """The message once the bot's edit has landed: its text holds every fragment, (when
         ``markup`` is given) it has or has no buttons, (when ``button`` is) a button's label
@@ -187,7 +206,7 @@ class SandboxClient:
                 raise SandboxError(f"file {file_id}: HTTP {resp.status}")
             return await resp.read()
 
-    async def wait_for(self, predicate: Any, timeout: float = 10.0) -> None:
+    async def wait_for(self, predicate: Any, timeout: float = PATIENCE) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if await predicate():

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import dialect_insert
@@ -102,12 +102,15 @@ class OutboxRepo:
             )
         return found
 
-    async def claim(self, now: datetime, limit: int, worker: str, lease: timedelta) -> list[OutboxItem]:
+    async def claim(
+        self, now: datetime, limit: int, worker: str, lease: timedelta, held: Collection[int] = ()
+    ) -> list[OutboxItem]:
         """Take up to ``limit`` messages that are due, earliest deadline first, for this
         worker until ``now + lease``: pending ones, and ones whose sender's lease ran out
         (it died mid-send). Atomic across processes: PostgreSQL skips rows another worker
         has locked; SQLite's BEGIN IMMEDIATE lets one writer at a time in. Rows another
-        live worker is sending are never taken."""
+        live worker is sending are never taken, nor ``held``: the claims the asking worker
+        still has in hand (on the wire, or sent and not yet recorded), whatever the clock says."""
         due = or_(
             and_(OutboxRow.status == "pending", OutboxRow.not_before <= now),
             and_(OutboxRow.status == "sending", OutboxRow.lease_until < now),
@@ -115,7 +118,7 @@ class OutboxRepo:
         ids = list(
             await self.session.scalars(
                 select(OutboxRow.id)
-                .where(due)
+                .where(due, OutboxRow.id.not_in(sorted(held)) if held else true())
                 .order_by(func.coalesce(OutboxRow.deadline, OutboxRow.not_before), OutboxRow.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)

@@ -27,7 +27,7 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.domain.identity import from_max
 from bot.settings import Settings
-from sandbox.client import Person, SandboxClient
+from sandbox.client import PATIENCE, Person, SandboxClient
 from sandbox.emulator import MAX_SANDBOX_TOKEN, Emulator
 from sandbox.run import SANDBOX_TOKEN, start_emulator
 
@@ -167,6 +167,10 @@ def messenger(request: pytest.FixtureRequest) -> str:
 
 BOTH_MESSENGERS = pytest.mark.parametrize("messenger", ["telegram", "max"], indirect=True)
 
+# A test that launches bot processes: each may take up to BOOT (sandbox/client.py) to come
+# up on a loaded machine, so the per-test cap (120 s, pyproject.toml) is raised for it.
+LAUNCHES_PROCESSES = pytest.mark.timeout(600)
+
 
 @pytest.fixture
 async def client(emulator: tuple[Emulator, str], messenger: str) -> AsyncIterator[SandboxClient]:
@@ -207,7 +211,7 @@ async def serve_app(app: web.Application) -> tuple[web.AppRunner, int]:
     return runner, runner.addresses[0][1]
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> None:
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = PATIENCE) -> None:
     """The bot answers inside its handler and commits when the handler returns: a test that
     reads the database after an answer waits for the commit."""
     deadline = asyncio.get_running_loop().time() + timeout

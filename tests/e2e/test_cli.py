@@ -9,9 +9,12 @@ import signal
 import sys
 from pathlib import Path
 
-from sandbox.client import SandboxClient
+from sandbox.client import BOOT, PATIENCE, SandboxClient
 from sandbox.emulator import Emulator
 from sandbox.run import SANDBOX_TOKEN
+from tests.conftest import LAUNCHES_PROCESSES
+
+pytestmark = LAUNCHES_PROCESSES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,7 +39,7 @@ async def run(*args: str, **extra: str) -> tuple[int, str, str]:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    out, err = await asyncio.wait_for(proc.communicate(), BOOT)
     return proc.returncode or 0, out.decode(), err.decode()
 
 
@@ -84,12 +87,12 @@ async def test_the_bot_process_serves_the_emulator_and_stops_on_sigterm(
     try:
         person = await client.person("Процесс")
         await person.send("/start")
-        await person.expect("ссылку-приглашение", timeout=30)
+        await person.expect("ссылку-приглашение", timeout=BOOT)
         await person.send("что тут можно делать?")
         await person.expect("/help")
     finally:
         proc.send_signal(signal.SIGTERM)
-        code = await asyncio.wait_for(proc.wait(), 20)
+        code = await asyncio.wait_for(proc.wait(), PATIENCE)
     assert code == 0
 
 
@@ -106,7 +109,7 @@ async def test_make_run_without_a_token_starts_the_sandbox(tmp_path: Path) -> No
     )
     try:
         assert proc.stdout is not None
-        line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
+        line = (await asyncio.wait_for(proc.stdout.readline(), BOOT)).decode()
         match = re.search(r"open (http://127\.0\.0\.1:\d+)", line)
         assert match, line
         async with SandboxClient(match.group(1)) as c:
@@ -114,7 +117,7 @@ async def test_make_run_without_a_token_starts_the_sandbox(tmp_path: Path) -> No
             assert state["bot"]["username"] == "nastavnik_sandbox_bot"
             person = await c.person("Гость")
             await person.send("/start")
-            await person.expect("ссылку-приглашение", timeout=20)
+            await person.expect("ссылку-приглашение")
     finally:
         proc.send_signal(signal.SIGINT)
-        await asyncio.wait_for(proc.wait(), 20)
+        await asyncio.wait_for(proc.wait(), PATIENCE)

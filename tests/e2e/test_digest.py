@@ -125,7 +125,7 @@ async def answer_questionnaire(person: Person, scale: str, restart: Callable[[],
     answered = 0
     said_yes: dict[str, object] | None = None
     while True:
-        m = await person.expect("Вопрос", timeout=10)
+        m = await person.expect("Вопрос")
         if said_yes is not None:  # the question answered before keeps the answer chosen
             shown = await person.client.message(said_yes["chat_id"], said_yes["message_id"])
             assert shown["text"].endswith("→ Да") and "reply_markup" not in shown

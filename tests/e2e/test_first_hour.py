@@ -15,9 +15,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from sandbox.client import Person, SandboxClient
+from sandbox.client import BOOT, PATIENCE, Person, SandboxClient
 from storage.db import Database
 from storage.tables import OrganisationRow
+from tests.conftest import LAUNCHES_PROCESSES
+
+pytestmark = LAUNCHES_PROCESSES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,17 +57,17 @@ async def sandbox(cwd: Path, *args: str) -> AsyncIterator[Sandbox]:
     try:
         url = None
         while url is None:
-            line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
+            line = (await asyncio.wait_for(proc.stdout.readline(), BOOT)).decode()
             assert line, "the sandbox stopped before printing its address"
             lines.append(line)
             match = re.search(r"open (http://127\.0\.0\.1:\d+)", line)
             url = match.group(1) if match else None
-        lines.append((await asyncio.wait_for(proc.stdout.readline(), 10)).decode())
+        lines.append((await asyncio.wait_for(proc.stdout.readline(), PATIENCE)).decode())
         yield Sandbox(proc, url, lines)
     finally:
         if proc.returncode is None:
             proc.send_signal(signal.SIGINT)
-        code = await asyncio.wait_for(proc.wait(), 30)
+        code = await asyncio.wait_for(proc.wait(), BOOT)  # stopped at once: may still be starting
         assert code == 0, (await proc.stderr.read()).decode() if proc.stderr else code
 
 
@@ -81,15 +84,15 @@ async def test_a_stopped_and_started_sandbox_answers_the_same_people(tmp_path: P
         person = await c.person("Гость")
         group = await c.post("/control/groups", title="Кураторы", members=[person.id])
         await person.send("/start")
-        await person.expect("ссылку-приглашение", timeout=30)
+        await person.expect("ссылку-приглашение")
         # an empty school: the sandbox prints the owner's one-time link and its page offers it
         assert first.proc.stdout is not None
-        notice = (await asyncio.wait_for(first.proc.stdout.readline(), 10)).decode()
+        notice = (await asyncio.wait_for(first.proc.stdout.readline(), PATIENCE)).decode()
         link = (await c.get("/control/state"))["owner_link"]
         assert link and "No curator yet" in notice and link in notice
         director = await c.person("Директор")
         await director.start(link)
-        await director.expect("Как называется ваша школа", timeout=30)
+        await director.expect("Как называется ваша школа")
         assert (await c.get("/control/state"))["owner_link"] is None  # offered once
         await director.send("Школа №7")
         await director.press(await director.expect("в каком часовом поясе"), "Самара")
@@ -106,33 +109,33 @@ async def test_a_stopped_and_started_sandbox_answers_the_same_people(tmp_path: P
         assert state["owner_link"] is None and not any("No curator" in x for x in second.lines)
         boss = await resume(c, director.id, "Директор")
         await boss.send("/start")
-        await boss.expect("Вы куратор", timeout=30)
+        await boss.expect("Вы куратор")
         assert [g["id"] for g in state["groups"]] == [group["id"]]
         history = await c.get("/control/messages", chat_id=person.id)
         assert any("ссылку-приглашение" in (m.get("text") or "") for m in history)  # the chat stays
         again = await resume(c, person.id, "Гость")
         await again.send("/start")  # the update counter goes on: no «handled before; skipped»
-        await again.expect("ссылку-приглашение", timeout=30)
+        await again.expect("ссылку-приглашение")
         await again.send("/help")
         await again.expect("/profile")
         newcomer = await c.person("Новенький")
         assert newcomer.id not in first_ids
         await newcomer.send("/start")
-        await newcomer.expect("ссылку-приглашение", timeout=30)
+        await newcomer.expect("ссылку-приглашение")
 
 
 async def test_make_demo_after_make_run_has_its_own_database(tmp_path: Path) -> None:
     async with sandbox(tmp_path, "run") as run, SandboxClient(run.url) as c:
         mine = await c.person("Хозяин")
         await mine.send("/start")
-        await mine.expect("ссылку-приглашение", timeout=30)
+        await mine.expect("ссылку-приглашение")
     async with sandbox(tmp_path, "sandbox", "--demo") as demo, SandboxClient(demo.url) as c:
         state = await c.get("/control/state")
         assert len(state["users"]) == 29  # the demo's people only, not the user's
         curator_id = next(u["id"] for u in state["users"] if u.get("username") == "curator_tatiana")
         curator = Person(curator_id, "Татьяна", c)
         await curator.send("/programmes")
-        await curator.expect("Наставничество 2026/27", timeout=30)
+        await curator.expect("Наставничество 2026/27")
     # the user's database knows no demo school; the demo's is data/demo.db
     for name, expected in (("nastavnik.db", []), ("demo.db", ["Школа №10 (демо)"])):
         db = Database(f"sqlite+aiosqlite:///{tmp_path / 'data' / name}")
@@ -147,6 +150,6 @@ async def test_make_demo_after_make_run_has_its_own_database(tmp_path: Path) -> 
         assert len((await c.get("/control/state"))["users"]) == 29
         curator = await resume(c, curator_id, "Татьяна")
         await curator.send("/programmes")
-        await curator.expect("Наставничество 2026/27", timeout=30)
+        await curator.expect("Наставничество 2026/27")
     async with sandbox(tmp_path, "run") as run, SandboxClient(run.url) as c:
         assert [u["first_name"] for u in (await c.get("/control/state"))["users"]] == ["Хозяин"]

@@ -229,7 +229,7 @@ async def test_a_group_from_the_draft_to_check_ins(
         """A scheduler tick, then its messages delivered (the test's clock jumps ahead next:
         a message still being sent must not look abandoned and go twice)."""
         counts = await meetings_tick(db, i18n, clock)
-        await eventually(lambda: delivered(db), timeout=15)
+        await eventually(lambda: delivered(db))
         return counts
 
     # reminders: every member, and the mentor ONE per reminder moment

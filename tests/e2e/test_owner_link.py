@@ -11,9 +11,9 @@ import sys
 from sqlalchemy import select
 
 from bot.settings import Settings
-from sandbox.client import SandboxClient
+from sandbox.client import BOOT, SandboxClient
 from storage.tables import CuratorRow, KvRow, OrganisationRow
-from tests.conftest import Running
+from tests.conftest import LAUNCHES_PROCESSES, Running
 from tests.e2e import flows
 from tests.e2e.test_first_hour import ROOT, env
 
@@ -74,6 +74,7 @@ async def test_an_old_start_up_link_dies_when_someone_became_curator(
     await second.expect("уже использована или устарела")
 
 
+@LAUNCHES_PROCESSES
 async def test_curator_invite_makes_a_link_for_a_named_school(
     bot: Running, client: SandboxClient, settings: Settings
 ) -> None:
@@ -92,7 +93,7 @@ async def test_curator_invite_makes_a_link_for_a_named_school(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    out, err = await asyncio.wait_for(proc.communicate(), BOOT)
     assert proc.returncode == 0, err.decode()
     found = LINK.search(out.decode())
     assert found and "works once" in out.decode(), out.decode()

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.client import SandboxClient
+from sandbox.client import BOOT, SandboxClient
 from sandbox.emulator import Emulator
 from sandbox.run import SANDBOX_TOKEN
-from tests.conftest import MakeCurator, Running
+from tests.conftest import LAUNCHES_PROCESSES, MakeCurator, Running
 from tests.e2e import flows
 from tests.e2e.test_cli import ROOT, env
 
@@ -70,6 +70,7 @@ async def test_the_debug_log_through_faults_holds_no_token_and_no_name(
     assert "<secret>" in log, "...with the token redacted"
 
 
+@LAUNCHES_PROCESSES
 async def test_a_refused_token_at_start_up_is_not_printed(
     emulator: tuple[Emulator, str], tmp_path: Path
 ) -> None:
@@ -90,7 +91,7 @@ async def test_a_refused_token_at_start_up_is_not_printed(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    out, err = await asyncio.wait_for(proc.communicate(), BOOT)
     text = out.decode() + err.decode()
     assert proc.returncode == 1, text
     assert "Unauthorized" in text

@@ -13,10 +13,11 @@ from aiohttp import ClientSession
 
 from bot.app import App
 from bot.settings import Settings
-from sandbox.client import SandboxClient
+from sandbox.client import BOOT, PATIENCE, SandboxClient
 from sandbox.emulator import Emulator
 from sandbox.run import SANDBOX_TOKEN
 from storage.tables import UserRow
+from tests.conftest import LAUNCHES_PROCESSES
 from tests.e2e.test_cli import ROOT, env
 
 
@@ -77,6 +78,7 @@ async def test_webhook_without_a_configured_secret_makes_one_and_refuses_forged_
         await app.close()
 
 
+@LAUNCHES_PROCESSES
 async def test_the_shipped_env_example_with_a_token_starts_the_bot(
     emulator: tuple[Emulator, str], client: SandboxClient, tmp_path: Path
 ) -> None:
@@ -101,11 +103,11 @@ async def test_the_shipped_env_example_with_a_token_starts_the_bot(
     try:
         person = await client.person("Из коробки")
         await person.send("/start")
-        await person.expect("ссылку-приглашение", timeout=30)
+        await person.expect("ссылку-приглашение", timeout=BOOT)
     finally:
         if proc.returncode is None:
             proc.send_signal(signal.SIGTERM)
-        code = await asyncio.wait_for(proc.wait(), 20)
+        code = await asyncio.wait_for(proc.wait(), PATIENCE)
         assert proc.stderr is not None
         err = (await proc.stderr.read()).decode()
     assert code == 0, err
