@@ -236,6 +236,8 @@ class App:
         if self.settings.webhook_mode:  # both messengers' webhooks on one web server
             await self._serve_webhook(handle_signals)
             return
+        if self._stopped.is_set():  # told to stop before serving began (a stop right after start)
+            return
         await self._start_max_polling()
         if self._stopped.is_set():  # told to stop while MAX's subscriptions were being removed
             return
@@ -247,12 +249,40 @@ class App:
             await self._stopped.wait()
         else:
             await self.bot.delete_webhook()
-            await self.dp.start_polling(
+            await self._poll_until_stopped(handle_signals)
+
+    async def _poll_until_stopped(self, handle_signals: bool) -> None:
+        """Telegram's long polling until it ends or ``stop`` is asked — also when the stop
+        came before aiogram's polling had begun (``stop_polling`` then has nothing to stop,
+        and a polling started after it would run forever: a sandbox stopped right after its
+        start never exited)."""
+        assert self.bot is not None and self.dp is not None
+        if self._stopped.is_set():
+            return
+        polling = asyncio.create_task(
+            self.dp.start_polling(
                 self.bot,
                 handle_signals=handle_signals,
                 close_bot_session=False,
                 allowed_updates=self.dp.resolve_used_update_types(),
             )
+        )
+        stopped = asyncio.create_task(self._stopped.wait())
+        try:
+            await asyncio.wait({polling, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+        if not polling.done():  # ``stop`` asked aiogram to stop: normally it ends at once
+            await asyncio.wait({polling}, timeout=5)
+        if not polling.done():  # it began after ``stop`` asked (or never began): stop it now
+            try:
+                await self.dp.stop_polling()
+            except RuntimeError:  # not begun at all
+                polling.cancel()
+            with suppress(asyncio.CancelledError):
+                await polling
+            return
+        polling.result()  # its error, if any
 
     def _max_updates(self) -> MaxUpdates | None:
         """MAX's updates into the dispatcher, when this installation serves MAX."""
@@ -270,6 +300,8 @@ class App:
         if updates is None:
             return
         await unsubscribe_all(updates.api)
+        if self._stopped.is_set():  # stopped meanwhile: ``stop`` found nothing to stop
+            return
         self.max_polling = MaxPolling(updates.api, updates)
         self._max_task = asyncio.create_task(self.max_polling.run())
 
